@@ -1,0 +1,35 @@
+"""The one module that wires every layer together (DESIGN.md): scenario → World,
+World + authlib server → the Starlette app with Connect, token and Vehicle API routes."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from mockcar.domain.world import World
+from mockcar.oauth.server import build_authorization_server
+from mockcar.scenario import load_world
+from mockcar.settings import Settings
+from mockcar.web import connect, token, v2
+from mockcar.web.errors import exception_handlers
+from mockcar.web.request_id import RequestIdMiddleware
+
+
+def create_app(settings: Settings | None = None, world: World | None = None) -> Starlette:
+    """An ASGI app serving every Smartcar host on one origin.
+
+    `world` lets tests hand in a prepared World; otherwise it is built from
+    `settings.scenario`, which raises `ScenarioError` for a bad file.
+    """
+    settings = settings or Settings()
+    if world is None:
+        world = load_world(settings.scenario, seed=settings.seed)
+    app = Starlette(
+        routes=[*connect.routes, *token.routes, *v2.routes],
+        middleware=[Middleware(RequestIdMiddleware)],
+        exception_handlers=exception_handlers,
+    )
+    app.state.settings = settings
+    app.state.world = world
+    app.state.authorization_server = build_authorization_server(world, settings)
+    return app

@@ -1,0 +1,93 @@
+"""`mockcar serve | validate`: flags map one to one onto `Settings`.
+
+Every failure is one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mockcar.settings import DEFAULT_HOST, Settings
+
+EXIT_USAGE = 2
+EXIT_INVALID = 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mockcar", description="A local stand-in for the Smartcar platform."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve a scenario over HTTP")
+    serve.add_argument("--scenario", type=Path, help="scenario YAML file (default: bundled)")
+    serve.add_argument("--host", help=f"bind address (default {DEFAULT_HOST})")
+    serve.add_argument("--port", type=int, help="port (default 8765)")
+    serve.add_argument("--public-url", help="origin clients use to reach mockcar")
+    serve.add_argument("--seed", type=int, help="override the scenario's seed")
+    serve.set_defaults(run=_serve)
+
+    validate = commands.add_parser("validate", help="check scenario files")
+    validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    validate.set_defaults(run=_validate)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    try:
+        return Settings.from_env(
+            scenario=args.scenario, host=args.host, port=args.port,
+            public_url=args.public_url, seed=args.seed,
+        )
+    except ValueError as exc:
+        _fail(str(exc), EXIT_USAGE)
+        raise AssertionError  # unreachable; _fail exits
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from mockcar.scenario import ScenarioError, load_world
+    from mockcar.server import banner, serve
+
+    settings = _settings(args)
+    try:
+        world = load_world(settings.scenario, seed=settings.seed)
+    except ScenarioError as exc:
+        _fail(str(exc), EXIT_INVALID)
+    print(banner(settings, world), flush=True)
+    serve(settings, world)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from mockcar.scenario import ScenarioError, load_scenario
+
+    failed = False
+    for path in args.files:
+        try:
+            load_scenario(path)
+        except ScenarioError as exc:
+            print(str(exc), file=sys.stderr)
+            failed = True
+        else:
+            print(f"{path}: ok")
+    return EXIT_INVALID if failed else 0
+
+
+def _fail(message: str, code: int) -> None:
+    print(f"mockcar: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Unit systems of the Vehicle API (reference: smartcar-v2.md §3.2).
+
+The domain keeps every quantity metric; conversion happens once, when a reading is
+serialized for a client that asked for imperial.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+KM_PER_MILE = 1.609344
+LITERS_PER_US_GALLON = 3.785411784
+KPA_PER_PSI = 6.894757
+
+
+class UnitSystem(StrEnum):
+    METRIC = "metric"
+    IMPERIAL = "imperial"
+
+    @classmethod
+    def parse(cls, raw: str | None) -> UnitSystem:
+        """The `sc-unit-system` header; absent or unknown means metric, as Smartcar does."""
+        if raw and raw.strip().lower() == cls.IMPERIAL:
+            return cls.IMPERIAL
+        return cls.METRIC
+
+
+def distance(km: float, units: UnitSystem) -> float:
+    return km / KM_PER_MILE if units is UnitSystem.IMPERIAL else km
+
+
+def volume(liters: float, units: UnitSystem) -> float:
+    return liters / LITERS_PER_US_GALLON if units is UnitSystem.IMPERIAL else liters
+
+
+def pressure(kpa: float, units: UnitSystem) -> float:
+    return kpa / KPA_PER_PSI if units is UnitSystem.IMPERIAL else kpa

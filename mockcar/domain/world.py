@@ -1,0 +1,327 @@
+"""The World: every piece of mutable state mockcar has, and the rules over it.
+
+Applications, owners and their vehicles come from a scenario; connections (an owner's
+consent), authorization codes and tokens are made as clients walk Connect and call the
+token endpoint. Every expiry reads `self.clock`. Nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from mockcar.domain.clock import Clock
+from mockcar.domain.vehicle import Vehicle
+from mockcar.errors import SmartcarError
+
+# Lifetimes from Smartcar's docs (reference: smartcar-v2.md §1.2, §2.3).
+CODE_LIFETIME = timedelta(minutes=10)
+ACCESS_TOKEN_LIFETIME = timedelta(hours=2)
+REFRESH_TOKEN_LIFETIME = timedelta(days=60)
+# Docs give both 1 and 10 minutes for how long a used refresh token keeps working; we
+# take the stricter one so apps that depend on the longer grace find out here.
+REFRESH_GRACE = timedelta(minutes=1)
+
+
+class Mode:
+    LIVE = "live"
+    SIMULATED = "simulated"
+    TEST = "test"
+    ALL = (LIVE, SIMULATED, TEST)
+
+
+@dataclass(frozen=True)
+class Application:
+    client_id: str
+    client_secret: str
+    name: str
+    redirect_uris: tuple[str, ...]
+    management_token: str
+
+    def check_secret(self, secret: str) -> bool:
+        return secrets.compare_digest(self.client_secret.encode(), secret.encode())
+
+
+@dataclass
+class Owner:
+    """A connected-services account: an email and password at a brand, and its cars."""
+
+    id: str
+    email: str
+    password: str
+    country: str
+    vehicle_ids: list[str]
+    generated: bool = False  # made on the fly for a test-mode login
+
+    def check_password(self, password: str) -> bool:
+        return secrets.compare_digest(self.password.encode(), password.encode())
+
+
+@dataclass
+class Connection:
+    """One owner's consent to one application, for chosen vehicles and permissions."""
+
+    id: str
+    client_id: str
+    user_id: str
+    vehicle_ids: tuple[str, ...]
+    permissions: tuple[str, ...]
+    mode: str
+    connected_at: datetime
+
+
+@dataclass
+class AuthorizationCode:
+    code: str
+    client_id: str
+    redirect_uri: str | None
+    connection_id: str
+    issued_at: datetime
+    used: bool = False
+
+    def expired(self, now: datetime) -> bool:
+        return now >= self.issued_at + CODE_LIFETIME
+
+
+@dataclass
+class Token:
+    """An access/refresh token pair issued for one connection."""
+
+    access_token: str
+    refresh_token: str
+    client_id: str
+    connection_id: str
+    issued_at: datetime
+    refreshed_at: datetime | None = None  # when this pair's refresh token was used
+    revoked: bool = False
+
+    @property
+    def access_expires_at(self) -> datetime:
+        return self.issued_at + ACCESS_TOKEN_LIFETIME
+
+    @property
+    def refresh_expires_at(self) -> datetime:
+        return self.issued_at + REFRESH_TOKEN_LIFETIME
+
+    def access_valid(self, now: datetime) -> bool:
+        return not self.revoked and now < self.access_expires_at
+
+    def refresh_valid(self, now: datetime) -> bool:
+        if self.revoked or now >= self.refresh_expires_at:
+            return False
+        return self.refreshed_at is None or now < self.refreshed_at + REFRESH_GRACE
+
+
+class LoginError(Exception):
+    """Sign-in refused; the message is what the Connect page shows."""
+
+
+# Makes the vehicles of a test-mode owner: (email, how many) -> vehicles, deterministic.
+VehicleFactory = Callable[[str, int], list[Vehicle]]
+
+
+@dataclass
+class World:
+    clock: Clock
+    seed: int
+    applications: dict[str, Application] = field(default_factory=dict)
+    owners: dict[str, Owner] = field(default_factory=dict)  # by lower-case email
+    vehicles: dict[str, Vehicle] = field(default_factory=dict)
+    vehicle_factory: VehicleFactory | None = None
+    connections: dict[str, Connection] = field(default_factory=dict)
+    codes: dict[str, AuthorizationCode] = field(default_factory=dict)
+    tokens_by_access: dict[str, Token] = field(default_factory=dict)
+    tokens_by_refresh: dict[str, Token] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # -- setup ------------------------------------------------------------------------
+
+    def add_application(self, app: Application) -> None:
+        self.applications[app.client_id] = app
+
+    def add_owner(self, owner: Owner, vehicles: Iterable[Vehicle]) -> None:
+        for vehicle in vehicles:
+            self.vehicles[vehicle.id] = vehicle
+        self.owners[owner.email.lower()] = owner
+
+    # -- Connect ----------------------------------------------------------------------
+
+    def application(self, client_id: str | None) -> Application | None:
+        return self.applications.get(client_id or "")
+
+    def sign_in(self, email: str, password: str, mode: str) -> Owner:
+        """Smartcar's sign-in rules: test mode accepts any credentials (a scenario
+        owner's email gets that owner's cars, any other a generated set); simulated and
+        live need a scenario owner and the right password."""
+        email = email.strip()
+        if not email or "@" not in email:
+            raise LoginError("Enter the email address of your connected-services account.")
+        owner = self.owners.get(email.lower())
+        if mode == Mode.TEST:
+            if owner is None:
+                owner = self._test_owner(email)
+            return owner
+        if owner is None or owner.generated or not owner.check_password(password):
+            raise LoginError("Incorrect email or password. Please try again.")
+        return owner
+
+    def _test_owner(self, email: str) -> Owner:
+        if self.vehicle_factory is None:
+            raise LoginError("This world has no vehicle generator for test-mode accounts.")
+        count = test_vehicle_count(email)
+        vehicles = self.vehicle_factory(email, count)
+        owner = Owner(
+            id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"mockcar:{self.seed}:owner:{email.lower()}")),
+            email=email,
+            password="",
+            country="US",
+            vehicle_ids=[v.id for v in vehicles],
+            generated=True,
+        )
+        self.add_owner(owner, vehicles)
+        return owner
+
+    def owner_vehicles(self, owner: Owner) -> list[Vehicle]:
+        return [self.vehicles[v] for v in owner.vehicle_ids]
+
+    def connect(
+        self,
+        client_id: str,
+        owner: Owner,
+        vehicle_ids: Iterable[str],
+        permissions: Iterable[str],
+        mode: str,
+    ) -> Connection:
+        chosen = tuple(v for v in vehicle_ids if v in owner.vehicle_ids)
+        if not chosen:
+            raise ValueError("a connection needs at least one of the owner's vehicles")
+        connection = Connection(
+            id=str(uuid.uuid4()),
+            client_id=client_id,
+            user_id=owner.id,
+            vehicle_ids=chosen,
+            permissions=tuple(permissions),
+            mode=mode,
+            connected_at=self.now(),
+        )
+        self.connections[connection.id] = connection
+        return connection
+
+    def issue_code(self, connection: Connection, redirect_uri: str | None) -> AuthorizationCode:
+        code = AuthorizationCode(
+            code=str(uuid.uuid4()),
+            client_id=connection.client_id,
+            redirect_uri=redirect_uri,
+            connection_id=connection.id,
+            issued_at=self.now(),
+        )
+        self.codes[code.code] = code
+        return code
+
+    # -- tokens -----------------------------------------------------------------------
+
+    def redeemable_code(self, code: str, client_id: str) -> AuthorizationCode | None:
+        """The code if it is this client's, unused and unexpired; else None."""
+        found = self.codes.get(code)
+        if found is None or found.used or found.client_id != client_id:
+            return None
+        if found.expired(self.now()):
+            return None
+        return found
+
+    def spend_code(self, code: AuthorizationCode) -> None:
+        code.used = True
+
+    def issue_token(
+        self, connection_id: str, client_id: str, access_token: str, refresh_token: str
+    ) -> Token:
+        token = Token(
+            access_token=access_token,
+            refresh_token=refresh_token,
+            client_id=client_id,
+            connection_id=connection_id,
+            issued_at=self.now(),
+        )
+        self.tokens_by_access[access_token] = token
+        self.tokens_by_refresh[refresh_token] = token
+        return token
+
+    def refreshable_token(self, refresh_token: str, client_id: str) -> Token | None:
+        token = self.tokens_by_refresh.get(refresh_token)
+        if token is None or token.client_id != client_id:
+            return None
+        if not token.refresh_valid(self.now()):
+            return None
+        if token.connection_id not in self.connections:
+            return None
+        return token
+
+    def spend_refresh_token(self, token: Token) -> None:
+        """Rotation: the old refresh token keeps working for `REFRESH_GRACE` only."""
+        if token.refreshed_at is None:
+            token.refreshed_at = self.now()
+
+    # -- API access -------------------------------------------------------------------
+
+    def authenticate(self, access_token: str | None) -> Connection:
+        """The connection an access token speaks for, or AUTHENTICATION."""
+        token = self.tokens_by_access.get(access_token or "")
+        if token is None or not token.access_valid(self.now()):
+            raise SmartcarError(
+                "AUTHENTICATION",
+                message="The access token is unknown or has expired (access tokens live "
+                "2 hours; refresh them with the refresh token).",
+            )
+        connection = self.connections.get(token.connection_id)
+        if connection is None:
+            raise SmartcarError(
+                "AUTHENTICATION", message="The owner has revoked this access token."
+            )
+        return connection
+
+    def vehicle_for(self, connection: Connection, vehicle_id: str) -> Vehicle:
+        """The vehicle if this connection covers it, else a VALIDATION:PARAMETER error
+        listing the vehicles it does cover."""
+        if vehicle_id not in connection.vehicle_ids or vehicle_id not in self.vehicles:
+            raise SmartcarError(
+                "VALIDATION", "PARAMETER",
+                message=f"Vehicle {vehicle_id!r} is not connected to this access token; it "
+                f"covers: {', '.join(connection.vehicle_ids)}.",
+            )
+        return self.vehicles[vehicle_id]
+
+    def owner_by_id(self, user_id: str) -> Owner | None:
+        return next((o for o in self.owners.values() if o.id == user_id), None)
+
+
+def require_permission(connection: Connection, permission: str) -> None:
+    if permission not in connection.permissions:
+        granted = ", ".join(connection.permissions) or "none"
+        raise SmartcarError(
+            "PERMISSION",
+            message=f"This endpoint needs the '{permission}' permission; the owner granted: "
+            f"{granted}. Add '{permission}' to the Connect scope.",
+        )
+
+
+MAX_TEST_VEHICLES = 999
+
+
+def test_vehicle_count(email: str) -> int:
+    """Smartcar's `<n>-vehicles@smartcar.com` convention; any other email gets 1–3
+    vehicles, chosen deterministically by the email."""
+    local, _, domain = email.lower().partition("@")
+    if domain == "smartcar.com" and local.endswith("-vehicles"):
+        number = local.removesuffix("-vehicles")
+        if number.isdigit() and 1 <= int(number) <= MAX_TEST_VEHICLES:
+            return int(number)
+    return 1 + int.from_bytes(email.lower().encode(), "big") % 3
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(24)

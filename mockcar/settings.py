@@ -1,0 +1,79 @@
+"""Configuration: one frozen `Settings`, built at the edge (CLI flag > MOCKCAR_* env >
+default) and handed to `create_app`. Nothing reads the environment at import time."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+# Not 8000: the apps under test conventionally use http://localhost:8000/exchange.
+DEFAULT_PORT = 8765
+ENV_PREFIX = "MOCKCAR_"
+
+
+def bundled_scenarios() -> Path:
+    """Scenario files ship inside the wheel as mockcar/scenarios; in a source checkout
+    (editable install) they are the top-level scenarios/ folder."""
+    package = Path(__file__).resolve().parent
+    inside = package / "scenarios"
+    return inside if inside.is_dir() else package.parent / "scenarios"
+
+
+def default_scenario() -> Path:
+    return bundled_scenarios() / "default.yaml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    scenario: Path = None  # type: ignore[assignment]  # filled in __post_init__
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    # The origin clients reach mockcar at, used in printed links and absolute URLs;
+    # behind docker it is the service name, not the bind address.
+    public_url: str | None = None
+    # authlib refuses plain http except for localhost; docker service names need this.
+    insecure_transport: bool = True
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.scenario is None:
+            object.__setattr__(self, "scenario", default_scenario())
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "localhost" if self.host in ("127.0.0.1", "0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from MOCKCAR_* variables, then explicit overrides (CLI flags) on top;
+        an override of None means "not given"."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _parse(f.name, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _parse(name: str, raw: str) -> object:
+    if name == "scenario":
+        return Path(raw)
+    if name in ("port", "seed"):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be an integer, got {raw!r}") from None
+    if name == "insecure_transport":
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return raw

@@ -1,0 +1,1 @@
+"""HTTP endpoints: thin handlers that parse, call the domain and serialize."""

@@ -1,0 +1,113 @@
+"""Rendering errors for clients: the v2 error envelope (reference: smartcar-v2.md §4.1),
+and the app-wide handlers that make sure no traceback ever reaches a client."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from mockcar.errors import SmartcarError
+
+log = logging.getLogger("mockcar")
+
+DOC_SLUGS = {
+    "AUTHENTICATION": "authentication-errors",
+    "PERMISSION": "permission-errors",
+    "VALIDATION": "validation-errors",
+    "RESOURCE_NOT_FOUND": "resource-not-found-errors",
+    "BILLING": "billing-errors",
+    "COMPATIBILITY": "compatibility-errors",
+    "CONNECTED_SERVICES_ACCOUNT": "connected-services-account-errors",
+    "RATE_LIMIT": "rate-limit-errors",
+    "SERVER": "server-errors",
+    "UPSTREAM": "upstream-errors",
+    "VEHICLE_STATE": "vehicle-state-errors",
+}
+
+
+def doc_url(error_type: str, code: str | None) -> str:
+    anchor = code.lower().replace("_", "-") if code else "null"
+    slug = DOC_SLUGS.get(error_type, error_type.lower().replace("_", "-") + "-errors")
+    return f"https://smartcar.com/docs/errors/api-errors/{slug}#{anchor}"
+
+
+def request_id(request: Request) -> str:
+    return str(getattr(request.state, "request_id", ""))
+
+
+def error_body(error: SmartcarError, request_id: str) -> dict[str, Any]:
+    """Every key all three SDKs dereference, always present; `suggestedUserMessage` is
+    left out rather than null because Java's parser fails on a null there."""
+    resolution: dict[str, Any] = {"type": error.spec.resolution}
+    if error.resolution_url:
+        resolution["url"] = error.resolution_url
+    body: dict[str, Any] = {
+        "type": error.type,
+        "code": error.code,
+        "description": error.description,
+        "docURL": doc_url(error.type, error.code),
+        "statusCode": error.status,
+        "requestId": request_id,
+        "resolution": resolution,
+        "detail": error.detail,
+    }
+    if error.spec.suggested_user_message:
+        body["suggestedUserMessage"] = error.spec.suggested_user_message
+    return body
+
+
+def error_headers(error: SmartcarError) -> dict[str, str]:
+    return {"retry-after": str(error.retry_after)} if error.retry_after is not None else {}
+
+
+def error_response(request: Request, error: SmartcarError) -> JSONResponse:
+    return JSONResponse(
+        error_body(error, request_id(request)),
+        status_code=error.status,
+        headers=error_headers(error),
+    )
+
+
+async def _smartcar_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SmartcarError)
+    return error_response(request, exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        error = SmartcarError(
+            "RESOURCE_NOT_FOUND", "PATH",
+            message=f"No route for {request.method} {request.url.path}.",
+        )
+    elif exc.status_code == 405:
+        error = SmartcarError(
+            "VALIDATION", None,
+            message=f"{request.method} is not allowed on {request.url.path}.",
+        )
+        response = error_response(request, error)
+        response.status_code = 405
+        return response
+    else:
+        error = SmartcarError("VALIDATION", None, message=str(exc.detail))
+    return error_response(request, error)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(
+        request,
+        SmartcarError("SERVER", "INTERNAL", message="mockcar hit an unexpected error; "
+                      "its log has the details."),
+    )
+
+
+exception_handlers: dict[Any, Any] = {
+    SmartcarError: _smartcar_error,
+    HTTPException: _http_error,
+    Exception: _unexpected,
+}

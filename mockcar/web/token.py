@@ -1,0 +1,5 @@
+"""Token endpoint (placeholder)."""
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []
