@@ -1,0 +1,5 @@
+"""What other projects import to test against mockcar."""
+
+from mockcar.testing.server import MockcarServer
+
+__all__ = ["MockcarServer"]

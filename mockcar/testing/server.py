@@ -1,0 +1,69 @@
+"""`MockcarServer`: the real app under real uvicorn, in a thread, on 127.0.0.1 and a
+free port. Tests start it and stop it; nothing is left listening."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+
+import uvicorn
+
+from mockcar.app import create_app
+from mockcar.domain.world import World
+from mockcar.server import sdk_environment
+from mockcar.settings import Settings
+
+STARTUP_TIMEOUT = 10.0
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class MockcarServer:
+    def __init__(self, settings: Settings | None = None, world: World | None = None) -> None:
+        settings = settings or Settings()
+        self.settings = settings.with_(host="127.0.0.1", port=free_port())
+        self.app = create_app(self.settings, world)
+        self.world: World = self.app.state.world
+        config = uvicorn.Config(
+            self.app, host=self.settings.host, port=self.settings.port,
+            loop="uvloop", http="httptools", log_level="warning", access_log=False,
+            lifespan="off",
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="mockcar", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.port}"
+
+    @property
+    def sdk_environment(self) -> dict[str, str]:
+        return sdk_environment(self.url)
+
+    def start(self) -> MockcarServer:
+        self._thread.start()
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"mockcar did not start on {self.url}")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=STARTUP_TIMEOUT)
+
+    def __enter__(self) -> MockcarServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
