@@ -135,6 +135,10 @@ class World:
     codes: dict[str, AuthorizationCode] = field(default_factory=dict)
     tokens_by_access: dict[str, Token] = field(default_factory=dict)
     tokens_by_refresh: dict[str, Token] = field(default_factory=dict)
+    # Connect flows in progress, by unguessable session id. The values belong to the web
+    # layer (mockcar.web.connect_flow.ConnectSession); they live here so that a reset,
+    # which rebuilds the World, forgets them too.
+    connect_sessions: dict[str, object] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock.now()
