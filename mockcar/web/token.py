@@ -1,5 +1,41 @@
-"""Token endpoint (placeholder)."""
+"""`POST /oauth/token`: Smartcar's auth host (reference: smartcar-v2.md §2).
 
-from starlette.routing import BaseRoute
+A thin handler: read the form body (asynchronously, since authlib is synchronous), then
+let the authorization server on `app.state` answer. Any `?flags=` query is ignored.
+"""
 
-routes: list[BaseRoute] = []
+from __future__ import annotations
+
+from authlib.oauth2.rfc6749 import InvalidRequestError
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from mockcar.oauth.errors import echo
+from mockcar.oauth.requests import FormSubmission
+from mockcar.oauth.server import MockcarAuthorizationServer
+
+# Every method reaches the handler so a wrong one gets the OAuth error shape, not the
+# Vehicle API's.
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+async def exchange_token(request: Request) -> Response:
+    server: MockcarAuthorizationServer = request.app.state.authorization_server
+    if request.method != "POST":
+        return server.method_not_allowed(request.method)
+    try:
+        form = await request.form()
+    except (HTTPException, MultiPartException) as exc:
+        # Starlette turns a broken multipart or urlencoded body into HTTPException(400),
+        # which the app-wide handler would render in the Vehicle API's error shape.
+        detail = exc.detail if isinstance(exc, HTTPException) else str(exc)
+        return server.error_response(
+            InvalidRequestError(f"The request body could not be read as a form: {echo(detail)}")
+        )
+    return server.create_token_response(FormSubmission(request, form))
+
+
+routes: list[BaseRoute] = [Route("/oauth/token", exchange_token, methods=_METHODS)]
