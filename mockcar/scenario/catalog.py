@@ -1,0 +1,173 @@
+"""The small, static knowledge the fleet generator draws on: real models per make with
+their powertrain and rough specs, real WMIs per make, city centres per region, and the
+ISO 3166-1 country codes.
+
+Specs are rounded public ballpark figures (EPA/manufacturer), enough for plausible
+readings; they are not a reference for any real vehicle. Keep this table small: a model
+earns a row by making a scenario more realistic, not by completeness.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+POWERTRAINS = ("BEV", "PHEV", "HEV", "ICE")
+REGIONS = ("US", "CA", "EUROPE")
+BATTERY_POWERTRAINS = frozenset({"BEV", "PHEV"})  # a plug-in battery /battery reports
+FUEL_POWERTRAINS = frozenset({"PHEV", "HEV", "ICE"})
+
+
+@dataclass(frozen=True)
+class CatalogModel:
+    """One model line. `range_km` is electric range on a full battery; `fuel_range_km`
+    is range on a full tank (for a PHEV, on fuel alone)."""
+
+    make: str
+    model: str
+    powertrain: str
+    years: tuple[int, int]
+    battery_kwh: float | None = None
+    range_km: float | None = None
+    fuel_liters: float | None = None
+    fuel_range_km: float | None = None
+
+
+def _bev(make: str, model: str, years: tuple[int, int], kwh: float, km: float) -> CatalogModel:
+    return CatalogModel(make, model, "BEV", years, battery_kwh=kwh, range_km=km)
+
+
+def _fuel(make: str, model: str, pt: str, years: tuple[int, int], liters: float,
+          km: float) -> CatalogModel:
+    return CatalogModel(make, model, pt, years, fuel_liters=liters, fuel_range_km=km)
+
+
+def _phev(make: str, model: str, years: tuple[int, int], kwh: float, km: float,
+          liters: float, fuel_km: float) -> CatalogModel:
+    return CatalogModel(make, model, "PHEV", years, kwh, km, liters, fuel_km)
+
+
+MODELS: tuple[CatalogModel, ...] = (
+    _bev("TESLA", "Model 3", (2017, 2025), 75, 500),
+    _bev("TESLA", "Model Y", (2020, 2025), 75, 480),
+    _bev("TESLA", "Model S", (2012, 2025), 100, 600),
+    _bev("NISSAN", "LEAF", (2011, 2025), 40, 240),
+    _bev("CHEVROLET", "Bolt EV", (2017, 2023), 65, 415),
+    _bev("FORD", "Mustang Mach-E", (2021, 2025), 88, 480),
+    _bev("BMW", "i4", (2022, 2025), 81, 480),
+    _bev("VOLKSWAGEN", "ID.4", (2021, 2025), 77, 440),
+    _bev("AUDI", "e-tron", (2019, 2023), 86, 355),
+    _bev("KIA", "Niro EV", (2019, 2025), 65, 385),
+    _bev("HYUNDAI", "Ioniq 5", (2022, 2025), 77, 490),
+    _phev("TOYOTA", "RAV4 Prime", (2021, 2025), 18, 68, 55, 850),
+    _phev("BMW", "330e", (2016, 2025), 12, 35, 40, 600),
+    _phev("CHRYSLER", "Pacifica Hybrid", (2017, 2025), 16, 50, 62, 800),
+    _phev("JEEP", "Wrangler 4xe", (2021, 2025), 17, 35, 65, 600),
+    _fuel("TOYOTA", "Camry", "HEV", (2015, 2025), 50, 1100),
+    _fuel("TOYOTA", "Prius", "HEV", (2010, 2025), 43, 1000),
+    _fuel("KIA", "Niro", "HEV", (2017, 2025), 45, 900),
+    _fuel("TOYOTA", "Camry", "ICE", (2015, 2025), 60, 810),
+    _fuel("FORD", "F-150", "ICE", (2015, 2025), 87, 740),
+    _fuel("HONDA", "Civic", "ICE", (2016, 2025), 47, 720),
+    _fuel("CHEVROLET", "Silverado", "ICE", (2014, 2025), 91, 650),
+    _fuel("VOLKSWAGEN", "Golf", "ICE", (2015, 2025), 50, 800),
+)
+
+MAKES: tuple[str, ...] = tuple(sorted({m.make for m in MODELS}))
+
+# Real World Manufacturer Identifiers (VIN positions 1-3) per make. "0SC" is the prefix
+# of Smartcar's own test VINs, used for makes outside the catalog.
+WMIS: dict[str, tuple[str, ...]] = {
+    "AUDI": ("WAU", "WA1"),
+    "BMW": ("WBA", "WBY"),
+    "CHEVROLET": ("1G1", "1GC"),
+    "CHRYSLER": ("2C4",),
+    "FORD": ("1FT", "1FA", "3FM"),
+    "HONDA": ("2HG", "19X"),
+    "HYUNDAI": ("KM8",),
+    "JEEP": ("1C4",),
+    "KIA": ("KND", "KNA"),
+    "NISSAN": ("1N4",),
+    "TESLA": ("5YJ", "7SA"),
+    "TOYOTA": ("4T1", "JTM", "2T3"),
+    "VOLKSWAGEN": ("WVW", "WVG", "1V2"),
+}
+UNKNOWN_WMI = ("0SC",)
+
+# Generic specs for a make/model the catalog does not know, by powertrain.
+GENERIC: dict[str, CatalogModel] = {
+    "BEV": _bev("", "", (2018, 2025), 75, 450),
+    "PHEV": _phev("", "", (2018, 2025), 15, 50, 50, 700),
+    "HEV": _fuel("", "", "HEV", (2018, 2025), 45, 900),
+    "ICE": _fuel("", "", "ICE", (2018, 2025), 60, 700),
+}
+
+# (name, latitude, longitude) of a few city centres per region.
+CITIES: dict[str, tuple[tuple[str, float, float], ...]] = {
+    "US": (
+        ("San Francisco", 37.7749, -122.4194), ("New York", 40.7128, -74.0060),
+        ("Chicago", 41.8781, -87.6298), ("Austin", 30.2672, -97.7431),
+        ("Seattle", 47.6062, -122.3321),
+    ),
+    "CA": (
+        ("Toronto", 43.6532, -79.3832), ("Vancouver", 49.2827, -123.1207),
+        ("Montreal", 45.5019, -73.5674), ("Calgary", 51.0447, -114.0719),
+    ),
+    "EUROPE": (
+        ("Berlin", 52.5200, 13.4050), ("Paris", 48.8566, 2.3522),
+        ("Amsterdam", 52.3676, 4.9041), ("Madrid", 40.4168, -3.7038),
+        ("Stockholm", 59.3293, 18.0686),
+    ),
+}
+
+# Smartcar's European region: EU/EEA members plus the UK and Switzerland.
+EUROPEAN_COUNTRIES = frozenset(
+    "AT BE BG CH CY CZ DE DK EE ES FI FR GB GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT "
+    "RO SE SI SK".split()
+)
+
+COUNTRIES = frozenset(
+    """AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN
+    BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE
+    DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN
+    GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE
+    KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK
+    ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA
+    PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK
+    SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG
+    UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW""".split()
+)
+
+
+def region_for_country(country: str) -> str:
+    """The Smartcar region a vehicle registered in `country` belongs to; countries
+    outside the three regions default to US (document, don't guess further)."""
+    if country == "CA":
+        return "CA"
+    return "EUROPE" if country in EUROPEAN_COUNTRIES else "US"
+
+
+def candidates(
+    make: str | None,
+    model: str | None,
+    powertrain: str | None,
+    needs_battery: bool,
+    needs_fuel: bool,
+) -> list[CatalogModel]:
+    """Catalog rows consistent with what a scenario fixed (None = left out). Model
+    names compare case-insensitively; make is already upper-case."""
+    wanted = model.casefold() if model is not None else None
+    return [
+        m for m in MODELS
+        if (make is None or m.make == make)
+        and (wanted is None or m.model.casefold() == wanted)
+        and (powertrain is None or m.powertrain == powertrain)
+        and (not needs_battery or m.powertrain in BATTERY_POWERTRAINS)
+        and (not needs_fuel or m.powertrain in FUEL_POWERTRAINS)
+    ]
+
+
+def infer_powertrain(needs_battery: bool, needs_fuel: bool) -> str:
+    """The powertrain implied by which of battery/fuel a scenario gave."""
+    if needs_battery:
+        return "PHEV" if needs_fuel else "BEV"
+    return "ICE"

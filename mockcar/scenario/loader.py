@@ -1,0 +1,114 @@
+"""Reading a scenario file: bytes -> YAML -> typed `Scenario`, or a `ScenarioError`
+naming the file, line and key path of every problem. Never a traceback: every failure
+a user can cause (missing file, directory, binary junk, bad YAML, bad values) becomes a
+located, one-line problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from mockcar.scenario import checks, messages
+from mockcar.scenario.errors import Loc, Problem, ScenarioError, format_path
+from mockcar.scenario.schema import (
+    SUPPORTED_VERSION,
+    ApplicationSpec,
+    Battery,
+    Fuel,
+    Location,
+    OwnerSpec,
+    Scenario,
+    VehicleSpec,
+)
+from mockcar.scenario.yamlsource import Document, parse
+
+# Which model a key belongs to, by the mapping keys on its path (indices dropped).
+_MODELS: dict[tuple[str, ...], type[BaseModel]] = {
+    (): Scenario,
+    ("applications",): ApplicationSpec,
+    ("owners",): OwnerSpec,
+    ("owners", "vehicles"): VehicleSpec,
+    ("owners", "vehicles", "battery"): Battery,
+    ("owners", "vehicles", "fuel"): Fuel,
+    ("owners", "vehicles", "location"): Location,
+}
+MAX_BYTES = 10 * 1024 * 1024  # a scenario is hand-written; refuse to parse a disk image
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Parse and validate the scenario at `path`; raise `ScenarioError` listing every
+    problem found. Builds no World: generated values are drawn by `build_world`."""
+    file = str(path)
+    return validate(parse(_read(path), file), file)
+
+
+def validate(doc: Document, file: str) -> Scenario:
+    """The typed scenario for a parsed document, or ScenarioError."""
+    data = doc.data
+    if not isinstance(data, dict):
+        raise ScenarioError.single(
+            file, doc.line_of(()), "",
+            f"the top level must be a mapping with version, seed, applications and owners; "
+            f"got {messages.describe(data)}",
+        )
+    _check_version(data, doc, file)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_problem(doc, file, err["loc"], messages.message(
+            err, _MODELS.get(_names(err["loc"][:-1]))
+        )) for err in exc.errors()) from None
+    findings = checks.check(scenario)
+    if findings:
+        raise ScenarioError(_problem(doc, file, loc, text) for loc, text in findings)
+    return scenario
+
+
+def _check_version(data: dict[Any, Any], doc: Document, file: str) -> None:
+    """Checked first and alone: under another version the rest may mean something else."""
+    if "version" not in data:
+        raise ScenarioError.single(
+            file, doc.line_of(()), "version",
+            f"required key is missing; add 'version: {SUPPORTED_VERSION}' at the top",
+        )
+    version = data["version"]
+    if version != SUPPORTED_VERSION or isinstance(version, bool):
+        raise ScenarioError.single(
+            file, doc.line_of(("version",)), "version",
+            f"unsupported version {version!r}; this mockcar reads version {SUPPORTED_VERSION}",
+        )
+
+
+def _problem(doc: Document, file: str, loc: Loc, text: str) -> Problem:
+    return Problem(file, doc.line_of(loc), format_path(loc), text)
+
+
+def _names(loc: Loc) -> tuple[str, ...]:
+    return tuple(p for p in loc if isinstance(p, str))
+
+
+def _read(path: Path) -> str:
+    file = str(path)
+    try:
+        if path.is_dir():
+            raise ScenarioError.single(file, None, "", "is a directory, not a scenario file")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ScenarioError.single(file, None, "", "no such file") from None
+    except PermissionError:
+        raise ScenarioError.single(file, None, "", "permission denied") from None
+    except OSError as exc:
+        raise ScenarioError.single(file, None, "", f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError.single(file, None, "", f"larger than {MAX_BYTES // 2**20} MiB; "
+                                   "not a scenario file")
+    if b"\0" in raw:
+        raise ScenarioError.single(file, None, "", "looks like a binary file, not YAML")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ScenarioError.single(file, line, "", "not UTF-8 text; save the file as UTF-8") from None

@@ -1,0 +1,61 @@
+"""Vehicle Identification Numbers (ISO 3779; check digit per 49 CFR 565.15).
+
+Generated VINs carry a correct check digit in position 9 and the model-year code in
+position 10. Given VINs are only checked for length and alphabet: Smartcar's own test
+VINs (e.g. 0SCAUDI0155C49A95) do not satisfy the check digit.
+"""
+
+from __future__ import annotations
+
+import random
+
+# I, O and Q are never used: they read as 1, 0 and 0.
+ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+LENGTH = 17
+
+_VALUES = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7, "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
+_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+# Position 10 cycles every 30 years: 1980 = A ... 2000 = Y, 2001 = 1 ... 2009 = 9, 2010 = A.
+_YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
+
+
+def problem(vin: str) -> str | None:
+    """Why `vin` is not a well-formed VIN, or None. Case is the caller's concern."""
+    if len(vin) != LENGTH:
+        return f"must be {LENGTH} characters, got {len(vin)}"
+    bad = sorted({c for c in vin if c not in ALPHABET})
+    if bad:
+        hint = " (I, O and Q are never used in VINs)" if set(bad) & set("IOQ") else ""
+        return f"contains characters not allowed in a VIN: {', '.join(bad)}{hint}"
+    return None
+
+
+def check_digit(vin: str) -> str:
+    """The check digit (position 9) a 17-character VIN should carry."""
+    total = sum(_VALUES[c] * w for c, w in zip(vin, _WEIGHTS, strict=True))
+    remainder = total % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def has_valid_check_digit(vin: str) -> bool:
+    return problem(vin) is None and vin[8] == check_digit(vin)
+
+
+def year_code(year: int) -> str:
+    return _YEAR_CODES[(year - 1980) % len(_YEAR_CODES)]
+
+
+def generate(wmi: str, year: int, rng: random.Random) -> str:
+    """A well-formed VIN: WMI, five descriptor characters, check digit, model year,
+    plant, six-digit serial."""
+    descriptor = "".join(rng.choice(ALPHABET) for _ in range(5))
+    plant = rng.choice(ALPHABET)
+    serial = f"{rng.randrange(1_000_000):06d}"
+    draft = f"{wmi}{descriptor}0{year_code(year)}{plant}{serial}"
+    return draft[:8] + check_digit(draft) + draft[9:]
