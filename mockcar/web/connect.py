@@ -1,5 +1,386 @@
-"""Connect pages (placeholder until the Connect flow lands)."""
+"""Smartcar Connect as HTML pages, no JavaScript (reference: smartcar-v2.md §1).
 
-from starlette.routing import BaseRoute
+`GET /oauth/authorize` validates the Connect URL and shows the preamble; the steps live
+under `/oauth/authorize/{session}/…` and follow Post/Redirect/Get, so reloading a page
+never resubmits a form. The step machine is `connect_flow`; these handlers parse the
+form, check the session's CSRF token, call it and render. Every failure is an HTML page
+with a fitting status, never JSON and never a traceback.
+"""
 
-routes: list[BaseRoute] = []
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.templating import Jinja2Templates
+
+from mockcar.domain.scopes import DESCRIPTIONS
+from mockcar.domain.world import World
+from mockcar.web import connect_flow as flow
+from mockcar.web.connect_flow import AppRedirect, ConnectSession, StepError
+from mockcar.web.connect_request import (
+    COUNTRY_NAMES,
+    ConnectRequestError,
+    find_brand,
+    parse_authorization_request,
+    search_brands,
+)
+
+log = logging.getLogger("mockcar.connect")
+
+TEMPLATES = Jinja2Templates(env=jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+))
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+BASE = "/oauth/authorize"
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class PageError(Exception):
+    """Stop and show an error page."""
+
+    def __init__(
+        self, status: int, title: str, message: str, details: tuple[str, ...] = (),
+        session: ConnectSession | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status, self.title, self.message = status, title, message
+        self.details, self.session = details, session
+
+
+# -- rendering --------------------------------------------------------------------------
+
+
+def _world(request: Request) -> World:
+    world: World = request.app.state.world
+    return world
+
+
+def step_url(session: ConnectSession, step: str) -> str:
+    return f"{BASE}/{session.id}/{step}"
+
+
+def _page(
+    request: Request, template: str, session: ConnectSession | None, status_code: int = 200,
+    **context: Any,
+) -> Response:
+    base: dict[str, Any] = {"mode": None, "summary": None, "error": None}
+    if session is not None:
+        base.update(
+            mode=session.request.mode,
+            summary=session.request.summary(),
+            app_name=session.request.application.name,
+            csrf_token=session.csrf_token,
+            exit_action=step_url(session, "exit"),
+        )
+    response = TEMPLATES.TemplateResponse(
+        request, template, {**base, **context}, status_code=status_code
+    )
+    response.headers["cache-control"] = "no-store"
+    response.headers["x-frame-options"] = "DENY"
+    return response
+
+
+def _error_page(request: Request, error: PageError) -> Response:
+    session = error.session
+    return _page(
+        request, "error.html", session, error.status,
+        title=error.title, message=error.message, details=error.details,
+        status=error.status,
+        exit_action=step_url(session, "exit") if session and session.blocked else None,
+    )
+
+
+def _see(url: str) -> Response:
+    return RedirectResponse(url, status_code=303)
+
+
+def _leave(redirect: AppRedirect) -> Response:
+    """Back to the application: 302, as Smartcar documents (§1.2)."""
+    return RedirectResponse(redirect.url, status_code=302, headers={"cache-control": "no-store"})
+
+
+# -- request plumbing -------------------------------------------------------------------
+
+
+def _session(request: Request) -> ConnectSession:
+    session = flow.find_session(_world(request), str(request.path_params.get("session", "")))
+    if session is None:
+        raise PageError(
+            404, "Connect session not found",
+            "This Connect session has expired or does not exist. Start again from the "
+            "application (sessions last 30 minutes).",
+        )
+    return session
+
+
+async def _form(request: Request, session: ConnectSession) -> FormData:
+    """The POSTed form, after checking the session's CSRF token."""
+    try:
+        form = await request.form(max_files=0, max_fields=500)
+    except (HTTPException, ValueError):  # a malformed body or too many fields
+        raise PageError(400, "Bad request", "The form could not be read.") from None
+    if not session.csrf_ok(_text(form, "csrf_token")):
+        raise PageError(
+            400, "Bad request",
+            "The form's security token is missing or does not belong to this Connect "
+            "session. Go back, reload the page and try again.",
+        )
+    return form
+
+
+def _text(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _texts(form: FormData, name: str) -> list[str]:
+    return [v for v in form.getlist(name) if isinstance(v, str)]
+
+
+def _guard(session: ConnectSession, step: str) -> None:
+    """Steps are taken in order: ahead of the session, go back to where it is."""
+    if not session.reached(step):
+        raise _Redirect(step_url(session, session.step))
+    if session.blocked and step in (flow.VEHICLES, flow.PERMISSIONS):
+        raise PageError(400, "Cannot continue", session.blocked, session=session)
+
+
+class _Redirect(Exception):
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+def _endpoint(get: Handler | None = None, post: Handler | None = None) -> Handler:
+    """One endpoint for every method, so wrong methods, missing sessions and surprises
+    all end on an HTML page rather than the API's JSON errors."""
+    usable = [m for m, h in (("GET", get), ("POST", post)) if h]
+    allowed = [*usable, "HEAD"] if get else usable
+
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        handler = {"GET": get, "POST": post}.get(method)
+        try:
+            if handler is None:
+                raise PageError(
+                    405, "Method not allowed",
+                    f"{request.method} is not allowed here; use {' or '.join(usable)}.",
+                )
+            return await handler(request)
+        except PageError as error:
+            response = _error_page(request, error)
+            if error.status == 405:
+                response.headers["allow"] = ", ".join(allowed)
+            return response
+        except _Redirect as redirect:
+            return _see(redirect.url)
+        except Exception:
+            log.exception("unexpected error on %s %s", request.method, request.url.path)
+            return _error_page(request, PageError(
+                500, "Something went wrong", "mockcar hit an unexpected error; its log has "
+                "the details.",
+            ))
+
+    return endpoint
+
+
+# -- handlers, one per step -------------------------------------------------------------
+
+
+async def authorize(request: Request) -> Response:
+    world = _world(request)
+    try:
+        auth = parse_authorization_request(world, request.query_params)
+    except ConnectRequestError as bad:
+        raise PageError(400, "Invalid Connect request", bad.message, bad.details) from None
+    session = flow.start_session(world, auth)
+    return _page(request, "connect/preamble.html", session, action=step_url(session, "continue"))
+
+
+async def continue_(request: Request) -> Response:
+    session = _session(request)
+    await _form(request, session)
+    return _see(step_url(session, session.step))
+
+
+async def show_brands(request: Request) -> Response:
+    session = _session(request)
+    if session.request.make is not None:
+        raise _Redirect(step_url(session, flow.SIGN_IN))
+    return _brands_page(request, session, request.query_params.get("q", ""))
+
+
+def _brands_page(
+    request: Request, session: ConnectSession, query: str, error: str | None = None,
+    status: int = 200,
+) -> Response:
+    country = session.request.country
+    return _page(
+        request, "connect/brands.html", session, status,
+        brands=search_brands(_world(request), query), query=query, error=error,
+        country=country, country_name=COUNTRY_NAMES.get(country, country),
+        search_action=step_url(session, flow.BRAND), action=step_url(session, flow.BRAND),
+    )
+
+
+async def choose_brand(request: Request) -> Response:
+    session = _session(request)
+    form = await _form(request, session)
+    if session.request.make is not None:
+        raise _Redirect(step_url(session, flow.SIGN_IN))
+    brand = find_brand(_world(request), _text(form, "make") or "")
+    if brand is None:
+        return _brands_page(request, session, "", "Choose one of the brands below.", 400)
+    flow.choose_brand(session, brand)
+    return _see(step_url(session, flow.SIGN_IN))
+
+
+def _sign_in_page(
+    request: Request, session: ConnectSession, email: str = "", error: str | None = None,
+    status: int = 200,
+) -> Response:
+    return _page(
+        request, "connect/sign_in.html", session, status, brand=session.make, email=email,
+        error=error, action=step_url(session, flow.SIGN_IN),
+        brands_url=None if session.request.make else step_url(session, flow.BRAND),
+    )
+
+
+async def show_sign_in(request: Request) -> Response:
+    session = _session(request)
+    _guard(session, flow.SIGN_IN)
+    return _sign_in_page(request, session)
+
+
+async def sign_in(request: Request) -> Response:
+    session = _session(request)
+    form = await _form(request, session)
+    _guard(session, flow.SIGN_IN)
+    email = _text(form, "username") or ""
+    try:
+        done = flow.sign_in(_world(request), session, email, _text(form, "password") or "")
+    except StepError as refused:
+        return _sign_in_page(request, session, email, refused.message, 401)
+    if done is not None:
+        return _leave(done)
+    return _see(step_url(session, session.step))
+
+
+def _vehicles_page(
+    request: Request, session: ConnectSession, error: str | None = None, status: int = 200
+) -> Response:
+    world = _world(request)
+    vehicles = flow.candidates(world, session)
+    if session.vehicle_ids is not None:
+        selected = set(session.vehicle_ids)
+    elif session.request.single_select_vin is not None:
+        selected = {v.id for v in vehicles}
+    else:
+        selected = set() if session.request.single_select else {v.id for v in vehicles}
+    signed_in = flow.owner(world, session)
+    return _page(
+        request, "connect/vehicles.html", session, status, vehicles=vehicles,
+        selected=selected, single=session.request.single_select, error=error,
+        owner_email=signed_in.email if signed_in else "", action=step_url(session, flow.VEHICLES),
+    )
+
+
+async def show_vehicles(request: Request) -> Response:
+    session = _session(request)
+    _guard(session, flow.VEHICLES)
+    return _vehicles_page(request, session)
+
+
+async def choose_vehicles(request: Request) -> Response:
+    session = _session(request)
+    form = await _form(request, session)
+    _guard(session, flow.VEHICLES)
+    try:
+        flow.choose_vehicles(_world(request), session, _texts(form, "vehicle"))
+    except StepError as refused:
+        return _vehicles_page(request, session, refused.message, 400)
+    return _see(step_url(session, flow.PERMISSIONS))
+
+
+def _permissions_page(
+    request: Request, session: ConnectSession, error: str | None = None, status: int = 200
+) -> Response:
+    world = _world(request)
+    scope = session.request.scope
+    permissions = [
+        {"name": p, "description": DESCRIPTIONS.get(p, p), "required": p in scope.required}
+        for p in scope.permissions
+    ]
+    vehicles = [world.vehicles[v] for v in session.vehicle_ids or () if v in world.vehicles]
+    return _page(
+        request, "connect/permissions.html", session, status, permissions=permissions,
+        vehicles=vehicles, error=error, action=step_url(session, flow.PERMISSIONS),
+    )
+
+
+async def show_permissions(request: Request) -> Response:
+    session = _session(request)
+    _guard(session, flow.PERMISSIONS)
+    return _permissions_page(request, session)
+
+
+async def decide(request: Request) -> Response:
+    session = _session(request)
+    form = await _form(request, session)
+    _guard(session, flow.PERMISSIONS)
+    world = _world(request)
+    decision = _text(form, "decision")
+    if decision == "deny":
+        return _leave(flow.deny(world, session))
+    if decision != "allow":
+        return _permissions_page(request, session, "Choose Allow or Deny.", 400)
+    try:
+        return _leave(flow.approve(world, session, _texts(form, "permission")))
+    except StepError as refused:
+        return _permissions_page(request, session, refused.message, 400)
+
+
+async def exit_flow(request: Request) -> Response:
+    session = _session(request)
+    form = await _form(request, session)
+    done = flow.exit_flow(_world(request), session, _text(form, "reason") or "")
+    if done is None:
+        raise PageError(400, "Bad request", "There is nothing to leave from here.",
+                        session=session)
+    return _leave(done)
+
+
+async def not_found(request: Request) -> Response:
+    raise PageError(404, "Not found", "There is no Connect page at this address.")
+
+
+def _routes(table: Mapping[str, tuple[Handler | None, Handler | None]]) -> list[BaseRoute]:
+    return [
+        Route(path, _endpoint(get, post), methods=ALL_METHODS, name=f"connect:{path}")
+        for path, (get, post) in table.items()
+    ]
+
+
+STEP = BASE + "/{session}/"
+routes: list[BaseRoute] = _routes({
+    BASE: (authorize, None),
+    STEP + "continue": (None, continue_),
+    STEP + flow.BRAND: (show_brands, choose_brand),
+    STEP + flow.SIGN_IN: (show_sign_in, sign_in),
+    STEP + flow.VEHICLES: (show_vehicles, choose_vehicles),
+    STEP + flow.PERMISSIONS: (show_permissions, decide),
+    STEP + "exit": (None, exit_flow),
+    BASE + "/{rest:path}": (not_found, not_found),
+})
