@@ -33,17 +33,18 @@ class CatalogModel:
 
 
 def _bev(make: str, model: str, years: tuple[int, int], kwh: float, km: float) -> CatalogModel:
-    return CatalogModel(make, model, "BEV", years, battery_kwh=kwh, range_km=km)
+    return CatalogModel(make, model, "BEV", years, battery_kwh=float(kwh), range_km=float(km))
 
 
 def _fuel(make: str, model: str, pt: str, years: tuple[int, int], liters: float,
           km: float) -> CatalogModel:
-    return CatalogModel(make, model, pt, years, fuel_liters=liters, fuel_range_km=km)
+    return CatalogModel(make, model, pt, years, fuel_liters=float(liters), fuel_range_km=float(km))
 
 
 def _phev(make: str, model: str, years: tuple[int, int], kwh: float, km: float,
           liters: float, fuel_km: float) -> CatalogModel:
-    return CatalogModel(make, model, "PHEV", years, kwh, km, liters, fuel_km)
+    return CatalogModel(make, model, "PHEV", years, float(kwh), float(km), float(liters),
+                        float(fuel_km))
 
 
 MODELS: tuple[CatalogModel, ...] = (
@@ -120,12 +121,16 @@ CITIES: dict[str, tuple[tuple[str, float, float], ...]] = {
 }
 
 # Smartcar's European region: EU/EEA members plus the UK and Switzerland.
-EUROPEAN_COUNTRIES = frozenset(
+def _codes(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+EUROPEAN_COUNTRIES = _codes(
     "AT BE BG CH CY CZ DE DK EE ES FI FR GB GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT "
-    "RO SE SI SK".split()
+    "RO SE SI SK"
 )
 
-COUNTRIES = frozenset(
+COUNTRIES = _codes(
     """AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN
     BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE
     DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN
@@ -134,7 +139,7 @@ COUNTRIES = frozenset(
     ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA
     PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK
     SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG
-    UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW""".split()
+    UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW"""
 )
 
 

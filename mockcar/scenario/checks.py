@@ -59,9 +59,9 @@ def _vehicle(v: VehicleSpec) -> Iterator[tuple[Loc, str]]:
     if pt is not None and pt not in catalog.BATTERY_POWERTRAINS:
         for key in ("battery", "plugged_in", "charging", "charge_limit"):
             if getattr(v, key) is not None:
-                yield (key,), f"a {pt} vehicle has no plug-in battery; only BEV and PHEV have {key}"
+                yield (key,), f"{pt} vehicles have no plug-in battery; only BEV and PHEV have {key}"
     if pt == "BEV" and v.fuel is not None:
-        yield ("fuel",), "a BEV has no fuel tank; only PHEV, HEV and ICE have fuel"
+        yield ("fuel",), "BEV vehicles have no fuel tank; only PHEV, HEV and ICE have fuel"
     if v.charging and v.plugged_in is False:
         yield ("charging",), "cannot be true while plugged_in is false"
     for key in ("battery", "fuel"):

@@ -54,6 +54,8 @@ def validate(doc: Document, file: str) -> Scenario:
             f"got {messages.describe(data)}",
         )
     _check_version(data, doc, file)
+    # `x-` keys are the author's own (docker compose's convention): a home for anchors.
+    data = {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -77,7 +79,9 @@ def _check_version(data: dict[Any, Any], doc: Document, file: str) -> None:
     if version != SUPPORTED_VERSION or isinstance(version, bool):
         raise ScenarioError.single(
             file, doc.line_of(("version",)), "version",
-            f"unsupported version {version!r}; this mockcar reads version {SUPPORTED_VERSION}",
+            f"unsupported version {version}; this mockcar reads version {SUPPORTED_VERSION}"
+            if isinstance(version, int) and not isinstance(version, bool)
+            else f"must be {SUPPORTED_VERSION}, got {messages.describe(version)}",
         )
 
 

@@ -7,6 +7,7 @@ was read as a boolean and should be quoted. Unknown keys get a "did you mean" hi
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -46,6 +47,8 @@ def describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
+    if isinstance(value, date):  # YAML reads 2024-05-01 as a date
+        return f"date {value.isoformat()}"
     return type(value).__name__
 
 
@@ -61,15 +64,25 @@ def message(error: ErrorDetails, model: type[BaseModel] | None) -> str:
         return str(ctx.get("error", error["msg"]))
     if kind in _EXPECTED:
         text = f"must be {_EXPECTED[kind]}, got {describe(value)}"
-        if kind == "string_type" and isinstance(value, bool | int | float):
-            text += " (quote it to keep it text: YAML reads yes/no/on/off as booleans)"
+        if kind == "string_type" and isinstance(value, bool):
+            text += " (YAML reads yes/no/on/off/true/false as booleans; quote the value)"
+        elif kind == "string_type" and isinstance(value, int | float):
+            text += " (quote the value to keep it text)"
         return text
     if kind in _BOUNDS:
         key, words = _BOUNDS[kind]
-        return f"must be {words} {ctx.get(key)}, got {describe(value)}"
+        return f"must be {words} {_number(ctx.get(key))}, got {describe(value)}"
     if kind == "too_short":
-        return f"must have at least {ctx.get('min_length')} item(s)"
+        count = ctx.get("min_length")
+        return f"must have at least {count} item{'' if count == 1 else 's'}"
     return str(error["msg"])
+
+
+def _number(value: Any) -> str:
+    """Bounds as written in the schema: 0, not 0.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _unknown_key(key: str, model: type[BaseModel] | None) -> str:

@@ -6,6 +6,8 @@ A scenario is YAML with four top-level keys::
     seed: 0                   # int, default 0; drives every generated value
     applications: [...]       # default []
     owners: [...]             # default []
+    x-anything: ...           # top-level keys starting with x- are ignored: a place
+                              # for YAML anchors (&tesla) to merge (<<: *tesla)
 
 applications[] (each a Smartcar application, i.e. an OAuth client):
     name              str, required
@@ -127,7 +129,7 @@ def _uuid(value: str) -> str:
 def _vin(value: str) -> str:
     why = vin.problem(value.upper())
     if why:
-        raise ValueError(f"{why}, got {value!r}")
+        raise ValueError(f"{why}: {value!r}")
     return value.upper()
 
 

@@ -28,7 +28,7 @@ _YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
 def problem(vin: str) -> str | None:
     """Why `vin` is not a well-formed VIN, or None. Case is the caller's concern."""
     if len(vin) != LENGTH:
-        return f"must be {LENGTH} characters, got {len(vin)}"
+        return f"must be {LENGTH} characters, not {len(vin)}"
     bad = sorted({c for c in vin if c not in ALPHABET})
     if bad:
         hint = " (I, O and Q are never used in VINs)" if set(bad) & set("IOQ") else ""

@@ -16,6 +16,7 @@ import yaml
 from mockcar.scenario.errors import Loc, Problem, ScenarioError, format_path
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,14 @@ def _walk_mapping(node: yaml.MappingNode, loc: Loc, lines: dict[Loc, int],
                           else [value_node])
             continue
         if not isinstance(key_node, yaml.ScalarNode):
-            continue  # a complex key; the schema will refuse it
+            continue  # a complex key; construction refuses it as unhashable
         key, line = key_node.value, key_node.start_mark.line + 1
+        if key_node.tag != _STR_TAG:  # `1:`, `yes:`, `~:` are an int, a bool, a null
+            kind = key_node.tag.rsplit(":", 1)[-1]
+            problems.append(Problem(file, line, format_path((*loc, key)),
+                                    f"keys must be text, but YAML reads this one as {kind}; "
+                                    "quote it"))
+            continue
         if key in seen:
             problems.append(Problem(file, line, format_path((*loc, key)),
                                     f"duplicate key (first given on line {seen[key]})"))
@@ -108,10 +115,20 @@ def _walk_mapping(node: yaml.MappingNode, loc: Loc, lines: dict[Loc, int],
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, file: str) -> ScenarioError:
+    """PyYAML reports where it gave up (problem) and what it was inside (context); the
+    line is where it gave up, and the context's start is named, since an unclosed
+    bracket is usually fixed there."""
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else 1
-    what = " ".join(p for p in (exc.context, exc.problem) if p)
-    return ScenarioError.single(file, line, "", f"not valid YAML: {what or exc}")
+    what = exc.problem or exc.context or str(exc)
+    if exc.context and exc.problem and exc.context_mark is not None:
+        started = exc.context_mark.line + 1
+        where = f" started on line {started}" if started != line else ""
+        if exc.problem.startswith("but "):  # "expected a single document ..., but found ..."
+            what = f"{exc.context}{where}, {exc.problem}"
+        else:
+            what += f" ({exc.context}{where})"
+    return ScenarioError.single(file, line, "", f"not valid YAML: {what}")
 
 
 def _reader_line(exc: yaml.YAMLError, text: str) -> int:
