@@ -1,0 +1,52 @@
+"""Shared pytest fixtures. Each section belongs to the tests that use it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+
+# -- Playwright: one headless Chromium for the whole session (tests/e2e/*_browser.py) ----
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium (or `MOCKCAR_CHROMIUM`), driven by Playwright. A missing browser
+    fails the tests that need it: `make browser` installs one."""
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("MOCKCAR_CHROMIUM") or CHROMIUM
+    if not Path(executable).is_file():
+        pytest.fail(f"no Chromium at {executable}: run `make browser` or set MOCKCAR_CHROMIUM")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium: Browser) -> Iterator[Page]:
+    """A fresh page in its own context (no cookies or cache shared between tests)."""
+    context = chromium.new_context()
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

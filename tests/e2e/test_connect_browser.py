@@ -1,0 +1,169 @@
+"""Connect in a real headless Chromium: the URL the official Python SDK builds, walked
+by clicking and typing, ending at the application's redirect URI. Nothing listens on
+localhost:8000, so the browser's last navigation is answered by the test itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import smartcar
+import smartcar.config
+from playwright.sync_api import Dialog, Page, Route
+
+from mockcar.domain.world import Application, Owner
+from mockcar.testing import MockcarServer
+
+REDIRECT_URI = "http://localhost:8000/exchange"
+SCOPE = ["read_odometer", "read_vehicle_info"]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockcarServer]:
+    with MockcarServer() as running:
+        yield running
+
+
+@pytest.fixture
+def application(server: MockcarServer) -> Application:
+    return next(a for a in server.world.applications.values() if REDIRECT_URI in a.redirect_uris)
+
+
+def auth_url(
+    server: MockcarServer, application: Application, monkeypatch: pytest.MonkeyPatch,
+    mode: str = "test", **options: object,
+) -> str:
+    # The SDK read SMARTCAR_CONNECT_ORIGIN when it was imported; point it here.
+    monkeypatch.setattr(smartcar.config, "CONNECT_ORIGIN", server.url)
+    client = smartcar.AuthClient(
+        client_id=application.client_id, client_secret=application.client_secret,
+        redirect_uri=REDIRECT_URI, mode=mode,
+    )
+    url: str = client.get_auth_url(SCOPE, {"state": "xyz", **options})
+    assert url.startswith(server.url + "/oauth/authorize?")
+    return url
+
+
+def catch_redirect(page: Page) -> list[str]:
+    """Answer the navigation to the application with a tiny page; record its URL."""
+    seen: list[str] = []
+
+    def fulfil(route: Route) -> None:
+        seen.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html",
+                      body="<!doctype html><title>exchange</title><p id=done>back in the app")
+
+    page.route("http://localhost:8000/**", fulfil)
+    return seen
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.fill("#username", email)
+    page.fill("#password", password)
+    page.click("#sign-in-button")
+
+
+def returned(page: Page, seen: list[str]) -> dict[str, list[str]]:
+    page.wait_for_selector("#done")
+    assert seen and page.url == seen[-1]
+    assert page.url.startswith(REDIRECT_URI + "?")
+    return parse_qs(urlsplit(page.url).query)
+
+
+def several_vehicles(server: MockcarServer) -> Owner:
+    return max(server.world.owners.values(), key=lambda o: len(o.vehicle_ids))
+
+
+def test_connect_in_a_browser_returns_a_code(
+    server: MockcarServer, application: Application, browser_page: Page,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = browser_page
+    seen = catch_redirect(page)
+    page.goto(auth_url(server, application, monkeypatch))
+    assert "wants to connect to your vehicle" in page.inner_text("h1")
+    assert "Test mode" in page.inner_text("#mode-banner")
+    page.click("#continue-button")
+
+    page.fill("#brand-search", "tes")
+    page.press("#brand-search", "Enter")
+    page.wait_for_url("**/brands?q=tes")
+    assert page.locator("button.brand-list-item").count() >= 1
+    assert page.locator("#FORD").count() == 0
+    page.click("button#TESLA.brand-list-item")
+
+    assert page.inner_text("h1") == "Sign in to Tesla"
+    assert page.get_by_label("Email").count() == 1 and page.get_by_label("Password").count() == 1
+    sign_in(page, "3-vehicles@smartcar.com", "any password")
+
+    boxes = page.locator("input[type=checkbox][name=vehicle]")
+    assert boxes.count() == 3
+    boxes.nth(1).uncheck()
+    page.click("#vehicles-button")
+
+    assert page.locator("#approval-button").is_visible()
+    assert "Odometer" in page.content()
+    page.click("#approval-button")
+
+    query = returned(page, seen)
+    assert query["state"] == ["xyz"]
+    code = server.world.codes[query["code"][0]]
+    assert code.client_id == application.client_id and code.redirect_uri == REDIRECT_URI
+    connection = server.world.connections[code.connection_id]
+    assert len(connection.vehicle_ids) == 2
+    assert sorted(connection.permissions) == sorted(SCOPE)
+
+
+def test_deny_in_a_browser_returns_access_denied(
+    server: MockcarServer, application: Application, browser_page: Page,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = browser_page
+    seen = catch_redirect(page)
+    owner = several_vehicles(server)
+    page.goto(auth_url(server, application, monkeypatch, mode="simulated",
+                       make_bypass="TESLA", single_select={"enabled": True}))
+    assert "Simulated mode" in page.inner_text("#mode-banner")
+    page.click("#continue-button")
+
+    sign_in(page, owner.email, "wrong password")
+    assert "Incorrect email or password" in page.inner_text("#sign-in-error")
+    assert page.input_value("#username") == owner.email
+    sign_in(page, owner.email, owner.password)
+
+    radios = page.locator("input[type=radio][name=vehicle]")
+    assert radios.count() == len(owner.vehicle_ids)
+    radios.first.check()
+    page.click("#vehicles-button")
+    page.click("#deny-button")
+
+    query = returned(page, seen)
+    assert query == {
+        "error": ["access_denied"],
+        "error_description": ["User denied access to application."],
+        "state": ["xyz"],
+    }
+
+
+def test_hostile_parameters_are_inert_in_a_browser(
+    server: MockcarServer, application: Application, browser_page: Page,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = browser_page
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    payload = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+    page.goto(auth_url(server, application, monkeypatch, state=payload, user=payload))
+    page.click("#continue-button")
+    page.click("button#TESLA.brand-list-item")
+    assert page.locator("script").count() == 0 and page.locator("img").count() == 0
+    shown = page.locator("details.request dd")
+    assert shown.filter(has_text="alert(1)").count() == 2  # state and user, as text
+    assert all(t == payload for t in shown.filter(has_text="alert(1)").all_text_contents())
+    assert dialogs == []
