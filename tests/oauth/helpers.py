@@ -3,6 +3,8 @@ and a synchronous HTTP client for `create_app(settings, world)`.
 
 The client drives the ASGI app through httpx's ASGITransport rather than Starlette's
 TestClient, which warns (an error under `filterwarnings = error`) when httpx2 is absent.
+Like TestClient, it runs the app on an event loop in a portal thread: the session's
+Playwright (sync API) keeps a loop running on the main thread, so `anyio.run` there fails.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import anyio
+import anyio.from_thread
 import httpx
 from starlette.applications import Starlette
 
@@ -74,7 +77,7 @@ IssueCode = Callable[..., AuthorizationCode]
 
 @dataclass
 class TokenClient:
-    """Synchronous HTTP against the ASGI app, one request per event loop."""
+    """Synchronous HTTP against the ASGI app, each request on a fresh portal loop."""
 
     app: Starlette
     base_url: str = "http://testserver"
@@ -85,7 +88,8 @@ class TokenClient:
             async with httpx.AsyncClient(transport=transport, base_url=self.base_url) as http:
                 return await http.request(method, url, **kwargs)
 
-        return anyio.run(send)
+        with anyio.from_thread.start_blocking_portal() as portal:
+            return portal.call(send)
 
     def post(self, data: dict[str, Any] | None = None, *, auth: dict[str, str] | None = None,
              **kwargs: Any) -> httpx.Response:
