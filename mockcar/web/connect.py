@@ -40,7 +40,17 @@ TEMPLATES = Jinja2Templates(env=jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
 ))
+# Consent pages: never cached, never framed (clickjacking), no script at all. No
+# form-action: Chromium applies it to the redirect that ends Connect.
+PAGE_HEADERS = {
+    "cache-control": "no-store",
+    "x-frame-options": "DENY",
+    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "frame-ancestors 'none'; base-uri 'none'",
+}
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 BASE = "/oauth/authorize"
 
@@ -87,8 +97,7 @@ def _page(
     response = TEMPLATES.TemplateResponse(
         request, template, {**base, **context}, status_code=status_code
     )
-    response.headers["cache-control"] = "no-store"
-    response.headers["x-frame-options"] = "DENY"
+    response.headers.update(PAGE_HEADERS)
     return response
 
 

@@ -183,7 +183,8 @@ def parse_authorization_request(world: World, query: Mapping[str, str]) -> Autho
     scope = RequestedScope.parse(query.get("scope"))
     if scope.unknown:
         raise ConnectRequestError(
-            "Unknown permission(s) in scope: " + ", ".join(scope.unknown) + ".",
+            "Unknown permission(s) in scope: "
+            + ", ".join(f'"{name}"' for name in scope.unknown) + ".",
             ["See https://smartcar.com/docs/api-reference/permissions for the catalog."],
         )
 

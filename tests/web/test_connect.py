@@ -132,6 +132,8 @@ def test_allow_redirects_with_a_code_bound_to_client_and_redirect_uri(
     preamble = open_page(client, connect_url())
     assert preamble.response.status_code == 200
     assert preamble.response.headers["content-type"].startswith("text/html")
+    assert preamble.response.headers["x-frame-options"] == "DENY"
+    assert "default-src 'none'" in preamble.response.headers["content-security-policy"]
     assert "Acme Fleet wants to connect to your vehicle" in preamble.html
 
     brands = preamble.submit(client, "continue-button")
@@ -445,7 +447,7 @@ def test_user_is_carried_along(client: httpx.Client) -> None:
     ({"redirect_uri": REDIRECT + "/"}, "is not registered"),
     ({"redirect_uri": "javascript:alert(1)"}, "is not registered"),
     ({"mode": "production"}, "Invalid mode"),
-    ({"scope": "read_odometer read_minds required:fly"}, "read_minds, fly"),
+    ({"scope": "read_odometer read_minds required:fly"}, '"read_minds", "fly".'),
     ({"make": "Trabant"}, "Unknown make"),
 ])
 def test_bad_connect_urls_get_an_error_page(
