@@ -105,12 +105,11 @@ class MockcarAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
         return StarletteOAuth2Request(request, allow_insecure=self.insecure_transport)
 
     def create_token_response(
-        self, request: FormSubmission | StarletteOAuth2Request | None = None
+        self, request: FormSubmission | StarletteOAuth2Request
     ) -> Response:
         """RFC 6749 §3.2. authlib's version only renders errors raised once it holds a
         grant; building the request (transport check) and the form checks happen
         before that, so they are rendered here."""
-        assert request is not None
         try:
             oauth_request = self.create_oauth2_request(request)
             self._validate_form(oauth_request)

@@ -35,6 +35,8 @@ async def exchange_token(request: Request) -> Response:
         return server.error_response(
             InvalidRequestError(f"The request body could not be read as a form: {echo(detail)}")
         )
+    # Called synchronously on the event loop, never in a threadpool: checking a code or
+    # refresh token and spending it then happen with no other request in between.
     return server.create_token_response(FormSubmission(request, form))
 
 
