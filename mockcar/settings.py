@@ -46,7 +46,9 @@ class Settings:
     def base_url(self) -> str:
         if self.public_url:
             return self.public_url.rstrip("/")
-        host = "localhost" if self.host in ("127.0.0.1", "0.0.0.0", "::") else self.host
+        # 127.0.0.1 rather than "localhost": Node resolves localhost to ::1 first, where
+        # nothing listens when we bind IPv4 loopback only.
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
         return f"http://{host}:{self.port}"
 
     @classmethod
