@@ -54,7 +54,14 @@ def _unique(items: Iterator[tuple[Loc, str]] | list[tuple[Loc, str]]) -> list[Fi
     return findings
 
 
-def _vehicle(v: VehicleSpec) -> Iterator[tuple[Loc, str]]:
+def _vehicle(v: VehicleSpec) -> list[tuple[Loc, str]]:
+    """Contradictions first; the catalog is consulted only for a consistent vehicle,
+    else a battery on an ICE car would also be reported as "no model fits"."""
+    found = list(_contradictions(v))
+    return found or list(_catalog_fit(v))
+
+
+def _contradictions(v: VehicleSpec) -> Iterator[tuple[Loc, str]]:
     pt = v.powertrain
     if pt is not None and pt not in catalog.BATTERY_POWERTRAINS:
         for key in ("battery", "plugged_in", "charging", "charge_limit"):
@@ -68,7 +75,6 @@ def _vehicle(v: VehicleSpec) -> Iterator[tuple[Loc, str]]:
         tank = getattr(v, key)
         if tank is not None and tank.level == 0 and tank.range:
             yield (key, "range"), f"must be 0 when {key}.level is 0, got {tank.range}"
-    yield from _catalog_fit(v)
 
 
 def _catalog_fit(v: VehicleSpec) -> Iterator[tuple[Loc, str]]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from mockcar.scenario import checks, messages
 from mockcar.scenario.errors import Loc, Problem, ScenarioError, format_path
@@ -59,9 +60,10 @@ def validate(doc: Document, file: str) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
+        errors = _without_echoes(exc.errors())
         raise ScenarioError(_problem(doc, file, err["loc"], messages.message(
             err, _MODELS.get(_names(err["loc"][:-1]))
-        )) for err in exc.errors()) from None
+        )) for err in errors) from None
     findings = checks.check(scenario)
     if findings:
         raise ScenarioError(_problem(doc, file, loc, text) for loc, text in findings)
@@ -83,6 +85,19 @@ def _check_version(data: dict[Any, Any], doc: Document, file: str) -> None:
             if isinstance(version, int) and not isinstance(version, bool)
             else f"must be {SUPPORTED_VERSION}, got {messages.describe(version)}",
         )
+
+
+def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """Drop "latitude is missing" when the same mapping has `lattitude`, which is
+    reported as unknown with "did you mean 'latitude'?": one typo, one problem."""
+    suggested = {
+        (*err["loc"][:-1], hint)
+        for err in errors
+        if err["type"] == "extra_forbidden"
+        and (hint := messages.suggestion(str(err["loc"][-1]),
+                                         _MODELS.get(_names(err["loc"][:-1])))) is not None
+    }
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in suggested)]
 
 
 def _problem(doc: Document, file: str, loc: Loc, text: str) -> Problem:

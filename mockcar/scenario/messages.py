@@ -85,10 +85,17 @@ def _number(value: Any) -> str:
     return str(value)
 
 
+def suggestion(key: str, model: type[BaseModel] | None) -> str | None:
+    """The model's key closest to a misspelt one, if any is close."""
+    if model is None:
+        return None
+    close = difflib.get_close_matches(key, list(model.model_fields), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _unknown_key(key: str, model: type[BaseModel] | None) -> str:
     if model is None:
         return "unknown key"
-    known = list(model.model_fields)
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    return f"unknown key; {hint}allowed keys: {', '.join(known)}"
+    close = suggestion(key, model)
+    hint = f"did you mean '{close}'? " if close else ""
+    return f"unknown key; {hint}allowed keys: {', '.join(model.model_fields)}"

@@ -30,8 +30,9 @@ vehicles[] (every field optional; what is left out is generated from the seed):
                       needs `model`
     model             str (catalog names compare case-insensitively)
     year              int, 1990..2027
-    vin               17 characters of A-Z/0-9 without I, O, Q; unique; stored upper-case.
-                      A given VIN's check digit is not enforced; generated ones are valid
+    vin               17 letters/digits, unique, stored upper-case. Neither the check
+                      digit nor the no-I/O/Q rule is enforced on a given VIN (Smartcar's
+                      test VIN 0SCAUDI0155C49A95 has neither); generated ones obey both
     powertrain        BEV | PHEV | HEV | ICE
     region            US | CA | EUROPE; default from the owner's country
     odometer          km, >= 0

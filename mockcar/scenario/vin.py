@@ -1,16 +1,18 @@
 """Vehicle Identification Numbers (ISO 3779; check digit per 49 CFR 565.15).
 
-Generated VINs carry a correct check digit in position 9 and the model-year code in
-position 10. Given VINs are only checked for length and alphabet: Smartcar's own test
-VINs (e.g. 0SCAUDI0155C49A95) do not satisfy the check digit.
+Generated VINs use the VIN alphabet (no I, O, Q) and carry a correct check digit in
+position 9 and the model-year code in position 10. Given VINs are only checked for
+length and letters/digits: Smartcar's own test VINs (e.g. 0SCAUDI0155C49A95) have
+neither a check digit nor the restricted alphabet, and scenarios must accept them.
 """
 
 from __future__ import annotations
 
 import random
 
-# I, O and Q are never used: they read as 1, 0 and 0.
+# Real VINs never use I, O and Q (they read as 1, 0 and 0); given VINs may.
 ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+ACCEPTED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 LENGTH = 17
 
 _VALUES = {
@@ -26,25 +28,24 @@ _YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
 
 
 def problem(vin: str) -> str | None:
-    """Why `vin` is not a well-formed VIN, or None. Case is the caller's concern."""
+    """Why `vin` cannot be a VIN given in a scenario, or None. Upper-case it first."""
     if len(vin) != LENGTH:
         return f"must be {LENGTH} characters, not {len(vin)}"
-    bad = sorted({c for c in vin if c not in ALPHABET})
+    bad = sorted({c for c in vin if c not in ACCEPTED})
     if bad:
-        hint = " (I, O and Q are never used in VINs)" if set(bad) & set("IOQ") else ""
-        return f"contains characters not allowed in a VIN: {', '.join(bad)}{hint}"
+        return f"must be letters and digits only, found {', '.join(map(repr, bad))}"
     return None
 
 
 def check_digit(vin: str) -> str:
-    """The check digit (position 9) a 17-character VIN should carry."""
+    """The check digit (position 9) a 17-character VIN over `ALPHABET` should carry."""
     total = sum(_VALUES[c] * w for c, w in zip(vin, _WEIGHTS, strict=True))
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 
 
 def has_valid_check_digit(vin: str) -> bool:
-    return problem(vin) is None and vin[8] == check_digit(vin)
+    return len(vin) == LENGTH and set(vin) <= set(ALPHABET) and vin[8] == check_digit(vin)
 
 
 def year_code(year: int) -> str:
