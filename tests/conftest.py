@@ -22,6 +22,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last. Playwright's sync API keeps an asyncio loop running on
+    the main thread from the first browser test until the session ends, and
+    `asyncio.run`/`anyio.run` fail under it; after every other test, it disturbs none."""
+    items.sort(key=lambda item: "chromium" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
     """Debian's Chromium (or `MOCKCAR_CHROMIUM`), driven by Playwright. A missing browser
