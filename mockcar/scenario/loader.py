@@ -121,6 +121,8 @@ def _read(path: Path) -> str:
         raise ScenarioError.single(file, None, "", "permission denied") from None
     except OSError as exc:
         raise ScenarioError.single(file, None, "", f"cannot read: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a path with a NUL byte, from Python callers
+        raise ScenarioError.single(file, None, "", f"cannot read: {exc}") from None
     if len(raw) > MAX_BYTES:
         raise ScenarioError.single(file, None, "", f"larger than {MAX_BYTES // 2**20} MiB; "
                                    "not a scenario file")

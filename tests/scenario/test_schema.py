@@ -70,7 +70,7 @@ owners:
 def test_scenario_is_frozen(write_scenario: WriteScenario) -> None:
     scenario = load_scenario(write_scenario("version: 1\nseed: 3\n"))
     with pytest.raises(ValidationError, match="frozen"):
-        scenario.seed = 4  # type: ignore[misc]
+        scenario.seed = 4
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
