@@ -19,6 +19,11 @@ def check(scenario: Scenario) -> list[Finding]:
         (("applications", i, "client_id"), a.client_id)
         for i, a in enumerate(scenario.applications)
     )
+    # A management token names one application at the management API.
+    findings += _unique(
+        (("applications", i, "management_token"), a.management_token)
+        for i, a in enumerate(scenario.applications) if a.management_token is not None
+    )
     findings += _unique(
         (("owners", i, "email"), o.email.lower()) for i, o in enumerate(scenario.owners)
     )

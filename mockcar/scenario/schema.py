@@ -94,6 +94,8 @@ def _client_id(value: str) -> str:
 
 
 def _redirect_uri(value: str) -> str:
+    if any(c.isspace() for c in value):
+        raise ValueError(f"must not contain spaces, got {value!r}")
     parts = urlsplit(value)
     if not parts.scheme or not parts.netloc:
         raise ValueError(f"must be an absolute URL like https://app.example/callback, got {value!r}")

@@ -183,3 +183,33 @@ def test_model_outside_catalog_needs_a_make(tmp_path: Path) -> None:
 def test_error_needs_problems() -> None:
     with pytest.raises(ValueError, match="at least one problem"):
         ScenarioError([])
+
+
+def test_application_rules(tmp_path: Path) -> None:
+    text = """\
+version: 1
+applications:
+  - name: One
+    client_id: c:1
+    client_secret: s
+    redirect_uris: ["https://app.example/cb#frag", "https://app.example/a b"]
+    management_token: shared
+  - name: Two
+    client_id: c2
+    client_secret: s
+    redirect_uris: [https://app.example/cb, https://app.example/cb]
+    management_token: shared
+"""
+    problems = problems_of(write(tmp_path, text))
+    assert [(p.line, p.path) for p in problems] == [
+        (4, "applications[0].client_id"),
+        (6, "applications[0].redirect_uris[0]"),
+        (6, "applications[0].redirect_uris[1]"),
+    ]
+    assert "#fragment" in problems[1].message and "spaces" in problems[2].message
+    fixed = text.replace("c:1", "c1").replace("#frag", "").replace("a b", "ab")
+    problems = problems_of(write(tmp_path, fixed))
+    assert [(p.line, p.path) for p in problems] == [
+        (11, "applications[1].redirect_uris[1]"),
+        (12, "applications[1].management_token"),
+    ]
