@@ -105,7 +105,7 @@ class Page:
         if form.method == "post":
             response = client.post(target, data=_grouped(data))
         else:
-            response = client.get(target, params=data)
+            response = client.get(target, params=_grouped(data))
         return follow(client, response)
 
 
