@@ -84,8 +84,10 @@ def _contradictions(v: VehicleSpec) -> Iterator[tuple[Loc, str]]:
 
 def _catalog_fit(v: VehicleSpec) -> Iterator[tuple[Loc, str]]:
     """Whether make/model/powertrain can be completed: an unknown make needs a model,
-    an unknown model needs a make; together they stand on their own."""
+    an unknown model needs a make; together they stand on their own, unless they name a
+    catalog model whose powertrain contradicts a given battery or tank."""
     if v.make is not None and v.model is not None:
+        yield from _known_model_fit(v)
         return
     if catalog.candidates(v.make, v.model, v.powertrain, v.needs_battery, v.needs_fuel):
         return
@@ -103,3 +105,23 @@ def _catalog_fit(v: VehicleSpec) -> Iterator[tuple[Loc, str]]:
         extra = f" with {' and '.join(needs)}" if needs else ""
         key = "powertrain" if v.powertrain else ("make" if v.make else "model")
         yield (key,), f"no catalog model fits {wanted}{extra}; give both make and model"
+
+
+def _known_model_fit(v: VehicleSpec) -> Iterator[tuple[Loc, str]]:
+    """`make: TESLA, model: Model 3, fuel: {...}` is a typo more often than a petrol
+    Tesla; an explicit powertrain says it is meant (and then the given values win)."""
+    known = catalog.candidates(v.make, v.model, None, False, False)
+    if not known or v.powertrain is not None:
+        return
+    if catalog.candidates(v.make, v.model, None, v.needs_battery, v.needs_fuel):
+        return
+    kinds = " or ".join(sorted({row.powertrain for row in known}))
+    name = f"{v.make} {known[0].model}"
+    if v.needs_fuel and not any(r.powertrain in catalog.FUEL_POWERTRAINS for r in known):
+        key, lacks = "fuel", "a fuel tank"
+    else:
+        key = next(k for k in ("battery", "plugged_in", "charging", "charge_limit")
+                   if getattr(v, k) is not None)
+        lacks = "a plug-in battery"
+    yield (key,), (f"{name} is {kinds} in mockcar's catalog, without {lacks}; remove {key} "
+                   "or give a powertrain to override the catalog")

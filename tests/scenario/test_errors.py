@@ -213,3 +213,24 @@ applications:
         (11, "applications[1].redirect_uris[1]"),
         (12, "applications[1].management_token"),
     ]
+
+
+def test_catalog_model_contradicted_by_a_tank(tmp_path: Path) -> None:
+    text = """\
+version: 1
+owners:
+  - email: a@b.co
+    password: x
+    vehicles:
+      - {make: TESLA, model: model 3, fuel: {level: 0.5}}
+      - {make: TOYOTA, model: Camry, plugged_in: true}
+      - {make: TOYOTA, model: Camry, powertrain: PHEV, plugged_in: true}
+"""
+    problems = problems_of(write(tmp_path, text))
+    assert [(p.line, p.path) for p in problems] == [
+        (6, "owners[0].vehicles[0].fuel"),
+        (7, "owners[0].vehicles[1].plugged_in"),
+    ]
+    assert problems[0].message.startswith("TESLA Model 3 is BEV in mockcar's catalog, without a "
+                                          "fuel tank; remove fuel")
+    assert problems[1].message.startswith("TOYOTA Camry is HEV or ICE in mockcar's catalog")
