@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from dataclasses import dataclass
 from datetime import datetime
 
 from faker import Faker
@@ -19,7 +20,7 @@ from faker import Faker
 from mockcar.domain.clock import Clock
 from mockcar.domain.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
 from mockcar.domain.world import VehicleFactory
-from mockcar.scenario import catalog, vin
+from mockcar.scenario import catalog, schema, vin
 from mockcar.scenario.schema import VehicleSpec
 
 # Ages are counted from a fixed year, not today, so a world does not drift with the date.
@@ -84,67 +85,89 @@ def _test_account_spec(email: str) -> VehicleSpec:
     return VehicleSpec(vin=match["vin"], powertrain=_LEVEL_POWERTRAIN[match["level"]])
 
 
-def _draw(fake: Faker, spec: VehicleSpec, country: str, now: datetime) -> Vehicle:
+@dataclass(frozen=True)
+class _Draws:
+    """Every random value one vehicle may need, drawn in this fixed order."""
+
+    id: str
+    entry: catalog.CatalogModel
+    year: int
+    vin: str
+    location: Location
+    odometer_km: float
+    battery_level: float
+    fuel_level: float
+    plugged_in: bool
+    charging: bool
+    charge_limit: float
+    locked: bool
+
+
+def _draws(fake: Faker, spec: VehicleSpec, region: str) -> _Draws:
     rng = fake.random
-    drawn_id = fake.uuid4()
+    vehicle_id = fake.uuid4()
     options = catalog.candidates(
         spec.make, spec.model, spec.powertrain, spec.needs_battery, spec.needs_fuel
     )
-    # The scenario was checked to be completable; no row means make and model are both
-    # given and stand on their own, with generic specs for the powertrain.
+    # The checks let a scenario through with no matching row only when make and model
+    # are both given: generic specs for the (given or implied) powertrain then.
     powertrain = spec.powertrain or catalog.infer_powertrain(spec.needs_battery, spec.needs_fuel)
     entry = rng.choice(options) if options else catalog.GENERIC[powertrain]
-    powertrain = spec.powertrain or entry.powertrain
-    make = spec.make or entry.make
-    model = spec.model or entry.model
     year = spec.year or rng.randint(*entry.years)
-    wmi = rng.choice(catalog.WMIS.get(make, catalog.UNKNOWN_WMI))
-    drawn_vin = vin.generate(wmi, year, rng)
-    region = spec.region or catalog.region_for_country(country)
-    city = rng.choice(catalog.CITIES[region])
+    make = spec.make or entry.make
+    drawn_vin = vin.generate(rng.choice(catalog.WMIS.get(make, catalog.UNKNOWN_WMI)), year, rng)
+    _, lat, lon = rng.choice(catalog.CITIES[region])
     jitter = (rng.uniform(-1, 1) * CITY_JITTER_DEGREES, rng.uniform(-1, 1) * CITY_JITTER_DEGREES)
-    odometer = max(0, REFERENCE_YEAR - year) * rng.uniform(8_000, 20_000) + rng.uniform(50, 3_000)
+    age = max(0, REFERENCE_YEAR - year)
+    odometer = age * rng.uniform(8_000, 20_000) + rng.uniform(50, 3_000)
     battery_level = round(rng.uniform(0.2, 0.95), 2)
     fuel_level = round(rng.uniform(0.15, 0.95), 2)
     plugged = rng.random() < 0.35
     charging = plugged and rng.random() < 0.5
-    charge_limit = rng.choice((0.8, 0.9, 1.0))
-    locked = rng.random() < 0.85
+    return _Draws(
+        id=vehicle_id, entry=entry, year=year, vin=drawn_vin,
+        location=Location(round(lat + jitter[0], 6), round(lon + jitter[1], 6)),
+        odometer_km=round(odometer, 1), battery_level=battery_level, fuel_level=fuel_level,
+        plugged_in=plugged, charging=charging, charge_limit=rng.choice((0.8, 0.9, 1.0)),
+        locked=rng.random() < 0.85,
+    )
 
+
+def _draw(fake: Faker, spec: VehicleSpec, country: str, now: datetime) -> Vehicle:
+    """The vehicle: given values where the spec has them, drawn ones elsewhere."""
+    region = spec.region or catalog.region_for_country(country)
+    d = _draws(fake, spec, region)
+    entry = d.entry
     state = VehicleState(
-        odometer_km=round(spec.odometer if spec.odometer is not None else odometer, 1),
-        location=(
-            Location(spec.location.latitude, spec.location.longitude) if spec.location
-            else Location(round(city[1] + jitter[0], 6), round(city[2] + jitter[1], 6))
-        ),
+        odometer_km=spec.odometer if spec.odometer is not None else d.odometer_km,
+        location=(Location(spec.location.latitude, spec.location.longitude)
+                  if spec.location else d.location),
+        locked=spec.locked if spec.locked is not None else d.locked and not spec.doors_open,
     )
     vehicle = Vehicle(
-        id=spec.id or drawn_id, make=make, model=model, year=year,
-        vin=spec.vin or drawn_vin, powertrain=Powertrain(powertrain), region=Region(region),
+        id=spec.id or d.id, make=spec.make or entry.make, model=spec.model or entry.model,
+        year=d.year, vin=spec.vin or d.vin,
+        powertrain=Powertrain(spec.powertrain or entry.powertrain), region=Region(region),
         state=state, updated_at=now, doors_open=frozenset(spec.doors_open or ()),
     )
-    state.locked = spec.locked if spec.locked is not None else (locked and not spec.doors_open)
     if vehicle.powertrain.has_battery:
-        given = spec.battery
-        level = given.level if given and given.level is not None else battery_level
+        battery = spec.battery or schema.Battery()
+        level = battery.level if battery.level is not None else d.battery_level
         state.battery_level = level
-        vehicle.battery_capacity_kwh = (given.capacity if given and given.capacity
-                                        else entry.battery_kwh)
-        vehicle.range_km_full = _full_range(level, given.range if given else None,
-                                            entry.range_km)
-        state.charge_limit = spec.charge_limit if spec.charge_limit is not None else charge_limit
+        vehicle.battery_capacity_kwh = battery.capacity or entry.battery_kwh
+        vehicle.range_km_full = _full_range(level, battery.range, entry.range_km)
+        state.charge_limit = spec.charge_limit if spec.charge_limit is not None else d.charge_limit
+        # charging: true implies a plug even when plugged_in is left out.
         state.plugged_in = (spec.plugged_in if spec.plugged_in is not None
-                            else bool(spec.charging) or plugged)
+                            else bool(spec.charging) or d.plugged_in)
         state.charging = (spec.charging if spec.charging is not None
-                          else charging and state.plugged_in and level < state.charge_limit)
+                          else d.charging and state.plugged_in and level < state.charge_limit)
     if vehicle.powertrain.has_fuel:
-        given_fuel = spec.fuel
-        level = given_fuel.level if given_fuel and given_fuel.level is not None else fuel_level
+        fuel = spec.fuel or schema.Fuel()
+        level = fuel.level if fuel.level is not None else d.fuel_level
         state.fuel_level = level
-        vehicle.fuel_capacity_liters = (given_fuel.capacity if given_fuel and given_fuel.capacity
-                                        else entry.fuel_liters)
-        vehicle.fuel_range_km_full = _full_range(level, given_fuel.range if given_fuel else None,
-                                                 entry.fuel_range_km)
+        vehicle.fuel_capacity_liters = fuel.capacity or entry.fuel_liters
+        vehicle.fuel_range_km_full = _full_range(level, fuel.range, entry.fuel_range_km)
     return vehicle
 
 
