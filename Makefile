@@ -30,13 +30,14 @@ browser: $(VENV)/.installed-test
 	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); then :; \
 	else $(BIN)/python -m playwright install chromium; fi
 
-test: $(VENV)/.installed-test browser
-	$(BIN)/lint-imports
+test: $(VENV)/.installed-test browser lint
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check mockcar tests
-	$(BIN)/mypy mockcar
+	$(BIN)/lint-imports
+	$(BIN)/ruff check mockcar tests benchmarks
+	$(BIN)/mypy mockcar benchmarks
+	$(BIN)/mypy --explicit-package-bases tests
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.odometer

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from types import TracebackType
+from typing import Self
 
 import uvicorn
 
@@ -46,7 +47,7 @@ class MockcarServer:
     def sdk_environment(self) -> dict[str, str]:
         return sdk_environment(self.url)
 
-    def start(self) -> MockcarServer:
+    def start(self) -> Self:
         self._thread.start()
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while not self._server.started:
@@ -59,7 +60,7 @@ class MockcarServer:
         self._server.should_exit = True
         self._thread.join(timeout=STARTUP_TIMEOUT)
 
-    def __enter__(self) -> MockcarServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(

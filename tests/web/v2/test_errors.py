@@ -16,7 +16,9 @@ ENVELOPE = {"type", "code", "description", "docURL", "statusCode", "requestId", 
             "detail"}
 
 
-def assert_envelope(response: Any, status: int, error_type: str, code: str | None) -> dict:
+def assert_envelope(
+    response: Any, status: int, error_type: str, code: str | None
+) -> dict[str, Any]:
     assert response.status_code == status
     assert response.headers["content-type"] == "application/json"
     body = response.json()
