@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from mockcar.web.v2 import handlers
-from mockcar.web.v2.endpoints import READS
+from mockcar.web.v2.endpoints import COMMANDS, READS
 
 PREFIX = "/v{version}"
 VEHICLE = PREFIX + "/vehicles/{vehicle_id}"
@@ -27,8 +27,8 @@ routes: list[BaseRoute] = [
     *_both(PREFIX + "/user", handlers.get_user, ["GET"]),
     *_both(PREFIX + "/vehicles", handlers.get_vehicles, ["GET"]),
     *_both(VEHICLE + "/permissions", handlers.get_permissions, ["GET"]),
-    *_both(VEHICLE + "/security", handlers.lock_unlock, ["POST"]),
-    *_both(VEHICLE + "/charge", handlers.start_stop_charge, ["POST"]),
+    *(route for command in COMMANDS
+      for route in _both(VEHICLE + command.path, handlers.command_handler(command), ["POST"])),
     *(route for read in READS
       for route in _both(VEHICLE + read.path, handlers.read_handler(read), ["GET"])),
 ]

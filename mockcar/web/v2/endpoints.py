@@ -1,10 +1,12 @@
-"""The table of API v2.0 vehicle reads: path, Smartcar operation, permission, body and
-which data headers it carries (reference: smartcar-v2.md §3.1, §3.3)."""
+"""The tables of API v2.0 vehicle endpoints (reference: smartcar-v2.md §3.1, §3.3): reads
+with their permission, body and data headers; commands with their permission and the
+`action` values their JSON body may carry."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -44,4 +46,23 @@ READS: tuple[Read, ...] = (
     Read("/charge", "get_charge", "read_charge", wire.charge, Headers.DATA),
     Read("/charge/limit", "get_charge_limit", "read_charge", wire.charge_limit, Headers.DATA),
     Read("/security", "get_lock_status", "read_security", wire.security, Headers.DATA),
+)
+
+
+Act = Callable[[Vehicle, datetime], None]
+
+
+@dataclass(frozen=True)
+class Command:
+    path: str
+    operation: str
+    permission: str
+    actions: Mapping[str, Act]  # body {"action": <key>} -> what the vehicle does
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("/security", "lock_unlock", "control_security",
+            {"LOCK": Vehicle.lock, "UNLOCK": Vehicle.unlock}),
+    Command("/charge", "start_stop_charge", "control_charge",
+            {"START": Vehicle.start_charge, "STOP": Vehicle.stop_charge}),
 )

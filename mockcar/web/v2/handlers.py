@@ -16,7 +16,7 @@ from mockcar.domain.vehicle import Vehicle
 from mockcar.domain.world import Connection, World, require_permission
 from mockcar.errors import SmartcarError
 from mockcar.web.v2 import wire
-from mockcar.web.v2.endpoints import Headers, Read
+from mockcar.web.v2.endpoints import Command, Headers, Read
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -124,27 +124,17 @@ async def _action(request: Request, allowed: tuple[str, ...]) -> str:
     return str(action)
 
 
-async def lock_unlock(request: Request) -> Response:
-    connection = _connection(request)
-    vehicle = _vehicle(request, connection)
-    action = await _action(request, ("LOCK", "UNLOCK"))
-    require_permission(connection, "control_security")
-    now = _world(request).now()
-    if action == "LOCK":
-        vehicle.lock(now)
-    else:
-        vehicle.unlock(now)
-    return _json(wire.ACTION_SUCCESS)
+def command_handler(command: Command) -> Handler:
+    """One handler per command row: check the body's action against the row, then the
+    permission, then let the vehicle act (its state may refuse)."""
 
+    async def handler(request: Request) -> Response:
+        connection = _connection(request)
+        vehicle = _vehicle(request, connection)
+        action = await _action(request, tuple(command.actions))
+        require_permission(connection, command.permission)
+        command.actions[action](vehicle, _world(request).now())
+        return _json(wire.ACTION_SUCCESS)
 
-async def start_stop_charge(request: Request) -> Response:
-    connection = _connection(request)
-    vehicle = _vehicle(request, connection)
-    action = await _action(request, ("START", "STOP"))
-    require_permission(connection, "control_charge")
-    now = _world(request).now()
-    if action == "START":
-        vehicle.start_charge(now)
-    else:
-        vehicle.stop_charge(now)
-    return _json(wire.ACTION_SUCCESS)
+    handler.__name__ = handler.__qualname__ = command.operation
+    return handler
