@@ -1,10 +1,8 @@
 """What the token-endpoint tests share: a hand-built World (two applications, one owner)
 and a synchronous HTTP client for `create_app(settings, world)`.
 
-The client drives the ASGI app through httpx's ASGITransport rather than Starlette's
-TestClient, which warns (an error under `filterwarnings = error`) when httpx2 is absent.
-Like TestClient, it runs the app on an event loop in a portal thread: the session's
-Playwright (sync API) keeps a loop running on the main thread, so `anyio.run` there fails.
+The client is Starlette's TestClient, which runs the app on an event loop in a portal
+thread: the session's Playwright (sync API) keeps a loop running on the main thread.
 """
 
 from __future__ import annotations
@@ -16,10 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import anyio
-import anyio.from_thread
-import httpx
+import httpx2
 from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
 from mockcar.domain.clock import Clock
 from mockcar.domain.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
@@ -77,37 +74,32 @@ IssueCode = Callable[..., AuthorizationCode]
 
 @dataclass
 class TokenClient:
-    """Synchronous HTTP against the ASGI app, each request on a fresh portal loop."""
+    """Synchronous HTTP against the ASGI app."""
 
     app: Starlette
     base_url: str = "http://testserver"
 
-    def request(self, method: str, url: str = TOKEN_PATH, **kwargs: Any) -> httpx.Response:
-        async def send() -> httpx.Response:
-            transport = httpx.ASGITransport(app=self.app)
-            async with httpx.AsyncClient(transport=transport, base_url=self.base_url) as http:
-                return await http.request(method, url, **kwargs)
-
-        with anyio.from_thread.start_blocking_portal() as portal:
-            return portal.call(send)
+    def request(self, method: str, url: str = TOKEN_PATH, **kwargs: Any) -> httpx2.Response:
+        with TestClient(self.app, base_url=self.base_url) as client:
+            return client.request(method, url, **kwargs)
 
     def post(self, data: dict[str, Any] | None = None, *, auth: dict[str, str] | None = None,
-             **kwargs: Any) -> httpx.Response:
+             **kwargs: Any) -> httpx2.Response:
         headers = {**(APP_AUTH if auth is None else auth), **kwargs.pop("headers", {})}
         return self.request("POST", data=data, headers=headers, **kwargs)
 
     def exchange(self, code: str, *, params: dict[str, str] | None = None,
-                 **form: str) -> httpx.Response:
+                 **form: str) -> httpx2.Response:
         return self.post({"grant_type": "authorization_code", "code": code, **form},
                          params=params)
 
     def refresh(self, refresh_token: str, *, params: dict[str, str] | None = None,
-                **form: str) -> httpx.Response:
+                **form: str) -> httpx2.Response:
         return self.post({"grant_type": "refresh_token", "refresh_token": refresh_token,
                           **form}, params=params)
 
 
-def assert_oauth_error(response: httpx.Response, status: int, error: str,
+def assert_oauth_error(response: httpx2.Response, status: int, error: str,
                        description: str | None = None) -> dict[str, Any]:
     """The RFC 6749 §5.2 shape every token-endpoint failure has (reference §2.4)."""
     assert response.status_code == status, response.text
