@@ -10,7 +10,7 @@ from mockcar.domain.world import World
 from mockcar.oauth.server import build_authorization_server
 from mockcar.scenario import load_world
 from mockcar.settings import Settings
-from mockcar.web import connect, token, v2
+from mockcar.web import connect, home, token, v2
 from mockcar.web.errors import exception_handlers
 from mockcar.web.request_id import RequestIdMiddleware
 
@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     if world is None:
         world = load_world(settings.scenario, seed=settings.seed)
     app = Starlette(
-        routes=[*connect.routes, *token.routes, *v2.routes],
+        routes=[*home.routes, *connect.routes, *token.routes, *v2.routes],
         middleware=[Middleware(RequestIdMiddleware)],
         exception_handlers=exception_handlers,
     )

@@ -7,19 +7,7 @@ import uvicorn
 
 from mockcar.app import create_app
 from mockcar.domain.world import World
-from mockcar.settings import Settings
-
-
-def sdk_environment(base_url: str) -> dict[str, str]:
-    """The variables the official Python SDK reads (at import time) to find mockcar.
-    Python's SMARTCAR_AUTH_ORIGIN is the full token URL (reference §0.2)."""
-    return {
-        "SMARTCAR_API_ORIGIN": base_url,
-        "SMARTCAR_CONNECT_ORIGIN": base_url,
-        "SMARTCAR_AUTH_ORIGIN": f"{base_url}/oauth/token",
-        "SMARTCAR_MANAGEMENT_API_ORIGIN": base_url,
-        "SMARTCAR_VEHICLE_API_V3_ORIGIN": base_url,
-    }
+from mockcar.settings import Settings, sdk_environment
 
 
 def banner(settings: Settings, world: World) -> str:

@@ -26,6 +26,18 @@ def default_scenario() -> Path:
     return bundled_scenarios() / "default.yaml"
 
 
+def sdk_environment(base_url: str) -> dict[str, str]:
+    """The variables the official Python SDK reads (at import time) to find mockcar.
+    Python's SMARTCAR_AUTH_ORIGIN is the full token URL (reference §0.2)."""
+    return {
+        "SMARTCAR_API_ORIGIN": base_url,
+        "SMARTCAR_CONNECT_ORIGIN": base_url,
+        "SMARTCAR_AUTH_ORIGIN": f"{base_url}/oauth/token",
+        "SMARTCAR_MANAGEMENT_API_ORIGIN": base_url,
+        "SMARTCAR_VEHICLE_API_V3_ORIGIN": base_url,
+    }
+
+
 @dataclass(frozen=True)
 class Settings:
     scenario: Path = None  # type: ignore[assignment]  # filled in __post_init__

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from mockcar.server import sdk_environment
+from mockcar.settings import sdk_environment
 
 # Environment variable -> the smartcar.config constant it becomes.
 CONFIG_NAMES = {

@@ -13,8 +13,7 @@ import uvicorn
 
 from mockcar.app import create_app
 from mockcar.domain.world import World
-from mockcar.server import sdk_environment
-from mockcar.settings import Settings
+from mockcar.settings import Settings, sdk_environment
 
 STARTUP_TIMEOUT = 10.0
 

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from pathlib import Path
 from typing import Any
 
-import jinja2
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.templating import Jinja2Templates
 
 from mockcar.domain.scopes import DESCRIPTIONS
 from mockcar.domain.world import World
@@ -33,16 +30,10 @@ from mockcar.web.connect_request import (
     parse_authorization_request,
     search_brands,
 )
+from mockcar.web.templating import TEMPLATES
 
 log = logging.getLogger("mockcar.connect")
 
-TEMPLATES = Jinja2Templates(env=jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-))
 # Consent pages: never cached, never framed (clickjacking), no script at all. No
 # form-action: Chromium applies it to the redirect that ends Connect.
 PAGE_HEADERS = {
