@@ -30,6 +30,11 @@ class Result:
                 f"{statistics.fmean(self.latencies_ms):6.2f} ms   errors {self.errors}")
 
 
+def median(results: list[Result]) -> Result:
+    """The round with the median throughput."""
+    return sorted(results, key=lambda r: r.rps)[len(results) // 2]
+
+
 async def _read_response(reader: asyncio.StreamReader) -> int:
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])

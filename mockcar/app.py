@@ -25,7 +25,8 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     if world is None:
         world = load_world(settings.scenario, seed=settings.seed)
     app = Starlette(
-        routes=[*home.routes, *connect.routes, *token.routes, *v2.routes],
+        # The Vehicle API first: it is the hot path, and routes are tried in order.
+        routes=[*v2.routes, *token.routes, *connect.routes, *home.routes],
         middleware=[Middleware(RequestIdMiddleware)],
         exception_handlers=exception_handlers,
     )

@@ -4,6 +4,7 @@ and the app-wide handlers that make sure no traceback ever reaches a client."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -39,7 +40,7 @@ def request_id(request: Request) -> str:
     return str(getattr(request.state, "request_id", ""))
 
 
-def error_body(error: SmartcarError, request_id: str) -> dict[str, Any]:
+def error_body(error: SmartcarError, request_id: str, status: int | None = None) -> dict[str, Any]:
     """Every key all three SDKs dereference, always present; `suggestedUserMessage` is
     left out rather than null because Java's parser fails on a null there."""
     resolution: dict[str, Any] = {"type": error.spec.resolution}
@@ -50,7 +51,7 @@ def error_body(error: SmartcarError, request_id: str) -> dict[str, Any]:
         "code": error.code,
         "description": error.description,
         "docURL": doc_url(error.type, error.code),
-        "statusCode": error.status,
+        "statusCode": status or error.status,
         "requestId": request_id,
         "resolution": resolution,
         "detail": error.detail,
@@ -64,11 +65,16 @@ def error_headers(error: SmartcarError) -> dict[str, str]:
     return {"retry-after": str(error.retry_after)} if error.retry_after is not None else {}
 
 
-def error_response(request: Request, error: SmartcarError) -> JSONResponse:
+def error_response(
+    request: Request, error: SmartcarError, status: int | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """`status` overrides the catalog's, for HTTP-level refusals (405) that Smartcar's
+    catalog has no entry for; the body's statusCode always equals the HTTP status."""
     return JSONResponse(
-        error_body(error, request_id(request)),
-        status_code=error.status,
-        headers=error_headers(error),
+        error_body(error, request_id(request), status),
+        status_code=status or error.status,
+        headers={**error_headers(error), **(headers or {})},
     )
 
 
@@ -84,17 +90,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             "RESOURCE_NOT_FOUND", "PATH",
             message=f"No route for {request.method} {request.url.path}.",
         )
-    elif exc.status_code == 405:
+        return error_response(request, error)
+    allowed = (exc.headers or {}).get("Allow")
+    if exc.status_code == 405:
         error = SmartcarError(
             "VALIDATION", None,
-            message=f"{request.method} is not allowed on {request.url.path}.",
+            message=f"{request.method} is not allowed on {request.url.path}"
+            + (f"; use {allowed}." if allowed else "."),
         )
-        response = error_response(request, error)
-        response.status_code = 405
-        return response
     else:
         error = SmartcarError("VALIDATION", None, message=str(exc.detail))
-    return error_response(request, error)
+    return error_response(request, error, exc.status_code, exc.headers)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

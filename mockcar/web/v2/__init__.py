@@ -1,11 +1,16 @@
 """Smartcar Vehicle API v2.0 under `/v{major}.{minor}/`.
 
-Every path is registered with and without a trailing slash: the SDKs use both
-(reference §0.4), and Starlette's redirect hop would cost a round trip.
+Every path answers with and without a trailing slash: the SDKs use both (reference
+§0.4), and Starlette's redirect hop would cost a round trip. Vehicle endpoints share one
+route and are found in a table by (method, sub-path), so a read costs one dictionary
+lookup however many endpoints there are.
 """
 
 from __future__ import annotations
 
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from mockcar.web.v2 import handlers
@@ -14,21 +19,39 @@ from mockcar.web.v2.endpoints import COMMANDS, READS
 PREFIX = "/v{version}"
 VEHICLE = PREFIX + "/vehicles/{vehicle_id}"
 
+VEHICLE_ENDPOINTS: dict[tuple[str, str], handlers.Handler] = {
+    ("GET", "/permissions"): handlers.get_permissions,
+    **{("GET", read.path): handlers.read_handler(read) for read in READS},
+    **{("POST", command.path): handlers.command_handler(command) for command in COMMANDS},
+}
+VEHICLE_PATHS = frozenset(path for _, path in VEHICLE_ENDPOINTS)
+
+
+async def vehicle_endpoint(request: Request) -> Response:
+    sub_path = request.path_params.get("sub_path", "").strip("/")
+    sub_path = f"/{sub_path}" if sub_path else ""
+    handler = VEHICLE_ENDPOINTS.get((request.method, sub_path))
+    if handler is not None:
+        return await handler(request)
+    if sub_path in VEHICLE_PATHS:
+        allowed = sorted(method for method, path in VEHICLE_ENDPOINTS if path == sub_path)
+        raise HTTPException(405, headers={"Allow": ", ".join(allowed)})
+    raise HTTPException(404)
+
 
 def _both(path: str, endpoint: handlers.Handler, methods: list[str]) -> list[BaseRoute]:
-    path = path.rstrip("/")
     return [
         Route(path, endpoint, methods=methods, name=endpoint.__name__),
         Route(path + "/", endpoint, methods=methods, name=endpoint.__name__ + "_slash"),
     ]
 
 
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
 routes: list[BaseRoute] = [
-    *_both(PREFIX + "/user", handlers.get_user, ["GET"]),
+    Route(VEHICLE, vehicle_endpoint, methods=ALL_METHODS, name="vehicle"),
+    Route(VEHICLE + "/{sub_path:path}", vehicle_endpoint, methods=ALL_METHODS,
+          name="vehicle_endpoint"),
     *_both(PREFIX + "/vehicles", handlers.get_vehicles, ["GET"]),
-    *_both(VEHICLE + "/permissions", handlers.get_permissions, ["GET"]),
-    *(route for command in COMMANDS
-      for route in _both(VEHICLE + command.path, handlers.command_handler(command), ["POST"])),
-    *(route for read in READS
-      for route in _both(VEHICLE + read.path, handlers.read_handler(read), ["GET"])),
+    *_both(PREFIX + "/user", handlers.get_user, ["GET"]),
 ]

@@ -96,4 +96,10 @@ def test_wrong_method_is_405_json(client: TestClient, world: World, grant: Grant
     response = client.delete(f"/v2.0/vehicles/{vehicle.id}/odometer", headers=grant(vehicle))
     assert response.status_code == 405
     assert response.headers["content-type"] == "application/json"
-    assert response.json()["requestId"] == response.headers["sc-request-id"]
+    assert response.headers["allow"] == "GET"
+    body = response.json()
+    assert body["requestId"] == response.headers["sc-request-id"]
+    assert body["statusCode"] == 405
+    assert "use GET" in body["description"]
+    on_user = client.post("/v2.0/user", headers=grant(vehicle))
+    assert on_user.status_code == 405 and on_user.json()["statusCode"] == 405
