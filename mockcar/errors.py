@@ -21,6 +21,9 @@ class ErrorSpec:
     resolution: str | None
     description: str
     suggested_user_message: str | None = None
+    # Defaults every raise of this error carries unless it says otherwise.
+    retry_after: int | None = None  # seconds, sent as the Retry-After header
+    resolution_url: str | None = None
 
 
 _RETRY = "RETRY_LATER"
@@ -87,13 +90,16 @@ _CATALOG: tuple[ErrorSpec, ...] = (
               "account. Please prompt the user to re-add the vehicle to their account."),
     ErrorSpec("CONNECTED_SERVICES_ACCOUNT", "VIRTUAL_KEY_REQUIRED", 400, "ACTION_REQUIRED",
               "The vehicle owner needs to grant additional access to Smartcar in order to "
-              "perform this request."),
+              "perform this request.",
+              resolution_url="https://www.tesla.com/_ak/smartcar.com"),
+    # Smartcar documents Retry-After for VEHICLE only; SMARTCAR_API sends it too here, so
+    # a client's back-off can be tested with either (reference §4.2, open question 4).
     ErrorSpec("RATE_LIMIT", "SMARTCAR_API", 429, _RETRY,
               "Your application has exceeded its rate limit. Please retry your request in a "
-              "few minutes."),
+              "few minutes.", retry_after=120),
     ErrorSpec("RATE_LIMIT", "VEHICLE", 429, _RETRY,
               "You have reached the throttling rate limit for this vehicle. Please see the "
-              "retry-after header for when to retry the request."),
+              "retry-after header for when to retry the request.", retry_after=60),
     ErrorSpec("SERVER", "INTERNAL", 500, _RETRY,
               "An internal Smartcar error has occurred. Our team has been notified and is "
               "working to resolve this issue."),
@@ -196,6 +202,10 @@ class SmartcarError(Exception):
 
     def __post_init__(self) -> None:
         self.spec = lookup(self.type, self.code)
+        if self.retry_after is None:
+            self.retry_after = self.spec.retry_after
+        if self.resolution_url is None:
+            self.resolution_url = self.spec.resolution_url
         super().__init__(self.description)
 
     @property
