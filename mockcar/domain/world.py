@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from mockcar.domain.clock import Clock
 from mockcar.domain.vehicle import Vehicle
+from mockcar.domain.webhooks import Webhook
 from mockcar.errors import SmartcarError
 
 # Lifetimes from Smartcar's docs (reference: smartcar-v2.md §1.2, §2.3).
@@ -40,6 +41,7 @@ class Application:
     name: str
     redirect_uris: tuple[str, ...]
     management_token: str
+    webhooks: tuple[Webhook, ...] = ()
 
     def check_secret(self, secret: str) -> bool:
         return secrets.compare_digest(self.client_secret.encode(), secret.encode())
@@ -139,6 +141,8 @@ class World:
     # layer (mockcar.web.connect_flow.ConnectSession); they live here so that a reset,
     # which rebuilds the World, forgets them too.
     connect_sessions: dict[str, object] = field(default_factory=dict)
+    # Webhook id -> ids of the vehicles subscribed to it (mockcar.domain.webhooks).
+    subscriptions: dict[str, set[str]] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock.now()
