@@ -24,6 +24,11 @@ def check(scenario: Scenario) -> list[Finding]:
         (("applications", i, "management_token"), a.management_token)
         for i, a in enumerate(scenario.applications) if a.management_token is not None
     )
+    # A webhook id is global at Smartcar: subscribe names it without the application.
+    findings += _unique(
+        (("applications", i, "webhooks", k, "id"), w.id)
+        for i, a in enumerate(scenario.applications) for k, w in enumerate(a.webhooks)
+    )
     findings += _unique(
         (("owners", i, "email"), o.email.lower()) for i, o in enumerate(scenario.owners)
     )

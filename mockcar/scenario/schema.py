@@ -17,6 +17,9 @@ applications[] (each a Smartcar application, i.e. an OAuth client):
     redirect_uris     list of absolute URLs (scheme and host, no #fragment), at least one;
                       the first is the default
     management_token  str, optional; derived from seed and client_id when absent
+    webhooks          list, default []: {id, name, url?} — the webhooks vehicles can be
+                      subscribed to; id unique across applications, no whitespace or '/'
+                      (Smartcar's are UUIDs); url absolute, where deliveries would go
 
 owners[] (a connected-services account at a car brand):
     email             str, required, unique (case-insensitively)
@@ -105,6 +108,13 @@ def _redirect_uri(value: str) -> str:
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _webhook_id(value: str) -> str:
+    # It is a path segment: /vehicles/{id}/webhooks/{webhook_id}.
+    if not value or any(c.isspace() or c in "/?#" for c in value):
+        raise ValueError(f"must be non-empty without spaces, '/', '?' or '#', got {value!r}")
+    return value
 
 
 def _email(value: str) -> str:
@@ -209,6 +219,13 @@ class OwnerSpec(BaseModel):
     vehicles: list[VehicleSpec] = []
 
 
+class WebhookSpec(BaseModel):
+    model_config = _CONFIG
+    id: Annotated[str, AfterValidator(_webhook_id)]
+    name: NonBlank
+    url: Annotated[str, AfterValidator(_redirect_uri)] | None = None
+
+
 class ApplicationSpec(BaseModel):
     model_config = _CONFIG
     name: NonBlank
@@ -217,6 +234,7 @@ class ApplicationSpec(BaseModel):
     redirect_uris: Annotated[list[Annotated[str, AfterValidator(_redirect_uri)]],
                              Field(min_length=1)]
     management_token: NonBlank | None = None
+    webhooks: list[WebhookSpec] = []
 
 
 class Scenario(BaseModel):
