@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mockcar.settings import DEFAULT_HOST, Settings
 
+HEALTH_PATH = "/_mockcar/health"
 EXIT_USAGE = 2
 EXIT_INVALID = 1
 
@@ -37,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--public-url", help="origin clients use to reach mockcar")
     serve.add_argument("--seed", type=int, help="override the scenario's seed")
     serve.set_defaults(run=_serve)
+
+    health = commands.add_parser("health", help="ask a running mockcar whether it is up")
+    health.add_argument("--port", type=int, help="port (default: MOCKCAR_PORT or 8765)")
+    health.add_argument("--timeout", type=float, default=2.0, help="seconds to wait")
+    health.set_defaults(run=_health)
 
     validate = commands.add_parser("validate", help="check scenario files")
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -67,6 +73,29 @@ def _serve(args: argparse.Namespace) -> int:
     print(banner(settings, world), flush=True)
     serve(settings, world)
     return 0
+
+
+def _health(args: argparse.Namespace) -> int:
+    """The container HEALTHCHECK: exit 0 when the health endpoint answers 200."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        settings = Settings.from_env(port=args.port)
+    except ValueError as exc:
+        _fail(str(exc), EXIT_USAGE)
+        raise AssertionError from exc  # unreachable; _fail exits
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    url = f"http://{host}:{settings.port}{HEALTH_PATH}"
+    try:
+        with urllib.request.urlopen(url, timeout=args.timeout) as response:
+            print(f"{url}: {response.status}")
+            return 0
+    except urllib.error.HTTPError as exc:
+        _fail(f"{url} answered {exc.code}", EXIT_INVALID)
+    except (OSError, ValueError) as exc:
+        _fail(f"{url} is not answering: {getattr(exc, 'reason', exc)}", EXIT_INVALID)
+    return EXIT_INVALID
 
 
 def _validate(args: argparse.Namespace) -> int:
