@@ -3,6 +3,8 @@
 Quantities are metric and fractions are 0–1, as the domain's one convention; the web layer
 converts units on the way out. Readings raise `SmartcarError` when the vehicle cannot
 answer (an ICE car has no EV battery), so every API version renders the same refusal.
+Commands change the state, and the state decides whether a command can run (reference:
+smartcar-v2.md §4.3, "where errors typically arise").
 """
 
 from __future__ import annotations
@@ -11,7 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from mockcar.domain.schedules import ChargingLocation, TeslaSchedule, WeeklySchedule, invalid
 from mockcar.errors import SmartcarError
+
+CHARGE_LIMIT_RANGE = (0.5, 1.0)  # what set-charge-limit accepts (reference §3.4)
+CRUISE_KMH = 50.0  # the speed of a vehicle marked moving without a speed
 
 
 class Powertrain(StrEnum):
@@ -27,6 +33,11 @@ class Powertrain(StrEnum):
 
     @property
     def has_fuel(self) -> bool:
+        return self is not Powertrain.BEV
+
+    @property
+    def has_engine(self) -> bool:
+        """A combustion engine, whose oil /engine/oil reports."""
         return self is not Powertrain.BEV
 
 
@@ -68,6 +79,7 @@ class Charge:
 
 
 DOORS = ("frontLeft", "frontRight", "backLeft", "backRight")
+STORAGE = ("rear", "front")  # front is the hood on a combustion car, the frunk on a BEV
 
 
 @dataclass(frozen=True)
@@ -88,7 +100,8 @@ class Security:
 
 @dataclass
 class VehicleState:
-    """The mutable part of a vehicle: what commands change and readings report."""
+    """The mutable part of a vehicle: what commands change and readings report.
+    `None` in an optional reading means "derive it from the vehicle's seed"."""
 
     odometer_km: float
     location: Location
@@ -98,12 +111,31 @@ class VehicleState:
     plugged_in: bool = False
     charging: bool = False
     charge_limit: float = 0.8
+    moving: bool = False  # driving: commands that need a parked car refuse
+    speed_kmh: float = 0.0
+    heading: float | None = None  # degrees clockwise from north
+    destination: Location | None = None  # the last one sent by navigation/destination
+    charge_amps: int | None = None  # requested charging current; None = the charger's max
+    charge_port_open: bool = False
+    virtual_key_paired: bool = True  # Tesla: commands need Smartcar's virtual key
+    climate_on: bool = False
+    cabin_target_c: float = 21.0
+    defroster_on: bool = False
+    steering_heater_on: bool = False
+    tire_pressures_kpa: tuple[float, float, float, float] | None = None  # FL, FR, BL, BR
+    tesla_schedule: TeslaSchedule = field(default_factory=TeslaSchedule)
+    weekly_schedules: tuple[WeeklySchedule, ...] = ()  # Nissan
+    charging_locations: tuple[ChargingLocation, ...] | None = None  # Ford, Lincoln
 
 
 @dataclass
 class Vehicle:
     """One simulated vehicle. `range_km_full` and `fuel_range_km_full` are the ranges
-    on a full battery and a full tank, from which current ranges follow linearly."""
+    on a full battery and a full tank, from which current ranges follow linearly.
+
+    `test_level` is the capability level of a `<VIN>@<level>.smartcar.com` test account
+    (mockcar.domain.test_accounts); `battery_options` lists the pack sizes (kWh) a model
+    was sold with when Smartcar cannot tell which one this vehicle has."""
 
     id: str
     make: str
@@ -119,6 +151,9 @@ class Vehicle:
     fuel_capacity_liters: float | None = None
     fuel_range_km_full: float | None = None
     doors_open: frozenset[str] = field(default_factory=frozenset)
+    storage_open: frozenset[str] = field(default_factory=frozenset)
+    test_level: str | None = None
+    battery_options: tuple[float, ...] = ()
 
     # -- readings -------------------------------------------------------------------
 
@@ -127,6 +162,11 @@ class Vehicle:
 
     def location(self) -> Location:
         return self.state.location
+
+    def speed_kmh(self) -> float:
+        if not self.state.moving:
+            return 0.0
+        return self.state.speed_kmh if self.state.speed_kmh > 0 else CRUISE_KMH
 
     def battery(self) -> Battery:
         level = self._battery_level()
@@ -138,7 +178,7 @@ class Vehicle:
 
     def fuel(self) -> Fuel:
         if not self.powertrain.has_fuel or self.state.fuel_level is None:
-            raise _not_capable(self, "has no fuel tank")
+            raise not_capable(self, "has no fuel tank")
         level = self.state.fuel_level
         return Fuel(
             amount_liters=round(level * (self.fuel_capacity_liters or 0.0), 1),
@@ -156,24 +196,26 @@ class Vehicle:
             return Charge(True, ChargeState.CHARGING)
         return Charge(True, ChargeState.NOT_CHARGING)
 
+    def is_charging(self) -> bool:
+        return self.charge().state is ChargeState.CHARGING
+
     def charge_limit(self) -> float:
         self._battery_level()
         return self.state.charge_limit
 
     def security(self) -> Security:
-        def openings(names: tuple[str, ...]) -> tuple[Opening, ...]:
-            return tuple(
-                Opening(n, "OPEN" if n in self.doors_open else "CLOSED") for n in names
-            )
+        def openings(names: tuple[str, ...], opened: frozenset[str]) -> tuple[Opening, ...]:
+            return tuple(Opening(n, "OPEN" if n in opened else "CLOSED") for n in names)
 
+        port_open = self.state.plugged_in or self.state.charge_port_open
         return Security(
             is_locked=self.state.locked,
-            doors=openings(DOORS),
-            windows=tuple(Opening(n, "CLOSED") for n in DOORS),
+            doors=openings(DOORS, self.doors_open),
+            windows=openings(DOORS, frozenset()),
             sunroof=(Opening("sunroof", "CLOSED"),),
-            storage=(Opening("rear", "CLOSED"), Opening("front", "CLOSED")),
+            storage=openings(STORAGE, self.storage_open),
             charging_port=(
-                (Opening("chargingPort", "OPEN" if self.state.plugged_in else "CLOSED"),)
+                (Opening("chargingPort", "OPEN" if port_open else "CLOSED"),)
                 if self.powertrain.has_battery
                 else ()
             ),
@@ -182,43 +224,115 @@ class Vehicle:
     # -- commands ---------------------------------------------------------------------
 
     def lock(self, now: datetime) -> None:
+        self.require_command_access()
         if self.doors_open:
             raise SmartcarError(
                 "VEHICLE_STATE", "DOOR_OPEN",
                 message=f"Open: {', '.join(sorted(self.doors_open))}.",
             )
+        if "rear" in self.storage_open or (
+            "front" in self.storage_open and self.powertrain is Powertrain.BEV
+        ):
+            raise SmartcarError("VEHICLE_STATE", "TRUNK_OPEN")
+        if "front" in self.storage_open:
+            raise SmartcarError("VEHICLE_STATE", "HOOD_OPEN")
         self.state.locked = True
         self.updated_at = now
 
     def unlock(self, now: datetime) -> None:
+        """A moving car stays locked; locking while driving is allowed, as cars
+        lock themselves when they move off."""
+        self.require_command_access()
+        self.require_parked()
         self.state.locked = False
         self.updated_at = now
 
     def start_charge(self, now: datetime) -> None:
         level = self._battery_level()
+        self.require_command_access()
+        self.require_parked()
         if not self.state.plugged_in:
             raise SmartcarError("VEHICLE_STATE", "CHARGING_PLUG_NOT_CONNECTED")
         if level >= self.state.charge_limit:
-            raise SmartcarError("VEHICLE_STATE", "FULLY_CHARGED")
+            raise SmartcarError(
+                "VEHICLE_STATE", "FULLY_CHARGED",
+                message=f"The battery is at {level:.0%}, its charge limit is "
+                f"{self.state.charge_limit:.0%}.",
+            )
+        if self.state.charging:
+            raise SmartcarError("VEHICLE_STATE", "CHARGING_IN_PROGRESS")
         self.state.charging = True
         self.updated_at = now
 
     def stop_charge(self, now: datetime) -> None:
+        """Stopping a charge that is not running succeeds: the car ends up not
+        charging, which is what was asked."""
         self._battery_level()
+        self.require_command_access()
+        self.require_parked()
         if not self.state.plugged_in:
             raise SmartcarError("VEHICLE_STATE", "CHARGING_PLUG_NOT_CONNECTED")
         self.state.charging = False
         self.updated_at = now
 
-    # -- helpers --------------------------------------------------------------------
+    def set_charge_limit(self, limit: float, now: datetime) -> None:
+        """Lowering the limit below the current level ends a charge: the car reads
+        FULLY_CHARGED, as a real one does."""
+        self._battery_level()
+        low, high = CHARGE_LIMIT_RANGE
+        if not low <= limit <= high:
+            raise invalid(["limit"], f"must be a number from {low} to {high}")
+        self.require_command_access()
+        self.state.charge_limit = round(limit, 2)
+        self.updated_at = now
+
+    def send_destination(self, destination: Location, now: datetime) -> None:
+        if not -90 <= destination.latitude <= 90:
+            raise invalid(["latitude"], "must be a number from -90 to 90")
+        if not -180 <= destination.longitude <= 180:
+            raise invalid(["longitude"], "must be a number from -180 to 180")
+        self.require_command_access()
+        self.state.destination = destination
+        self.updated_at = now
+
+    # -- rules shared by commands -----------------------------------------------------
+
+    def require_command_access(self) -> None:
+        """Tesla accepts commands only from apps whose virtual key the owner added."""
+        if self.make == "TESLA" and not self.state.virtual_key_paired:
+            raise SmartcarError(
+                "CONNECTED_SERVICES_ACCOUNT", "VIRTUAL_KEY_REQUIRED",
+                message=f"Vehicle {self.id} has no Smartcar virtual key yet.",
+            )
+
+    def require_parked(self) -> None:
+        if self.state.moving:
+            raise SmartcarError(
+                "VEHICLE_STATE", "IN_MOTION",
+                message=f"Vehicle {self.id} is driving at {self.speed_kmh():.0f} km/h.",
+            )
+
+    def require_plugged_in(self) -> None:
+        self._battery_level()
+        if not self.state.plugged_in:
+            raise SmartcarError("VEHICLE_STATE", "CHARGING_PLUG_NOT_CONNECTED")
+
+    def require_charging(self) -> None:
+        """For readings of a charging session (amperage, completion time)."""
+        self.require_plugged_in()
+        if not self.is_charging():
+            raise SmartcarError(
+                "VEHICLE_STATE", "NOT_CHARGING",
+                message=f"Vehicle {self.id} is plugged in but {self.charge().state}.",
+            )
 
     def _battery_level(self) -> float:
         if not self.powertrain.has_battery or self.state.battery_level is None:
-            raise _not_capable(self, "has no EV battery")
+            raise not_capable(self, "has no EV battery")
         return self.state.battery_level
 
 
-def _not_capable(vehicle: Vehicle, why: str) -> SmartcarError:
+def not_capable(vehicle: Vehicle, why: str) -> SmartcarError:
     return SmartcarError(
         "COMPATIBILITY", "VEHICLE_NOT_CAPABLE",
         message=f"Vehicle {vehicle.id} ({vehicle.year} {vehicle.make} {vehicle.model}, "

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from mockcar.domain.clock import Clock
+from mockcar.domain.test_accounts import ErrorTrigger, error_trigger
 from mockcar.domain.vehicle import Vehicle
 from mockcar.domain.webhooks import Webhook
 from mockcar.errors import SmartcarError
@@ -61,6 +62,12 @@ class Owner:
     def check_password(self, password: str) -> bool:
         return secrets.compare_digest(self.password.encode(), password.encode())
 
+    @property
+    def error_trigger(self) -> ErrorTrigger | None:
+        """The API error a `TYPE.CODE@smartcar.com` login makes every non-static
+        request answer (mockcar.domain.test_accounts)."""
+        return error_trigger(self.email)
+
 
 @dataclass
 class Connection:
@@ -73,6 +80,8 @@ class Connection:
     permissions: tuple[str, ...]
     mode: str
     connected_at: datetime
+    error_trigger: ErrorTrigger | None = None  # from the owner's login email
+    owner_email: str = ""
 
 
 @dataclass
@@ -216,6 +225,8 @@ class World:
             permissions=tuple(permissions),
             mode=mode,
             connected_at=self.now(),
+            error_trigger=owner.error_trigger,
+            owner_email=owner.email,
         )
         self.connections[connection.id] = connection
         return connection

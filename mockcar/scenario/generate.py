@@ -10,7 +10,6 @@ it, so pinning one field does not reshuffle the rest.
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +17,7 @@ from datetime import datetime
 from faker import Faker
 
 from mockcar.domain.clock import Clock
+from mockcar.domain.test_accounts import LEVEL_POWERTRAINS, VinAccount, vin_account
 from mockcar.domain.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
 from mockcar.domain.world import VehicleFactory
 from mockcar.scenario import catalog, schema, vin
@@ -26,10 +26,6 @@ from mockcar.scenario.schema import VehicleSpec
 # Ages are counted from a fixed year, not today, so a world does not drift with the date.
 REFERENCE_YEAR = 2025
 CITY_JITTER_DEGREES = 0.05  # about 5 km: around town, not in the lake
-# Smartcar's test accounts `<VIN>@<level>.smartcar.com` (reference §1.1): the level
-# picks the capability set, which we express as a powertrain.
-_VIN_EMAIL = re.compile(r"(?P<vin>[a-z0-9]{17})@(?P<level>[a-z]+)\.smartcar\.com")
-_LEVEL_POWERTRAIN = {"compatible": "PHEV", "phev": "PHEV", "bev": "BEV", "fuel": "ICE"}
 
 
 def sub_seed(seed: int, key: str) -> int:
@@ -62,12 +58,19 @@ class FleetGenerator:
 
         def make(email: str, count: int) -> list[Vehicle]:
             now = clock.now()
-            first = _test_account_spec(email)
-            return [
+            account = _vin_account(email)
+            first = VehicleSpec()
+            if account is not None:
+                first = VehicleSpec(vin=account.vin,
+                                    powertrain=LEVEL_POWERTRAINS[account.level])
+            vehicles = [
                 self.vehicle(first if i == 0 else VehicleSpec(), f"test:{email.lower()}:{i}",
                              "US", now)
                 for i in range(count)
             ]
+            if account is not None:
+                vehicles[0].test_level = account.level
+            return vehicles
 
         return make
 
@@ -76,13 +79,13 @@ def management_token(seed: int, client_id: str) -> str:
     return hashlib.sha256(f"mockcar:{seed}:management:{client_id}".encode()).hexdigest()[:40]
 
 
-def _test_account_spec(email: str) -> VehicleSpec:
-    match = _VIN_EMAIL.fullmatch(email.strip().lower())
-    if match is None or match["level"] not in _LEVEL_POWERTRAIN:
-        return VehicleSpec()
-    if vin.problem(match["vin"].upper()) is not None:
-        return VehicleSpec()
-    return VehicleSpec(vin=match["vin"], powertrain=_LEVEL_POWERTRAIN[match["level"]])
+def _vin_account(email: str) -> VinAccount | None:
+    """Smartcar's `<VIN>@<level>.smartcar.com` test account (reference §1.1), if the
+    email is one with a usable VIN: the level picks the powertrain and capabilities."""
+    account = vin_account(email)
+    if account is None or vin.problem(account.vin) is not None:
+        return None
+    return account
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,69 @@
+"""Charging schedules and saved charging locations, as vehicles keep them.
+
+Three makes expose three shapes (reference: smartcar-v2.md §3.7): Tesla's start or
+departure time, Nissan's weekly windows (at most three), Ford and Lincoln's schedules per
+saved charging location. Times are `HH:MM`, 24-hour, as the wire carries them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mockcar.errors import SmartcarError
+
+_HH_MM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+MAX_WEEKLY_SCHEDULES = 3
+
+
+def check_time(value: object, field_path: list[str | int]) -> str:
+    """`value` if it is an `HH:MM` time, else VALIDATION:PARAMETER naming the field."""
+    if isinstance(value, str) and _HH_MM.fullmatch(value):
+        return value
+    raise invalid(field_path, "must be a time as HH:MM (24-hour)")
+
+
+def invalid(field_path: list[str | int], message: str) -> SmartcarError:
+    """VALIDATION:PARAMETER with Smartcar's `detail` shape (reference §4.1)."""
+    name = ".".join(str(part) for part in field_path)
+    return SmartcarError(
+        "VALIDATION", "PARAMETER", message=f"'{name}' {message}.",
+        detail=[{"field": list(field_path), "message": message}],
+    )
+
+
+@dataclass(frozen=True)
+class ScheduleSlot:
+    enabled: bool = False
+    time: str | None = None
+
+
+@dataclass(frozen=True)
+class TeslaSchedule:
+    """Only one of the two can be enabled at a time (Tesla's rule)."""
+
+    start_time: ScheduleSlot = field(default_factory=ScheduleSlot)
+    departure_time: ScheduleSlot = field(default_factory=ScheduleSlot)
+
+
+@dataclass(frozen=True)
+class WeeklySchedule:
+    start: str
+    end: str
+    days: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class ChargingLocation:
+    latitude: float
+    longitude: float
+    charge_limit: float
+    weekday: tuple[TimeWindow, ...] = ()
+    weekend: tuple[TimeWindow, ...] = ()
