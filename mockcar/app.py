@@ -13,6 +13,7 @@ from mockcar.settings import Settings
 from mockcar.web import connect, home, token, v2
 from mockcar.web.errors import exception_handlers
 from mockcar.web.request_id import RequestIdMiddleware
+from mockcar.web.v2 import management
 
 
 def create_app(settings: Settings | None = None, world: World | None = None) -> Starlette:
@@ -26,7 +27,8 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
         world = load_world(settings.scenario, seed=settings.seed)
     app = Starlette(
         # The Vehicle API first: it is the hot path, and routes are tried in order.
-        routes=[*v2.routes, *token.routes, *connect.routes, *home.routes],
+        routes=[*v2.routes, *management.routes, *token.routes, *connect.routes,
+                *home.routes],
         middleware=[Middleware(RequestIdMiddleware)],
         exception_handlers=exception_handlers,
     )

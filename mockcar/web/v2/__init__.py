@@ -8,12 +8,14 @@ lookup however many endpoints there are.
 
 from __future__ import annotations
 
+import re
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from mockcar.web.v2 import handlers
+from mockcar.web.v2 import handlers, webhooks
 from mockcar.web.v2.endpoints import COMMANDS, READS
 
 PREFIX = "/v{version}"
@@ -23,13 +25,32 @@ VEHICLE_ENDPOINTS: dict[tuple[str, str], handlers.Handler] = {
     ("GET", "/permissions"): handlers.get_permissions,
     **{("GET", read.path): handlers.read_handler(read) for read in READS},
     **{("POST", command.path): handlers.command_handler(command) for command in COMMANDS},
+    **webhooks.ENDPOINTS,
 }
 VEHICLE_PATHS = frozenset(path for _, path in VEHICLE_ENDPOINTS)
+# Sub-paths with a `{name}` segment (webhooks), tried only when no exact path matches.
+TEMPLATES = tuple(
+    (re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))), path)
+    for path in sorted(p for p in VEHICLE_PATHS if "{" in p)
+)
+
+
+def _template(request: Request, sub_path: str) -> str:
+    """The table path `sub_path` falls under, with its `{name}` values put in
+    `request.path_params`; `sub_path` itself when no template matches."""
+    for pattern, path in TEMPLATES:
+        found = pattern.fullmatch(sub_path)
+        if found:
+            request.path_params.update(found.groupdict())
+            return path
+    return sub_path.replace("{", "%7B")  # a literal "{name}" segment names no endpoint
 
 
 async def vehicle_endpoint(request: Request) -> Response:
     sub_path = request.path_params.get("sub_path", "").strip("/")
     sub_path = f"/{sub_path}" if sub_path else ""
+    if sub_path not in VEHICLE_PATHS or "{" in sub_path:
+        sub_path = _template(request, sub_path)
     handler = VEHICLE_ENDPOINTS.get((request.method, sub_path))
     if handler is not None:
         return await handler(request)

@@ -1,0 +1,97 @@
+"""Who is calling the platform endpoints, and in which World (reference: smartcar-v2.md
+§0.3): the owner's access token (subscribe, disconnect), the application management
+token (`Bearer <AMT>` to unsubscribe, `Basic default:<AMT>` for the Management API), or
+the client id and secret (`Basic`, Compatibility API).
+
+Every World lookup of the platform handlers goes through `world()` here, so resolving a
+request to its tenant's World stays a change in one place.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from starlette.requests import Request
+
+from mockcar.domain.connections import application_by_management_token
+from mockcar.domain.world import Application, Connection, World
+from mockcar.errors import SmartcarError
+from mockcar.web.v2 import handlers
+
+MANAGEMENT_USER = "default"  # the Basic user name Smartcar expects with an AMT (§6.1)
+
+
+def world(request: Request) -> World:
+    found: World = request.app.state.world
+    return found
+
+
+def check_version(request: Request) -> None:
+    version = request.path_params.get("version", "")
+    if not handlers.VERSION.fullmatch(version):
+        raise SmartcarError(
+            "RESOURCE_NOT_FOUND", "VERSION",
+            message=f"'v{version}' is not an API version; use /v2.0/.",
+        )
+
+
+def user_connection(request: Request) -> Connection:
+    """The connection the bearer access token speaks for, checked exactly as for the
+    vehicle endpoints."""
+    return handlers._connection(request)
+
+
+def bearer_management_token(request: Request) -> tuple[World, Application]:
+    """`Authorization: Bearer <AMT>` (webhook unsubscribe, §3.3)."""
+    check_version(request)
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    found = world(request)
+    application = (application_by_management_token(found, token.strip())
+                   if scheme.lower() == "bearer" else None)
+    if application is None:
+        raise SmartcarError(
+            "AUTHENTICATION",
+            message="Send the application management token as 'Authorization: Bearer "
+            "<management token>' (not the owner's access token).",
+        )
+    return found, application
+
+
+def basic_management_token(request: Request) -> tuple[World, Application]:
+    """`Authorization: Basic base64("default:" + AMT)` (Management API, §6.1)."""
+    check_version(request)
+    hint = "Send 'Authorization: Basic base64(\"default:\" + <management token>)'."
+    user, token = _basic(request, hint)
+    found = world(request)
+    application = application_by_management_token(found, token)
+    if user != MANAGEMENT_USER or application is None:
+        why = (f"the user name must be '{MANAGEMENT_USER}'" if user != MANAGEMENT_USER
+               else "that management token names no application")
+        raise SmartcarError("AUTHENTICATION", message=f"{hint[:-1]}: {why}.")
+    return found, application
+
+
+def basic_client(request: Request) -> tuple[World, Application]:
+    """`Authorization: Basic base64(client_id:client_secret)` (Compatibility API, §7)."""
+    check_version(request)
+    hint = "Send 'Authorization: Basic base64(<client id>:<client secret>)'."
+    client_id, secret = _basic(request, hint)
+    found = world(request)
+    application = found.application(client_id)
+    if application is None or not application.check_secret(secret):
+        raise SmartcarError(
+            "AUTHENTICATION", message=f"{hint[:-1]}: the client id or secret is wrong.")
+    return found, application
+
+
+def _basic(request: Request, hint: str) -> tuple[str, str]:
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        decoded = ""
+    user, colon, password = decoded.partition(":")
+    if scheme.lower() != "basic" or not colon:
+        raise SmartcarError("AUTHENTICATION", message=hint)
+    return user, password
