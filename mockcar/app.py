@@ -6,14 +6,16 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
+from mockcar.domain.tenants import Tenants
 from mockcar.domain.world import World
 from mockcar.oauth.server import build_authorization_server
 from mockcar.scenario import load_world
+from mockcar.scenario.platform_catalog import vehicle_catalog
 from mockcar.settings import Settings
-from mockcar.web import connect, home, token, v2
+from mockcar.web import connect, home, tenancy, token, v2
 from mockcar.web.errors import exception_handlers
 from mockcar.web.request_id import RequestIdMiddleware
-from mockcar.web.v2 import management
+from mockcar.web.v2 import compatibility, management
 
 
 def create_app(settings: Settings | None = None, world: World | None = None) -> Starlette:
@@ -27,12 +29,20 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
         world = load_world(settings.scenario, seed=settings.seed)
     app = Starlette(
         # The Vehicle API first: it is the hot path, and routes are tried in order.
-        routes=[*v2.routes, *management.routes, *token.routes, *connect.routes,
-                *home.routes],
+        routes=[*v2.routes, *management.routes, *compatibility.routes, *token.routes,
+                *connect.routes, *home.routes],
         middleware=[Middleware(RequestIdMiddleware)],
         exception_handlers=exception_handlers,
     )
     app.state.settings = settings
+    # The makes and models the Compatibility API knows (static, shared by every World).
+    app.state.vehicle_catalog = vehicle_catalog()
+    # The scenario's World; each application registered through the control API gets
+    # its own World in `tenants` (mockcar.web.tenancy routes requests between them).
     app.state.world = world
-    app.state.authorization_server = build_authorization_server(world, settings)
+    app.state.tenants = tenants = Tenants()
+    app.state.authorization_server = build_authorization_server(
+        lambda client_id: tenancy.world_for_client(tenants, app.state.world, client_id),
+        settings,
+    )
     return app

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from mockcar.domain.clock import Clock
+from mockcar.domain.faults import Faults
 from mockcar.domain.test_accounts import ErrorTrigger, error_trigger
 from mockcar.domain.vehicle import Vehicle
 from mockcar.domain.webhooks import Webhook
@@ -152,6 +153,11 @@ class World:
     connect_sessions: dict[str, object] = field(default_factory=dict)
     # Webhook id -> ids of the vehicles subscribed to it (mockcar.domain.webhooks).
     subscriptions: dict[str, set[str]] = field(default_factory=dict)
+    # Injected errors (control API); a reset, which rebuilds the World, clears them.
+    faults: Faults = field(default_factory=Faults)
+    # Told of every token pair issued: mockcar.domain.tenants indexes tokens by it, so a
+    # request's access token finds its World in one lookup.
+    on_token_issued: Callable[[Token], None] | None = field(default=None, repr=False)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -268,6 +274,8 @@ class World:
         )
         self.tokens_by_access[access_token] = token
         self.tokens_by_refresh[refresh_token] = token
+        if self.on_token_issued is not None:
+            self.on_token_issued(token)
         return token
 
     def refreshable_token(self, refresh_token: str, client_id: str) -> Token | None:

@@ -7,7 +7,7 @@ Smartcar's error texts and tolerances (reference: smartcar-v2.md §2).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from authlib.oauth2.rfc6749 import (
     InvalidRequestError,
@@ -29,10 +29,14 @@ _ABSENT_REDIRECT_URIS = frozenset({"", "undefined"})
 
 class _WorldGrant:
     server: MockcarAuthorizationServer
+    request: Any
 
     @property
     def world(self) -> World:
-        return self.server.world
+        """The authenticated client's World: codes and tokens are found in the tenant
+        that holds the application (authlib authenticates the client first)."""
+        client: OAuthClient = self.request.client
+        return client.world
 
 
 class AuthorizationCodeGrant(_WorldGrant, grants.AuthorizationCodeGrant):  # type: ignore[misc]
@@ -79,8 +83,9 @@ class AuthorizationCodeGrant(_WorldGrant, grants.AuthorizationCodeGrant):  # typ
             raise unauthorized_redirect_uri(sent)
 
     def query_authorization_code(self, code: str, client: OAuthClient) -> OAuthCode:
-        found = self.world.redeemable_code(code, client.client_id)
-        connection = self.world.connections.get(found.connection_id) if found else None
+        # Called before the client is stored on the request: use the one passed in.
+        found = client.world.redeemable_code(code, client.client_id)
+        connection = client.world.connections.get(found.connection_id) if found else None
         if found is None or connection is None:
             raise invalid_code(code)
         return OAuthCode(found, connection)

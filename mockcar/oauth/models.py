@@ -26,10 +26,12 @@ ACCESS_TOKEN_SECONDS = int(ACCESS_TOKEN_LIFETIME.total_seconds())
 
 
 class OAuthClient(ClientMixin):  # type: ignore[misc]
-    """A confidential client (RFC 6749 §2.1): one scenario Application."""
+    """A confidential client (RFC 6749 §2.1): one Application, and the World (tenant)
+    that holds it, where its codes and tokens live."""
 
-    def __init__(self, application: Application) -> None:
+    def __init__(self, application: Application, world: World) -> None:
         self.application = application
+        self.world = world
 
     @property
     def client_id(self) -> str:
@@ -112,4 +114,4 @@ class OAuthToken(TokenMixin):  # type: ignore[misc]
 
     def get_client(self) -> OAuthClient | None:
         application = self._world.application(self.token.client_id)
-        return OAuthClient(application) if application else None
+        return OAuthClient(application, self._world) if application else None

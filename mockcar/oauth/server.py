@@ -1,14 +1,15 @@
-"""The authorization server: authlib's `AuthorizationServer` bound to a World.
+"""The authorization server: authlib's `AuthorizationServer` over the tenants' Worlds.
 
-It owns token generation (UUID v4 strings, like Smartcar's), storage (the World), the
-wire shape of every token response (RFC 6749 §5.1, §5.2) and the transport rule.
+It owns token generation (UUID v4 strings, like Smartcar's), storage (the World of the
+authenticated client's tenant), the wire shape of every token response (RFC 6749 §5.1,
+§5.2) and the transport rule.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from authlib.oauth2.rfc6749 import (
@@ -29,6 +30,9 @@ from mockcar.settings import Settings
 
 log = logging.getLogger("mockcar.oauth")
 
+# Client id -> the World (tenant) that holds that application, or None if none does.
+WorldLookup = Callable[[str], World | None]
+
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # RFC 6749 §3.2: request parameters MUST NOT be included more than once.
 SINGLE_PARAMETERS = ("grant_type", "code", "redirect_uri", "refresh_token", "scope")
@@ -46,12 +50,13 @@ _DEFAULT_DESCRIPTIONS = {
 
 
 class MockcarAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
-    """RFC 6749 token endpoint over a World. `insecure_transport` accepts plain http to
-    any host; without it, authlib's rule applies (https, or http to loopback)."""
+    """RFC 6749 token endpoint. `worlds` finds the World of a client id: each client's
+    codes and tokens live in its tenant's World. `insecure_transport` accepts plain http
+    to any host; without it, authlib's rule applies (https, or http to loopback)."""
 
-    def __init__(self, world: World, *, insecure_transport: bool) -> None:
+    def __init__(self, worlds: WorldLookup, *, insecure_transport: bool) -> None:
         super().__init__()
-        self.world = world
+        self.worlds = worlds
         self.insecure_transport = insecure_transport
         self.register_token_generator("default", self.generate_bearer_token)
         self.register_client_auth_method("client_secret_basic", authenticate_client_basic)
@@ -61,8 +66,9 @@ class MockcarAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
     # -- storage ----------------------------------------------------------------------
 
     def query_client(self, client_id: str) -> OAuthClient | None:
-        application = self.world.application(client_id)
-        return OAuthClient(application) if application else None
+        world = self.worlds(client_id)
+        application = world.application(client_id) if world is not None else None
+        return OAuthClient(application, world) if application and world else None
 
     def generate_bearer_token(
         self,
@@ -87,7 +93,7 @@ class MockcarAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
     def save_token(self, token: Mapping[str, Any], request: StarletteOAuth2Request) -> None:
         connection: Connection = request.user
         client: OAuthClient = request.client
-        self.world.issue_token(
+        client.world.issue_token(
             connection.id, client.client_id, token["access_token"], token["refresh_token"]
         )
 
@@ -184,8 +190,10 @@ class MockcarAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
         )
 
 
-def build_authorization_server(world: World, settings: Settings) -> MockcarAuthorizationServer:
+def build_authorization_server(
+    worlds: WorldLookup, settings: Settings
+) -> MockcarAuthorizationServer:
     """The server `create_app` mounts on `app.state.authorization_server`. Transport
     security is decided here, from `settings.insecure_transport`; no environment variable
     is read or set, so two apps in one process may differ."""
-    return MockcarAuthorizationServer(world, insecure_transport=settings.insecure_transport)
+    return MockcarAuthorizationServer(worlds, insecure_transport=settings.insecure_transport)

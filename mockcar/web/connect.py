@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Route
 from mockcar.domain.scopes import DESCRIPTIONS
 from mockcar.domain.world import World
 from mockcar.web import connect_flow as flow
+from mockcar.web import tenancy
 from mockcar.web.connect_flow import AppRedirect, ConnectSession, StepError
 from mockcar.web.connect_request import (
     COUNTRY_NAMES,
@@ -64,8 +65,8 @@ class PageError(Exception):
 
 
 def _world(request: Request) -> World:
-    world: World = request.app.state.world
-    return world
+    """The tenant's World: by `client_id` on the Connect URL, by session afterwards."""
+    return tenancy.world(request)
 
 
 def step_url(session: ConnectSession, step: str) -> str:
@@ -206,6 +207,7 @@ async def authorize(request: Request) -> Response:
     except ConnectRequestError as bad:
         raise PageError(400, "Invalid Connect request", bad.message, bad.details) from None
     session = flow.start_session(world, auth)
+    tenancy.remember_session(request, session.id)
     return _page(request, "connect/preamble.html", session, action=step_url(session, "continue"))
 
 

@@ -15,6 +15,7 @@ from mockcar.domain.units import UnitSystem
 from mockcar.domain.vehicle import Vehicle
 from mockcar.domain.world import Connection, World, require_permission
 from mockcar.errors import SmartcarError
+from mockcar.web import tenancy
 from mockcar.web.v2 import wire
 from mockcar.web.v2.endpoints import Command, Headers, Read
 
@@ -26,8 +27,7 @@ PERMISSIONS_PAGE = (25, 100)
 
 
 def _world(request: Request) -> World:
-    world: World = request.app.state.world
-    return world
+    return tenancy.world(request)
 
 
 def _connection(request: Request) -> Connection:
@@ -44,7 +44,7 @@ def _connection(request: Request) -> Connection:
             "AUTHENTICATION",
             message="Send the access token as 'Authorization: Bearer <access_token>'.",
         )
-    return _world(request).authenticate(token.strip())
+    return tenancy.authenticated(request, token.strip())
 
 
 def _vehicle(request: Request, connection: Connection) -> Vehicle:

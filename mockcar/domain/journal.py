@@ -1,0 +1,154 @@
+"""The request journal: the last requests one tenant received, in a bounded ring
+(issue 5, "Request journal").
+
+An entry keeps what a test asks about — method, path, query, a few headers, the body,
+status, duration, application, vehicle, token — as received. Entries are only ever shown
+through `Entry.shown()`, which redacts (mockcar.domain.redaction); filters run on the raw
+values, so a test may look requests up by the access token it holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mockcar.domain import redaction
+
+CAPACITY = 1000  # entries kept per tenant; the oldest go first
+BODY_LIMIT = 8192  # bytes of a request body kept
+
+
+def token_id(token: str) -> str:
+    """A stable, non-reversible name for a token: requests made with one token can be
+    grouped and found without the journal ever showing the token."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    seq: int  # 1, 2, … per journal; never reused, so `since=` paging is exact
+    at: datetime  # wall-clock time the response finished (UTC)
+    method: str
+    path: str
+    query: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    body_truncated: bool
+    status: int
+    duration_ms: float
+    client_id: str | None
+    vehicle_id: str | None
+    token_id: str | None
+    request_id: str | None
+
+    @property
+    def content_type(self) -> str | None:
+        return next((v for k, v in self.headers if k == "content-type"), None)
+
+    def shown(self) -> dict[str, Any]:
+        """The entry as every dump shows it: secrets redacted."""
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "method": self.method,
+            "path": redaction.path(self.path),
+            "query": redaction.query(self.query),
+            "headers": redaction.headers(self.headers),
+            "body": redaction.body(self.body, self.content_type, truncated=self.body_truncated),
+            "status": self.status,
+            "duration_ms": round(self.duration_ms, 3),
+            "client_id": self.client_id,
+            "vehicle_id": self.vehicle_id,
+            "token_id": self.token_id,
+            "request_id": self.request_id,
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """Which entries a query or a verification counts. Every field left None matches
+    anything. `path` is a pattern: `*` matches any run of characters (slashes too) and a
+    `{name}` segment one path segment, so `/v2.0/vehicles/{id}/odometer` and
+    `*/odometer` both match an odometer read; a trailing slash never matters."""
+
+    method: str | None = None
+    path: str | None = None
+    status: int | None = None
+    vehicle_id: str | None = None
+    client_id: str | None = None
+    token_id: str | None = None
+    since: int | None = None  # only entries with seq > since
+    _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_pattern", path_pattern(self.path) if self.path else None)
+
+    def __call__(self, entry: Entry) -> bool:
+        return (
+            (self.since is None or entry.seq > self.since)
+            and (self.method is None or entry.method == self.method.upper())
+            and (self._pattern is None or self._pattern.fullmatch(entry.path.rstrip("/")) is not None)
+            and (self.status is None or entry.status == self.status)
+            and (self.vehicle_id is None or entry.vehicle_id == self.vehicle_id)
+            and (self.client_id is None or entry.client_id == self.client_id)
+            and (self.token_id is None or entry.token_id == self.token_id)
+        )
+
+
+def path_pattern(pattern: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^/{}]*\}|\*)", pattern.rstrip("/") or "/")
+    regex = "".join(
+        ".*" if part == "*" else "[^/]+" if part.startswith("{") else re.escape(part)
+        for part in parts
+    )
+    return re.compile(regex)
+
+
+class Journal:
+    """A bounded ring of entries, oldest first. Recording is an append; queries scan
+    (a ring holds at most `capacity` entries)."""
+
+    def __init__(self, capacity: int = CAPACITY) -> None:
+        self.capacity = capacity
+        self._entries: deque[Entry] = deque(maxlen=capacity)
+        self._seq = itertools.count(1)
+        self.dropped = 0  # entries pushed out of the full ring since the last clear
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def record(
+        self, *, at: datetime, method: str, path: str, query: str,
+        headers: tuple[tuple[str, str], ...], body: bytes, body_truncated: bool, status: int,
+        duration_ms: float, client_id: str | None, vehicle_id: str | None,
+        token_id: str | None, request_id: str | None,
+    ) -> Entry:
+        entry = Entry(
+            next(self._seq), at, method, path, query, headers, body, body_truncated, status,
+            duration_ms, client_id, vehicle_id, token_id, request_id,
+        )
+        if len(self._entries) == self.capacity:
+            self.dropped += 1
+        self._entries.append(entry)
+        return entry
+
+    def entries(self, match: Match | None = None, limit: int | None = None) -> list[Entry]:
+        """Matching entries, oldest first; with `limit`, the newest `limit` of them."""
+        found = [e for e in self._entries if match is None or match(e)]
+        if limit is not None and limit < len(found):
+            return found[len(found) - limit:]
+        return found
+
+    def count(self, match: Match | None = None) -> int:
+        if match is None:
+            return len(self._entries)
+        return sum(1 for e in self._entries if match(e))
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.dropped = 0

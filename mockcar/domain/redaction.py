@@ -1,0 +1,105 @@
+"""Redaction: what the request journal shows in place of secrets.
+
+Every dump of a journal entry goes through these functions, so no client secret, access
+or refresh token, authorization code, management token or password recorded from a
+request ever leaves mockcar in clear (issue 5, "Request journal"). The journal keeps the
+raw request, which never leaves the process, and redacts on the way out.
+
+A key is sensitive when its lower-cased name is one of `SENSITIVE_KEYS` or contains one
+of `SENSITIVE_PARTS`; JSON bodies are walked at any depth, form bodies and query strings
+key by key. A body that is neither JSON nor a form is not shown at all: mockcar cannot
+know where a secret sits in it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+REDACTED = "[REDACTED]"
+
+SENSITIVE_KEYS = frozenset({
+    "code", "assertion", "authorization", "cookie", "set-cookie", "amt", "signature",
+    "sc-signature", "client_assertion",
+})
+SENSITIVE_PARTS = ("secret", "token", "password", "passwd")
+
+# Connect step pages live under /oauth/authorize/<session>/…: the session id is a
+# capability to finish someone's consent, so dumps do not show it either.
+_CONNECT_STEPS = "/oauth/authorize/"
+
+
+def sensitive(key: str) -> bool:
+    folded = key.lower()
+    return folded in SENSITIVE_KEYS or any(part in folded for part in SENSITIVE_PARTS)
+
+
+def query(raw: str) -> str:
+    """A query string with every sensitive parameter's value replaced."""
+    if not raw:
+        return ""
+    return _pairs(parse_qsl(raw, keep_blank_values=True))
+
+
+def headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers by lower-case name; an Authorization header keeps its scheme only."""
+    shown: dict[str, str] = {}
+    for name, value in pairs:
+        name = name.lower()
+        if name == "authorization":
+            scheme = value.strip().partition(" ")[0]
+            shown[name] = f"{scheme} {REDACTED}" if scheme else REDACTED
+        elif sensitive(name):
+            shown[name] = REDACTED
+        else:
+            shown[name] = value
+    return shown
+
+
+def body(raw: bytes, content_type: str | None, *, truncated: bool = False) -> Any:
+    """A request body as JSON can show it: parsed JSON or form fields with sensitive
+    values replaced, None when empty, otherwise a note saying what was left out."""
+    if not raw:
+        return None
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if truncated:
+        return f"<{len(raw)}+ bytes of {kind or 'unknown type'}, too long to show>"
+    if kind == "application/json" or kind.endswith("+json"):
+        try:
+            return value(json.loads(raw))
+        except (ValueError, UnicodeDecodeError):
+            return f"<{len(raw)} bytes, not valid JSON, not shown>"
+    if kind == "application/x-www-form-urlencoded":
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"<{len(raw)} bytes, not UTF-8, not shown>"
+        return {k: REDACTED if sensitive(k) else v for k, v in parse_qsl(text, True)}
+    return f"<{len(raw)} bytes of {kind or 'unknown type'}, not shown>"
+
+
+def value(data: Any) -> Any:
+    """JSON data with the value of every sensitive key replaced, at any depth."""
+    if isinstance(data, dict):
+        return {
+            k: REDACTED if isinstance(k, str) and sensitive(k) and v is not None else value(v)
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [value(item) for item in data]
+    return data
+
+
+def path(raw: str) -> str:
+    """The path, with a Connect session id replaced."""
+    if raw.startswith(_CONNECT_STEPS) and raw.count("/") >= 4:
+        rest = raw[len(_CONNECT_STEPS):]
+        _, slash, step = rest.partition("/")
+        return f"{_CONNECT_STEPS}{REDACTED}{slash}{step}"
+    return raw
+
+
+def _pairs(pairs: list[tuple[str, str]]) -> str:
+    return urlencode([(k, REDACTED if sensitive(k) else v) for k, v in pairs], safe="[]")
