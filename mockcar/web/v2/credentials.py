@@ -17,14 +17,15 @@ from starlette.requests import Request
 from mockcar.domain.connections import application_by_management_token
 from mockcar.domain.world import Application, Connection, World
 from mockcar.errors import SmartcarError
+from mockcar.web import tenancy
 from mockcar.web.v2 import handlers
 
 MANAGEMENT_USER = "default"  # the Basic user name Smartcar expects with an AMT (§6.1)
 
 
 def world(request: Request) -> World:
-    found: World = request.app.state.world
-    return found
+    """The tenant's World, found by the request's credential (mockcar.web.tenancy)."""
+    return tenancy.world(request)
 
 
 def check_version(request: Request) -> None:
