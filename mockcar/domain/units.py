@@ -1,6 +1,6 @@
 """Unit systems of the Vehicle API (reference: smartcar-v2.md §3.2).
 
-The domain keeps every quantity metric; conversion happens once, when a reading is
+The domain keeps every quantity metric (°C, km/h); conversion happens once, when a reading is
 serialized for a client that asked for imperial.
 """
 
@@ -35,3 +35,16 @@ def volume(liters: float, units: UnitSystem) -> float:
 
 def pressure(kpa: float, units: UnitSystem) -> float:
     return kpa / KPA_PER_PSI if units is UnitSystem.IMPERIAL else kpa
+
+
+def temperature(celsius: float, units: UnitSystem) -> float:
+    return celsius * 9 / 5 + 32 if units is UnitSystem.IMPERIAL else celsius
+
+
+def temperature_to_celsius(value: float, units: UnitSystem) -> float:
+    """A temperature a client sent in its unit system, as the domain keeps it."""
+    return (value - 32) * 5 / 9 if units is UnitSystem.IMPERIAL else value
+
+
+def speed(kmh: float, units: UnitSystem) -> float:
+    return kmh / KM_PER_MILE if units is UnitSystem.IMPERIAL else kmh

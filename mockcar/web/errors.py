@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from mockcar.errors import SmartcarError
+from mockcar.web import legacy
 
 log = logging.getLogger("mockcar")
 
@@ -40,12 +41,17 @@ def request_id(request: Request) -> str:
     return str(getattr(request.state, "request_id", ""))
 
 
-def error_body(error: SmartcarError, request_id: str, status: int | None = None) -> dict[str, Any]:
+def error_body(
+    error: SmartcarError, request_id: str, status: int | None = None, origin: str = ""
+) -> dict[str, Any]:
     """Every key all three SDKs dereference, always present; `suggestedUserMessage` is
-    left out rather than null because Java's parser fails on a null there."""
+    left out rather than null because Java's parser fails on a null there. A resolution
+    URL the domain gives as a path (Connect's re-authentication) is made absolute with
+    `origin`: Connect is served on the same origin as the API."""
     resolution: dict[str, Any] = {"type": error.spec.resolution}
     if error.resolution_url:
-        resolution["url"] = error.resolution_url
+        url = error.resolution_url
+        resolution["url"] = origin + url if url.startswith("/") else url
     body: dict[str, Any] = {
         "type": error.type,
         "code": error.code,
@@ -70,11 +76,16 @@ def error_response(
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """`status` overrides the catalog's, for HTTP-level refusals (405) that Smartcar's
-    catalog has no entry for; the body's statusCode always equals the HTTP status."""
+    catalog has no entry for; the body's statusCode always equals the HTTP status.
+    Requests under `/v1.x/` get the legacy v1.0 shape (reference §4.6)."""
+    code = status or error.status
+    if legacy.is_legacy(request.url.path):
+        body = legacy.error_body(error, request_id(request), code)
+    else:
+        body = error_body(error, request_id(request), status,
+                          origin=str(request.base_url).rstrip("/"))
     return JSONResponse(
-        error_body(error, request_id(request), status),
-        status_code=status or error.status,
-        headers={**error_headers(error), **(headers or {})},
+        body, status_code=code, headers={**error_headers(error), **(headers or {})},
     )
 
 

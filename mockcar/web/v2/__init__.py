@@ -15,16 +15,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from mockcar.web.v2 import handlers, webhooks
-from mockcar.web.v2.endpoints import COMMANDS, READS
+from mockcar.web.v2 import batch, handlers, pipeline, webhooks
 
 PREFIX = "/v{version}"
 VEHICLE = PREFIX + "/vehicles/{vehicle_id}"
 
 VEHICLE_ENDPOINTS: dict[tuple[str, str], handlers.Handler] = {
-    ("GET", "/permissions"): handlers.get_permissions,
-    **{("GET", read.path): handlers.read_handler(read) for read in READS},
-    **{("POST", command.path): handlers.command_handler(command) for command in COMMANDS},
+    **pipeline.HANDLERS,
+    ("POST", "/batch"): batch.batch,
     **webhooks.ENDPOINTS,
 }
 VEHICLE_PATHS = frozenset(path for _, path in VEHICLE_ENDPOINTS)
@@ -57,6 +55,9 @@ async def vehicle_endpoint(request: Request) -> Response:
     if sub_path in VEHICLE_PATHS:
         allowed = sorted(method for method, path in VEHICLE_ENDPOINTS if path == sub_path)
         raise HTTPException(405, headers={"Allow": ", ".join(allowed)})
+    lowered = pipeline.lower_make_path(sub_path)
+    if lowered is not None and (request.method, lowered) in VEHICLE_ENDPOINTS:
+        return await pipeline.wrong_case(sub_path)(request)
     raise HTTPException(404)
 
 

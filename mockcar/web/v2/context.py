@@ -1,0 +1,21 @@
+"""What a vehicle endpoint knows about the request besides the vehicle: built once per
+request (and once per batch sub-request) by the pipeline, read by `wire` renderers and
+command executors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from mockcar.domain.units import UnitSystem
+from mockcar.domain.world import Connection
+
+
+@dataclass(frozen=True)
+class Context:
+    units: UnitSystem  # from the sc-unit-system request header
+    now: datetime  # the World's clock, read once
+    query: Mapping[str, str]
+    connection: Connection
+    origin: str  # scheme://host[:port] the client used: every Smartcar host is this one
