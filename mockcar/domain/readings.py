@@ -159,7 +159,7 @@ def service_history(
     records = []
     visit = 1
     while visit * SERVICE_INTERVAL_KM <= vehicle.odometer_km():
-        km = visit * SERVICE_INTERVAL_KM + rng.uniform(-400, 400)
+        km = min(visit * SERVICE_INTERVAL_KM + rng.uniform(-400, 400), vehicle.odometer_km())
         day = first_day + timedelta(days=km / km_per_day, hours=rng.randrange(8))
         tasks = rng.sample(_TASKS[1:] if not vehicle.powertrain.has_engine else _TASKS, 2)
         cost = round(rng.uniform(60, 400), 2)

@@ -3,6 +3,7 @@ for chosen vehicles and permissions without walking Connect (that is tested else
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ from starlette.testclient import TestClient
 from mockcar.app import create_app
 from mockcar.domain.clock import Clock
 from mockcar.domain.scopes import PERMISSIONS
-from mockcar.domain.vehicle import Powertrain, Vehicle
+from mockcar.domain.vehicle import Powertrain, Region, Vehicle
 from mockcar.domain.world import Owner, World
 from mockcar.scenario import load_world
 from mockcar.settings import Settings, default_scenario
@@ -40,6 +41,39 @@ def owner_of(world: World, vehicle: Vehicle) -> Owner:
 
 def vehicle_with(world: World, powertrain: Powertrain) -> Vehicle:
     return next(v for v in world.vehicles.values() if v.powertrain is powertrain)
+
+
+def add_vehicle(world: World, make: str, powertrain: Powertrain = Powertrain.BEV,
+                region: Region = Region.US, **state: object) -> Vehicle:
+    """A vehicle of any make (the default scenario has a handful), owned by the owner of
+    a vehicle of the same powertrain; `state` sets VehicleState fields."""
+    template = vehicle_with(world, powertrain)
+    vehicle = copy.deepcopy(template)
+    vehicle.id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"test-vehicle:{make}:{powertrain}:"
+                                f"{len(world.vehicles)}"))
+    vehicle.make, vehicle.model, vehicle.region = make, f"{make.title()} Test", region
+    vehicle.vin = (make[:3] + vehicle.id.replace("-", "").upper())[:17]
+    for name, value in state.items():
+        setattr(vehicle.state, name, value)
+    owner_of(world, template).vehicle_ids.append(vehicle.id)
+    world.vehicles[vehicle.id] = vehicle
+    return vehicle
+
+
+def login_as(world: World, email: str, permissions: tuple[str, ...] | None = None
+               ) -> tuple[Vehicle, dict[str, str]]:
+    """Sign in with a test-mode email (its conventions apply, as through Connect) and
+    hold a token for its first vehicle."""
+    owner = world.sign_in(email, "any-password", "test")
+    app = next(iter(world.applications.values()))
+    vehicle = world.vehicles[owner.vehicle_ids[0]]
+    connection = world.connect(
+        app.client_id, owner, [vehicle.id],
+        sorted(PERMISSIONS) if permissions is None else permissions, "test",
+    )
+    token = world.issue_token(connection.id, app.client_id, str(uuid.uuid4()),
+                              str(uuid.uuid4()))
+    return vehicle, {"Authorization": f"Bearer {token.access_token}"}
 
 
 @pytest.fixture
