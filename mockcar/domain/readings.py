@@ -148,14 +148,17 @@ class ServiceRecord:
 def service_history(
     vehicle: Vehicle, now: datetime, start: datetime | None = None, end: datetime | None = None
 ) -> tuple[ServiceRecord, ...]:
-    """Dealer visits every SERVICE_INTERVAL_KM, dated by a pace drawn for the car from
+    """Dealer visits every SERVICE_INTERVAL_KM, dated by the car's driving pace from
     January of its model year, within [start, end] (default: the last 12 months, as
     Smartcar's default). Newest first."""
     end = end or now
     start = start or end - timedelta(days=365)
     rng = seeded(vehicle, "service")
-    km_per_day = rng.uniform(25, 45)
     first_day = datetime(vehicle.year, 1, 1, 9, tzinfo=UTC)
+    # A drawn pace keeps dates steady as the clock moves; a car that has driven further
+    # than that pace allows drove faster, so its last visits still fall before now.
+    days_owned = max(1.0, (now - first_day).total_seconds() / 86_400)
+    km_per_day = max(rng.uniform(25, 45), vehicle.odometer_km() / days_owned)
     records = []
     visit = 1
     while visit * SERVICE_INTERVAL_KM <= vehicle.odometer_km():

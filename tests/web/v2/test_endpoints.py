@@ -8,11 +8,23 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from starlette.testclient import TestClient
 
+from mockcar.domain import capabilities
 from mockcar.domain.units import KM_PER_MILE, KPA_PER_PSI
 from mockcar.domain.vehicle import Location, Powertrain, Region, Vehicle
 from mockcar.domain.world import World
+from mockcar.web.v2 import VEHICLE_ENDPOINTS
+from mockcar.web.v2.pipeline import HANDLERS
 from tests.web.v2.conftest import Grant, add_vehicle, vehicle_with
 from tests.web.v2.test_reads import TIMESTAMP, base
+
+
+def test_the_capability_table_and_the_served_endpoints_agree() -> None:
+    """Every row of the domain's table is served and every table-driven endpoint has a
+    row, so the Compatibility API cannot promise what the Vehicle API does not serve."""
+    assert set(HANDLERS) == set(capabilities.BY_KEY)
+    assert set(HANDLERS) <= set(VEHICLE_ENDPOINTS)
+    assert ("POST", "/batch") in VEHICLE_ENDPOINTS
+
 
 SUCCESS = {"status": "success", "message": "Successfully sent request to vehicle"}
 IMPERIAL = {"sc-unit-system": "imperial"}
