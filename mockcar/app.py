@@ -10,10 +10,12 @@ from mockcar.domain.tenants import Tenants
 from mockcar.domain.world import World
 from mockcar.oauth.server import build_authorization_server
 from mockcar.scenario import load_world
+from mockcar.scenario.library import ScenarioLibrary
 from mockcar.scenario.platform_catalog import vehicle_catalog
-from mockcar.settings import Settings
-from mockcar.web import connect, home, tenancy, token, v2
+from mockcar.settings import Settings, bundled_scenarios
+from mockcar.web import connect, control, home, tenancy, token, v2
 from mockcar.web.errors import exception_handlers
+from mockcar.web.journal import JournalMiddleware
 from mockcar.web.request_id import RequestIdMiddleware
 from mockcar.web.v2 import compatibility, management
 
@@ -30,8 +32,9 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     app = Starlette(
         # The Vehicle API first: it is the hot path, and routes are tried in order.
         routes=[*v2.routes, *management.routes, *compatibility.routes, *token.routes,
-                *connect.routes, *home.routes],
-        middleware=[Middleware(RequestIdMiddleware)],
+                *connect.routes, *control.routes, *home.routes],
+        # The journal inside the request id, so its entries carry the id.
+        middleware=[Middleware(RequestIdMiddleware), Middleware(JournalMiddleware)],
         exception_handlers=exception_handlers,
     )
     app.state.settings = settings
@@ -41,6 +44,8 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     # its own World in `tenants` (mockcar.web.tenancy routes requests between them).
     app.state.world = world
     app.state.tenants = tenants = Tenants()
+    # What the control API builds registered applications' Worlds from.
+    app.state.scenarios = ScenarioLibrary(settings.scenario, bundled_scenarios(), settings.seed)
     app.state.authorization_server = build_authorization_server(
         lambda client_id: tenancy.world_for_client(tenants, app.state.world, client_id),
         settings,

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from mockcar.domain.journal import CAPACITY, Journal
+from mockcar.domain.vehicle import Vehicle
 from mockcar.domain.world import Application, Token, World, new_secret
 
 # Registered tenants kept at most; beyond it the oldest is dropped. A test fixture deletes
@@ -61,6 +62,19 @@ class WorldSource(Protocol):
 
     def build(self, choice: ScenarioChoice) -> World:
         """A new World (with its own clock); raises `ScenarioRejected`."""
+        ...
+
+    def names(self) -> list[str]:
+        """The scenarios bundled with mockcar, by file name."""
+        ...
+
+    def add_vehicle(
+        self, world: World, fields: Mapping[str, Any], *, email: str, password: str | None,
+        country: str | None,
+    ) -> Vehicle:
+        """A vehicle made as a scenario would make it from `fields` (what is left out is
+        drawn from the World's seed), given to the owner `email` (created if new); raises
+        `ScenarioRejected` naming each bad field."""
         ...
 
 

@@ -1,5 +1,9 @@
 """`MockcarServer`: the real app under real uvicorn, in a thread, on 127.0.0.1 and a
-free port. Tests start it and stop it; nothing is left listening."""
+free port. Tests start it and stop it; nothing is left listening.
+
+The listening socket is bound before uvicorn starts and handed to it, so parallel test
+processes (pytest-xdist workers) can never race for the same port.
+"""
 
 from __future__ import annotations
 
@@ -27,16 +31,28 @@ def free_port(host: str = "127.0.0.1") -> int:
 class MockcarServer:
     def __init__(self, settings: Settings | None = None, world: World | None = None) -> None:
         settings = settings or Settings()
-        self.settings = settings.with_(host="127.0.0.1", port=free_port())
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", 0))
+        port = int(self._socket.getsockname()[1])
+        self.settings = settings.with_(host="127.0.0.1", port=port)
         self.app = create_app(self.settings, world)
-        self.world: World = self.app.state.world
         config = uvicorn.Config(
             self.app, host=self.settings.host, port=self.settings.port,
             loop="uvloop", http="httptools", log_level="warning", access_log=False,
             lifespan="off",
         )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="mockcar", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name="mockcar",
+            daemon=True,
+        )
+
+    @property
+    def world(self) -> World:
+        """The scenario World (a reset through the control API replaces it)."""
+        world: World = self.app.state.world
+        return world
 
     @property
     def url(self) -> str:
@@ -52,12 +68,14 @@ class MockcarServer:
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError(f"mockcar did not start on {self.url}")
-            time.sleep(0.01)
+            time.sleep(0.005)
         return self
 
     def stop(self) -> None:
         self._server.should_exit = True
-        self._thread.join(timeout=STARTUP_TIMEOUT)
+        if self._thread.is_alive():
+            self._thread.join(timeout=STARTUP_TIMEOUT)
+        self._socket.close()
 
     def __enter__(self) -> Self:
         return self.start()

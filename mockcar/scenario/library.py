@@ -1,0 +1,165 @@
+"""Scenarios for tenants: the `WorldSource` the control API builds a registered
+application's World from (mockcar.domain.tenants).
+
+A scenario is parsed and validated once and kept; each World built from it is new, with
+its own clock, so building one per test costs about as much as generating its vehicles.
+Three sources: the server's own scenario file, a scenario bundled with mockcar by file
+name, or a YAML document sent inline (what the pytest plugin sends for a local file, so
+it works the same against a server in docker).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections import OrderedDict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mockcar.domain.clock import Clock
+from mockcar.domain.tenants import ScenarioChoice, ScenarioRejected
+from mockcar.domain.vehicle import Vehicle
+from mockcar.domain.world import Owner, World
+from mockcar.scenario.build import build_world
+from mockcar.scenario.errors import ScenarioError
+from mockcar.scenario.generate import FleetGenerator
+from mockcar.scenario.loader import MAX_BYTES, load_scenario, validate
+from mockcar.scenario.schema import Scenario
+from mockcar.scenario.yamlsource import Document, parse
+
+INLINE = "<inline scenario>"
+# Inline documents kept parsed: a test suite uses a handful; a bound keeps a server that
+# is sent a new one per request from growing.
+INLINE_CACHE = 64
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+class ScenarioLibrary:
+    """Builds Worlds from the server's scenario (`default`, with the server's `seed`),
+    from bundled scenario files in `bundled`, or from inline YAML."""
+
+    def __init__(self, default: Path, bundled: Path, seed: int | None = None) -> None:
+        self.default = default
+        self.bundled = bundled
+        self.seed = seed
+        self._files: dict[Path, Scenario] = {}
+        self._inline: OrderedDict[str, Scenario] = OrderedDict()
+
+    def build(self, choice: ScenarioChoice) -> World:
+        if choice.yaml is not None and choice.name is not None:
+            raise ScenarioRejected(["give a scenario name or YAML, not both"])
+        if choice.yaml is not None:
+            scenario = self._from_text(choice.yaml)
+            seed = choice.seed
+        elif choice.name is not None:
+            scenario = self._from_file(self._bundled(choice.name))
+            seed = choice.seed
+        else:
+            scenario = self._from_file(self.default)
+            seed = self.seed if choice.seed is None else choice.seed
+        return build_world(scenario, clock=Clock(), seed=seed)
+
+    def add_vehicle(
+        self, world: World, fields: Mapping[str, Any], *, email: str, password: str | None,
+        country: str | None,
+    ) -> Vehicle:
+        """Validated exactly as a scenario's `owners[].vehicles[]` entry, drawn from the
+        World's seed under a key of the owner and the vehicle's position, so the same
+        calls on the same World make the same vehicles."""
+        owner = world.owners.get(email.strip().lower())
+        draft: dict[str, Any] = {
+            "email": email, "password": password or (owner.password if owner else None)
+            or "mockcar", "vehicles": [dict(fields)],
+        }
+        if country is not None:
+            draft["country"] = country
+        elif owner is not None:
+            draft["country"] = owner.country
+        try:
+            scenario = validate(Document({"version": 1, "owners": [draft]}, {}), "request")
+        except ScenarioError as error:
+            raise ScenarioRejected([_request_problem(p.path, p.message)
+                                    for p in error.problems]) from None
+        spec_owner = scenario.owners[0]
+        spec = spec_owner.vehicles[0]
+        clash = [f"vehicle.{k}: {v!r} is taken by another vehicle of this world"
+                 for k, v, taken in (("id", spec.id, {*world.vehicles}),
+                                     ("vin", spec.vin, {v.vin for v in world.vehicles.values()}))
+                 if v is not None and v in taken]
+        if clash:
+            raise ScenarioRejected(clash)
+        index = len(owner.vehicle_ids) if owner else 0
+        vehicle = FleetGenerator(world.seed).vehicle(
+            spec, f"control:{spec_owner.email.lower()}:{index}", spec_owner.country, world.now()
+        )
+        if vehicle.id in world.vehicles:
+            raise ScenarioRejected([f"vehicle.id: the drawn id {vehicle.id} is taken; give an id"])
+        if owner is None:
+            owner = Owner(
+                id=str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                  f"mockcar:{world.seed}:owner:{spec_owner.email.lower()}")),
+                email=spec_owner.email, password=spec_owner.password,
+                country=spec_owner.country, vehicle_ids=[],
+            )
+            world.add_owner(owner, [])
+        world.vehicles[vehicle.id] = vehicle
+        owner.vehicle_ids.append(vehicle.id)
+        return vehicle
+
+    def names(self) -> list[str]:
+        """The bundled scenarios, by file name."""
+        if not self.bundled.is_dir():
+            return []
+        return sorted(p.name for p in self.bundled.iterdir() if p.suffix in (".yaml", ".yml"))
+
+    def _bundled(self, name: str) -> Path:
+        # A file name, never a path: the control API is unauthenticated, and must not
+        # read whatever file the server can.
+        available = self.names()
+        candidates = [name] if Path(name).suffix in (".yaml", ".yml") else [f"{name}.yaml",
+                                                                           f"{name}.yml"]
+        if _NAME.fullmatch(name):
+            for candidate in candidates:
+                if candidate in available:
+                    return self.bundled / candidate
+        listed = ", ".join(available) or "none"
+        problem = (f"no bundled scenario {name!r}; bundled: {listed} (send a scenario of "
+                   "your own as YAML instead)")
+        raise ScenarioRejected([problem])
+
+    def _from_file(self, path: Path) -> Scenario:
+        found = self._files.get(path)
+        if found is None:
+            try:
+                found = self._files[path] = load_scenario(path)
+            except ScenarioError as error:
+                raise ScenarioRejected([str(p) for p in error.problems]) from None
+        return found
+
+    def _from_text(self, text: str) -> Scenario:
+        if len(text.encode()) > MAX_BYTES:
+            raise ScenarioRejected([f"{INLINE}: larger than {MAX_BYTES // 2**20} MiB"])
+        key = hashlib.sha256(text.encode()).hexdigest()
+        found = self._inline.get(key)
+        if found is not None:
+            self._inline.move_to_end(key)
+            return found
+        try:
+            found = validate(parse(text, INLINE), INLINE)
+        except ScenarioError as error:
+            raise ScenarioRejected([str(p) for p in error.problems]) from None
+        self._inline[key] = found
+        while len(self._inline) > INLINE_CACHE:
+            self._inline.popitem(last=False)
+        return found
+
+
+def _request_problem(path: str, message: str) -> str:
+    """`owners[0].vehicles[0].battery.level` -> `vehicle.battery.level`: the request's
+    own terms, not the scenario document it was checked as."""
+    for prefix, name in (("owners[0].vehicles[0]", "vehicle"), ("owners[0]", "owner")):
+        if path.startswith(prefix):
+            return f"{name}{path[len(prefix):]}: {message}"
+    return f"{path or 'request'}: {message}"

@@ -1,0 +1,156 @@
+"""JSON Schemas (2020-12, as OpenAPI 3.1 uses them) of the control API's bodies.
+
+Each operation row (mockcar.web.control_world, control_apps) names its request and
+response schema from here; `mockcar.web.control.openapi()` turns the rows into OpenAPI
+paths, and the request schemas' `properties` are also the keys a body may carry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockcar.domain.overrides import FIELDS
+
+Schema = dict[str, Any]
+
+STRING: Schema = {"type": "string"}
+NULLABLE_STRING: Schema = {"type": ["string", "null"]}
+TIME: Schema = {"type": "string", "format": "date-time"}
+BOOLEAN: Schema = {"type": "boolean"}
+NUMBER: Schema = {"type": "number"}
+INTEGER: Schema = {"type": "integer"}
+ANY: Schema = {}
+
+
+def obj(required: tuple[str, ...] = (), extra: bool = True, **properties: Schema) -> Schema:
+    return props(properties, required, extra)
+
+
+def props(properties: dict[str, Schema], required: tuple[str, ...] = (),
+          extra: bool = True) -> Schema:
+    schema: Schema = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    if not extra:
+        schema["additionalProperties"] = False
+    return schema
+
+
+def array(items: Schema) -> Schema:
+    return {"type": "array", "items": items}
+
+
+ERROR = obj(
+    ("error", "message", "status"),
+    error=STRING, message=STRING, status=INTEGER, problems=array(STRING),
+)
+
+CLOCK = obj(("now", "frozen", "speed"), now=TIME, frozen=BOOLEAN, speed=NUMBER)
+
+APPLICATION = obj(
+    ("client_id", "name", "redirect_uris"),
+    client_id=STRING, name=STRING, redirect_uris=array(STRING), webhooks=array(ANY),
+    client_secret=STRING, management_token=STRING,
+)
+REGISTERED = obj(
+    ("client_id", "client_secret", "management_token", "name", "redirect_uris", "scenario"),
+    **APPLICATION["properties"],
+    scenario=obj(("source",), source={"enum": ["server", "bundled", "inline"]},
+                 name=NULLABLE_STRING, seed={"type": ["integer", "null"]}),
+)
+
+VEHICLE = obj(
+    ("id", "make", "model", "year", "vin", "powertrain", "region", "state"),
+    id=STRING, make=STRING, model=STRING, year=INTEGER, vin=STRING, powertrain=STRING,
+    region=STRING, owner=NULLABLE_STRING, battery_capacity_kwh={"type": ["number", "null"]},
+    fuel_capacity_liters={"type": ["number", "null"]}, doors_open=array(STRING),
+    storage_open=array(STRING), updated_at=TIME, state={"type": "object"},
+)
+VEHICLES = obj(("vehicles",), vehicles=array(VEHICLE))
+
+FAULT = obj(
+    ("id", "type", "code", "hits", "active"),
+    id=STRING, type=STRING, code=NULLABLE_STRING, method=NULLABLE_STRING,
+    endpoint=NULLABLE_STRING, vehicle_id=NULLABLE_STRING, times={"type": ["integer", "null"]},
+    probability=NUMBER, message=NULLABLE_STRING, retry_after={"type": ["integer", "null"]},
+    hits=INTEGER, active=BOOLEAN,
+)
+FAULTS = obj(("faults",), faults=array(FAULT))
+
+ENTRY = obj(
+    ("seq", "at", "method", "path", "status"),
+    seq=INTEGER, at=TIME, method=STRING, path=STRING, query=STRING,
+    headers={"type": "object", "additionalProperties": STRING}, body=ANY, status=INTEGER,
+    duration_ms=NUMBER, client_id=NULLABLE_STRING, vehicle_id=NULLABLE_STRING,
+    token_id=NULLABLE_STRING, request_id=NULLABLE_STRING,
+)
+JOURNAL = obj(
+    ("entries", "count", "kept", "capacity", "dropped"),
+    entries=array(ENTRY), count=INTEGER, kept=INTEGER, capacity=INTEGER, dropped=INTEGER,
+)
+COUNT = obj(("count",), count=INTEGER)
+VERIFIED = obj(("verified", "count", "expected"), verified=BOOLEAN, count=INTEGER,
+               expected=STRING, message=STRING)
+CLEARED = obj(("cleared",), cleared=INTEGER)
+
+STATE = obj(
+    ("clock", "seed", "applications", "owners", "vehicles", "connections", "tokens", "faults"),
+    clock=CLOCK, seed=INTEGER, applications=array(APPLICATION), owners=array(ANY),
+    vehicles=array(VEHICLE), connections=array(ANY), tokens=array(ANY), faults=array(FAULT),
+)
+HEALTH = obj(("status",), status={"const": "ok"}, tenants=INTEGER, scenario=STRING,
+             scenarios=array(STRING))
+RESET = obj(("status",), status={"const": "reset"}, applications_removed=INTEGER)
+DELETED = obj(("deleted",), deleted=STRING)
+REVOKED = obj(("revoked",), revoked=array(obj(("vehicle_id", "user_id"),
+                                              vehicle_id=STRING, user_id=STRING)))
+CONNECTED = obj(
+    (),
+    code=STRING, state=NULLABLE_STRING, redirect_url=STRING, user_id=STRING,
+    vehicles=array(STRING), permissions=array(STRING), error=STRING,
+    error_description=STRING, access_token=STRING, refresh_token=STRING, token_type=STRING,
+    expires_in=INTEGER,
+)
+
+# -- request bodies -----------------------------------------------------------------
+
+REGISTER = obj(
+    scenario=STRING | {"description": "a scenario bundled with mockcar, by file name"},
+    scenario_yaml=STRING | {"description": "a scenario document of your own"},
+    seed=INTEGER, name=STRING, redirect_uris=array(STRING), extra=False,
+)
+AT = obj(at=TIME, extra=False)
+SET_AT = obj(("at",), at=TIME, extra=False)
+ADVANCE = obj(seconds=NUMBER, minutes=NUMBER, hours=NUMBER, days=NUMBER, extra=False)
+SPEED = obj(("speed",), speed=NUMBER, extra=False)
+NEW_VEHICLE = obj(
+    ("owner",),
+    owner=STRING | {"description": "owner email; a new owner is created if none has it"},
+    password=STRING, country=STRING,
+    vehicle={"type": "object", "description": "a scenario vehicle: make, model, year, vin, "
+             "powertrain, region, odometer, battery, fuel, location, locked, plugged_in, "
+             "charging, charge_limit, doors_open"},
+    extra=False,
+)
+OVERRIDE = props({name: {"description": f.doc} for name, f in FIELDS.items()}, extra=False)
+NEW_FAULT = obj(
+    ("type",),
+    type=STRING, code=NULLABLE_STRING, method=STRING, endpoint=STRING, vehicle_id=STRING,
+    times=INTEGER, probability=NUMBER, message=STRING, retry_after=INTEGER, extra=False,
+)
+MATCH_FIELDS: dict[str, Schema] = {
+    "method": STRING, "path": STRING, "status": INTEGER, "vehicle_id": STRING,
+    "client_id": STRING, "token": STRING, "token_id": STRING, "since": INTEGER,
+}
+VERIFY = props({**MATCH_FIELDS, "times": INTEGER, "at_least": INTEGER, "at_most": INTEGER},
+              extra=False)
+CONNECT = obj(
+    ("email",),
+    email=STRING, password=STRING, vehicles=array(STRING) | {"description": "ids or VINs"},
+    scopes={"type": ["array", "string"], "items": STRING},
+    mode={"enum": ["test", "simulated", "live"]},
+    deny=BOOLEAN, redirect_uri=STRING, state=STRING, make=STRING, single_select=BOOLEAN,
+    exchange=BOOLEAN, extra=False,
+)
+REVOKE = obj(user_id=STRING, email=STRING, vehicle_id=STRING, extra=False)
+EMPTY = obj(extra=False)
