@@ -34,7 +34,11 @@ MAX_REQUESTS = 100  # a batch this long is a mistake, not a use
 async def batch(request: Request) -> Response:
     connection = handlers._connection(request)
     vehicle = handlers._vehicle(request, connection)
-    paths = _paths(bodies.parse_json(await request.body()))
+    try:
+        body = bodies.parse_json(await request.body())
+    except SmartcarError:
+        body = None  # answered as Smartcar does for any malformed batch: "requests" required
+    paths = _paths(body)
     ctx = pipeline.context(request, connection)
     responses = [_sub_response(request, vehicle, ctx, raw) for raw in paths]
     return JSONResponse({"responses": responses})

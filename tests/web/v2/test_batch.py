@@ -12,7 +12,7 @@ from mockcar.domain.units import KM_PER_MILE
 from mockcar.domain.vehicle import Powertrain
 from mockcar.domain.world import World
 from mockcar.web.v2.pipeline import ALL_READS
-from tests.web.v2.conftest import Grant, login_as, vehicle_with
+from tests.web.v2.conftest import Grant, add_vehicle, login_as, vehicle_with
 from tests.web.v2.test_reads import TIMESTAMP, base
 
 
@@ -116,6 +116,31 @@ def test_a_malformed_batch_is_400_validation(
     if field == ["requests"] and not body:
         assert response.json()["detail"] == [
             {"field": ["requests"], "message": '"requests" is required'}]
+
+
+def test_a_body_that_is_not_json_asks_for_requests(
+    client: TestClient, world: World, grant: Grant
+) -> None:
+    vehicle = vehicle_with(world, Powertrain.BEV)
+    response = client.post(base(vehicle.id) + "/batch", content=b"{requests: odometer",
+                           headers=grant(vehicle))
+    assert response.status_code == 400
+    assert response.json()["detail"] == [
+        {"field": ["requests"], "message": '"requests" is required'}]
+
+
+def test_a_sub_request_may_carry_a_query(client: TestClient, world: World, grant: Grant) -> None:
+    vehicle = add_vehicle(world, "FORD", Powertrain.ICE, odometer_km=30_000.0)
+    headers = grant(vehicle)
+    response = client.post(base(vehicle.id) + "/batch", headers=headers, json={"requests": [
+        {"path": "/service/history?startDate=2000-01-01"}, {"path": "/service/history"}]})
+    ever, recent = response.json()["responses"]
+    assert ever["path"] == recent["path"] == "/service/history"
+    path = base(vehicle.id) + "/service/history"
+    assert ever["body"] == client.get(path, params={"startDate": "2000-01-01"},
+                                      headers=headers).json()
+    assert len(ever["body"]) == 2, "visits at 12,000 and 24,000 km"
+    assert recent["body"] == client.get(path, headers=headers).json()
 
 
 def test_a_batch_needs_a_token_for_the_vehicle(
