@@ -2,8 +2,10 @@
 pytest plugin must not need more than mockcar itself does).
 
 One keep-alive connection per thread: a fixture's calls reuse it, and threads of one
-test (a concurrency test) never share one. A connection the server closed while idle is
-reopened once, transparently; any other failure is raised.
+test (a concurrency test) never share one. The client keeps every connection it opened
+until `close()`, so none is left to the garbage collector when its thread ends. A
+connection the server closed while idle is reopened once, transparently; any other
+failure is raised.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ class ControlClient:
         self._prefix = parts.path
         self._timeout = timeout
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: set[http.client.HTTPConnection] = set()
 
     def get(self, path: str, *, auth: str | None = None,
             query: dict[str, Any] | None = None) -> Any:
@@ -73,10 +77,12 @@ class ControlClient:
         return payload
 
     def close(self) -> None:
-        connection = getattr(self._local, "connection", None)
-        if connection is not None:
+        """Close every connection this client opened, in any thread."""
+        with self._lock:
+            opened, self._open = self._open, set()
+        for connection in opened:
             connection.close()
-            self._local.connection = None
+        self._local = threading.local()
 
     def _send(self, method: str, target: str, data: bytes | None,
               headers: dict[str, str]) -> tuple[int, bytes]:
@@ -89,18 +95,25 @@ class ControlClient:
             response = connection.getresponse()
             return response.status, response.read()
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            connection.close()
-            self._local.connection = None
+            self._drop(connection)
             if not reused:
                 raise
             # The server closed the idle keep-alive connection before reading this
             # request: it was never handled, so sending it again is safe.
             return self._send(method, target, data, headers)
         except BaseException:
-            connection.close()
-            self._local.connection = None
+            self._drop(connection)
             raise
 
     def _connect(self) -> http.client.HTTPConnection:
         kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
-        return kind(self._host, self._port, timeout=self._timeout)
+        connection = kind(self._host, self._port, timeout=self._timeout)
+        with self._lock:
+            self._open.add(connection)
+        return connection
+
+    def _drop(self, connection: http.client.HTTPConnection) -> None:
+        connection.close()
+        self._local.connection = None
+        with self._lock:
+            self._open.discard(connection)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 from urllib.parse import quote
 
 from mockcar.settings import sdk_environment
@@ -208,8 +208,10 @@ class Mockcar:
     """A registered application and its World. Built by the `mockcar` fixture, or by
     `Mockcar.register(url)` for code of your own."""
 
-    def __init__(self, control: ControlClient, registration: dict[str, Any]) -> None:
+    def __init__(self, control: ControlClient, registration: dict[str, Any], *,
+                 owns_client: bool = False) -> None:
         self._control = control
+        self._owns_client = owns_client
         self.url: str = control.base_url
         self.client_id: str = registration["client_id"]
         self.client_secret: str = registration["client_secret"]
@@ -226,12 +228,18 @@ class Mockcar:
     def register(cls, url: str | ControlClient, *, scenario: str | None = None,
                  scenario_yaml: str | None = None, seed: int | None = None,
                  name: str | None = None, redirect_uris: list[str] | None = None) -> Mockcar:
-        control = url if isinstance(url, ControlClient) else ControlClient(url)
+        owns = not isinstance(url, ControlClient)
+        control = ControlClient(url) if isinstance(url, str) else url
         body = {"scenario": scenario, "scenario_yaml": scenario_yaml, "seed": seed,
                 "name": name, "redirect_uris": redirect_uris}
-        registration = control.post("/_mockcar/applications",
-                                     {k: v for k, v in body.items() if v is not None})
-        return cls(control, registration)
+        try:
+            registration = control.post("/_mockcar/applications",
+                                         {k: v for k, v in body.items() if v is not None})
+        except BaseException:
+            if owns:
+                control.close()
+            raise
+        return cls(control, registration, owns_client=owns)
 
     # -- the application --------------------------------------------------------------
 
@@ -317,11 +325,25 @@ class Mockcar:
         self._post("/reset")
 
     def delete(self) -> None:
+        """Delete the application and its World (and close the connections of a
+        handle made by `register(url)`)."""
         try:
             self._post("/delete")
         except MockcarError as error:
             if error.status != 404:
                 raise
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._control.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.delete()
 
     # -- plumbing ---------------------------------------------------------------------
 

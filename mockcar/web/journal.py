@@ -4,7 +4,8 @@ After each response it appends one entry to the journal of the request's tenant
 (mockcar.web.tenancy decides which; usually the handler already has). It is on every
 request's path, so it does little there: a clock read before and after, the status off
 the response start, the request body only for methods that carry one (and only up to
-`BODY_LIMIT` bytes), and a dozen attribute reads to build the entry. Redaction happens
+`BODY_LIMIT` bytes; a body the handler left unread is read when it answers), and a dozen
+attribute reads to build the entry. Redaction happens
 when entries are shown, never here. Requests to the control API itself are not recorded:
 they are the test talking to mockcar, not the application under test.
 """
@@ -40,25 +41,37 @@ class JournalMiddleware:
         status = 500  # if the app fails before answering, the client sees a 500
         chunks: list[bytes] = []
         size = 0
+        finished = scope["method"] in _BODYLESS  # nothing to keep, or all of it read
+
+        def keep(message: Message) -> None:
+            nonlocal size, finished
+            if message["type"] != "http.request":
+                finished = True
+                return
+            body: bytes = message.get("body", b"")
+            if size <= BODY_LIMIT:
+                chunks.append(body[:BODY_LIMIT + 1 - size])
+            size += len(body)
+            finished = not message.get("more_body", False)
+
+        async def keep_body() -> Message:
+            message = await receive()
+            keep(message)
+            return message
 
         async def record_status(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                # A handler that answered without reading the body (a wrong content
+                # type): read it now, while the server still has it, so the journal
+                # shows what was sent. Bounded: past the limit the rest is not read.
+                while not finished and size <= BODY_LIMIT:
+                    keep(await receive())
             await send(message)
 
-        async def keep_body() -> Message:
-            nonlocal size
-            message = await receive()
-            if message["type"] == "http.request" and size <= BODY_LIMIT:
-                body: bytes = message.get("body", b"")
-                chunks.append(body[:BODY_LIMIT + 1 - size])
-                size += len(body)
-            return message
-
-        bodyless = scope["method"] in _BODYLESS
         try:
-            await self.app(scope, receive if bodyless else keep_body, record_status)
+            await self.app(scope, receive if finished else keep_body, record_status)
         finally:
             _record(scope, status, (time.perf_counter() - started) * 1000, chunks, size)
 

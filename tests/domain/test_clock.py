@@ -35,3 +35,37 @@ def test_unfreeze_continues_from_the_frozen_instant() -> None:
 def test_the_clock_never_goes_back() -> None:
     with pytest.raises(ValueError, match="forward"):
         Clock().advance(timedelta(seconds=-1))
+
+
+class _Wall:
+    """A wall clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_speed_scales_world_time_and_never_jumps(monkeypatch: pytest.MonkeyPatch) -> None:
+    wall = _Wall()
+    monkeypatch.setattr("mockcar.domain.clock.time.time", wall)
+    clock = Clock()
+    start = clock.now()
+    clock.set_speed(60)
+    wall.now += 10
+    assert clock.now() - start == timedelta(minutes=10)
+    clock.set_speed(1)  # re-anchors: no jump back to wall time
+    assert clock.now() - start == timedelta(minutes=10)
+    wall.now += 10
+    assert clock.now() - start == timedelta(minutes=10, seconds=10)
+    clock.freeze()
+    clock.set_speed(120)  # a frozen clock stays put, and runs at 120x once unfrozen
+    wall.now += 5
+    assert clock.now() - start == timedelta(minutes=10, seconds=10)
+    clock.unfreeze()
+    wall.now += 1
+    assert clock.now() - start == timedelta(minutes=12, seconds=10)
+    assert clock.speed == 120
+    with pytest.raises(ValueError, match="speed"):
+        clock.set_speed(0)
