@@ -16,6 +16,7 @@ SDKs' parsers need:
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -82,7 +83,7 @@ def normalise(raw: str) -> tuple[str, str, dict[str, str]]:
 
 def _sub_response(request: Request, vehicle: Vehicle, ctx: Context, raw: str) -> dict[str, Any]:
     echoed, table_path, query = normalise(raw)
-    sub_ctx = Context(ctx.units, ctx.now, query, ctx.connection, ctx.origin)
+    sub_ctx = dataclasses.replace(ctx, query=query)
     try:
         read = pipeline.READS_BY_PATH.get(table_path)
         if read is None:

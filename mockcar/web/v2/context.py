@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from starlette.requests import Request
+
 from mockcar.domain.units import UnitSystem
 from mockcar.domain.world import Connection
 
@@ -16,6 +18,12 @@ from mockcar.domain.world import Connection
 class Context:
     units: UnitSystem  # from the sc-unit-system request header
     now: datetime  # the World's clock, read once
-    query: Mapping[str, str]
+    query: Mapping[str, str]  # the request's, or a batch sub-request's
     connection: Connection
-    origin: str  # scheme://host[:port] the client used: every Smartcar host is this one
+    request: Request
+
+    @property
+    def origin(self) -> str:
+        """scheme://host[:port] the client used: every Smartcar host is this one.
+        Computed on demand: building it costs more than most reads."""
+        return str(self.request.base_url).rstrip("/")

@@ -35,14 +35,13 @@ ALL_COMMANDS: tuple[Command, ...] = COMMANDS + BRAND_COMMANDS
 READS_BY_PATH: dict[str, Read] = {read.path: read for read in ALL_READS}
 
 
-def context(request: Request, connection: Connection,
-            query: dict[str, str] | None = None) -> Context:
+def context(request: Request, connection: Connection) -> Context:
     return Context(
         units=UnitSystem.parse(request.headers.get("sc-unit-system")),
         now=handlers._world(request).now(),
-        query=dict(request.query_params) if query is None else query,
+        query=request.query_params,
         connection=connection,
-        origin=str(request.base_url).rstrip("/"),
+        request=request,
     )
 
 
