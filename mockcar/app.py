@@ -13,7 +13,7 @@ from mockcar.scenario import load_world
 from mockcar.scenario.library import ScenarioLibrary
 from mockcar.scenario.platform_catalog import vehicle_catalog
 from mockcar.settings import Settings, bundled_scenarios
-from mockcar.web import connect, control, home, tenancy, token, v2
+from mockcar.web import connect, control, home, openapi, tenancy, token, v2
 from mockcar.web.errors import exception_handlers
 from mockcar.web.journal import JournalMiddleware
 from mockcar.web.request_id import RequestIdMiddleware
@@ -32,7 +32,8 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     app = Starlette(
         # The Vehicle API first: it is the hot path, and routes are tried in order.
         routes=[*v2.routes, *management.routes, *compatibility.routes, *token.routes,
-                *connect.routes, *control.routes, *home.routes],
+                *connect.routes, *control.routes, *home.routes,
+                *openapi.routes],
         # The journal inside the request id, so its entries carry the id.
         middleware=[Middleware(RequestIdMiddleware), Middleware(JournalMiddleware)],
         exception_handlers=exception_handlers,

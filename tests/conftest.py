@@ -12,6 +12,9 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
+# Every response of every mockcar app in the session is checked against /openapi.json.
+pytest_plugins = ("tests.support.openapi_plugin",)
+
 
 # -- Playwright: one headless Chromium for the whole session (tests/e2e/*_browser.py) ----
 
