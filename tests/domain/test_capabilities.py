@@ -35,7 +35,7 @@ def test_permissions_are_real_and_make_specific_paths_are_lower_case() -> None:
         assert row.permission is None or row.permission in PERMISSIONS, row
         if row.make_specific:
             segment = row.path.split("/")[1]
-            assert segment == segment.lower() and row.makes == {segment.upper()}
+            assert segment == segment.lower() and row.makes == frozenset({segment.upper()})
 
 
 @pytest.mark.parametrize(
