@@ -77,10 +77,13 @@ def mockcar_server(mockcar_settings: Settings) -> Iterator[Any]:
     if url:
         from mockcar.testing.client import ControlClient, MockcarError
 
+        probe = ControlClient(url, timeout=10)
         try:
-            ControlClient(url, timeout=10).get("/_mockcar/health")
+            probe.get("/_mockcar/health")
         except (OSError, MockcarError) as error:
             pytest.fail(f"{URL_VARIABLE}={url}: mockcar is not answering ({error})")
+        finally:
+            probe.close()
         yield RemoteServer(url)
         return
     from mockcar.testing.server import MockcarServer
