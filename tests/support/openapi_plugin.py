@@ -39,6 +39,7 @@ class Recorder:
     test: str = ""
     problems: list[str] = field(default_factory=list)
     checked: int = 0
+    seen: int = 0  # responses recorded (here and, under xdist, by the workers)
     seconds: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -51,6 +52,7 @@ class Recorder:
     def check(self) -> None:
         """Check each distinct response once; fill `problems`."""
         start = time.perf_counter()
+        self.seen += len(self.exchanges)
         checkers = {key: Checker(openapi.document(routes)) for key, routes in self.routes.items()}
         seen: set[tuple[Any, ...]] = set()
         for key, exchange in self.exchanges:
@@ -131,6 +133,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if workeroutput is not None:  # an xdist worker: the controller reports
         workeroutput["openapi_problems"] = recorder.problems
         workeroutput["openapi_checked"] = recorder.checked
+        workeroutput["openapi_seen"] = recorder.seen
     elif recorder.problems and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -141,6 +144,7 @@ def pytest_testnodedown(node: Any, error: object) -> None:
     output = getattr(node, "workeroutput", {})
     recorder.problems += output.get("openapi_problems", [])
     recorder.checked += output.get("openapi_checked", 0)
+    recorder.seen += output.get("openapi_seen", 0)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -149,7 +153,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     if not recorder.problems:
         terminalreporter.write_line(
-            f"openapi: {recorder.checked} distinct responses of {len(recorder.exchanges)} "
+            f"openapi: {recorder.checked} distinct responses of {recorder.seen} "
             f"match /openapi.json (checked in {recorder.seconds:.2f} s)")
         return
     terminalreporter.section("responses that do not match /openapi.json", red=True)
