@@ -58,7 +58,8 @@ class Recorder:
         for key, exchange in self.exchanges:
             identity = (key, exchange.method, exchange.path, exchange.status,
                         exchange.media, exchange.body,
-                        tuple(sorted(h for h in exchange.headers if h.startswith("sc-"))))
+                        tuple(sorted((h, v) for h, v in exchange.headers.items()
+                                     if h.startswith("sc-") and h != "sc-request-id")))
             if identity in seen:
                 continue
             seen.add(identity)
