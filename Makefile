@@ -41,6 +41,7 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.odometer
+	$(BIN)/python -m benchmarks.fixture
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

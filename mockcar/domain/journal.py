@@ -13,14 +13,20 @@ import hashlib
 import itertools
 import re
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from mockcar.domain import redaction
 
 CAPACITY = 1000  # entries kept per tenant; the oldest go first
 BODY_LIMIT = 8192  # bytes of a request body kept
+# Request headers an entry shows (Authorization with its credential redacted).
+KEPT_HEADERS = frozenset({
+    b"authorization", b"content-type", b"sc-unit-system", b"user-agent", b"accept",
+    b"sc-signature",
+})
 
 
 def token_id(token: str) -> str:
@@ -31,33 +37,55 @@ def token_id(token: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
+    """One request as received. Recording stores raw values (the header list and query
+    bytes as the server gave them, the bearer credential itself); everything derived —
+    decoded headers, the token's id, the vehicle — is computed when asked, so the
+    request path pays for an append and nothing else."""
+
     seq: int  # 1, 2, … per journal; never reused, so `since=` paging is exact
-    at: datetime  # wall-clock time the response finished (UTC)
+    at: float  # wall-clock time the response finished, seconds since the epoch
     method: str
     path: str
-    query: str
-    headers: tuple[tuple[str, str], ...]
+    query: bytes
+    raw_headers: Sequence[tuple[bytes, bytes]]
     body: bytes
     body_truncated: bool
     status: int
     duration_ms: float
     client_id: str | None
-    vehicle_id: str | None
-    token_id: str | None
+    token: str | None  # never shown; see token_id
     request_id: str | None
 
     @property
+    def headers(self) -> list[tuple[str, str]]:
+        return [(k.decode("latin-1"), v.decode("latin-1"))
+                for k, v in self.raw_headers if k in KEPT_HEADERS]
+
+    @property
     def content_type(self) -> str | None:
-        return next((v for k, v in self.headers if k == "content-type"), None)
+        return next((v.decode("latin-1") for k, v in self.raw_headers
+                     if k == b"content-type"), None)
+
+    @property
+    def token_id(self) -> str | None:
+        return token_id(self.token) if self.token else None
+
+    @property
+    def vehicle_id(self) -> str | None:
+        """The `{id}` of a `/v{version}/vehicles/{id}/…` path."""
+        parts = self.path.split("/", 4)
+        if len(parts) > 3 and parts[2] == "vehicles" and parts[3]:
+            return parts[3]
+        return None
 
     def shown(self) -> dict[str, Any]:
         """The entry as every dump shows it: secrets redacted."""
         return {
             "seq": self.seq,
-            "at": self.at,
+            "at": datetime.fromtimestamp(self.at, UTC),
             "method": self.method,
             "path": redaction.path(self.path),
-            "query": redaction.query(self.query),
+            "query": redaction.query(self.query.decode("latin-1")),
             "headers": redaction.headers(self.headers),
             "body": redaction.body(self.body, self.content_type, truncated=self.body_truncated),
             "status": self.status,
@@ -81,7 +109,8 @@ class Match:
     status: int | None = None
     vehicle_id: str | None = None
     client_id: str | None = None
-    token_id: str | None = None
+    token: str | None = None  # the credential as the caller holds it
+    token_id: str | None = None  # or its id, as a dump shows it
     since: int | None = None  # only entries with seq > since
     _pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
@@ -96,6 +125,7 @@ class Match:
             and (self.status is None or entry.status == self.status)
             and (self.vehicle_id is None or entry.vehicle_id == self.vehicle_id)
             and (self.client_id is None or entry.client_id == self.client_id)
+            and (self.token is None or entry.token == self.token)
             and (self.token_id is None or entry.token_id == self.token_id)
         )
 
@@ -123,15 +153,12 @@ class Journal:
         return len(self._entries)
 
     def record(
-        self, *, at: datetime, method: str, path: str, query: str,
-        headers: tuple[tuple[str, str], ...], body: bytes, body_truncated: bool, status: int,
-        duration_ms: float, client_id: str | None, vehicle_id: str | None,
-        token_id: str | None, request_id: str | None,
+        self, at: float, method: str, path: str, query: bytes,
+        headers: Sequence[tuple[bytes, bytes]], body: bytes, body_truncated: bool, status: int,
+        duration_ms: float, client_id: str | None, token: str | None, request_id: str | None,
     ) -> Entry:
-        entry = Entry(
-            next(self._seq), at, method, path, query, headers, body, body_truncated, status,
-            duration_ms, client_id, vehicle_id, token_id, request_id,
-        )
+        entry = Entry(next(self._seq), at, method, path, query, headers, body, body_truncated,
+                      status, duration_ms, client_id, token, request_id)
         if len(self._entries) == self.capacity:
             self.dropped += 1
         self._entries.append(entry)

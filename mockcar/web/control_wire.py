@@ -104,7 +104,7 @@ def fault(value: Fault) -> dict[str, Any]:
 
 def entry(value: Entry) -> dict[str, Any]:
     shown = value.shown()
-    shown["at"] = iso(value.at)
+    shown["at"] = iso(shown["at"])
     return shown
 
 

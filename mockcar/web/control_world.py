@@ -11,7 +11,7 @@ from typing import Any
 
 from mockcar.domain import overrides
 from mockcar.domain.faults import FaultError
-from mockcar.domain.journal import Match, token_id
+from mockcar.domain.journal import Match
 from mockcar.domain.tenants import ScenarioRejected
 from mockcar.domain.vehicle import Vehicle
 from mockcar.web import control_schemas as s
@@ -199,8 +199,8 @@ def match(values: Mapping[str, Any]) -> Match:
     token, identifier = text("token"), text("token_id")
     found = Match(
         method=text("method"), path=text("path"), status=integer("status"),
-        vehicle_id=text("vehicle_id"), client_id=text("client_id"),
-        token_id=token_id(token) if token else identifier, since=integer("since"),
+        vehicle_id=text("vehicle_id"), client_id=text("client_id"), token=token,
+        token_id=identifier, since=integer("since"),
     )
     if problems:
         raise invalid("The journal filter has problems; see `problems`.", problems)

@@ -4,28 +4,22 @@ After each response it appends one entry to the journal of the request's tenant
 (mockcar.web.tenancy decides which; usually the handler already has). It is on every
 request's path, so it does little there: a clock read before and after, the status off
 the response start, the request body only for methods that carry one (and only up to
-`BODY_LIMIT` bytes; a body the handler left unread is read when it answers), and a dozen
-attribute reads to build the entry. Redaction happens
-when entries are shown, never here. Requests to the control API itself are not recorded:
+`BODY_LIMIT` bytes; a body the handler left unread is read when it answers), and an entry
+of raw values appended to a ring. Decoding, hashing and redaction happen when entries
+are shown, never here. Requests to the control API itself are not recorded:
 they are the test talking to mockcar, not the application under test.
 """
 
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockcar.domain.journal import BODY_LIMIT, token_id
+from mockcar.domain.journal import BODY_LIMIT
 from mockcar.web import tenancy
 
 CONTROL_PREFIX = "/_mockcar"
-# Headers kept with an entry (Authorization is shown with its credential redacted).
-KEPT_HEADERS = frozenset({
-    b"authorization", b"content-type", b"sc-unit-system", b"user-agent", b"accept",
-    b"sc-signature",
-})
 _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 
 
@@ -79,25 +73,8 @@ class JournalMiddleware:
 def _record(scope: Scope, status: int, duration_ms: float, chunks: list[bytes],
             size: int) -> None:
     claim = tenancy.claim(scope)
-    path: str = scope["path"]
-    vehicle_id = None
-    if "/vehicles/" in path:
-        parts = path.split("/", 4)
-        if len(parts) > 3 and parts[2] == "vehicles":
-            vehicle_id = parts[3] or None
     claim.journal.record(
-        at=datetime.now(UTC),
-        method=scope["method"],
-        path=path,
-        query=scope.get("query_string", b"").decode("latin-1"),
-        headers=tuple((k.decode("latin-1"), v.decode("latin-1"))
-                      for k, v in scope["headers"] if k in KEPT_HEADERS),
-        body=b"".join(chunks)[:BODY_LIMIT],
-        body_truncated=size > BODY_LIMIT,
-        status=status,
-        duration_ms=duration_ms,
-        client_id=claim.client_id,
-        vehicle_id=vehicle_id,
-        token_id=token_id(claim.token) if claim.token else None,
-        request_id=scope.get("state", {}).get("request_id"),
+        time.time(), scope["method"], scope["path"], scope.get("query_string", b""),
+        scope["headers"], b"".join(chunks) if chunks else b"", size > BODY_LIMIT, status,
+        duration_ms, claim.client_id, claim.token, scope["state"].get("request_id"),
     )

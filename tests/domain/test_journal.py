@@ -12,9 +12,9 @@ AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 def _record(journal: Journal, path: str = "/v2.0/vehicles/v1/odometer", **fields: object) -> None:
     values: dict[str, object] = {
-        "at": AT, "method": "GET", "path": path, "query": "", "headers": (), "body": b"",
-        "body_truncated": False, "status": 200, "duration_ms": 1.0, "client_id": "c",
-        "vehicle_id": "v1", "token_id": None, "request_id": None,
+        "at": AT.timestamp(), "method": "GET", "path": path, "query": b"", "headers": (),
+        "body": b"", "body_truncated": False, "status": 200, "duration_ms": 1.0,
+        "client_id": "c", "token": None, "request_id": None,
     }
     values.update(fields)
     journal.record(**values)  # type: ignore[arg-type]
@@ -47,11 +47,14 @@ def test_path_patterns() -> None:
 
 def test_matching_by_every_field() -> None:
     journal = Journal()
-    _record(journal, method="POST", status=409, token_id=token_id("t"))
-    _record(journal, vehicle_id="v2", client_id="other")
+    _record(journal, method="POST", status=409, token="t")
+    _record(journal, "/v2.0/vehicles/v2/battery", client_id="other")
     assert journal.count(Match(method="post")) == 1
     assert journal.count(Match(status=409, token_id=token_id("t"))) == 1
+    assert journal.count(Match(token="t")) == 1 and journal.count(Match(token="u")) == 0
     assert journal.count(Match(vehicle_id="v2", client_id="other")) == 1
+    assert journal.entries()[0].vehicle_id == "v1"
+    assert journal.entries()[0].token_id == token_id("t")
     assert journal.count(Match(since=1)) == 1
     assert journal.count(Match(path="/nowhere")) == 0
     assert token_id("t") != token_id("u") and len(token_id("t")) == 16
@@ -59,14 +62,16 @@ def test_matching_by_every_field() -> None:
 
 def test_an_entry_shows_only_redacted_values() -> None:
     journal = Journal()
-    _record(journal, path="/oauth/authorize/s3ss10n/sign-in", query="client_id=c&code=abc&x=1",
-            headers=(("authorization", "Basic Y2xpZW50OnNlY3JldA=="), ("content-type",
-                     "application/x-www-form-urlencoded"), ("cookie", "a=b")),
+    _record(journal, path="/oauth/authorize/s3ss10n/sign-in", query=b"client_id=c&code=abc&x=1",
+            headers=[(b"authorization", b"Basic Y2xpZW50OnNlY3JldA=="), (b"content-type",
+                     b"application/x-www-form-urlencoded"), (b"sc-signature", b"abc"),
+                     (b"x-other", b"dropped")],
             body=b"username=u&password=p&refresh_token=r&grant_type=refresh_token")
     shown = journal.entries()[0].shown()
+    assert shown["at"] == AT and shown["vehicle_id"] is None
     assert shown["path"] == "/oauth/authorize/[REDACTED]/sign-in"
     assert shown["query"] == "client_id=c&code=[REDACTED]&x=1"
-    assert shown["headers"] == {"authorization": "Basic [REDACTED]", "cookie": "[REDACTED]",
+    assert shown["headers"] == {"authorization": "Basic [REDACTED]", "sc-signature": "[REDACTED]",
                                 "content-type": "application/x-www-form-urlencoded"}
     assert shown["body"] == {"username": "u", "password": "[REDACTED]",
                              "refresh_token": "[REDACTED]", "grant_type": "refresh_token"}

@@ -99,10 +99,7 @@ def test_the_oldest_tenant_goes_when_the_registry_is_full() -> None:
 def test_clear_empties_registry_and_journals() -> None:
     tenants = Tenants()
     _register(tenants)
-    tenants.scenario_journal.record(
-        at=_world().now(), method="GET", path="/", query="", headers=(), body=b"",
-        body_truncated=False, status=200, duration_ms=1.0, client_id=None, vehicle_id=None,
-        token_id=None, request_id=None,
-    )
+    tenants.scenario_journal.record(0.0, "GET", "/", b"", (), b"", False, 200, 1.0, None, None,
+                                    None)
     tenants.clear()
     assert len(tenants) == 0 and len(tenants.scenario_journal) == 0
