@@ -68,6 +68,11 @@ class WorldSource(Protocol):
         """The scenarios bundled with mockcar, by file name."""
         ...
 
+    def forget(self) -> None:
+        """Drop parsed scenarios: the next build reads its file again (a server reset
+        picks up an edited scenario without a restart)."""
+        ...
+
     def add_vehicle(
         self, world: World, fields: Mapping[str, Any], *, email: str, password: str | None,
         country: str | None,

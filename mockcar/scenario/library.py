@@ -108,6 +108,10 @@ class ScenarioLibrary:
         owner.vehicle_ids.append(vehicle.id)
         return vehicle
 
+    def forget(self) -> None:
+        self._files.clear()
+        self._inline.clear()
+
     def names(self) -> list[str]:
         """The bundled scenarios, by file name."""
         if not self.bundled.is_dir():

@@ -39,7 +39,8 @@ async def health(ctx: Context) -> dict[str, Any]:
 
 async def reset_server(ctx: Context) -> dict[str, Any]:
     """Rebuild the scenario World and drop every registered application: the server as
-    it started."""
+    it started, with the scenario file read again (an edit needs no restart)."""
+    ctx.source.forget()
     world = _build(ctx, ScenarioChoice())
     removed = len(ctx.tenants)
     ctx.tenants.clear()

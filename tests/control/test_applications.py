@@ -3,11 +3,16 @@ operations; the control API's error shape."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from mockcar.app import create_app
 from mockcar.domain.tenants import Tenants
 from mockcar.domain.world import World
+from mockcar.settings import Settings
 from tests.control.helpers import App, Register, bearer, connect
 
 INLINE = """
@@ -200,3 +205,51 @@ def test_methods_and_paths_outside_the_table_answer_in_the_control_shape(
     assert (nowhere.status_code, nowhere.json()["error"]) == (404, "not_found")
     app: App = register()
     assert client.post(app.path("/teleport"), headers=app.auth).status_code == 404
+
+
+def test_a_server_reset_reads_an_edited_scenario_file(tmp_path: Path) -> None:
+    scenario = tmp_path / "mine.yaml"
+    scenario.write_text("version: 1\nseed: 1\n")
+    with TestClient(create_app(Settings(scenario=scenario))) as client:
+        assert client.get("/_mockcar/state").json()["owners"] == []
+        scenario.write_text("version: 1\nseed: 1\nowners:\n  - email: gus@example.com\n"
+                            "    password: pw\n")
+        assert client.get("/_mockcar/state").json()["owners"] == []
+        assert client.post("/_mockcar/reset").status_code == 200
+        assert [o["email"] for o in client.get("/_mockcar/state").json()["owners"]] == [
+            "gus@example.com"]
+        scenario.write_text("version: 1\nowners: 3\n")
+        broken = client.post("/_mockcar/reset")
+        assert broken.status_code == 422
+        assert any("owners" in p for p in broken.json()["problems"])
+
+
+def test_resetting_through_a_scenario_application_rebuilds_the_scenario_world(
+    client: TestClient, app: Starlette, world: World
+) -> None:
+    demo = next(iter(world.applications.values()))
+    auth = {"Authorization": f"Bearer {demo.management_token}"}
+    path = f"/_mockcar/applications/{demo.client_id}"
+    answer = client.post(path + "/connect", headers=auth,
+                         json={"email": "alice@example.com", "exchange": True}).json()
+    client.get("/v2.0/user", headers={"Authorization": f"Bearer {answer['access_token']}"})
+    assert client.get(path + "/journal/count", headers=auth).json() == {"count": 1}
+    assert client.post(path + "/reset", headers=auth).json() == {"status": "reset"}
+    assert app.state.world is not world
+    assert client.get(path + "/journal/count", headers=auth).json() == {"count": 0}
+    assert client.get("/v2.0/user", headers={
+        "Authorization": f"Bearer {answer['access_token']}"}).status_code == 401
+
+
+def test_an_unexpected_failure_is_a_500_in_the_control_shape(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(world: World) -> dict[str, object]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("mockcar.web.control_wire.state", broken)
+    failed = client.get("/_mockcar/state")
+    assert failed.status_code == 500
+    assert failed.json() == {"error": "internal", "status": 500,
+                             "message": "mockcar hit an unexpected error; its log has the "
+                             "details."}
