@@ -71,9 +71,10 @@ def _both(path: str, endpoint: handlers.Handler, methods: list[str]) -> list[Bas
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 routes: list[BaseRoute] = [
-    Route(VEHICLE, vehicle_endpoint, methods=ALL_METHODS, name="vehicle"),
+    # Sub-paths first: nearly every request is one, and routes are tried in order.
     Route(VEHICLE + "/{sub_path:path}", vehicle_endpoint, methods=ALL_METHODS,
           name="vehicle_endpoint"),
+    Route(VEHICLE, vehicle_endpoint, methods=ALL_METHODS, name="vehicle"),
     *_both(PREFIX + "/vehicles", handlers.get_vehicles, ["GET"]),
     *_both(PREFIX + "/user", handlers.get_user, ["GET"]),
 ]

@@ -26,8 +26,9 @@ PERMISSIONS_PAGE = (25, 100)  # default and maximum `limit` of GET /permissions
 
 def timestamp(moment: datetime) -> str:
     """ISO 8601 UTC with exactly three fractional digits and a Z: Java parses
-    `sc-data-age` with a fixed pattern and throws on anything else (§0.5)."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    `sc-data-age` with a fixed pattern and throws on anything else (§0.5). Every moment
+    here is UTC (the World's clock); isoformat is twice as fast as strftime."""
+    return moment.isoformat(timespec="milliseconds")[:23] + "Z"
 
 
 def optional_timestamp(moment: datetime | None) -> str | None:
