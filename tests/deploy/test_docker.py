@@ -32,7 +32,7 @@ BIN = Path(sys.executable).parent
 def instructions(path: Path) -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) of the final stage, continuation lines joined."""
     joined = path.read_text().replace("\\\n", " ")
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for line in joined.splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
@@ -53,7 +53,9 @@ def dockerfile_env(pairs: list[tuple[str, str]]) -> dict[str, str]:
     env: dict[str, str] = {}
     for key, rest in pairs:
         if key == "ENV":
-            env.update(item.split("=", 1) for item in shlex.split(rest))
+            for item in shlex.split(rest):
+                name, _, value = item.partition("=")
+                env[name] = value
     return env
 
 
@@ -140,8 +142,8 @@ def container(
     port = free_port()
     env = compose_env(compose, "mockcar", port)
     log = tmp_path / "mockcar.log"
-    with log.open("w") as output:
-        server = subprocess.Popen([str(BIN / "mockcar"), "serve"], env=env, stdout=output,
+    with log.open("w") as log_file:
+        server = subprocess.Popen([str(BIN / "mockcar"), "serve"], env=env, stdout=log_file,
                                   stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 20
