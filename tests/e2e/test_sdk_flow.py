@@ -14,7 +14,7 @@ from mockcar.domain.vehicle import Powertrain
 from mockcar.domain.world import Owner
 from mockcar.testing import MockcarServer
 from mockcar.testing.sdk import smartcar_sdk_pointed_at
-from tests.support.forms import Page, open_page
+from tests.support.forms import Page, choose_all_vehicles, open_page
 
 SCOPE = [
     "read_vehicle_info", "read_vin", "read_odometer", "read_location", "read_battery",
@@ -63,15 +63,6 @@ def brand_of(page: Page, owner: Owner) -> str:
     make = OWNER_MAKES[owner.email]
     assert page.has(make), f"the brand list offers {make}"
     return make
-
-
-def choose_all_vehicles(client: httpx.Client, page: Page) -> Page:
-    if page.has("approval-button"):
-        return page
-    boxes = {c.id for f in page.forms() for c in f.controls if c.type == "checkbox" and c.id}
-    button = next(c.id for f in page.forms() for c in f.controls
-                  if c.type == "submit" and c.id and c.id != "deny-button")
-    return page.submit(client, button, check=boxes)
 
 
 def test_connect_exchange_read_control_and_refresh(

@@ -25,7 +25,7 @@ from mockcar.errors import CATALOG
 from mockcar.testing import MockcarServer
 from mockcar.testing.sdk import smartcar_sdk_pointed_at
 from mockcar.web.v2.endpoints_brands import BRAND_READS
-from tests.support.forms import Page, open_page
+from tests.support.forms import choose_all_vehicles, open_page
 from tests.web.v2.conftest import add_vehicle, owner_of
 
 ALL = tuple(sorted(PERMISSIONS))
@@ -308,19 +308,10 @@ def connect_in_test_mode(server: MockcarServer, email: str, scope: list[str]) ->
         page = page.submit(client, "TESLA")
         page = page.submit(client, "sign-in-button",
                            fill={"username": email, "password": "anything"})
-        page = choose_vehicles(client, page)
+        page = choose_all_vehicles(client, page)
         final = page.submit(client, "approval-button")
     code = parse_qs(urlsplit(final.response.headers["location"]).query)["code"][0]
     return str(auth.exchange_code(code).access_token)
-
-
-def choose_vehicles(client: httpx.Client, page: Page) -> Page:
-    if page.has("approval-button"):
-        return page
-    boxes = {c.id for f in page.forms() for c in f.controls if c.type == "checkbox" and c.id}
-    button = next(c.id for f in page.forms() for c in f.controls
-                  if c.type == "submit" and c.id and c.id != "deny-button")
-    return page.submit(client, button, check=boxes)
 
 
 def test_a_trigger_email_through_connect(server: MockcarServer) -> None:

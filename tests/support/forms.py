@@ -109,6 +109,17 @@ class Page:
         return follow(client, response)
 
 
+def choose_all_vehicles(client: httpx.Client, page: Page) -> Page:
+    """Connect's vehicle selection with every car ticked; a page without one (the owner
+    has a single car, so Connect went straight to permissions) is returned as it is."""
+    if page.has("approval-button"):
+        return page
+    boxes = {c.id for f in page.forms() for c in f.controls if c.type == "checkbox" and c.id}
+    button = next(c.id for f in page.forms() for c in f.controls
+                  if c.type == "submit" and c.id and c.id != "deny-button")
+    return page.submit(client, button, check=boxes)
+
+
 def _grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     """Form pairs as httpx wants them, keeping repeated names (several checkboxes)."""
     grouped: dict[str, list[str]] = {}
