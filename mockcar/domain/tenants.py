@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from mockcar.domain.application_tokens import ApplicationToken
 from mockcar.domain.journal import CAPACITY, Journal
 from mockcar.domain.vehicle import Vehicle
 from mockcar.domain.world import Application, Token, World, new_secret
@@ -211,7 +212,7 @@ class Tenants:
     # -- internals --------------------------------------------------------------------
 
     def _attach(self, tenant: Tenant, world: World) -> None:
-        def index(token: Token) -> None:
+        def index(token: Token | ApplicationToken) -> None:
             # A World dropped by reset or removal may still finish a request in flight.
             if tenant.world is world and self._by_client.get(tenant.client_id) is tenant:
                 self._by_access_token[token.access_token] = tenant

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from mockcar.domain.application_tokens import ApplicationToken
 from mockcar.domain.clock import Clock
 from mockcar.domain.faults import Faults
 from mockcar.domain.test_accounts import ErrorTrigger, error_trigger
@@ -44,6 +45,9 @@ class Application:
     redirect_uris: tuple[str, ...]
     management_token: str
     webhooks: tuple[Webhook, ...] = ()
+    # How Connect ends for this application: `code` (API v2's authorization code) or
+    # `user_id` (API v3: the owner's user id, no code; reference v3 doc §1.2).
+    connect_redirect: str = "code"
 
     def check_secret(self, secret: str) -> bool:
         return secrets.compare_digest(self.client_secret.encode(), secret.encode())
@@ -155,9 +159,14 @@ class World:
     subscriptions: dict[str, set[str]] = field(default_factory=dict)
     # Injected errors (control API); a reset, which rebuilds the World, clears them.
     faults: Faults = field(default_factory=Faults)
-    # Told of every token pair issued: mockcar.domain.tenants indexes tokens by it, so a
-    # request's access token finds its World in one lookup.
-    on_token_issued: Callable[[Token], None] | None = field(default=None, repr=False)
+    # API v3 application tokens (client credentials), by access token
+    # (mockcar.domain.application_tokens).
+    application_tokens: dict[str, ApplicationToken] = field(default_factory=dict)
+    # Told of every token issued (Connect pairs and application tokens):
+    # mockcar.domain.tenants indexes tokens by it, so a request's access token finds its
+    # World in one lookup.
+    on_token_issued: Callable[[Token | ApplicationToken], None] | None = field(
+        default=None, repr=False)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -31,6 +31,7 @@ def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None
             redirect_uris=tuple(app.redirect_uris),
             management_token=app.management_token or management_token(seed, app.client_id),
             webhooks=tuple(Webhook(w.id, w.name, w.url) for w in app.webhooks),
+            connect_redirect=app.connect_redirect,
         ))
     now = clock.now()
     for spec in scenario.owners:

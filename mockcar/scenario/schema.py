@@ -20,6 +20,10 @@ applications[] (each a Smartcar application, i.e. an OAuth client):
     webhooks          list, default []: {id, name, url?} — the webhooks vehicles can be
                       subscribed to; id unique across applications, no whitespace or '/'
                       (Smartcar's are UUIDs); url absolute, where deliveries would go
+    connect_redirect  code | user_id, default code: how Connect ends for this app —
+                      API v2's `?code=...&state=...`, or API v3's
+                      `?user_id=...&state=...` (no code; the app then uses an
+                      application token from POST /oauth2/token with sc-user-id)
 
 owners[] (a connected-services account at a car brand):
     email             str, required, unique (case-insensitively)
@@ -57,7 +61,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -235,6 +239,7 @@ class ApplicationSpec(BaseModel):
                              Field(min_length=1)]
     management_token: NonBlank | None = None
     webhooks: list[WebhookSpec] = []
+    connect_redirect: Literal["code", "user_id"] = "code"
 
 
 class Scenario(BaseModel):

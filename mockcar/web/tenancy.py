@@ -3,8 +3,8 @@
 The one place the web layer finds a World. A request is claimed by what it carries, in
 this order:
 
-1. `Authorization: Bearer <token>`: an access token (Vehicle API, webhook subscribe) or an
-   application management token (webhook unsubscribe);
+1. `Authorization: Bearer <token>`: an access token (Vehicle API, webhook subscribe), an
+   API v3 application token, or an application management token (webhook unsubscribe);
 2. `Authorization: Basic …`: `client_id:secret` (token endpoint, Compatibility API) or
    `default:<management token>` (Management API);
 3. a Connect step page `/oauth/authorize/<session>/…`: the session's tenant;
@@ -138,7 +138,7 @@ def _by_bearer(tenants: Tenants, scenario: World, token: str) -> Claim:
     tenant = tenants.by_access_token(token) or tenants.by_management_token(token)
     if tenant is not None:
         return Claim(tenant.world, tenant.journal, tenant.client_id, tenant, token)
-    issued = scenario.tokens_by_access.get(token)
+    issued = scenario.tokens_by_access.get(token) or scenario.application_tokens.get(token)
     if issued is not None:
         return Claim(scenario, tenants.scenario_journal, issued.client_id, None, token)
     owner = next(
