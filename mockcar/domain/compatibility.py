@@ -135,7 +135,7 @@ def check_vin(
 ) -> Answer:
     """§7.1 for an upper-case 17-character VIN and known permissions."""
     region = catalog.region(country)
-    known = next((v for v in world.vehicles.values() if v.vin == vin), None)
+    known = world.vehicle_by_vin(vin)
     make = known.make if known is not None else catalog.make_of_vin(vin)
     profiles: list[capabilities.Capable]
     if test_level is not None:

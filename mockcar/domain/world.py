@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from mockcar.domain.application_tokens import ApplicationToken
 from mockcar.domain.clock import Clock
 from mockcar.domain.faults import Faults
+from mockcar.domain.fleet import Fleet, Owners, Vehicles
 from mockcar.domain.test_accounts import ErrorTrigger, error_trigger
 from mockcar.domain.vehicle import Vehicle
 from mockcar.domain.webhooks import Webhook
@@ -144,8 +145,10 @@ class World:
     clock: Clock
     seed: int
     applications: dict[str, Application] = field(default_factory=dict)
-    owners: dict[str, Owner] = field(default_factory=dict)  # by lower-case email
-    vehicles: dict[str, Vehicle] = field(default_factory=dict)
+    # By lower-case email and by vehicle id; a scenario's fleets are made on first use
+    # (mockcar.domain.fleet), so lookups stay O(1) at 100,000 vehicles.
+    owners: Owners = field(default_factory=Owners)
+    vehicles: Vehicles = field(default_factory=Vehicles)
     vehicle_factory: VehicleFactory | None = None
     connections: dict[str, Connection] = field(default_factory=dict)
     codes: dict[str, AuthorizationCode] = field(default_factory=dict)
@@ -180,6 +183,11 @@ class World:
         for vehicle in vehicles:
             self.vehicles[vehicle.id] = vehicle
         self.owners[owner.email.lower()] = owner
+
+    def add_fleet(self, fleet: Fleet) -> None:
+        """A generated fleet's vehicles and owners, made when first looked up."""
+        self.vehicles.add_fleet(fleet)
+        self.owners.add_fleet(fleet)
 
     # -- Connect ----------------------------------------------------------------------
 
@@ -332,7 +340,15 @@ class World:
         return self.vehicles[vehicle_id]
 
     def owner_by_id(self, user_id: str) -> Owner | None:
-        return next((o for o in self.owners.values() if o.id == user_id), None)
+        return self.owners.by_id(user_id)
+
+    def owner_of(self, vehicle_id: str) -> Owner | None:
+        """The owner whose account holds the vehicle."""
+        return self.owners.of_vehicle(vehicle_id)
+
+    def vehicle_by_vin(self, vin: str) -> Vehicle | None:
+        """The vehicle with this VIN (upper-case), in one lookup."""
+        return self.vehicles.by_vin(vin)
 
 
 def require_permission(connection: Connection, permission: str) -> None:

@@ -85,9 +85,9 @@ class ScenarioLibrary:
         spec_owner = scenario.owners[0]
         spec = spec_owner.vehicles[0]
         clash = [f"vehicle.{k}: {v!r} is taken by another vehicle of this world"
-                 for k, v, taken in (("id", spec.id, {*world.vehicles}),
-                                     ("vin", spec.vin, {v.vin for v in world.vehicles.values()}))
-                 if v is not None and v in taken]
+                 for k, v, taken in (("id", spec.id, spec.id in world.vehicles),
+                                     ("vin", spec.vin, world.vehicle_by_vin(spec.vin or "")))
+                 if v is not None and taken]
         if clash:
             raise ScenarioRejected(clash)
         index = len(owner.vehicle_ids) if owner else 0

@@ -66,7 +66,7 @@ def make_key(make: str) -> str:
 def brands(world: World) -> list[Brand]:
     """Smartcar's brands plus every make in the World, sorted by name, one per key."""
     found: dict[str, Brand] = {}
-    for name in (*SMARTCAR_BRANDS, *(v.make for v in world.vehicles.values())):
+    for name in (*SMARTCAR_BRANDS, *sorted(world.vehicles.makes())):
         key = make_key(name)
         if key and key not in found:
             found[key] = Brand(key, name)

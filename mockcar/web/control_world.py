@@ -80,8 +80,7 @@ async def set_clock_speed(ctx: Context) -> dict[str, Any]:
 def _vehicle(ctx: Context) -> Vehicle:
     vehicle_id = ctx.request.path_params["vehicle_id"]
     world = ctx.target_world
-    found = world.vehicles.get(vehicle_id) or next(
-        (v for v in world.vehicles.values() if v.vin == vehicle_id.upper()), None)
+    found = world.vehicles.get(vehicle_id) or world.vehicle_by_vin(vehicle_id.upper())
     if found is None:
         raise not_found(f"No vehicle {vehicle_id!r} in this world (ids and VINs are "
                         "listed by GET …/vehicles).")
@@ -89,9 +88,7 @@ def _vehicle(ctx: Context) -> Vehicle:
 
 
 def _shown(ctx: Context, vehicle: Vehicle) -> dict[str, Any]:
-    owner = next((o for o in ctx.target_world.owners.values() if vehicle.id in o.vehicle_ids),
-                 None)
-    return wire.vehicle(vehicle, owner)
+    return wire.vehicle(vehicle, ctx.target_world.owner_of(vehicle.id))
 
 
 async def list_vehicles(ctx: Context) -> dict[str, Any]:

@@ -4,6 +4,7 @@ SDK environment for this origin."""
 
 from __future__ import annotations
 
+from itertools import islice
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -17,6 +18,7 @@ from mockcar.web.templating import TEMPLATES
 
 # A Connect link from the home page asks for every read permission plus lock/unlock.
 DEMO_SCOPE = " ".join((*READ_PERMISSIONS, "control_security", "control_charge"))
+OWNERS_SHOWN = 50
 
 
 async def home(request: Request) -> Response:
@@ -33,12 +35,14 @@ async def home(request: Request) -> Response:
         }
         for app in world.applications.values()
     ]
-    owners = [
-        {"owner": owner, "vehicles": world.owner_vehicles(owner)}
-        for owner in world.owners.values() if not owner.generated
-    ]
+    # A fleet may have 100,000 owners: show the first few, made on first use, and count.
+    listed = (owner for owner in world.owners.values() if not owner.generated)
+    owners = [{"owner": owner, "vehicles": world.owner_vehicles(owner)}
+              for owner in islice(listed, OWNERS_SHOWN)]
+    more = max(0, len(world.owners) - len(owners)) if len(owners) == OWNERS_SHOWN else 0
     return TEMPLATES.TemplateResponse(request, "home.html", {
         "mode": None, "summary": None, "applications": applications, "owners": owners,
+        "more_owners": more,
         "environment": sdk_environment(origin),
     })
 
