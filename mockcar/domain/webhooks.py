@@ -1,14 +1,22 @@
 """Webhooks an application declares, and which vehicles are subscribed to them
-(reference: smartcar-v2.md §3.3 subscribe/unsubscribe, §6.3).
+(reference: smartcar-v2.md §3.3 subscribe/unsubscribe, §6.3; smartcar-v3-simulator-
+webhooks.md §5 for what a webhook delivers).
 
-A vehicle is subscribed with the owner's access token and unsubscribed with the
-application management token. Deliveries are not sent here (issue 7); this module keeps
-only who listens to what, in `World.subscriptions`.
+A webhook is configured by the scenario (`applications[].webhooks`) or through the
+control API: where deliveries go (`url`), what they carry (`signals`: v3 signal codes, or
+v2 endpoint paths for a v2 webhook), when they fire (`trigger`: on a signal change, or on
+a schedule) and in which envelope (`version`: "v3" is Smartcar's current "4.0" envelope,
+"v2" the legacy one). Membership lives in `World.subscriptions` (webhook id -> vehicle
+ids); what each subscription has been told so far lives in `World.deliveries`
+(mockcar.domain.deliveries). Deliveries themselves are sent by mockcar.delivery.
+
+A vehicle is subscribed with the owner's access token (v2) or the management API (v3,
+mockcar.domain.subscriptions) and unsubscribed with the application management token.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mockcar.domain.connections import application_by_management_token
@@ -17,30 +25,84 @@ from mockcar.errors import SmartcarError
 if TYPE_CHECKING:
     from mockcar.domain.world import Application, Connection, World
 
+V2, V3 = "v2", "v3"
+VERSIONS = (V2, V3)
+
+# What a webhook carries when its configuration names nothing: signals (v3) or endpoint
+# paths (v2) every make answers, plus the EV battery an app most often watches.
+DEFAULT_SIGNALS = (
+    "odometer-traveleddistance", "location-preciselocation", "closure-islocked",
+    "tractionbattery-stateofcharge", "charge-ischarging",
+)
+DEFAULT_V2_PATHS = ("/odometer", "/location", "/battery", "/charge")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """When a webhook fires besides its first delivery: on a change of any of its
+    signals (`every_seconds` None), or every `every_seconds` of World time, on the
+    multiples of that period since the Unix epoch (every 3600 s: on the hour)."""
+
+    every_seconds: int | None = None
+
+    @property
+    def on_change(self) -> bool:
+        return self.every_seconds is None
+
+    def describe(self) -> str:
+        return "on_change" if self.every_seconds is None else f"every {self.every_seconds}s"
+
+
+ON_CHANGE = Trigger()
+
 
 @dataclass(frozen=True)
 class Webhook:
-    """A webhook as the Smartcar Dashboard defines it; `url` is where deliveries would
-    go (optional until deliveries exist)."""
+    """A webhook as the Smartcar Dashboard defines it. Without a `url` nothing is
+    delivered (vehicles can still be subscribed)."""
 
     id: str
     name: str
     url: str | None = None
+    signals: tuple[str, ...] = field(default=())  # empty: DEFAULT_SIGNALS / _V2_PATHS
+    trigger: Trigger = ON_CHANGE
+    version: str = V3
+
+    @property
+    def carried(self) -> tuple[str, ...]:
+        """The signal codes (v3) or endpoint paths (v2) each delivery carries."""
+        if self.signals:
+            return self.signals
+        return DEFAULT_V2_PATHS if self.version == V2 else DEFAULT_SIGNALS
 
 
 def find_webhook(application: Application, webhook_id: str) -> Webhook | None:
     return next((w for w in application.webhooks if w.id == webhook_id), None)
 
 
+def owner_of(world: World, webhook_id: str) -> tuple[Application, Webhook] | None:
+    """The application declaring a webhook id, and the webhook (ids are unique in a
+    World, as at Smartcar)."""
+    for application in world.applications.values():
+        webhook = find_webhook(application, webhook_id)
+        if webhook is not None:
+            return application, webhook
+    return None
+
+
 def subscribe(world: World, connection: Connection, vehicle_id: str, webhook_id: str) -> Webhook:
     """Subscribe a vehicle this connection covers to one of its application's webhooks.
-    An unknown webhook id is `400 VALIDATION` with code null, as Smartcar answers."""
+    An unknown webhook id is `400 VALIDATION` with code null, as Smartcar answers.
+    Subscribing again changes nothing; a new subscription gets a FIRST_DELIVERY."""
     world.vehicle_for(connection, vehicle_id)
     application = world.application(connection.client_id)
     webhook = find_webhook(application, webhook_id) if application else None
     if application is None or webhook is None:
         raise _unknown_webhook(application, webhook_id)
-    world.subscriptions.setdefault(webhook.id, set()).add(vehicle_id)
+    members = world.subscriptions.setdefault(webhook.id, set())
+    if vehicle_id not in members:
+        members.add(vehicle_id)
+        world.deliveries.subscribed(webhook.id, vehicle_id, connection.user_id, world.now())
     return webhook
 
 
@@ -63,7 +125,18 @@ def unsubscribe(world: World, management_token: str, vehicle_id: str, webhook_id
             "VALIDATION", "PARAMETER", message=f"There is no vehicle {vehicle_id!r}.",
             detail=[{"field": ["vehicle_id"], "message": "is not a known vehicle"}],
         )
-    world.subscriptions.get(webhook.id, set()).discard(vehicle_id)
+    remove_subscription(world, webhook.id, vehicle_id)
+
+
+def remove_subscription(world: World, webhook_id: str, vehicle_id: str) -> bool:
+    """End one subscription; whether there was one. Pending deliveries already made
+    are still sent (Smartcar gives no guarantee either way); nothing new is made."""
+    members = world.subscriptions.get(webhook_id, set())
+    if vehicle_id not in members:
+        return False
+    members.discard(vehicle_id)
+    world.deliveries.unsubscribed(webhook_id, vehicle_id)
+    return True
 
 
 def subscribers(world: World, webhook_id: str) -> frozenset[str]:

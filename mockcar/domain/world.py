@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from mockcar.domain.application_tokens import ApplicationToken
 from mockcar.domain.clock import Clock
+from mockcar.domain.deliveries import Deliveries
 from mockcar.domain.faults import Faults
 from mockcar.domain.fleet import Fleet, Owners, Vehicles
 from mockcar.domain.test_accounts import ErrorTrigger, error_trigger
@@ -160,6 +161,8 @@ class World:
     connect_sessions: dict[str, object] = field(default_factory=dict)
     # Webhook id -> ids of the vehicles subscribed to it (mockcar.domain.webhooks).
     subscriptions: dict[str, set[str]] = field(default_factory=dict)
+    # What each webhook is owed and was sent (mockcar.domain.deliveries).
+    deliveries: Deliveries = field(default_factory=Deliveries)
     # Injected errors (control API); a reset, which rebuilds the World, clears them.
     faults: Faults = field(default_factory=Faults)
     # API v3 application tokens (client credentials), by access token
