@@ -2,9 +2,13 @@
 their powertrain and rough specs, real WMIs per make, city centres per region, and the
 ISO 3166-1 country codes.
 
-Specs are rounded public ballpark figures (EPA/manufacturer), enough for plausible
-readings; they are not a reference for any real vehicle. Keep this table small: a model
-earns a row by making a scenario more realistic, not by completeness.
+Specs are rounded public ballpark figures (usable battery kWh and EPA range for North
+American models, WLTP range for European-only ones, tank liters and a typical range on a
+tank), enough for plausible readings; they are not a reference for any real vehicle. A
+model earns a row by making a scenario or a generated fleet more realistic, not by
+completeness: the common models of each powertrain in the US, Canada and Europe. Years
+are the model years a line was sold (2025 stands for "still sold"); `regions` says
+where, so a European fleet draws an ID.3 and never a Cybertruck.
 """
 
 from __future__ import annotations
@@ -15,6 +19,11 @@ POWERTRAINS = ("BEV", "PHEV", "HEV", "ICE")
 REGIONS = ("US", "CA", "EUROPE")
 BATTERY_POWERTRAINS = frozenset({"BEV", "PHEV"})  # a plug-in battery /battery reports
 FUEL_POWERTRAINS = frozenset({"PHEV", "HEV", "ICE"})
+
+
+ALL_REGIONS = frozenset(REGIONS)
+NORTH_AMERICA = frozenset({"US", "CA"})
+EUROPE = frozenset({"EUROPE"})
 
 
 @dataclass(frozen=True)
@@ -30,21 +39,25 @@ class CatalogModel:
     range_km: float | None = None
     fuel_liters: float | None = None
     fuel_range_km: float | None = None
+    regions: frozenset[str] = ALL_REGIONS
 
 
-def _bev(make: str, model: str, years: tuple[int, int], kwh: float, km: float) -> CatalogModel:
-    return CatalogModel(make, model, "BEV", years, battery_kwh=float(kwh), range_km=float(km))
+def _bev(make: str, model: str, years: tuple[int, int], kwh: float, km: float,
+         regions: frozenset[str] = ALL_REGIONS) -> CatalogModel:
+    return CatalogModel(make, model, "BEV", years, battery_kwh=float(kwh), range_km=float(km),
+                        regions=regions)
 
 
 def _fuel(make: str, model: str, pt: str, years: tuple[int, int], liters: float,
-          km: float) -> CatalogModel:
-    return CatalogModel(make, model, pt, years, fuel_liters=float(liters), fuel_range_km=float(km))
+          km: float, regions: frozenset[str] = ALL_REGIONS) -> CatalogModel:
+    return CatalogModel(make, model, pt, years, fuel_liters=float(liters),
+                        fuel_range_km=float(km), regions=regions)
 
 
 def _phev(make: str, model: str, years: tuple[int, int], kwh: float, km: float,
-          liters: float, fuel_km: float) -> CatalogModel:
+          liters: float, fuel_km: float, regions: frozenset[str] = ALL_REGIONS) -> CatalogModel:
     return CatalogModel(make, model, "PHEV", years, float(kwh), float(km), float(liters),
-                        float(fuel_km))
+                        float(fuel_km), regions)
 
 
 MODELS: tuple[CatalogModel, ...] = (
@@ -71,6 +84,91 @@ MODELS: tuple[CatalogModel, ...] = (
     _fuel("HONDA", "Civic", "ICE", (2016, 2025), 47, 720),
     _fuel("CHEVROLET", "Silverado", "ICE", (2014, 2025), 91, 650),
     _fuel("VOLKSWAGEN", "Golf", "ICE", (2015, 2025), 50, 800),
+    # -- battery electric ---------------------------------------------------------------
+    _bev("TESLA", "Model X", (2016, 2025), 100, 540),
+    _bev("TESLA", "Cybertruck", (2024, 2025), 123, 515, NORTH_AMERICA),
+    _bev("FORD", "F-150 Lightning", (2022, 2025), 131, 515, NORTH_AMERICA),
+    _bev("CHEVROLET", "Equinox EV", (2024, 2025), 85, 513, NORTH_AMERICA),
+    _bev("CHEVROLET", "Blazer EV", (2024, 2025), 85, 450, NORTH_AMERICA),
+    _bev("CADILLAC", "Lyriq", (2023, 2025), 102, 505, NORTH_AMERICA),
+    _bev("GMC", "Hummer EV", (2022, 2025), 212, 529, NORTH_AMERICA),
+    _bev("RIVIAN", "R1T", (2022, 2025), 135, 505, NORTH_AMERICA),
+    _bev("RIVIAN", "R1S", (2022, 2025), 135, 510, NORTH_AMERICA),
+    _bev("LUCID", "Air", (2022, 2025), 112, 680, NORTH_AMERICA),
+    _bev("HYUNDAI", "Kona Electric", (2019, 2025), 64, 415),
+    _bev("HYUNDAI", "Ioniq 6", (2023, 2025), 77, 580),
+    _bev("KIA", "EV6", (2022, 2025), 77, 499),
+    _bev("KIA", "EV9", (2024, 2025), 100, 490),
+    _bev("BMW", "iX", (2022, 2025), 105, 520),
+    _bev("BMW", "i3", (2014, 2022), 42, 246),
+    _bev("MERCEDES-BENZ", "EQS", (2022, 2025), 108, 560),
+    _bev("MERCEDES-BENZ", "EQE", (2023, 2025), 90, 490),
+    _bev("AUDI", "Q4 e-tron", (2022, 2025), 77, 425),
+    _bev("PORSCHE", "Taycan", (2020, 2025), 93, 400),
+    _bev("POLESTAR", "2", (2021, 2025), 78, 435),
+    _bev("VOLVO", "XC40 Recharge", (2021, 2025), 75, 380),
+    _bev("NISSAN", "Ariya", (2023, 2025), 87, 460),
+    _bev("TOYOTA", "bZ4X", (2023, 2025), 71, 400),
+    _bev("VOLKSWAGEN", "ID.3", (2020, 2025), 58, 420, EUROPE),
+    _bev("VOLKSWAGEN", "ID. Buzz", (2022, 2025), 77, 420),
+    _bev("RENAULT", "Zoe", (2013, 2024), 52, 395, EUROPE),
+    _bev("RENAULT", "Megane E-Tech", (2022, 2025), 60, 450, EUROPE),
+    _bev("PEUGEOT", "e-208", (2020, 2025), 50, 360, EUROPE),
+    _bev("SKODA", "Enyaq", (2021, 2025), 77, 520, EUROPE),
+    _bev("FIAT", "500e", (2020, 2025), 42, 320),
+    _bev("MINI", "Cooper SE", (2020, 2024), 29, 180),
+    _bev("JAGUAR", "I-PACE", (2019, 2024), 90, 380),
+    # -- plug-in hybrid -----------------------------------------------------------------
+    _phev("FORD", "Escape Plug-in Hybrid", (2020, 2025), 14, 60, 53, 800, NORTH_AMERICA),
+    _phev("CHEVROLET", "Volt", (2011, 2019), 18, 85, 34, 560, NORTH_AMERICA),
+    _phev("VOLVO", "XC60 Recharge", (2018, 2025), 19, 55, 71, 800),
+    _phev("MITSUBISHI", "Outlander PHEV", (2018, 2025), 20, 61, 56, 700),
+    _phev("BMW", "X5 xDrive45e", (2021, 2025), 24, 50, 69, 700),
+    _phev("MERCEDES-BENZ", "GLC 350e", (2020, 2025), 14, 40, 50, 650),
+    _phev("PORSCHE", "Cayenne E-Hybrid", (2019, 2025), 18, 45, 75, 650),
+    _phev("KIA", "Sportage Plug-in Hybrid", (2023, 2025), 14, 55, 42, 650),
+    _phev("HYUNDAI", "Tucson Plug-in Hybrid", (2022, 2025), 14, 53, 42, 650),
+    _phev("JEEP", "Grand Cherokee 4xe", (2022, 2025), 17, 40, 65, 700),
+    _phev("AUDI", "Q5 TFSI e", (2020, 2025), 14, 35, 55, 700),
+    _phev("VOLKSWAGEN", "Golf GTE", (2015, 2025), 13, 60, 40, 700, EUROPE),
+    # -- hybrid -------------------------------------------------------------------------
+    _fuel("TOYOTA", "RAV4 Hybrid", "HEV", (2016, 2025), 55, 930),
+    _fuel("TOYOTA", "Corolla Hybrid", "HEV", (2020, 2025), 43, 920),
+    _fuel("HONDA", "CR-V Hybrid", "HEV", (2020, 2025), 53, 850),
+    _fuel("HONDA", "Accord Hybrid", "HEV", (2017, 2025), 48, 960, NORTH_AMERICA),
+    _fuel("FORD", "Maverick Hybrid", "HEV", (2022, 2025), 52, 800, NORTH_AMERICA),
+    _fuel("LEXUS", "RX 450h", "HEV", (2016, 2025), 65, 850),
+    _fuel("HYUNDAI", "Tucson Hybrid", "HEV", (2022, 2025), 52, 800),
+    _fuel("RENAULT", "Clio E-Tech", "HEV", (2020, 2025), 39, 800, EUROPE),
+    # -- combustion ---------------------------------------------------------------------
+    _fuel("TOYOTA", "Corolla", "ICE", (2014, 2025), 50, 750),
+    _fuel("TOYOTA", "RAV4", "ICE", (2014, 2025), 55, 650),
+    _fuel("TOYOTA", "Tacoma", "ICE", (2016, 2025), 80, 650, NORTH_AMERICA),
+    _fuel("HONDA", "Accord", "ICE", (2018, 2025), 56, 800, NORTH_AMERICA),
+    _fuel("HONDA", "CR-V", "ICE", (2017, 2025), 53, 650),
+    _fuel("FORD", "Escape", "ICE", (2020, 2025), 53, 700, NORTH_AMERICA),
+    _fuel("FORD", "Explorer", "ICE", (2020, 2025), 68, 650, NORTH_AMERICA),
+    _fuel("CHEVROLET", "Equinox", "ICE", (2018, 2025), 56, 650, NORTH_AMERICA),
+    _fuel("RAM", "1500", "ICE", (2019, 2025), 98, 800, NORTH_AMERICA),
+    _fuel("JEEP", "Grand Cherokee", "ICE", (2014, 2025), 87, 750),
+    _fuel("JEEP", "Wrangler", "ICE", (2018, 2025), 81, 600),
+    _fuel("NISSAN", "Rogue", "ICE", (2014, 2025), 55, 750, NORTH_AMERICA),
+    _fuel("NISSAN", "Altima", "ICE", (2019, 2025), 61, 850, NORTH_AMERICA),
+    _fuel("SUBARU", "Outback", "ICE", (2015, 2025), 70, 850),
+    _fuel("MAZDA", "CX-5", "ICE", (2017, 2025), 56, 700),
+    _fuel("HYUNDAI", "Tucson", "ICE", (2016, 2025), 54, 650),
+    _fuel("HYUNDAI", "Elantra", "ICE", (2017, 2025), 47, 700, NORTH_AMERICA),
+    _fuel("KIA", "Sportage", "ICE", (2017, 2025), 54, 650),
+    _fuel("BMW", "3 Series", "ICE", (2019, 2025), 59, 750),
+    _fuel("MERCEDES-BENZ", "C-Class", "ICE", (2015, 2025), 66, 800),
+    _fuel("AUDI", "A4", "ICE", (2017, 2025), 58, 800),
+    _fuel("VOLKSWAGEN", "Passat", "ICE", (2015, 2025), 66, 900),
+    _fuel("VOLKSWAGEN", "Tiguan", "ICE", (2018, 2025), 58, 700),
+    _fuel("PEUGEOT", "208", "ICE", (2019, 2025), 44, 800, EUROPE),
+    _fuel("PEUGEOT", "3008", "ICE", (2017, 2025), 53, 800, EUROPE),
+    _fuel("RENAULT", "Clio", "ICE", (2019, 2025), 42, 750, EUROPE),
+    _fuel("SKODA", "Octavia", "ICE", (2020, 2025), 45, 800, EUROPE),
+    _fuel("VOLVO", "XC90", "ICE", (2016, 2025), 71, 750),
 )
 
 MAKES: tuple[str, ...] = tuple(sorted({m.make for m in MODELS}))
@@ -80,17 +178,36 @@ MAKES: tuple[str, ...] = tuple(sorted({m.make for m in MODELS}))
 WMIS: dict[str, tuple[str, ...]] = {
     "AUDI": ("WAU", "WA1"),
     "BMW": ("WBA", "WBY"),
+    "CADILLAC": ("1GY",),
     "CHEVROLET": ("1G1", "1GC"),
     "CHRYSLER": ("2C4",),
+    "FIAT": ("ZFA", "3C3"),
     "FORD": ("1FT", "1FA", "3FM"),
+    "GMC": ("1GT", "1GK"),
     "HONDA": ("2HG", "19X"),
     "HYUNDAI": ("KM8",),
+    "JAGUAR": ("SAD",),
     "JEEP": ("1C4",),
     "KIA": ("KND", "KNA"),
+    "LEXUS": ("2T2", "JTJ"),
+    "LUCID": ("50E",),
+    "MAZDA": ("JM3",),
+    "MERCEDES-BENZ": ("WDD", "W1K", "4JG"),
+    "MINI": ("WMW",),
+    "MITSUBISHI": ("JA4",),
     "NISSAN": ("1N4",),
+    "PEUGEOT": ("VF3",),
+    "POLESTAR": ("LPS",),
+    "PORSCHE": ("WP0", "WP1"),
+    "RAM": ("1C6",),
+    "RENAULT": ("VF1",),
+    "RIVIAN": ("7FC",),
+    "SKODA": ("TMB",),
+    "SUBARU": ("4S4", "JF2"),
     "TESLA": ("5YJ", "7SA"),
     "TOYOTA": ("4T1", "JTM", "2T3"),
     "VOLKSWAGEN": ("WVW", "WVG", "1V2"),
+    "VOLVO": ("YV1", "YV4"),
 }
 UNKNOWN_WMI = ("0SC",)
 

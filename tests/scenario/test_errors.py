@@ -171,7 +171,7 @@ owners:
 
 def test_model_outside_catalog_needs_a_make(tmp_path: Path) -> None:
     text = "version: 1\nowners:\n  - email: a@b.co\n    password: x\n    vehicles:\n" \
-           "      - model: Cybertruck\n      - make: TESLA\n        powertrain: ICE\n"
+           "      - model: Roadster\n      - make: TESLA\n        powertrain: ICE\n"
     problems = problems_of(write(tmp_path, text))
     assert [(p.line, p.path) for p in problems] == [
         (6, "owners[0].vehicles[0].model"),

@@ -167,9 +167,9 @@ def test_given_values_win_and_ranges_derive_from_level(
 def test_unknown_make_with_model_gets_generic_specs(
     write_scenario: WriteScenario, clock: Clock
 ) -> None:
-    text = scenario_text(owners={"a@b.co": ["{make: Rivian, model: R1T, battery: {level: 0.5}}"]})
+    text = scenario_text(owners={"a@b.co": ["{make: Fisker, model: Ocean, battery: {level: 0.5}}"]})
     (v,) = build(write_scenario, clock, text).vehicles.values()
-    assert (v.make, v.model, v.powertrain) == ("RIVIAN", "R1T", Powertrain.BEV)
+    assert (v.make, v.model, v.powertrain) == ("FISKER", "Ocean", Powertrain.BEV)
     assert v.vin.startswith("0SC") and vin.has_valid_check_digit(v.vin)
     assert v.battery_capacity_kwh == catalog.GENERIC["BEV"].battery_kwh
 
