@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
+from mockcar.delivery.lifespan import WakeOnChange, lifespan
 from mockcar.domain.tenants import Tenants
 from mockcar.domain.world import World
 from mockcar.oauth.server import build_authorization_server
@@ -34,11 +35,16 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
         routes=[*v2.routes, *management.routes, *compatibility.routes, *token.routes,
                 *connect.routes, *control.routes, *home.routes,
                 *openapi.routes],
-        # The journal inside the request id, so its entries carry the id.
-        middleware=[Middleware(RequestIdMiddleware), Middleware(JournalMiddleware)],
+        # The journal inside the request id, so its entries carry the id; outermost, a
+        # request that may have changed state wakes the webhook dispatcher once answered.
+        middleware=[Middleware(WakeOnChange), Middleware(RequestIdMiddleware),
+                    Middleware(JournalMiddleware)],
         exception_handlers=exception_handlers,
+        # Starts and stops the webhook dispatcher (app.state.dispatcher).
+        lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.dispatcher = None  # set while the lifespan runs (mockcar.delivery)
     # The makes and models the Compatibility API knows (static, shared by every World).
     app.state.vehicle_catalog = vehicle_catalog()
     # The scenario's World; each application registered through the control API gets

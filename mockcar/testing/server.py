@@ -40,7 +40,8 @@ class MockcarServer:
         config = uvicorn.Config(
             self.app, host=self.settings.host, port=self.settings.port,
             loop="uvloop", http="httptools", log_level="warning", access_log=False,
-            lifespan="off",
+            # On: the lifespan runs the webhook dispatcher (mockcar.delivery).
+            lifespan="on",
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

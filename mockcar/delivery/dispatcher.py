@@ -1,0 +1,283 @@
+"""The webhook dispatcher: an asyncio background service that turns each World's
+webhook events into signed HTTP POSTs, with retries (reference: smartcar-v3-simulator-
+webhooks.md §5; the rules themselves are mockcar.domain.deliveries').
+
+It runs on the server's event loop, started and stopped by the app's lifespan, and
+never blocks a request: evaluating what is due is O(subscriptions) on each pass
+(mockcar.domain.deliveries_watch), and sending is done by `concurrency` worker tasks
+with an async HTTP client, each attempt bounded by the World's policy timeout. A slow
+or dead receiver therefore holds at most one worker per attempt, for at most its
+timeout; API requests keep being served meanwhile on the same loop.
+
+A pass runs every `tick` seconds of wall time and as soon as `wake()` is called — after
+every request that may change state (mockcar.delivery.lifespan.WakeOnChange), so a
+control-API clock advance, a command or a subscription is delivered promptly. Retries
+wait in a heap by wall-clock due time; the queue of attempts is bounded (`queue_size`),
+events beyond it wait in their World's outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import httpx
+
+from mockcar.delivery import payloads, v2items
+from mockcar.domain import signatures, webhooks
+from mockcar.domain.deliveries import (
+    DELIVERED,
+    FAILED,
+    TIMEOUT,
+    UNREACHABLE,
+    VERIFY,
+    Attempt,
+    Challenge,
+    Event,
+    new_id,
+)
+from mockcar.domain.deliveries_watch import ScheduledContent, evaluate
+from mockcar.domain.world import World
+
+log = logging.getLogger("mockcar.webhooks")
+
+USER_AGENT = "mockcar-webhooks/1"
+BODY_KEPT = 64 * 1024  # characters of a sent body kept in the log
+RESPONSE_KEPT = 2048  # characters of a receiver's answer kept in the log
+
+
+@dataclass(frozen=True)
+class Answer:
+    outcome: str
+    status: int | None
+    detail: str
+    text: str | None
+    duration_ms: float
+
+
+@dataclass(frozen=True)
+class Job:
+    world: World
+    event: Event
+    attempt: int  # 1 for the first try
+
+
+class Dispatcher:
+    """Sends the webhook events of the Worlds `worlds()` returns (called once per pass,
+    so Worlds replaced by a reset or added as tenants are picked up)."""
+
+    def __init__(
+        self, worlds: Callable[[], Iterable[World]], base_url: str, *, tick: float = 1.0,
+        concurrency: int = 8, queue_size: int = 256,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._worlds = worlds
+        self.base_url = base_url
+        self.tick = tick
+        self.concurrency = concurrency
+        self.queue_size = queue_size
+        self._transport = transport
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+        self._queue: asyncio.Queue[Job] | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._retries: list[tuple[float, int, Job]] = []  # (monotonic due, seq, job)
+        self._order = itertools.count()
+        self._live: set[int] = set()  # ids of the Worlds of the last pass
+        self.passes = 0  # completed passes, for tests that wait for one
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self._queue = asyncio.Queue(self.queue_size)
+        self._client = httpx.AsyncClient(
+            transport=self._transport, trust_env=False, follow_redirects=False,
+            limits=httpx.Limits(max_connections=self.concurrency),
+            headers={"user-agent": USER_AGENT},
+        )
+        self._tasks = [asyncio.create_task(self._pump(), name="webhooks:pump")]
+        self._tasks += [asyncio.create_task(self._worker(), name=f"webhooks:worker{i}")
+                        for i in range(self.concurrency)]
+
+    async def stop(self) -> None:
+        """Cancel everything in flight; events not yet sent stay in their outbox."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        self._retries.clear()
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+        self._loop = None
+
+    def wake(self) -> None:
+        """Run a pass now. Safe from any thread."""
+        loop, wake = self._loop, self._wake
+        if loop is None or wake is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            wake.set()
+        else:
+            loop.call_soon_threadsafe(wake.set)
+
+    # -- the pump: evaluate, then feed the queue ----------------------------------------
+
+    async def _pump(self) -> None:
+        assert self._wake is not None
+        while True:
+            delay = self.tick
+            if self._retries:
+                delay = max(0.0, min(delay, self._retries[0][0] - time.monotonic()))
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            try:
+                self._pass()
+            except Exception:  # a bug must not end deliveries for good
+                log.exception("webhooks: a dispatcher pass failed")
+            self.passes += 1
+
+    def _pass(self) -> None:
+        assert self._queue is not None
+        worlds = list(self._worlds())
+        self._live = {id(w) for w in worlds}
+        now = time.monotonic()
+        while self._retries and self._retries[0][0] <= now and not self._queue.full():
+            _, _, job = heapq.heappop(self._retries)
+            if id(job.world) in self._live:
+                self._queue.put_nowait(job)
+        for world in worlds:
+            try:
+                evaluate(world)
+            except Exception:
+                log.exception("webhooks: evaluating a World failed")
+            book = world.deliveries
+            space = self._queue.maxsize - self._queue.qsize()
+            if space <= 0 or not book.outbox:
+                continue
+            for event in book.take(space):
+                self._queue.put_nowait(Job(world, event, 1))
+
+    # -- workers: one attempt each ------------------------------------------------------
+
+    async def _worker(self) -> None:
+        assert self._queue is not None
+        while True:
+            job = await self._queue.get()
+            try:
+                await self._attempt(job)
+            except Exception:
+                log.exception("webhooks: sending event %s failed", job.event.id)
+            finally:
+                self._queue.task_done()
+
+    async def _attempt(self, job: Job) -> None:
+        world, event = job.world, job.event
+        if id(world) not in self._live:
+            return  # the World was reset or removed; its events went with it
+        book = world.deliveries
+        found = webhooks.owner_of(world, event.webhook_id)
+        if found is None or found[1].url is None:
+            book.record(Attempt(book.next_seq(), event.id, None, event.kind, event.webhook_id,
+                                event.vehicle_id, job.attempt, None, "skipped",
+                                detail="the webhook was deleted or has no url"))
+            return
+        application, webhook = found
+        url = webhook.url
+        assert url is not None
+        delivery_id, now = new_id(), world.now()
+
+        def scheduled(e: Event, content: ScheduledContent) -> list[dict[str, object]]:
+            return v2items.vehicles(world, self.base_url, e, content)
+
+        body = signatures.compact_json(
+            payloads.envelope(event, webhook, delivery_id, now, scheduled))
+        headers = {"content-type": "application/json"}
+        signature = None
+        if payloads.signed(event):
+            signature = signatures.sign(application.management_token, body)
+            headers["SC-Signature"] = signature
+        answer = await self._post(url, body, headers, book.policy.timeout(event.kind))
+        outcome, detail = answer.outcome, answer.detail
+        if event.kind == VERIFY:
+            outcome, detail = self._check_challenge(application.management_token, event,
+                                                    answer)
+        retry_in = None
+        if outcome != DELIVERED and event.kind != VERIFY:
+            retry_in = book.policy.delay_after(job.attempt)
+        text = answer.text[:RESPONSE_KEPT] if answer.text is not None else None
+        book.record(Attempt(
+            book.next_seq(), event.id, delivery_id, event.kind, webhook.id, event.vehicle_id,
+            job.attempt, url, outcome, answer.status, detail, now, answer.duration_ms,
+            retry_in, signature, body[:BODY_KEPT], text,
+        ))
+        if event.kind == VERIFY:
+            state = book.status(webhook.id)
+            content = event.content
+            if isinstance(content, Challenge) and state.challenge == content.challenge:
+                book.verified(webhook.id, outcome == DELIVERED, detail, now)
+                self.wake()  # what waited for the verdict can go now
+        elif retry_in is not None:
+            due = time.monotonic() + retry_in
+            heapq.heappush(self._retries, (due, next(self._order),
+                                           Job(world, event, job.attempt + 1)))
+            self.wake()  # the pump recomputes how long to sleep
+
+    async def _post(self, url: str, body: str, headers: dict[str, str],
+                    timeout: float) -> Answer:
+        """One POST, never raising."""
+        assert self._client is not None
+        started = time.perf_counter()
+
+        def elapsed() -> float:
+            return round((time.perf_counter() - started) * 1000, 1)
+
+        try:
+            async with asyncio.timeout(timeout):
+                response = await self._client.post(url, content=body.encode(),
+                                                   headers=headers, timeout=timeout)
+        except (TimeoutError, httpx.TimeoutException):
+            return Answer(TIMEOUT, None, f"no answer within {timeout:g} s", None, elapsed())
+        except httpx.HTTPError as error:
+            why = f"{type(error).__name__}: {error}".rstrip(": ")
+            return Answer(UNREACHABLE, None, why, None, elapsed())
+        status = response.status_code
+        if 200 <= status < 300:
+            return Answer(DELIVERED, status, "", response.text, elapsed())
+        return Answer(FAILED, status, f"answered HTTP {status}", response.text, elapsed())
+
+    @staticmethod
+    def _check_challenge(amt: str, event: Event, answer: Answer) -> tuple[str, str]:
+        """A VERIFY passes only with HTTP 200 and `{"challenge": HMAC-SHA256 hex}`."""
+        if answer.outcome not in (DELIVERED, FAILED):
+            return answer.outcome, answer.detail
+        content = event.content
+        assert isinstance(content, Challenge)
+        expected = signatures.challenge_response(amt, content.challenge)
+        if answer.status != 200:
+            return FAILED, f"answered HTTP {answer.status}; the challenge needs 200"
+        try:
+            given = json.loads(answer.text or "")
+        except ValueError:
+            return FAILED, 'the answer is not JSON; send {"challenge": "<HMAC-SHA256 hex>"}'
+        value = given.get("challenge") if isinstance(given, dict) else None
+        if value != expected:
+            return FAILED, ("the answer's challenge is not HMAC-SHA256(management token, "
+                            "challenge) in hex (smartcar.hash_challenge)")
+        return DELIVERED, "verified"
