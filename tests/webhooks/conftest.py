@@ -81,3 +81,5 @@ def connect(world: World, vehicle_id: str, permissions: tuple[str, ...] | None =
     token = world.issue_token(connection.id, app.client_id, str(uuid.uuid4()),
                               str(uuid.uuid4()))
     return connection, {"Authorization": f"Bearer {token.access_token}"}
+ICE = "548dcff7-656d-4795-ac7f-03b02884ed32"
+LEAF = "a90d22d7-bf02-4e65-9a6e-8a3767cf49fc"  # plugged in, not charging, in Toronto
