@@ -6,7 +6,6 @@ import uuid
 from pathlib import Path
 
 from mockcar.domain.clock import Clock
-from mockcar.domain.webhooks import Webhook
 from mockcar.domain.world import Application, Owner, World
 from mockcar.scenario.generate import FleetGenerator, management_token
 from mockcar.scenario.loader import load_scenario
@@ -30,7 +29,7 @@ def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None
             name=app.name,
             redirect_uris=tuple(app.redirect_uris),
             management_token=app.management_token or management_token(seed, app.client_id),
-            webhooks=tuple(Webhook(w.id, w.name, w.url) for w in app.webhooks),
+            webhooks=tuple(w.webhook() for w in app.webhooks),
             connect_redirect=app.connect_redirect,
         ))
     now = clock.now()

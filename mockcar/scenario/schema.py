@@ -17,9 +17,9 @@ applications[] (each a Smartcar application, i.e. an OAuth client):
     redirect_uris     list of absolute URLs (scheme and host, no #fragment), at least one;
                       the first is the default
     management_token  str, optional; derived from seed and client_id when absent
-    webhooks          list, default []: {id, name, url?} — the webhooks vehicles can be
-                      subscribed to; id unique across applications, no whitespace or '/'
-                      (Smartcar's are UUIDs); url absolute, where deliveries would go
+    webhooks          list, default []: {id, name, url?, version?, signals?, trigger?}
+                      — the webhooks vehicles can be subscribed to and what they deliver
+                      (mockcar.scenario.schema_webhooks); id unique across applications
     connect_redirect  code | user_id, default code: how Connect ends for this app —
                       API v2's `?code=...&state=...`, or API v3's
                       `?user_id=...&state=...` (no code; the app then uses an
@@ -68,6 +68,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from mockcar.domain.vehicle import DOORS
 from mockcar.scenario import catalog, vin
+from mockcar.scenario.schema_webhooks import WebhookSpec
 
 SUPPORTED_VERSION = 1
 MIN_YEAR, MAX_YEAR = 1990, 2027
@@ -112,13 +113,6 @@ def _redirect_uri(value: str) -> str:
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-def _webhook_id(value: str) -> str:
-    # It is a path segment: /vehicles/{id}/webhooks/{webhook_id}.
-    if not value or any(c.isspace() or c in "/?#" for c in value):
-        raise ValueError(f"must be non-empty without spaces, '/', '?' or '#', got {value!r}")
-    return value
 
 
 def _email(value: str) -> str:
@@ -221,13 +215,6 @@ class OwnerSpec(BaseModel):
     password: NonBlank
     country: Annotated[str, AfterValidator(_country)] = "US"
     vehicles: list[VehicleSpec] = []
-
-
-class WebhookSpec(BaseModel):
-    model_config = _CONFIG
-    id: Annotated[str, AfterValidator(_webhook_id)]
-    name: NonBlank
-    url: Annotated[str, AfterValidator(_redirect_uri)] | None = None
 
 
 class ApplicationSpec(BaseModel):
