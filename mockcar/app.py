@@ -9,12 +9,13 @@ from starlette.middleware import Middleware
 from mockcar.delivery.lifespan import WakeOnChange, lifespan
 from mockcar.domain.tenants import Tenants
 from mockcar.domain.world import World
+from mockcar.oauth.client_credentials import build_application_token_server
 from mockcar.oauth.server import build_authorization_server
 from mockcar.scenario import load_world
 from mockcar.scenario.library import ScenarioLibrary
 from mockcar.scenario.platform_catalog import vehicle_catalog
 from mockcar.settings import Settings, bundled_scenarios
-from mockcar.web import connect, control, home, openapi, tenancy, token, v2
+from mockcar.web import connect, control, home, openapi, tenancy, token, v2, v3
 from mockcar.web.errors import exception_handlers
 from mockcar.web.journal import JournalMiddleware
 from mockcar.web.request_id import RequestIdMiddleware
@@ -32,9 +33,12 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
         world = load_world(settings.scenario, seed=settings.seed)
     app = Starlette(
         # The Vehicle API first: it is the hot path, and routes are tried in order.
-        routes=[*v2.routes, *management.routes, *compatibility.routes, *token.routes,
+        # API v3's vehicle routes before it (v2's /v{version}/vehicles/... would take
+        # them), its catch-all 404 last, after any other /v3/ route.
+        routes=[*v3.vehicle_routes, *v2.routes, *v3.routes, *management.routes,
+                *compatibility.routes, *token.routes,
                 *connect.routes, *control.routes, *home.routes,
-                *openapi.routes],
+                *openapi.routes, *v3.fallback_routes],
         # The journal inside the request id, so its entries carry the id; outermost, a
         # request that may have changed state wakes the webhook dispatcher once answered.
         middleware=[Middleware(WakeOnChange), Middleware(RequestIdMiddleware),
@@ -56,5 +60,10 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     app.state.authorization_server = build_authorization_server(
         lambda client_id: tenancy.world_for_client(tenants, app.state.world, client_id),
         settings,
+    )
+    # API v3's IAM token endpoint: application tokens (client credentials).
+    app.state.application_token_server = build_application_token_server(
+        lambda client_id: tenancy.world_for_client(tenants, app.state.world, client_id),
+        settings.insecure_transport,
     )
     return app

@@ -24,6 +24,7 @@ from mockcar.domain.world import World
 from mockcar.web import connect_flow as flow
 from mockcar.web import tenancy
 from mockcar.web.connect_flow import AppRedirect, ConnectSession, StepError
+from mockcar.web.connect_reauth import parse_reauthentication_request
 from mockcar.web.connect_request import (
     COUNTRY_NAMES,
     ConnectRequestError,
@@ -45,6 +46,7 @@ PAGE_HEADERS = {
 }
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 BASE = "/oauth/authorize"
+REAUTHENTICATE = "/oauth/reauthenticate"
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -206,6 +208,19 @@ async def authorize(request: Request) -> Response:
         auth = parse_authorization_request(world, request.query_params)
     except ConnectRequestError as bad:
         raise PageError(400, "Invalid Connect request", bad.message, bad.details) from None
+    session = flow.start_session(world, auth)
+    tenancy.remember_session(request, session.id)
+    return _page(request, "connect/preamble.html", session, action=step_url(session, "continue"))
+
+
+async def reauthenticate(request: Request) -> Response:
+    """`/oauth/reauthenticate` (mockcar.web.connect_reauth): the preamble, then sign-in."""
+    world = _world(request)
+    try:
+        auth = parse_reauthentication_request(world, request.query_params)
+    except ConnectRequestError as bad:
+        raise PageError(400, "Invalid re-authentication request", bad.message,
+                        bad.details) from None
     session = flow.start_session(world, auth)
     tenancy.remember_session(request, session.id)
     return _page(request, "connect/preamble.html", session, action=step_url(session, "continue"))
@@ -378,6 +393,7 @@ def _routes(table: Mapping[str, tuple[Handler | None, Handler | None]]) -> list[
 STEP = BASE + "/{session}/"
 routes: list[BaseRoute] = _routes({
     BASE: (authorize, None),
+    REAUTHENTICATE: (reauthenticate, None),
     STEP + "continue": (None, continue_),
     STEP + flow.BRAND: (show_brands, choose_brand),
     STEP + flow.SIGN_IN: (show_sign_in, sign_in),

@@ -1,5 +1,7 @@
 """The Connect step machine: preamble → brand → sign-in → vehicles → permissions →
-redirect (reference: smartcar-v2.md §1.1–1.3).
+redirect (reference: smartcar-v2.md §1.1–1.3). The redirect carries a `code`, or for an
+application configured for API v3 (`connect_redirect: user_id`) the owner's `user_id`;
+re-authentication (mockcar.web.connect_reauth) ends at sign-in with `vehicle_id`.
 
 A flow in progress is a `ConnectSession`, kept server-side in `World.connect_sessions`
 under an unguessable id, so a scenario reset forgets it along with everything else. Each
@@ -22,6 +24,7 @@ from mockcar.domain.world import LoginError, Mode, Owner, World
 from mockcar.web.connect_request import AuthorizationRequest, Brand, redirect_url
 
 SESSION_LIFETIME = timedelta(minutes=30)
+USER_ID_REDIRECT = "user_id"  # Application.connect_redirect of an API v3 app
 # Bounds memory if something hammers /oauth/authorize: the oldest sessions go first.
 MAX_SESSIONS = 10_000
 
@@ -193,6 +196,8 @@ def sign_in(
         raise StepError(str(refused)) from None
     if not account.vehicle_ids:
         return session.error(NO_VEHICLES)
+    if session.request.reauthenticate_vehicle is not None:
+        return reauthenticated(world, session, account)
     session.owner_email = account.email.lower()
     session.vehicle_ids = None
     session.blocked = None
@@ -233,11 +238,25 @@ def approve(world: World, session: ConnectSession, chosen: Iterable[str]) -> App
     connection = world.connect(
         request.client_id, signed_in, session.vehicle_ids, granted, request.mode
     )
+    end_session(world, session)
+    if request.application.connect_redirect == USER_ID_REDIRECT:
+        # API v3 apps get the owner's user id, no code (v3 reference §1.2).
+        return session.back_to_app(("user_id", connection.user_id))
     code = world.issue_code(
         connection, request.redirect_uri if request.redirect_uri_given else None
     )
-    end_session(world, session)
     return session.back_to_app(("code", code.code))
+
+
+def reauthenticated(world: World, session: ConnectSession, account: Owner) -> AppRedirect:
+    """Re-authentication ends at sign-in: the vehicle's owner is back (reference §1.4)."""
+    vehicle_id = session.request.reauthenticate_vehicle
+    if vehicle_id not in account.vehicle_ids:
+        raise StepError(
+            "This account does not have the vehicle being re-authenticated; sign in with "
+            "the account it was connected with.")
+    end_session(world, session)
+    return session.back_to_app(("vehicle_id", vehicle_id))
 
 
 def deny(world: World, session: ConnectSession) -> AppRedirect:

@@ -105,6 +105,9 @@ class AuthorizationRequest:
     flags: str | None
     country: str
     user: str | None
+    # Re-authentication (/oauth/reauthenticate): the vehicle whose owner signs in again;
+    # Connect then ends with `vehicle_id` instead of a code (reference §1.4).
+    reauthenticate_vehicle: str | None = None
 
     @property
     def client_id(self) -> str:
@@ -126,6 +129,7 @@ class AuthorizationRequest:
             ("single_select_vin", self.single_select_vin),
             ("flags", self.flags),
             ("user", self.user),
+            ("vehicle_id", self.reauthenticate_vehicle),
         ]
         return [(k, v) for k, v in rows if v]
 
@@ -133,6 +137,49 @@ class AuthorizationRequest:
 def _param(query: Mapping[str, str], name: str) -> str | None:
     value = query.get(name)
     return value if value else None
+
+
+def application_of(world: World, query: Mapping[str, str]) -> Application:
+    """The application `client_id` (or `application_id`) names."""
+    client_id = _param(query, "client_id") or _param(query, "application_id")
+    if client_id is None:
+        raise ConnectRequestError('Missing required parameter: "client_id"')
+    application = world.application(client_id)
+    if application is None:
+        raise ConnectRequestError(
+            f'No application with client_id "{client_id}" is registered.',
+            ["Use the client id printed when mockcar starts, or the one in your scenario file."],
+        )
+    return application
+
+
+def redirect_of(application: Application, query: Mapping[str, str]) -> tuple[str | None, str]:
+    """(the redirect_uri sent, the one to use): a registered one, or the default."""
+    given_uri = _param(query, "redirect_uri")
+    if given_uri is None:
+        if not application.redirect_uris:
+            raise ConnectRequestError(
+                f'The application "{application.name}" has no registered redirect URI.',
+                ["Register one in the scenario file, or pass redirect_uri."],
+            )
+        return None, application.redirect_uris[0]
+    if given_uri in application.redirect_uris:
+        return given_uri, given_uri
+    raise ConnectRequestError(
+        f'The redirect_uri "{given_uri}" is not registered for the application '
+        f'"{application.name}". It must match one of these exactly:',
+        application.redirect_uris,
+    )
+
+
+def mode_of(query: Mapping[str, str], default: str) -> str:
+    mode = (_param(query, "mode") or default).lower()
+    if mode not in Mode.ALL:
+        raise ConnectRequestError(
+            f'Invalid mode "{query.get("mode")}".',
+            [f"mode must be one of: {', '.join(Mode.ALL)}."],
+        )
+    return mode
 
 
 def parse_authorization_request(world: World, query: Mapping[str, str]) -> AuthorizationRequest:
@@ -146,39 +193,9 @@ def parse_authorization_request(world: World, query: Mapping[str, str]) -> Autho
             ['mockcar\'s Connect supports response_type=code (the authorization code flow).'],
         )
 
-    client_id = _param(query, "client_id") or _param(query, "application_id")
-    if client_id is None:
-        raise ConnectRequestError('Missing required parameter: "client_id"')
-    application = world.application(client_id)
-    if application is None:
-        raise ConnectRequestError(
-            f'No application with client_id "{client_id}" is registered.',
-            ["Use the client id printed when mockcar starts, or the one in your scenario file."],
-        )
-
-    given_uri = _param(query, "redirect_uri")
-    if given_uri is None:
-        if not application.redirect_uris:
-            raise ConnectRequestError(
-                f'The application "{application.name}" has no registered redirect URI.',
-                ["Register one in the scenario file, or pass redirect_uri."],
-            )
-        redirect_uri = application.redirect_uris[0]
-    elif given_uri in application.redirect_uris:
-        redirect_uri = given_uri
-    else:
-        raise ConnectRequestError(
-            f'The redirect_uri "{given_uri}" is not registered for the application '
-            f'"{application.name}". It must match one of these exactly:',
-            application.redirect_uris,
-        )
-
-    mode = (_param(query, "mode") or Mode.LIVE).lower()
-    if mode not in Mode.ALL:
-        raise ConnectRequestError(
-            f'Invalid mode "{query.get("mode")}".',
-            [f"mode must be one of: {', '.join(Mode.ALL)}."],
-        )
+    application = application_of(world, query)
+    given_uri, redirect_uri = redirect_of(application, query)
+    mode = mode_of(query, Mode.LIVE)
 
     scope = RequestedScope.parse(query.get("scope"))
     if scope.unknown:

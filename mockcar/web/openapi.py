@@ -18,7 +18,8 @@ surface's own error page) document only their meaningful methods; a catch-all ro
 Contributors: a module whose functions serve routes of the app (the control API under
 `/_mockcar/`) may document them itself with a module-level `openapi()` returning
 `{"paths": {...}, "components": {"schemas": {...}, "securitySchemes": {...}}}` in OpenAPI
-form; it is found through the routes and merged as given.
+form; it is found through the routes and merged as given, including paths it serves
+behind a dispatcher route of its own (API v3's vehicle endpoints).
 """
 
 from __future__ import annotations
@@ -124,6 +125,11 @@ def document(routes: Iterable[BaseRoute], server_url: str | None = None) -> dict
                            if m in ("GET", "POST", "PUT", "PATCH", "DELETE")}
         elif not found and len(methods) >= CATCH_ALL_METHODS:
             undocumented.append(f"* {path}")
+    # Paths a contributor serves behind a dispatcher route of its own (API v3's vehicle
+    # endpoints) are not routes themselves; its document is taken as given.
+    for path, item in contributed.items():
+        for method, operation in item.items():
+            paths.setdefault(path, {}).setdefault(method, operation)
     result: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {

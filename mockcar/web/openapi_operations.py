@@ -49,8 +49,9 @@ _SCOPE = Param("scope", "query", STRING, "Space-separated permissions.")
 _HTML_PAGE = Reply("An HTML page", media=HTML)
 _HTML_ERROR = Reply("An HTML error page naming what was wrong", media=HTML)
 _SEE_OTHER = Reply("The next Connect page", headers=("location",), media="")
-_BACK_TO_APP = Reply("Back to the application's redirect URI with `code` and `state`, or "
-                     "`error`", headers=("location",), media="")
+_BACK_TO_APP = Reply("Back to the application's redirect URI with `code` (or `user_id` for "
+                     "an API v3 application, `vehicle_id` after re-authentication) and "
+                     "`state`, or `error`", headers=("location",), media="")
 _CONNECT_ERRORS: dict[int | str, Reply] = {400: _HTML_ERROR, 404: _HTML_ERROR, 405: _HTML_ERROR, 500: _HTML_ERROR}
 
 
@@ -130,6 +131,20 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             Param("user", "query"),
         ),
         tags=("Connect",), operation_id="authorize",
+    ),
+    ("GET", "/oauth/reauthenticate"): Operation(
+        summary="Smartcar Connect: re-authenticate a connected vehicle's owner",
+        replies={200: _HTML_PAGE, **_CONNECT_ERRORS},
+        params=(
+            Param("response_type", "query", enum("vehicle_id"), required=True),
+            Param("client_id", "query", STRING, "Or application_id."),
+            Param("application_id", "query"),
+            Param("vehicle_id", "query", STRING, "A vehicle connected to the application.",
+                  required=True),
+            Param("redirect_uri", "query"), Param("state", "query"), _MODE,
+            Param("flags", "query"), Param("user", "query"),
+        ),
+        tags=("Connect",), operation_id="reauthenticate",
     ),
     ("POST", _STEPS + "continue"): _step("Leave the preamble", "connect_continue", post=True),
     ("GET", _STEPS + "brands"): _step("The brand list", "show_brands", post=False),

@@ -23,7 +23,11 @@ _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 async def exchange_token(request: Request) -> Response:
-    server: MockcarAuthorizationServer = request.app.state.authorization_server
+    return await answer(request, request.app.state.authorization_server)
+
+
+async def answer(request: Request, server: MockcarAuthorizationServer) -> Response:
+    """Any token endpoint: `server` answers the form (the v3 IAM endpoint shares this)."""
     if request.method != "POST":
         return server.method_not_allowed(request.method)
     try:

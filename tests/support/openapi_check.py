@@ -37,6 +37,17 @@ class Exchange:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
+def _path_patterns(item: dict[str, Any]) -> dict[str, str]:
+    """Path parameters whose schema has a `pattern`, as unanchored regex groups."""
+    found: dict[str, str] = {}
+    for operation in item.values():
+        for parameter in operation.get("parameters", []) if isinstance(operation, dict) else ():
+            pattern = parameter.get("schema", {}).get("pattern")
+            if parameter.get("in") == "path" and isinstance(pattern, str):
+                found[parameter["name"]] = "(?:" + pattern.strip("^$") + ")"
+    return found
+
+
 def _escape(segment: str) -> str:
     return segment.replace("~", "~0").replace("/", "~1")
 
@@ -57,11 +68,14 @@ class Checker:
         for template in sorted(self.document["paths"], key=literal, reverse=True):
             pattern = ""
             catch_all = template.endswith("/{rest}")
+            declared = _path_patterns(self.document["paths"][template])
             for piece in re.split(r"(\{[^}]+\})", template):
                 if piece == "{rest}" and catch_all:
                     pattern += ".+"  # a catch-all route's `{rest:path}`
                 elif piece.startswith("{"):
-                    pattern += "[^/]+"
+                    # A documented pattern (API v2's `{version}` is `\d+\.\d+`) keeps
+                    # `/v3/...` out of `/v{version}/...`.
+                    pattern += declared.get(piece[1:-1], "[^/]+")
                 else:
                     pattern += re.escape(piece)
             self._matchers.append((re.compile(pattern), template, catch_all))

@@ -1,0 +1,47 @@
+"""Smartcar API v3 on mockcar's one origin (reference: smartcar-v3-simulator-webhooks.md
+§1): the IAM token endpoint (`/oauth2/token`), vehicles, signals, commands, connections
+and users under `/v3/`. Management (webhook subscriptions) lives elsewhere.
+
+Three route lists, for three places in the app's table:
+
+* `vehicle_routes` before API v2's (`/v{version}/vehicles/{id}/...` would take
+  `/v3/vehicles/...`): two routes whose dispatcher finds the handler in `VEHICLE_ENDPOINTS`;
+* `routes` anywhere (token, connections, users);
+* `fallback_routes` (any other `/v3/...` path: 404 in the v3 envelope) after every other
+  route, so the webhook management paths under `/v3/` are matched first.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Route
+
+from mockcar.web.v3 import commands, connections, routing, token, vehicles
+
+VEHICLE = "/v3/vehicles/{vehicle_id}"
+
+VEHICLE_ENDPOINTS: dict[tuple[str, str], routing.Handler] = {
+    ("GET", ""): vehicles.get_vehicle,
+    ("GET", "/signals"): vehicles.get_signals,
+    ("GET", "/signals/{code}"): vehicles.get_signal,
+    **{("POST", "/commands" + command.path): commands.handler(command)
+       for command in commands.COMMANDS},
+}
+
+vehicle_endpoint = routing.dispatch(VEHICLE_ENDPOINTS)
+
+vehicle_routes: list[BaseRoute] = [
+    Route(VEHICLE + "/{sub_path:path}", vehicle_endpoint, methods=routing.ALL_METHODS,
+          name="v3_vehicle_endpoint"),
+    Route(VEHICLE, vehicle_endpoint, methods=routing.ALL_METHODS, name="v3_vehicle"),
+]
+
+routes: list[BaseRoute] = [
+    *token.routes,
+    *routing.routes("/v3/connections/{connection_id}",
+                    {"GET": connections.get_connection, "DELETE": connections.delete_connection}),
+    *routing.routes("/v3/connections", {"GET": connections.list_connections}),
+    *routing.routes("/v3/users/{user_id}", {"DELETE": connections.delete_user}),
+]
+
+fallback_routes: list[BaseRoute] = routing.routes(
+    "/v3/{rest:path}", dict.fromkeys(routing.ALL_METHODS, routing.not_found), slash=False)

@@ -1,0 +1,121 @@
+"""How API v3's routes are served: one Starlette route per path taking every method, a
+table of handlers by method, and every failure rendered in the v3 envelope
+(mockcar.web.v3.errors) — a wrong method, a domain refusal, an unexpected bug — so no v2
+body ever leaves a `/v3/` path. Paths answer with and without a trailing slash (the Node
+SDK asks for `/v3/vehicles/{id}/`, Python for `/v3/vehicles/{id}`; reference
+smartcar-v3-simulator-webhooks.md §1.6)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from mockcar.errors import SmartcarError
+from mockcar.web.v3.errors import error_response
+from mockcar.web.v3.openapi_v3 import openapi
+
+log = logging.getLogger("mockcar.v3")
+
+Handler = Callable[[Request], Awaitable[Response]]
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+__all__ = ["ALL_METHODS", "Handler", "dispatch", "openapi", "routes", "serve"]
+
+
+def serve(table: Mapping[str, Handler]) -> Handler:
+    """An endpoint dispatching on the method; 405 (with `Allow`) for any other."""
+    allowed = ", ".join(table)
+
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        handler = table.get(method)
+        if handler is None:
+            return _refuse(request, SmartcarError(
+                "VALIDATION", message=f"{request.method} is not allowed on "
+                f"{request.url.path}; use {allowed}."), 405, {"Allow": allowed})
+        return await _run(request, handler)
+
+    endpoint.__name__ = endpoint.__qualname__ = "_".join(
+        dict.fromkeys(h.__name__ for h in table.values()))
+    return endpoint
+
+
+def dispatch(table: Mapping[tuple[str, str], Handler]) -> Handler:
+    """One endpoint for every `(method, sub-path)` below `/v3/vehicles/{vehicle_id}`
+    (`{name}` segments allowed), found by dictionary lookup. It sits in front of API
+    v2's vehicle route (whose `/v{version}/vehicles/...` would match `/v3/...` too), so
+    a v2 request pays for two route checks here, not one per v3 path."""
+    exact: dict[str, dict[str, Handler]] = {}
+    templates: list[tuple[re.Pattern[str], dict[str, Handler]]] = []
+    for (method, path), handler in table.items():
+        if "{" in path:
+            pattern = re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)",
+                                        re.escape(path)))
+            same = [m for p, m in templates if p.pattern == pattern.pattern]
+            if not same:
+                same.append({})
+                templates.append((pattern, same[0]))
+            same[0][method] = handler
+        else:
+            exact.setdefault(path, {})[method] = handler
+
+    async def endpoint(request: Request) -> Response:
+        sub_path = str(request.path_params.get("sub_path", "")).strip("/")
+        sub_path = f"/{sub_path}" if sub_path else ""
+        methods = exact.get(sub_path)
+        if methods is None:
+            for pattern, candidates in templates:
+                found = pattern.fullmatch(sub_path)
+                if found is not None:
+                    request.path_params.update(found.groupdict())
+                    methods = candidates
+                    break
+        if methods is None:
+            return await _run(request, not_found)
+        handler = methods.get("GET" if request.method == "HEAD" else request.method)
+        if handler is None:
+            allowed = ", ".join(methods)
+            return _refuse(request, SmartcarError(
+                "VALIDATION", message=f"{request.method} is not allowed on "
+                f"{request.url.path}; use {allowed}."), 405, {"Allow": allowed})
+        return await _run(request, handler)
+
+    return endpoint
+
+
+async def _run(request: Request, handler: Handler) -> Response:
+    try:
+        return await handler(request)
+    except SmartcarError as error:
+        return _refuse(request, error)
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _refuse(request, SmartcarError(
+            "SERVER", "INTERNAL",
+            message="mockcar hit an unexpected error; its log has the details."))
+
+
+def _refuse(request: Request, error: SmartcarError, status: int | None = None,
+            headers: Mapping[str, str] | None = None) -> Response:
+    return error_response(request, error, status, headers)
+
+
+def routes(path: str, table: Mapping[str, Handler], *, slash: bool = True) -> list[BaseRoute]:
+    endpoint = serve(table)
+    found: list[BaseRoute] = [Route(path, endpoint, methods=ALL_METHODS, name=endpoint.__name__)]
+    if slash:
+        found.append(Route(path + "/", endpoint, methods=ALL_METHODS,
+                           name=endpoint.__name__ + "_slash"))
+    return found
+
+
+async def not_found(request: Request) -> Response:
+    raise SmartcarError(
+        "RESOURCE_NOT_FOUND", "PATH",
+        message=f"No API v3 route for {request.method} {request.url.path}: see "
+        "/openapi.json for the /v3/ paths mockcar serves.")
