@@ -3,8 +3,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
+# newman, Postman's runner, for tests/postman: a pinned version in .newman/ (gitignored).
+NEWMAN_VERSION := 6.2.2
+NEWMAN_DIR := .newman
 
-.PHONY: run test bench lint browser clean
+.PHONY: run test bench lint browser newman clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=python3.x (3.11+)" >&2; exit 1; }
@@ -30,7 +33,20 @@ browser: $(VENV)/.installed-test
 	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); then :; \
 	else $(BIN)/python -m playwright install chromium; fi
 
-test: $(VENV)/.installed-test browser lint
+# Node.js and npm: the machine's, else Debian's where apt-get works.
+newman: $(NEWMAN_DIR)/.installed-$(NEWMAN_VERSION)
+
+$(NEWMAN_DIR)/.installed-$(NEWMAN_VERSION):
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else echo "make: npm not found; install Node.js 18+ for newman (tests/postman)" >&2; exit 1; fi; \
+	fi
+	rm -rf $(NEWMAN_DIR) && mkdir -p $(NEWMAN_DIR)
+	npm install --prefix $(NEWMAN_DIR) --no-audit --no-fund --loglevel=error newman@$(NEWMAN_VERSION)
+	touch $@
+
+test: $(VENV)/.installed-test browser newman lint
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
@@ -44,4 +60,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.fixture
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(NEWMAN_DIR) .pytest_cache .mypy_cache .ruff_cache

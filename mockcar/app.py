@@ -15,7 +15,7 @@ from mockcar.scenario import load_world
 from mockcar.scenario.library import ScenarioLibrary
 from mockcar.scenario.platform_catalog import vehicle_catalog
 from mockcar.settings import Settings, bundled_scenarios
-from mockcar.web import connect, control, home, openapi, tenancy, token, v2, v3
+from mockcar.web import connect, control, home, openapi, postman, tenancy, token, v2, v3
 from mockcar.web.errors import exception_handlers
 from mockcar.web.journal import JournalMiddleware
 from mockcar.web.request_id import RequestIdMiddleware
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
         routes=[*v3.vehicle_routes, *v2.routes, *v3.routes, *management.routes,
                 *compatibility.routes, *token.routes,
                 *connect.routes, *control.routes, *home.routes,
-                *openapi.routes, *v3.fallback_routes],
+                *postman.routes, *openapi.routes, *v3.fallback_routes],
         # The journal inside the request id, so its entries carry the id; outermost, a
         # request that may have changed state wakes the webhook dispatcher once answered.
         middleware=[Middleware(WakeOnChange), Middleware(RequestIdMiddleware),

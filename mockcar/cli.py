@@ -1,4 +1,4 @@
-"""`mockcar serve | validate`: flags map one to one onto `Settings`.
+"""`mockcar serve | health | validate | postman`: flags map one to one onto `Settings`.
 
 Every failure is one line on stderr and a non-zero exit, never a traceback.
 """
@@ -47,6 +47,17 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check scenario files")
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
     validate.set_defaults(run=_validate)
+
+    postman = commands.add_parser(
+        "postman", help="write a Postman collection and environment for a scenario")
+    postman.add_argument("--out", type=Path, required=True, metavar="DIR",
+                         help="folder to write them to (created if missing)")
+    postman.add_argument("--scenario", type=Path, help="scenario YAML file (default: bundled)")
+    postman.add_argument("--host", help=f"the server's bind address (default {DEFAULT_HOST})")
+    postman.add_argument("--port", type=int, help="the server's port (default 8765)")
+    postman.add_argument("--public-url", help="origin Postman reaches mockcar at ({{baseUrl}})")
+    postman.add_argument("--seed", type=int, help="override the scenario's seed")
+    postman.set_defaults(run=_postman)
     return parser
 
 
@@ -111,6 +122,35 @@ def _validate(args: argparse.Namespace) -> int:
         else:
             print(f"{path}: ok")
     return EXIT_INVALID if failed else 0
+
+
+def _postman(args: argparse.Namespace) -> int:
+    """Write the collection and environment `GET /postman/*.json` would serve."""
+    import json
+
+    from mockcar.scenario import ScenarioError, load_world
+    from mockcar.web.postman import documents
+
+    try:
+        # Not `_settings`: these flags are a subset of serve's.
+        settings = Settings.from_env(scenario=args.scenario, host=args.host, port=args.port,
+                                     public_url=args.public_url, seed=args.seed)
+        world = load_world(settings.scenario, seed=settings.seed)
+    except ValueError as exc:
+        _fail(str(exc), EXIT_USAGE)
+        raise AssertionError from exc  # unreachable; _fail exits
+    except ScenarioError as exc:
+        _fail(str(exc), EXIT_INVALID)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for name, document in documents(world, settings.base_url).items():
+            path = args.out / name
+            path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+            print(path)
+    except OSError as exc:
+        _fail(f"cannot write to {args.out}: {exc.strerror or exc}", EXIT_INVALID)
+    return 0
 
 
 def _fail(message: str, code: int) -> None:

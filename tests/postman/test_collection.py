@@ -1,0 +1,230 @@
+"""The generated Postman collection and environment, read as JSON: complete against the
+route tables (a new vehicle endpoint or control route without a request fails here),
+Smartcar's folders, collection-level OAuth 2.0, a test script on every request, and every
+variable defined before a request uses it."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import jsonschema
+import pytest
+
+from mockcar.domain import capabilities
+from mockcar.domain.clock import Clock
+from mockcar.domain.scopes import PERMISSIONS
+from mockcar.domain.world import World
+from mockcar.web import openapi_operations, postman, postman_control, postman_setup, v2
+from mockcar.web.control import served
+from mockcar.web.openapi_vehicle import REQUESTS
+from mockcar.web.postman_model import SCHEMA_URL
+from mockcar.web.postman_smartcar import FOLDERS
+from tests.postman.conftest import BASE_URL, requests, script
+
+Route = tuple[str, str]
+VARIABLE = re.compile(r"\{\{([^{}$]+)\}\}")
+STORED = re.compile(r'pm\.environment\.set\("(\w+)"')
+
+
+def shape(path: str) -> str:
+    """A path with every parameter blanked and the API version generic, so a route
+    template and a request URL with variables compare."""
+    path = re.sub(r"\{\{[^{}]+\}\}|\{\w+(:\w+)?\}", "{}", path)
+    return re.sub(r"^/v(\d+\.\d+|\{\})(?=/)", "/v{}", path)
+
+
+def sent(collection: dict[str, Any]) -> set[Route]:
+    """(method, path shape) of every request of the collection."""
+    found = set()
+    for _, item in requests(collection["item"]):
+        url = item["request"]["url"]
+        found.add((item["request"]["method"], shape("/" + "/".join(url["path"]))))
+    return found
+
+
+def test_every_vehicle_endpoint_has_a_request(collection: dict[str, Any]) -> None:
+    wanted = {(method, shape(v2.VEHICLE + path)) for method, path in v2.VEHICLE_ENDPOINTS}
+    assert len(wanted) == len(v2.VEHICLE_ENDPOINTS) > 60
+    assert wanted - sent(collection) == set()
+
+
+def test_every_control_route_has_a_request(collection: dict[str, Any]) -> None:
+    wanted = {(method, shape(path)) for path, methods in served().items() for method in methods}
+    assert len(wanted) > 40
+    assert wanted - sent(collection) == set()
+    # ...and a step of the tour describes each: no generic placeholder request.
+    assert postman_control.undescribed() == []
+    assert postman_control.UNDESCRIBED not in json.dumps(collection)
+
+
+def test_every_platform_route_has_a_request(collection: dict[str, Any]) -> None:
+    wanted = {(method, shape(path)) for method, path in openapi_operations.OPERATIONS
+              if path.startswith("/v{version}/") and not path.endswith("/")}
+    wanted |= {("POST", "/oauth/token"), ("GET", "/oauth/authorize")}
+    assert {("GET", "/v{}/compatibility/matrix"), ("DELETE", "/v{}/management/connections")} \
+        <= wanted
+    assert wanted - sent(collection) == set()
+
+
+def test_general_endpoints_each_have_a_smartcar_folder() -> None:
+    general = {key for key in v2.VEHICLE_ENDPOINTS
+               if not (found := capabilities.endpoint(*key)) or not found.make_specific}
+    assert general - set(FOLDERS) == set()
+
+
+def test_folders_mirror_smartcars_collection(collection: dict[str, Any]) -> None:
+    names = [item["name"] for item in collection["item"]]
+    assert names[0] == "Setup (headless)"
+    assert names[-1] == "mockcar control API"
+    for folder in ("All Vehicles", "Vehicle Info", "EV Battery Level", "Lock/Unlock",
+                   "Control Charge", "Charge Limit", "Batch", "Make specific", "Management",
+                   "Compatibility"):
+        assert folder in names
+    make_specific = next(i for i in collection["item"] if i["name"] == "Make specific")
+    assert sorted(i["name"].lower() for i in make_specific["item"]) == sorted(
+        capabilities.BRAND_SEGMENTS)
+
+
+def test_collection_auth_is_oauth2_authorization_code_for_the_demo_application(
+    collection: dict[str, Any], world: World,
+) -> None:
+    assert collection["info"]["schema"] == SCHEMA_URL
+    auth = collection["auth"]
+    assert auth["type"] == "oauth2"
+    settings = {entry["key"]: entry["value"] for entry in auth["oauth2"]}
+    demo = next(iter(world.applications.values()))
+    assert settings["grant_type"] == "authorization_code"
+    assert settings["authUrl"].startswith("{{baseUrl}}/oauth/authorize")
+    assert settings["accessTokenUrl"] == "{{baseUrl}}/oauth/token"
+    assert (settings["clientId"], settings["clientSecret"]) == (demo.client_id,
+                                                                demo.client_secret)
+    assert settings["redirect_uri"] == "https://oauth.pstmn.io/v1/browser-callback"
+    assert settings["redirect_uri"] in demo.redirect_uris
+    assert settings["client_authentication"] == "header"  # "Send as Basic Auth header"
+    assert settings["accessToken"] == "{{access_token}}"
+    # The scope covers every permission an endpoint needs.
+    needed = {e.permission for e in capabilities.ENDPOINTS if e.permission}
+    assert needed <= set(settings["scope"].split()) == PERMISSIONS
+
+
+def test_every_request_has_a_test_script_on_its_status_and_answer(
+    collection: dict[str, Any],
+) -> None:
+    items = list(requests(collection["item"]))
+    assert len(items) == len(postman.calls())
+    for trail, item in items:
+        text = script(item)
+        where = " / ".join((*trail, item["name"]))
+        assert re.search(r"pm\.response\.to\.have\.status\(\d{3}\);", text), where
+        assert re.search(r"to\.have\.property\(|to\.be\.an\(\"array\"\)|\.text\(\)\)\.to\."
+                         r"include\(", text), where
+
+
+def test_all_vehicles_stores_the_vehicle_id(collection: dict[str, Any]) -> None:
+    folder = next(i for i in collection["item"] if i["name"] == "All Vehicles")
+    first = folder["item"][0]
+    assert first["request"]["url"]["raw"] == "{{baseUrl}}/v2.0/vehicles"
+    assert 'pm.environment.set("vehicle_id", value)' in script(first)
+    assert "body.vehicles[0]" in script(first)
+
+
+def test_setup_gets_a_token_through_headless_connect(collection: dict[str, Any]) -> None:
+    setup = collection["item"][0]["item"]
+    last = setup[-1]
+    assert last["request"]["method"] == "POST"
+    assert last["request"]["url"]["raw"] == (
+        "{{baseUrl}}/_mockcar/applications/{{client_id}}/connect")
+    assert json.loads(last["request"]["body"]["raw"])["exchange"] is True
+    assert last["request"]["auth"]["type"] == "basic"
+    assert 'pm.environment.set("access_token"' in script(last)
+    # The cars come first, one per role, to a fresh owner chosen before the first.
+    assert len(setup) == len(postman_setup.vehicles()) + 1
+    assert 'pm.environment.set("owner_email"' in script(setup[0], "prerequest")
+
+
+def test_variables_are_defined_before_a_request_uses_them(
+    collection: dict[str, Any], environment: dict[str, Any],
+) -> None:
+    defined = {v["key"] for v in environment["values"] if v["value"]}
+    defined |= {v["key"] for v in collection["variable"]}
+    inherited = json.dumps(collection["auth"])
+    for trail, item in requests(collection["item"]):
+        defined |= set(STORED.findall(script(item, "prerequest")))
+        request = item["request"]
+        used = set(VARIABLE.findall(json.dumps(request)))
+        if "auth" not in request:
+            used |= set(VARIABLE.findall(inherited))
+        assert used - defined == set(), " / ".join((*trail, item["name"]))
+        defined |= set(STORED.findall(script(item)))
+
+
+def test_the_environment_holds_credentials_and_every_stored_variable(
+    collection: dict[str, Any], environment: dict[str, Any], world: World,
+) -> None:
+    values = {v["key"]: v for v in environment["values"]}
+    demo = next(iter(world.applications.values()))
+    assert values["baseUrl"]["value"] == BASE_URL
+    assert values["client_id"]["value"] == demo.client_id
+    assert values["management_token"]["value"] == demo.management_token
+    assert values["webhook_id"]["value"] == demo.webhooks[0].id
+    for secret in ("client_secret", "management_token", "access_token", "refresh_token"):
+        assert values[secret]["type"] == "secret"
+    stored = {name for _, item in requests(collection["item"])
+              for name in STORED.findall(script(item) + script(item, "prerequest"))}
+    assert stored <= set(values)
+    assert environment["_postman_variable_scope"] == "environment"
+
+
+def test_example_bodies_match_the_documented_request_schemas(
+    collection: dict[str, Any],
+) -> None:
+    control = {(method, shape(path)): operation.request
+               for path, methods in served().items()
+               for method, (operation, _) in methods.items()}
+    vehicle = {(method, shape(v2.VEHICLE + path)): schema
+               for (method, path), schema in REQUESTS.items()}
+    checked = 0
+    for trail, item in requests(collection["item"]):
+        request = item["request"]
+        if request.get("body", {}).get("mode") != "raw":
+            continue
+        key = (request["method"], shape("/" + "/".join(request["url"]["path"])))
+        schema = vehicle.get(key) or control.get(key)
+        assert schema is not None, f"{key} has a body but no documented request schema"
+        body = json.loads(request["body"]["raw"])
+        jsonschema.validate(body, schema)
+        checked += 1
+    assert checked > 40
+
+
+def test_each_vehicle_request_targets_a_setup_car_that_can_answer_it(
+    collection: dict[str, Any],
+) -> None:
+    cars = {car.variable: car for car in postman_setup.vehicles()}
+    for trail, item in requests(collection["item"]):
+        path = item["request"]["url"]["path"]
+        if path[:2] != ["v2.0", "vehicles"] or len(path) < 3:
+            continue
+        car = cars[path[2].strip("{}")]
+        sub_path = "/" + "/".join(path[3:]) if len(path) > 3 else ""
+        target = capabilities.endpoint(item["request"]["method"], sub_path)
+        if target is not None:
+            assert capabilities.reason(car, target) is None, (car.label, sub_path)
+
+
+def test_a_world_without_applications_still_makes_a_collection() -> None:
+    documents = postman.documents(World(Clock(), seed=0), BASE_URL)
+    settings = {e["key"]: e["value"]
+                for e in documents[postman.COLLECTION_FILE]["auth"]["oauth2"]}
+    assert settings["clientId"] == ""
+    keys = {v["key"] for v in documents[postman.ENVIRONMENT_FILE]["values"]}
+    assert "baseUrl" in keys and "client_secret" not in keys
+
+
+@pytest.mark.parametrize("base_url", [BASE_URL, "http://mockcar:8765"])
+def test_generation_is_deterministic(world: World, base_url: str) -> None:
+    assert postman.documents(world, base_url) == postman.documents(world, base_url)
+    assert postman.documents(world, base_url)[postman.ENVIRONMENT_FILE]["values"][0] == {
+        "key": "baseUrl", "value": base_url, "type": "default", "enabled": True}
