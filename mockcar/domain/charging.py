@@ -6,6 +6,12 @@ A session reading (amperage, power, completion) needs a charging car and answers
 VEHICLE_STATE:NOT_CHARGING otherwise; voltage needs only the plug. The charge rate is
 what the state says, so a command that changes the current (Tesla's ammeter) or the
 limit moves the completion time.
+
+A vehicle with a timeline charges along the curve of mockcar.domain.timeline_charge; its
+snapshot at a time (`Vehicle.at`) carries the session's curve, from which the power now
+and the completion time follow, so a completion time read is when advancing the clock
+shows the limit reached. Without a timeline the level does not move on its own, and the
+power and completion are the charger's, linearly.
 """
 
 from __future__ import annotations
@@ -15,10 +21,9 @@ from datetime import datetime, timedelta
 
 from mockcar.domain.readings import seeded
 from mockcar.domain.schedules import invalid
+from mockcar.domain.timeline_charge import CHARGING_EFFICIENCY
 from mockcar.domain.vehicle import Vehicle
 from mockcar.errors import SmartcarError
-
-CHARGING_EFFICIENCY = 0.9  # share of wall energy that reaches the pack
 
 
 @dataclass(frozen=True)
@@ -58,12 +63,20 @@ def voltage(vehicle: Vehicle) -> float:
 
 def power_kw(vehicle: Vehicle) -> float:
     spec = charger(vehicle)
-    return round(spec.voltage * amperage(vehicle) * spec.phases / 1000, 2)
+    amps = amperage(vehicle)
+    curve = vehicle.state.charge_curve
+    if curve is not None:
+        return round(curve.power_at(vehicle.battery().percent_remaining), 2)
+    return round(spec.voltage * amps * spec.phases / 1000, 2)
 
 
 def completion(vehicle: Vehicle, now: datetime) -> datetime:
     """When the battery reaches the charge limit at the current power."""
     level = vehicle.battery().percent_remaining
+    curve = vehicle.state.charge_curve
+    if curve is not None:
+        vehicle.require_charging()
+        return now + timedelta(hours=curve.hours_to(level, vehicle.state.charge_limit))
     to_add = max(0.0, vehicle.state.charge_limit - level) * vehicle.battery_capacity()
     hours = to_add / (power_kw(vehicle) * CHARGING_EFFICIENCY)
     return now + timedelta(hours=hours)
@@ -94,6 +107,7 @@ def set_amperage(vehicle: Vehicle, amps: object, now: datetime) -> int:
     if not 1 <= amps <= limit:
         raise invalid(["amperage"], f"must be from 1 to {limit} (the charger's maximum)")
     vehicle.require_command_access()
+    vehicle.settle(now)  # the new current applies from now on, not since the anchor
     vehicle.state.charge_amps = int(amps)
     vehicle.updated_at = now
     return int(amps)
@@ -101,6 +115,7 @@ def set_amperage(vehicle: Vehicle, amps: object, now: datetime) -> int:
 
 def open_charge_port(vehicle: Vehicle, open_it: bool, now: datetime) -> None:
     """Tesla's charge-port door. It cannot close on a plugged-in cable."""
+    vehicle.settle(now)
     vehicle.battery()
     vehicle.require_command_access()
     vehicle.require_parked()

@@ -6,6 +6,10 @@ It is still checked against what the vehicle is (a combustion car has no battery
 and against the value ranges the scenario format allows, and all of a change is applied
 or none of it. A few fields follow from others, as they would on a real car: unplugging
 stops charging, charging needs the plug, a parked car has no speed.
+
+On a vehicle with a timeline an override is a command like any other: the vehicle is
+settled at `now` first, and each field set holds until the timeline's next event that
+sets it (mockcar.domain.timeline).
 """
 
 from __future__ import annotations
@@ -108,6 +112,7 @@ def apply(vehicle: Vehicle, changes: Mapping[str, Any], now: datetime) -> list[s
     """Set `changes` on `vehicle`, all or nothing; the names of the fields set.
     Raises `OverrideError` naming every field that is unknown, malformed or does not
     fit the vehicle."""
+    vehicle.settle(now)
     problems: dict[str, str] = {}
     parsed: dict[str, Any] = {}
     for name, raw in changes.items():

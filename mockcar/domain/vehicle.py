@@ -5,16 +5,26 @@ converts units on the way out. Readings raise `SmartcarError` when the vehicle c
 answer (an ICE car has no EV battery), so every API version renders the same refusal.
 Commands change the state, and the state decides whether a command can run (reference:
 smartcar-v2.md §4.3, "where errors typically arise").
+
+A vehicle with a timeline (`motion`, mockcar.domain.timeline) moves in time: its `state`
+is then the state at its anchor, `at(now)` is the vehicle as it reads at `now`, and every
+command first `settle`s at its own time. Without a timeline a vehicle only changes when a
+command or an override changes it, and `at(now)` is the vehicle itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from mockcar.domain.schedules import ChargingLocation, TeslaSchedule, WeeklySchedule, invalid
+from mockcar.domain.timeline_charge import ChargeCurve
 from mockcar.errors import SmartcarError
+
+if TYPE_CHECKING:
+    from mockcar.domain.timeline import Motion
 
 CHARGE_LIMIT_RANGE = (0.5, 1.0)  # what set-charge-limit accepts (reference §3.4)
 CRUISE_KMH = 50.0  # the speed of a vehicle marked moving without a speed
@@ -126,6 +136,12 @@ class VehicleState:
     tesla_schedule: TeslaSchedule = field(default_factory=TeslaSchedule)
     weekly_schedules: tuple[WeeklySchedule, ...] = ()  # Nissan
     charging_locations: tuple[ChargingLocation, ...] | None = None  # Ford, Lincoln
+    # Set by timelines (mockcar.domain.timeline): asleep in an asleep segment; the rated
+    # power of the charger a charging segment plugged the car into (None: its home
+    # charger); the curve of the session it is plugged into, in a snapshot at a time.
+    asleep: bool = False
+    charge_power_kw: float | None = None
+    charge_curve: ChargeCurve | None = None
 
 
 @dataclass
@@ -154,6 +170,25 @@ class Vehicle:
     storage_open: frozenset[str] = field(default_factory=frozenset)
     test_level: str | None = None
     battery_options: tuple[float, ...] = ()
+    motion: Motion | None = None  # its timeline and anchor; None: it only changes on command
+
+    # -- time -------------------------------------------------------------------------
+
+    def at(self, now: datetime) -> Vehicle:
+        """The vehicle as it reads at `now`: a snapshot whose `state` is the state at
+        `now` and whose `updated_at` is when that data is from (API v2's sc-data-age).
+        Read from it, command the vehicle itself. Without a timeline, the vehicle."""
+        if self.motion is None:
+            return self
+        state, data_time = self.motion.state_at(self, now)
+        return replace(self, state=state, updated_at=data_time, motion=None)
+
+    def settle(self, now: datetime) -> None:
+        """Re-anchor the timeline at `now` (what every command and override does before
+        changing the state); changes no reading at `now` or later."""
+        if self.motion is not None and now > self.motion.anchor:
+            self.state, _ = self.motion.state_at(self, now)
+            self.motion = self.motion.settled(now)
 
     # -- readings -------------------------------------------------------------------
 
@@ -224,6 +259,7 @@ class Vehicle:
     # -- commands ---------------------------------------------------------------------
 
     def lock(self, now: datetime) -> None:
+        self.settle(now)
         self.require_command_access()
         if self.doors_open:
             raise SmartcarError(
@@ -242,12 +278,14 @@ class Vehicle:
     def unlock(self, now: datetime) -> None:
         """A moving car stays locked; locking while driving is allowed, as cars
         lock themselves when they move off."""
+        self.settle(now)
         self.require_command_access()
         self.require_parked()
         self.state.locked = False
         self.updated_at = now
 
     def start_charge(self, now: datetime) -> None:
+        self.settle(now)
         level = self._battery_level()
         self.require_command_access()
         self.require_parked()
@@ -267,6 +305,7 @@ class Vehicle:
     def stop_charge(self, now: datetime) -> None:
         """Stopping a charge that is not running succeeds: the car ends up not
         charging, which is what was asked."""
+        self.settle(now)
         self._battery_level()
         self.require_command_access()
         self.require_parked()
@@ -278,6 +317,7 @@ class Vehicle:
     def set_charge_limit(self, limit: float, now: datetime) -> None:
         """Lowering the limit below the current level ends a charge: the car reads
         FULLY_CHARGED, as a real one does."""
+        self.settle(now)
         self._battery_level()
         low, high = CHARGE_LIMIT_RANGE
         if not low <= limit <= high:

@@ -10,6 +10,7 @@ from mockcar.domain.world import Application, Owner, World
 from mockcar.scenario.generate import FleetGenerator, management_token
 from mockcar.scenario.loader import load_scenario
 from mockcar.scenario.schema import Scenario
+from mockcar.scenario.timeline_build import attach
 
 
 def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None = None) -> World:
@@ -34,10 +35,13 @@ def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None
         ))
     now = clock.now()
     for spec in scenario.owners:
-        vehicles = [
-            generator.vehicle(v, generator.vehicle_key(spec.email, i, v), spec.country, now)
-            for i, v in enumerate(spec.vehicles)
-        ]
+        vehicles = []
+        for i, v in enumerate(spec.vehicles):
+            key = generator.vehicle_key(spec.email, i, v)
+            vehicle = generator.vehicle(v, key, spec.country, now)
+            if v.timeline is not None:  # issue 4: it moves in time (mockcar.domain.timeline)
+                attach(vehicle, v.timeline, seed, key, now, location_given=v.location is not None)
+            vehicles.append(vehicle)
         owner = Owner(
             # Same derivation as the World's test-mode owners: stable per seed and email.
             id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"mockcar:{seed}:owner:{spec.email.lower()}")),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mockcar.scenario import catalog
+from mockcar.scenario import catalog, schema_timeline
 from mockcar.scenario.errors import Loc, format_path
 from mockcar.scenario.schema import Scenario, VehicleSpec
 
@@ -46,6 +46,9 @@ def check(scenario: Scenario) -> list[Finding]:
         )
     for loc, vehicle in vehicles:
         findings += [((*loc, *sub), text) for sub, text in _vehicle(vehicle)]
+        if vehicle.timeline is not None:
+            findings += [((*loc, "timeline", *sub), text) for sub, text
+                         in schema_timeline.check(vehicle.timeline, vehicle.powertrain)]
         if vehicle.doors_open:
             findings += _unique(
                 ((*loc, "doors_open", k), door) for k, door in enumerate(vehicle.doors_open)
@@ -125,8 +128,8 @@ def _known_model_fit(v: VehicleSpec) -> Iterator[tuple[Loc, str]]:
     if v.needs_fuel and not any(r.powertrain in catalog.FUEL_POWERTRAINS for r in known):
         key, lacks = "fuel", "a fuel tank"
     else:
-        key = next(k for k in ("battery", "plugged_in", "charging", "charge_limit")
-                   if getattr(v, k) is not None)
+        key = next((k for k in ("battery", "plugged_in", "charging", "charge_limit")
+                    if getattr(v, k) is not None), "timeline")
         lacks = "a plug-in battery"
     yield (key,), (f"{name} is {kinds} in mockcar's catalog, without {lacks}; remove {key} "
                    "or give a powertrain to override the catalog")

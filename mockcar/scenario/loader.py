@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from mockcar.scenario import checks, messages
+from mockcar.scenario import checks, messages, schema_timeline
 from mockcar.scenario.errors import Loc, Problem, ScenarioError, format_path
 from mockcar.scenario.schema import (
     SUPPORTED_VERSION,
@@ -34,6 +34,7 @@ _MODELS: dict[tuple[str, ...], type[BaseModel]] = {
     ("owners", "vehicles", "battery"): Battery,
     ("owners", "vehicles", "fuel"): Fuel,
     ("owners", "vehicles", "location"): Location,
+    **{("owners", "vehicles", *k): m for k, m in schema_timeline.MODELS.items()},
 }
 MAX_BYTES = 10 * 1024 * 1024  # a scenario is hand-written; refuse to parse a disk image
 

@@ -51,6 +51,8 @@ vehicles[] (every field optional; what is left out is generated from the seed):
     charging          bool; BEV and PHEV only, needs plugged_in
     charge_limit      0.5..1.0; BEV and PHEV only
     doors_open        list of frontLeft, frontRight, backLeft, backRight
+    timeline          how the vehicle moves in time: segments or a trip profile
+                      (mockcar.scenario.schema_timeline); without one it stays as given
 
 Values are strict: YAML's `yes`/`no` are booleans, and a string field given a number or
 a boolean is an error (quote it), so a scenario means exactly what it says.
@@ -68,6 +70,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from mockcar.domain.vehicle import DOORS
 from mockcar.scenario import catalog, vin
+from mockcar.scenario.schema_timeline import TimelineSpec
 from mockcar.scenario.schema_webhooks import WebhookSpec
 
 SUPPORTED_VERSION = 1
@@ -197,12 +200,14 @@ class VehicleSpec(BaseModel):
     charging: bool | None = None
     charge_limit: Annotated[float, Field(ge=0.5, le=1.0)] | None = None
     doors_open: list[Annotated[str, AfterValidator(_door)]] | None = None
+    timeline: TimelineSpec | None = None
 
     @property
     def needs_battery(self) -> bool:
         """Whether a given field only makes sense with a plug-in battery."""
         return (self.battery is not None or self.plugged_in is not None
-                or self.charging is not None or self.charge_limit is not None)
+                or self.charging is not None or self.charge_limit is not None
+                or (self.timeline is not None and self.timeline.charges))
 
     @property
     def needs_fuel(self) -> bool:

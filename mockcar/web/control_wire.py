@@ -123,7 +123,8 @@ def state(world: World) -> dict[str, Any]:
         "seed": world.seed,
         "applications": [application(a) for a in world.applications.values()],
         "owners": [owner(o) for o in world.owners.values()],
-        "vehicles": [vehicle(v, owners_by_vehicle.get(v.id)) for v in world.vehicles.values()],
+        "vehicles": [vehicle(v.at(now), owners_by_vehicle.get(v.id))
+                     for v in world.vehicles.values()],
         "connections": [connection(c) for c in world.connections.values()],
         "tokens": [token(t, now) for t in world.tokens_by_access.values()],
         "faults": [fault(f) for f in world.faults],

@@ -88,7 +88,9 @@ def _vehicle(ctx: Context) -> Vehicle:
 
 
 def _shown(ctx: Context, vehicle: Vehicle) -> dict[str, Any]:
-    return wire.vehicle(vehicle, ctx.target_world.owner_of(vehicle.id))
+    """The vehicle as it reads now (a vehicle with a timeline moves with the clock)."""
+    world = ctx.target_world
+    return wire.vehicle(vehicle.at(world.now()), world.owner_of(vehicle.id))
 
 
 async def list_vehicles(ctx: Context) -> dict[str, Any]:

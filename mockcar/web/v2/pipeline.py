@@ -57,7 +57,9 @@ def guard(target: capabilities.Endpoint, vehicle: Vehicle, ctx: Context) -> None
 
 
 def render(read: Read, vehicle: Vehicle, ctx: Context) -> tuple[Any, dict[str, str]]:
-    """A read's body and its `sc-*` headers (reference §3.1)."""
+    """A read's body and its `sc-*` headers (reference §3.1), from the vehicle as it
+    reads at the request's time, so the body and `sc-data-age` agree."""
+    vehicle = vehicle.at(ctx.now)
     body = read.render(vehicle, ctx)
     headers: dict[str, str] = {}
     if read.headers is not Headers.STATIC:
