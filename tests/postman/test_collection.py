@@ -55,7 +55,9 @@ def test_every_control_route_has_a_request(collection: dict[str, Any]) -> None:
     assert len(wanted) > 40
     assert wanted - sent(collection) == set()
     # ...and a step of the tour describes each: no generic placeholder request.
-    assert postman_control.undescribed() == []
+    assert postman_control.undescribed() == [], (
+        "describe these control routes with a Step in mockcar/web/postman_control.py "
+        "(body, what to store), so newman can run them in order")
     assert postman_control.UNDESCRIBED not in json.dumps(collection)
 
 
