@@ -33,6 +33,14 @@ DEMO_AUTH = basic("{{client_id}}", "{{client_secret}}")
 OWNER_DOMAIN = "example.com"
 
 
+BRAND_NAMES = {"bmw": "BMW", "mini": "MINI"}
+
+
+def brand(make: str) -> str:
+    """A make as folder and request names spell it: `tesla` -> `Tesla`, `bmw` -> `BMW`."""
+    return BRAND_NAMES.get(make, make.title())
+
+
 @dataclass(frozen=True)
 class SetupVehicle:
     """A car the setup adds: `variable` is the environment variable holding its id;
@@ -59,7 +67,7 @@ class SetupVehicle:
 
     @property
     def label(self) -> str:
-        return f"{self.fields['make'].title()} {self.fields['model']}"
+        return f"{brand(self.make.lower())} {self.fields['model']}"
 
 
 def _car(variable: str, make: str, model: str, year: int, powertrain: str,
@@ -141,7 +149,7 @@ def calls() -> list[Call]:
         if car is EVERYDAY:
             save.append(("vin", "body.vin"))
         result.append(Call(
-            name=f"Add a {car.label} ({car.variable})",
+            name=f"Add {car.label} ({car.variable})",
             method="POST", path=DEMO_PREFIX + "/vehicles", status=201, key="id",
             body={"owner": "{{owner_email}}", "vehicle": dict(car.fields)},
             auth=DEMO_AUTH, save=tuple(save),

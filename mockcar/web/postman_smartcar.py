@@ -28,7 +28,14 @@ from mockcar.web.openapi_operations import OPERATIONS
 from mockcar.web.openapi_schemas import SCHEMAS
 from mockcar.web.openapi_vehicle import MANAGEMENT_BEARER, RESPONSES, vehicle_operation
 from mockcar.web.postman_model import Auth, Call, basic, bearer, test, variables
-from mockcar.web.postman_setup import DEMO_AUTH, DEMO_PREFIX, TO_DELETE, TO_DISCONNECT, vehicle_for
+from mockcar.web.postman_setup import (
+    DEMO_AUTH,
+    DEMO_PREFIX,
+    TO_DELETE,
+    TO_DISCONNECT,
+    brand,
+    vehicle_for,
+)
 
 VERSION = "2.0"
 API = f"/v{VERSION}"
@@ -144,6 +151,13 @@ EXAMPLES: dict[Key, tuple[Example, ...]] = {
 VEHICLES: dict[Key, str] = {("DELETE", "/application"): TO_DISCONNECT.variable}
 
 
+def _title(operation: str, make: str | None) -> str:
+    """`get_tesla_compass` -> `Get compass` in the Tesla folder: the folder names the
+    make, and a second spelling of the same command (`..._post`) its method."""
+    words = [w for w in operation.split("_") if w not in (make, "post")]
+    return " ".join(words).capitalize()
+
+
 def first_required(schema: dict[str, Any]) -> tuple[str | None, bool]:
     """(a field every answer of `schema` has, whether it is an array), following
     `$ref`s into the OpenAPI components and the first branch of an `anyOf`."""
@@ -166,9 +180,10 @@ def vehicle_calls() -> dict[Folder, list[Call]]:
     for (method, sub_path), handler in v2.VEHICLE_ENDPOINTS.items():
         key = (method, sub_path)
         target = capabilities.endpoint(method, sub_path)
+        make = None
         if target is not None and target.make_specific:
             make = sub_path.split("/")[1]
-            folder: Folder = (MAKE_SPECIFIC, make.title())
+            folder: Folder = (MAKE_SPECIFIC, brand(make))
         else:
             folder = (FOLDERS.get(key, ORDER[1]),)
         variable = VEHICLES.get(key)
@@ -178,9 +193,13 @@ def vehicle_calls() -> dict[Folder, list[Call]]:
         operation = vehicle_operation(method, sub_path, handler)
         field, is_array = first_required(SCHEMAS[RESPONSES[key]] if key in RESPONSES else {})
         auth: Auth | None = bearer("{{management_token}}") if key in MANAGEMENT_BEARER else None
+        title = NAMES.get(key) or _title(operation.operation_id or operation.summary, make)
+        taken = {call.name for call in folders.get(folder, [])}
+        if title in taken:  # Nissan's schedule is set by PUT and by POST
+            title = f"{title} ({method})"
         for example in EXAMPLES.get(key, (Example(),)):
             folders.setdefault(folder, []).append(Call(
-                name=example.name or NAMES.get(key) or operation.summary,
+                name=example.name or title,
                 method=method,
                 path=f"{API}/vehicles/{{{{{variable}}}}}{variables(sub_path)}",
                 key=field, array=is_array, body=example.body, query=example.query,
