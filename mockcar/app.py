@@ -15,7 +15,18 @@ from mockcar.scenario import load_world
 from mockcar.scenario.library import ScenarioLibrary
 from mockcar.scenario.platform_catalog import vehicle_catalog
 from mockcar.settings import Settings, bundled_scenarios
-from mockcar.web import connect, control, home, openapi, postman, tenancy, token, v2, v3
+from mockcar.web import (
+    connect,
+    control,
+    home,
+    openapi,
+    postman,
+    tenancy,
+    token,
+    v2,
+    v3,
+    webhooks_v3,
+)
 from mockcar.web.errors import exception_handlers
 from mockcar.web.journal import JournalMiddleware
 from mockcar.web.request_id import RequestIdMiddleware
@@ -36,7 +47,7 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
         # API v3's vehicle routes before it (v2's /v{version}/vehicles/... would take
         # them), its catch-all 404 last, after any other /v3/ route.
         routes=[*v3.vehicle_routes, *v2.routes, *v3.routes, *management.routes,
-                *compatibility.routes, *token.routes,
+                *webhooks_v3.routes, *compatibility.routes, *token.routes,
                 *connect.routes, *control.routes, *home.routes,
                 *postman.routes, *openapi.routes, *v3.fallback_routes],
         # The journal inside the request id, so its entries carry the id; outermost, a
@@ -53,10 +64,13 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     app.state.vehicle_catalog = vehicle_catalog()
     # The scenario's World; each application registered through the control API gets
     # its own World in `tenants` (mockcar.web.tenancy routes requests between them).
+    if settings.speed != 1.0:  # `mockcar serve --speed N` (issue 4, "Time")
+        world.clock.set_speed(settings.speed)
     app.state.world = world
     app.state.tenants = tenants = Tenants()
     # What the control API builds registered applications' Worlds from.
-    app.state.scenarios = ScenarioLibrary(settings.scenario, bundled_scenarios(), settings.seed)
+    app.state.scenarios = ScenarioLibrary(settings.scenario, bundled_scenarios(), settings.seed,
+                                          speed=settings.speed)
     app.state.authorization_server = build_authorization_server(
         lambda client_id: tenancy.world_for_client(tenants, app.state.world, client_id),
         settings,
