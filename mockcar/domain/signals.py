@@ -14,8 +14,9 @@ The contract other modules rely on (API v3 in mockcar.web.v3, webhook deliveries
 
 * `signals(vehicle, now)` — every catalogue signal of `vehicle` at clock time `now`, in
   catalogue order, each SUCCESS or ERROR, never raising for a signal the vehicle lacks.
-  Pure: the same vehicle state and `now` give equal results, so comparing two snapshots
-  (`Signal.value_key`) tells what changed.
+  It reads `vehicle.at(now)` (mockcar.domain.timeline: a vehicle with a timeline moves
+  in time), as API v2 renders do. Pure: the same vehicle state and `now` give equal
+  results, so comparing two snapshots (`Signal.value_key`) tells what changed.
 * `signal(vehicle, code, now)` — one of them; `KeyError` for a code not in the catalogue.
 * `permissions=` (both) — when given, a signal whose permission is missing is an ERROR
   carrying PERMISSION; when None (webhooks decide subscriptions elsewhere), no check.
@@ -33,6 +34,7 @@ from datetime import datetime
 from typing import Any
 
 from mockcar.domain.signal_catalog import BY_CODE, CATALOG, SignalSpec
+from mockcar.domain.vehicle import Vehicle
 from mockcar.errors import SmartcarError
 
 SUCCESS = "SUCCESS"
@@ -88,17 +90,15 @@ def codes() -> tuple[str, ...]:
 
 
 def signal(
-    vehicle: Any, code: str, now: datetime, permissions: Collection[str] | None = None
+    vehicle: Vehicle, code: str, now: datetime, permissions: Collection[str] | None = None
 ) -> Signal:
-    """The signal `code` of `vehicle` at `now`; KeyError if `code` is not catalogued.
-    `vehicle` is a `mockcar.domain.vehicle.Vehicle` (typed loosely so webhook code can
-    pass its own protocol-compatible objects in tests)."""
+    """The signal `code` of `vehicle` at `now`; KeyError if `code` is not catalogued."""
     spec = BY_CODE[code.lower()]
-    return _evaluate(spec, vehicle, now, permissions)
+    return _evaluate(spec, vehicle.at(now), now, permissions)
 
 
 def signals(
-    vehicle: Any, now: datetime, permissions: Collection[str] | None = None,
+    vehicle: Vehicle, now: datetime, permissions: Collection[str] | None = None,
     only: Iterable[str] | None = None,
 ) -> list[Signal]:
     """Every catalogued signal of `vehicle` at `now` (or those in `only`, unknown codes
@@ -108,12 +108,14 @@ def signals(
     else:
         wanted = {c.lower() for c in only}
         chosen = (spec for spec in CATALOG if spec.code in wanted)
-    return [_evaluate(spec, vehicle, now, permissions) for spec in chosen]
+    snapshot = vehicle.at(now)
+    return [_evaluate(spec, snapshot, now, permissions) for spec in chosen]
 
 
 def _evaluate(
-    spec: SignalSpec, vehicle: Any, now: datetime, permissions: Collection[str] | None
+    spec: SignalSpec, vehicle: Vehicle, now: datetime, permissions: Collection[str] | None
 ) -> Signal:
+    """`vehicle` is the snapshot at `now`; its `updated_at` is when its data is from."""
     try:
         if permissions is not None and spec.permission not in permissions:
             raise SmartcarError(

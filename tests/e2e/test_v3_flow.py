@@ -32,9 +32,15 @@ def server() -> Iterator[MockcarServer]:
 
 
 def electric_owner(server: MockcarServer) -> Owner:
-    """An owner with a battery car and a password (live mode)."""
+    """An owner with a password (live mode) and a battery car without a timeline (one
+    driving on a timeline would refuse the unlock below with IN_MOTION)."""
     return next(o for o in server.world.owners.values() if o.password and any(
-        server.world.vehicles[v].powertrain.has_battery for v in o.vehicle_ids))
+        still(server, v) for v in o.vehicle_ids))
+
+
+def still(server: MockcarServer, vehicle_id: str) -> bool:
+    vehicle = server.world.vehicles[vehicle_id]
+    return vehicle.powertrain.has_battery and vehicle.motion is None
 
 
 def test_the_v3_integration_path(server: MockcarServer) -> None:
@@ -68,7 +74,7 @@ def test_the_v3_integration_path(server: MockcarServer) -> None:
         assert sorted(vehicle_ids) == sorted(owner.vehicle_ids)
         assert all(sorted(c["attributes"]["permissions"]) == sorted(SCOPE.split())
                    for c in listed["data"])
-        bev = next(v for v in vehicle_ids if server.world.vehicles[v].powertrain.has_battery)
+        bev = next(v for v in vehicle_ids if still(server, v))
         user = {**app_auth, "sc-user-id": user_id}
 
         # 4. The vehicle, then its signals.

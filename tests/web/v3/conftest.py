@@ -47,7 +47,10 @@ def owner_of(world: World, vehicle: Vehicle) -> Owner:
 
 
 def vehicle_with(world: World, powertrain: Powertrain) -> Vehicle:
-    return next(v for v in world.vehicles.values() if v.powertrain is powertrain)
+    """A vehicle of that powertrain without a timeline: its state moves only when a test
+    or a command moves it (test_time.py covers vehicles that move in time)."""
+    return next(v for v in world.vehicles.values()
+                if v.powertrain is powertrain and v.motion is None)
 
 
 @pytest.fixture
