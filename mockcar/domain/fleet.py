@@ -101,6 +101,9 @@ class _Lazy(MutableMapping[str, T], Generic[T]):
     def add_fleet(self, fleet: Fleet) -> None:
         self._fleets.append(fleet)
 
+    def fleets(self) -> tuple[Fleet, ...]:
+        return tuple(self._fleets)
+
     def _from_fleet(self, key: str) -> T | None:
         if key in self._gone:
             return None

@@ -7,17 +7,22 @@ from pathlib import Path
 
 from mockcar.domain.clock import Clock
 from mockcar.domain.world import Application, Owner, World
+from mockcar.scenario.fleet import FleetCache, FleetView, fleet_name, fleet_seed
+from mockcar.scenario.fleet_checks import fleets_of
 from mockcar.scenario.generate import FleetGenerator, management_token
 from mockcar.scenario.loader import load_scenario
 from mockcar.scenario.schema import Scenario
 from mockcar.scenario.timeline_build import attach
 
 
-def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None = None) -> World:
+def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None = None,
+                fleets: FleetCache | None = None) -> World:
     """A new World holding the scenario's applications, owners and vehicles.
 
     `seed` overrides the scenario's seed (CLI `--seed`). The same scenario, seed and
     clock time give an identical World; building is cheap enough to do per test.
+    Fleets are made on first use (mockcar.scenario.fleet); `fleets` keeps their tables
+    between builds, so a World copied from a large fleet costs nothing per vehicle.
     """
     seed = scenario.seed if seed is None else seed
     clock = clock or Clock()
@@ -51,6 +56,11 @@ def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None
             vehicle_ids=[v.id for v in vehicles],
         )
         world.add_owner(owner, vehicles)
+    cache = fleets or FleetCache(capacity=0)
+    for position, (_, fleet) in enumerate(fleets_of(scenario.fleet, scenario.fleets)):
+        name = fleet_name(fleet, position)
+        table = cache.table(fleet, name, fleet_seed(fleet, name, seed))
+        world.add_fleet(FleetView(table, now, seed))
     return world
 
 

@@ -224,17 +224,40 @@ CITIES: dict[str, tuple[tuple[str, float, float], ...]] = {
     "US": (
         ("San Francisco", 37.7749, -122.4194), ("New York", 40.7128, -74.0060),
         ("Chicago", 41.8781, -87.6298), ("Austin", 30.2672, -97.7431),
-        ("Seattle", 47.6062, -122.3321),
+        ("Seattle", 47.6062, -122.3321), ("Los Angeles", 34.0522, -118.2437),
+        ("Denver", 39.7392, -104.9903), ("Atlanta", 33.7490, -84.3880),
+        ("Boston", 42.3601, -71.0589), ("Miami", 25.7617, -80.1918),
+        ("Phoenix", 33.4484, -112.0740), ("Detroit", 42.3314, -83.0458),
     ),
     "CA": (
         ("Toronto", 43.6532, -79.3832), ("Vancouver", 49.2827, -123.1207),
         ("Montreal", 45.5019, -73.5674), ("Calgary", 51.0447, -114.0719),
+        ("Ottawa", 45.4215, -75.6972), ("Edmonton", 53.5461, -113.4938),
+        ("Quebec City", 46.8139, -71.2080), ("Winnipeg", 49.8951, -97.1384),
+        ("Halifax", 44.6488, -63.5752),
     ),
     "EUROPE": (
         ("Berlin", 52.5200, 13.4050), ("Paris", 48.8566, 2.3522),
         ("Amsterdam", 52.3676, 4.9041), ("Madrid", 40.4168, -3.7038),
-        ("Stockholm", 59.3293, 18.0686),
+        ("Stockholm", 59.3293, 18.0686), ("London", 51.5074, -0.1278),
+        ("Munich", 48.1351, 11.5820), ("Hamburg", 53.5511, 9.9937),
+        ("Milan", 45.4642, 9.1900), ("Rome", 41.9028, 12.4964),
+        ("Barcelona", 41.3874, 2.1686), ("Lisbon", 38.7223, -9.1393),
+        ("Vienna", 48.2082, 16.3738), ("Zurich", 47.3769, 8.5417),
+        ("Copenhagen", 55.6761, 12.5683), ("Oslo", 59.9139, 10.7522),
+        ("Brussels", 50.8503, 4.3517), ("Dublin", 53.3498, -6.2603),
+        ("Warsaw", 52.2297, 21.0122), ("Lyon", 45.7640, 4.8357),
     ),
+}
+
+# The country each city is in: a generated owner lives where their cars are parked.
+CITY_COUNTRIES: dict[str, str] = {
+    **{name: "US" for name, _, _ in CITIES["US"]},
+    **{name: "CA" for name, _, _ in CITIES["CA"]},
+    "Berlin": "DE", "Paris": "FR", "Amsterdam": "NL", "Madrid": "ES", "Stockholm": "SE",
+    "London": "GB", "Munich": "DE", "Hamburg": "DE", "Milan": "IT", "Rome": "IT",
+    "Barcelona": "ES", "Lisbon": "PT", "Vienna": "AT", "Zurich": "CH", "Copenhagen": "DK",
+    "Oslo": "NO", "Brussels": "BE", "Dublin": "IE", "Warsaw": "PL", "Lyon": "FR",
 }
 
 # Smartcar's European region: EU/EEA members plus the UK and Switzerland.

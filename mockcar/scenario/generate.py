@@ -10,6 +10,7 @@ it, so pinning one field does not reshuffle the rest.
 from __future__ import annotations
 
 import hashlib
+import random
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,13 +90,9 @@ def _vin_account(email: str) -> VinAccount | None:
 
 
 @dataclass(frozen=True)
-class _Draws:
-    """Every random value one vehicle may need, drawn in this fixed order."""
+class Conditions:
+    """The random part of a vehicle's state: where it is parked and how it is left."""
 
-    id: str
-    entry: catalog.CatalogModel
-    year: int
-    vin: str
     location: Location
     odometer_km: float
     battery_level: float
@@ -106,7 +103,37 @@ class _Draws:
     locked: bool
 
 
-def _draws(fake: Faker, spec: VehicleSpec, region: str) -> _Draws:
+@dataclass(frozen=True)
+class Draws:
+    """Every random value one vehicle may need: who it is, then its conditions."""
+
+    id: str
+    entry: catalog.CatalogModel
+    year: int
+    vin: str
+    conditions: Conditions
+
+
+def conditions(rng: random.Random, city: tuple[str, float, float], year: int) -> Conditions:
+    """Drawn in this fixed order: a spot around `city`, the odometer (by age), levels,
+    plug, charge limit, locks."""
+    _, lat, lon = city
+    jitter = (rng.uniform(-1, 1) * CITY_JITTER_DEGREES, rng.uniform(-1, 1) * CITY_JITTER_DEGREES)
+    age = max(0, REFERENCE_YEAR - year)
+    odometer = age * rng.uniform(8_000, 20_000) + rng.uniform(50, 3_000)
+    battery_level = round(rng.uniform(0.2, 0.95), 2)
+    fuel_level = round(rng.uniform(0.15, 0.95), 2)
+    plugged = rng.random() < 0.35
+    charging = plugged and rng.random() < 0.5
+    return Conditions(
+        location=Location(round(lat + jitter[0], 6), round(lon + jitter[1], 6)),
+        odometer_km=round(odometer, 1), battery_level=battery_level, fuel_level=fuel_level,
+        plugged_in=plugged, charging=charging, charge_limit=rng.choice((0.8, 0.9, 1.0)),
+        locked=rng.random() < 0.85,
+    )
+
+
+def _draws(fake: Faker, spec: VehicleSpec, region: str) -> Draws:
     rng = fake.random
     vehicle_id = fake.uuid4()
     options = catalog.candidates(
@@ -119,28 +146,19 @@ def _draws(fake: Faker, spec: VehicleSpec, region: str) -> _Draws:
     year = spec.year or rng.randint(*entry.years)
     make = spec.make or entry.make
     drawn_vin = vin.generate(rng.choice(catalog.WMIS.get(make, catalog.UNKNOWN_WMI)), year, rng)
-    _, lat, lon = rng.choice(catalog.CITIES[region])
-    jitter = (rng.uniform(-1, 1) * CITY_JITTER_DEGREES, rng.uniform(-1, 1) * CITY_JITTER_DEGREES)
-    age = max(0, REFERENCE_YEAR - year)
-    odometer = age * rng.uniform(8_000, 20_000) + rng.uniform(50, 3_000)
-    battery_level = round(rng.uniform(0.2, 0.95), 2)
-    fuel_level = round(rng.uniform(0.15, 0.95), 2)
-    plugged = rng.random() < 0.35
-    charging = plugged and rng.random() < 0.5
-    return _Draws(
-        id=vehicle_id, entry=entry, year=year, vin=drawn_vin,
-        location=Location(round(lat + jitter[0], 6), round(lon + jitter[1], 6)),
-        odometer_km=round(odometer, 1), battery_level=battery_level, fuel_level=fuel_level,
-        plugged_in=plugged, charging=charging, charge_limit=rng.choice((0.8, 0.9, 1.0)),
-        locked=rng.random() < 0.85,
-    )
+    city = rng.choice(catalog.CITIES[region])
+    return Draws(id=vehicle_id, entry=entry, year=year, vin=drawn_vin,
+                 conditions=conditions(rng, city, year))
 
 
 def _draw(fake: Faker, spec: VehicleSpec, country: str, now: datetime) -> Vehicle:
-    """The vehicle: given values where the spec has them, drawn ones elsewhere."""
     region = spec.region or catalog.region_for_country(country)
-    d = _draws(fake, spec, region)
-    entry = d.entry
+    return assemble(spec, _draws(fake, spec, region), region, now)
+
+
+def assemble(spec: VehicleSpec, draws: Draws, region: str, now: datetime) -> Vehicle:
+    """The vehicle: given values where the spec has them, drawn ones elsewhere."""
+    entry, d = draws.entry, draws.conditions
     state = VehicleState(
         odometer_km=spec.odometer if spec.odometer is not None else d.odometer_km,
         location=(Location(spec.location.latitude, spec.location.longitude)
@@ -148,8 +166,8 @@ def _draw(fake: Faker, spec: VehicleSpec, country: str, now: datetime) -> Vehicl
         locked=spec.locked if spec.locked is not None else d.locked and not spec.doors_open,
     )
     vehicle = Vehicle(
-        id=spec.id or d.id, make=spec.make or entry.make, model=spec.model or entry.model,
-        year=d.year, vin=spec.vin or d.vin,
+        id=spec.id or draws.id, make=spec.make or entry.make, model=spec.model or entry.model,
+        year=draws.year, vin=spec.vin or draws.vin,
         powertrain=Powertrain(spec.powertrain or entry.powertrain), region=Region(region),
         state=state, updated_at=now, doors_open=frozenset(spec.doors_open or ()),
     )

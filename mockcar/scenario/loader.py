@@ -23,6 +23,7 @@ from mockcar.scenario.schema import (
     Scenario,
     VehicleSpec,
 )
+from mockcar.scenario.schema_fleet import FleetSpec, PerOwner
 from mockcar.scenario.yamlsource import Document, parse
 
 # Which model a key belongs to, by the mapping keys on its path (indices dropped).
@@ -34,6 +35,10 @@ _MODELS: dict[tuple[str, ...], type[BaseModel]] = {
     ("owners", "vehicles", "battery"): Battery,
     ("owners", "vehicles", "fuel"): Fuel,
     ("owners", "vehicles", "location"): Location,
+    ("fleet",): FleetSpec,
+    ("fleets",): FleetSpec,
+    ("fleet", "vehicles_per_owner"): PerOwner,
+    ("fleets", "vehicles_per_owner"): PerOwner,
     **{("owners", "vehicles", *k): m for k, m in schema_timeline.MODELS.items()},
 }
 MAX_BYTES = 10 * 1024 * 1024  # a scenario is hand-written; refuse to parse a disk image

@@ -6,6 +6,8 @@ A scenario is YAML with four top-level keys::
     seed: 0                   # int, default 0; drives every generated value
     applications: [...]       # default []
     owners: [...]             # default []
+    fleets: [...]             # default []: generated vehicles by the hundred thousand
+    fleet: {...}              # one fleet (mockcar.scenario.schema_fleet)
     x-anything: ...           # top-level keys starting with x- are ignored: a place
                               # for YAML anchors (&tesla) to merge (<<: *tesla)
 
@@ -70,6 +72,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from mockcar.domain.vehicle import DOORS
 from mockcar.scenario import catalog, vin
+from mockcar.scenario.schema_fleet import FleetSpec
 from mockcar.scenario.schema_timeline import TimelineSpec
 from mockcar.scenario.schema_webhooks import WebhookSpec
 
@@ -243,3 +246,5 @@ class Scenario(BaseModel):
     seed: int = 0
     applications: list[ApplicationSpec] = []
     owners: list[OwnerSpec] = []
+    fleet: FleetSpec | None = None
+    fleets: list[FleetSpec] = []

@@ -60,3 +60,46 @@ def generate(wmi: str, year: int, rng: random.Random) -> str:
     serial = f"{rng.randrange(1_000_000):06d}"
     draft = f"{wmi}{descriptor}0{year_code(year)}{plant}{serial}"
     return draft[:8] + check_digit(draft) + draft[9:]
+
+
+
+class Drawer:
+    """`generate` for fleets of 100,000: the same kind of VIN (WMI, descriptor, check
+    digit, model year, plant, serial) from two draws, its characters and check-digit
+    sum looked up in tables of character pairs and digit triples."""
+
+    _PAIRS = len(ALPHABET) ** 2
+
+    def __init__(self) -> None:
+        pairs = [a + b for a in ALPHABET for b in ALPHABET]
+        # (text, weighted sum) of a pair at positions 4-5, 6-7 and 8+11 (plant).
+        self._pairs = [
+            [(t, _VALUES[t[0]] * _WEIGHTS[i] + _VALUES[t[1]] * _WEIGHTS[j]) for t in pairs]
+            for i, j in ((3, 4), (5, 6), (7, 10))
+        ]
+        triples = [f"{n:03d}" for n in range(1000)]
+        self._triples = [
+            [(t, sum(int(d) * w for d, w in zip(t, _WEIGHTS[start:start + 3], strict=True)))
+             for t in triples]
+            for start in (11, 14)
+        ]
+        self._heads: dict[tuple[str, int], tuple[int, str]] = {}
+
+    def draw(self, wmi: str, year: int, rng: random.Random) -> str:
+        head = self._heads.get((wmi, year))
+        if head is None:
+            code = year_code(year)
+            head = self._heads[(wmi, year)] = (
+                sum(_VALUES[c] * w for c, w in zip(wmi, _WEIGHTS, strict=False))
+                + _VALUES[code] * _WEIGHTS[9], code)
+        # random() is uniform to 2**-53: int(random() * n) is uniform for these n, and
+        # far cheaper than randrange.
+        rest, third = divmod(int(rng.random() * self._PAIRS ** 3), self._PAIRS)
+        first, second = divmod(rest, self._PAIRS)
+        high, low = divmod(int(rng.random() * 1_000_000), 1000)
+        (a, wa), (b, wb), (c, wc) = (self._pairs[0][first], self._pairs[1][second],
+                                     self._pairs[2][third])
+        (h, wh), (lo, wl) = self._triples[0][high], self._triples[1][low]
+        remainder = (head[0] + wa + wb + wc + wh + wl) % 11
+        check = "X" if remainder == 10 else str(remainder)
+        return f"{wmi}{a}{b}{c[0]}{check}{head[1]}{c[1]}{h}{lo}"
