@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from mockcar.settings import DEFAULT_HOST, Settings
+from mockcar.settings import speed as settings_speed
 
 HEALTH_PATH = "/_mockcar/health"
 EXIT_USAGE = 2
@@ -37,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default 8765)")
     serve.add_argument("--public-url", help="origin clients use to reach mockcar")
     serve.add_argument("--seed", type=int, help="override the scenario's seed")
+    serve.add_argument("--speed", metavar="N",
+                       help="run the world's clock N times faster than real time (default 1)")
     serve.set_defaults(run=_serve)
 
     health = commands.add_parser("health", help="ask a running mockcar whether it is up")
@@ -66,6 +69,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         return Settings.from_env(
             scenario=args.scenario, host=args.host, port=args.port,
             public_url=args.public_url, seed=args.seed,
+            speed=None if getattr(args, "speed", None) is None else settings_speed(args.speed),
         )
     except ValueError as exc:
         _fail(str(exc), EXIT_USAGE)

@@ -13,6 +13,8 @@ from mockcar.settings import Settings, sdk_environment
 def banner(settings: Settings, world: World) -> str:
     base = settings.base_url
     lines = [f"mockcar serving {settings.scenario.name} on {base}", ""]
+    if settings.speed != 1.0:
+        lines[0] += f", the clock at {settings.speed:g}x real time"
     for app in world.applications.values():
         lines += [
             f"Application {app.name!r}",

@@ -49,6 +49,9 @@ class Settings:
     # authlib refuses plain http except for localhost; docker service names need this.
     insecure_transport: bool = True
     seed: int | None = None
+    # World seconds per wall second (issue 4, "Time"): vehicles with a timeline drive,
+    # charge and sleep N times faster. Tests freeze and advance the clock instead.
+    speed: float = 1.0
 
     def __post_init__(self) -> None:
         if self.scenario is None:
@@ -80,6 +83,20 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+def speed(raw: str, source: str = "--speed") -> float:
+    """A clock speed: a number above 0 and at most a day per second (Clock.MAX_SPEED)."""
+    from mockcar.domain.clock import MAX_SPEED
+
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{source} must be a number, got {raw!r}") from None
+    if not 0 < value <= MAX_SPEED:
+        raise ValueError(f"{source} must be above 0 and at most {MAX_SPEED:g} (a day per "
+                         f"second), got {raw}")
+    return value
+
+
 def _parse(name: str, raw: str) -> object:
     if name == "scenario":
         return Path(raw)
@@ -90,4 +107,6 @@ def _parse(name: str, raw: str) -> object:
             raise ValueError(f"{ENV_PREFIX}{name.upper()} must be an integer, got {raw!r}") from None
     if name == "insecure_transport":
         return raw.strip().lower() in ("1", "true", "yes", "on")
+    if name == "speed":
+        return speed(raw, f"{ENV_PREFIX}SPEED")
     return raw

@@ -27,6 +27,7 @@ from mockcar.scenario.errors import ScenarioError
 from mockcar.scenario.generate import FleetGenerator
 from mockcar.scenario.loader import MAX_BYTES, load_scenario, validate
 from mockcar.scenario.schema import Scenario
+from mockcar.scenario.timeline_build import attach
 from mockcar.scenario.yamlsource import Document, parse
 
 INLINE = "<inline scenario>"
@@ -40,10 +41,12 @@ class ScenarioLibrary:
     """Builds Worlds from the server's scenario (`default`, with the server's `seed`),
     from bundled scenario files in `bundled`, or from inline YAML."""
 
-    def __init__(self, default: Path, bundled: Path, seed: int | None = None) -> None:
+    def __init__(self, default: Path, bundled: Path, seed: int | None = None,
+                 speed: float = 1.0) -> None:
         self.default = default
         self.bundled = bundled
         self.seed = seed
+        self.speed = speed  # every World's clock runs at the server's speed (--speed)
         self._files: dict[Path, Scenario] = {}
         self._inline: OrderedDict[str, Scenario] = OrderedDict()
 
@@ -59,7 +62,10 @@ class ScenarioLibrary:
         else:
             scenario = self._from_file(self.default)
             seed = self.seed if choice.seed is None else choice.seed
-        return build_world(scenario, clock=Clock(), seed=seed)
+        clock = Clock()
+        if self.speed != 1.0:
+            clock.set_speed(self.speed)
+        return build_world(scenario, clock=clock, seed=seed)
 
     def add_vehicle(
         self, world: World, fields: Mapping[str, Any], *, email: str, password: str | None,
@@ -91,9 +97,11 @@ class ScenarioLibrary:
         if clash:
             raise ScenarioRejected(clash)
         index = len(owner.vehicle_ids) if owner else 0
-        vehicle = FleetGenerator(world.seed).vehicle(
-            spec, f"control:{spec_owner.email.lower()}:{index}", spec_owner.country, world.now()
-        )
+        key = f"control:{spec_owner.email.lower()}:{index}"
+        vehicle = FleetGenerator(world.seed).vehicle(spec, key, spec_owner.country, world.now())
+        if spec.timeline is not None:
+            attach(vehicle, spec.timeline, world.seed, key, world.now(),
+                   location_given=spec.location is not None)
         if vehicle.id in world.vehicles:
             raise ScenarioRejected([f"vehicle.id: the drawn id {vehicle.id} is taken; give an id"])
         if owner is None:
