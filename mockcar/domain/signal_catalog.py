@@ -19,16 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from mockcar.domain import capabilities, charging, makes, readings, tesla
-from mockcar.domain.vehicle import DOORS, ChargeState, Vehicle, not_capable
+from mockcar.domain import capabilities, readings, tesla
+from mockcar.domain import signal_charge as charge
+from mockcar.domain.signal_charge import KM, PERCENT, percent, unit, value
+from mockcar.domain.vehicle import DOORS, Vehicle, not_capable
 from mockcar.errors import SmartcarError
 
 Reader = Callable[[Vehicle, datetime], dict[str, Any]]
-PERCENT, KM = "percent", "kilometers"
-CHARGE_RECORD_DAYS = 30  # charge-chargerecords covers the last month, as BMW's v2 records
 
 
 @dataclass(frozen=True)
@@ -61,23 +61,11 @@ class SignalSpec:
             )
 
 
-def _unit(unit: str, value: float) -> dict[str, Any]:
-    return {"unit": unit, "value": value}
-
-
-def _value(value: object) -> dict[str, Any]:
-    return {"value": value}
-
-
-def _percent(fraction: float) -> float:
-    return round(fraction * 100, 2)
-
-
 # -- traction and low-voltage batteries ---------------------------------------------------
 
 
 def _soc(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _unit(PERCENT, _percent(v.battery().percent_remaining))
+    return unit(PERCENT, percent(v.battery().percent_remaining))
 
 
 def _ev_range(v: Vehicle, now: datetime) -> dict[str, Any]:
@@ -98,12 +86,12 @@ def _nominal(v: Vehicle, now: datetime) -> dict[str, Any]:
 def _heater(v: Vehicle, now: datetime) -> dict[str, Any]:
     """The pack heats while charging in the cold (below 0 °C outside)."""
     v.battery()
-    return _value(v.is_charging() and tesla.exterior_c(v, now) < 0)
+    return value(v.is_charging() and tesla.exterior_c(v, now) < 0)
 
 
 def _max_range_count(v: Vehicle, now: datetime) -> dict[str, Any]:
     v.battery()
-    return _unit("count", readings.seeded(v, "max-range-charges").randrange(0, 25))
+    return unit("count", readings.seeded(v, "max-range-charges").randrange(0, 25))
 
 
 def _lv_level(v: Vehicle) -> float:
@@ -111,19 +99,19 @@ def _lv_level(v: Vehicle) -> float:
 
 
 def _lv_soc(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _unit(PERCENT, _lv_level(v))
+    return unit(PERCENT, _lv_level(v))
 
 
 def _lv_status(v: Vehicle, now: datetime) -> dict[str, Any]:
     level = _lv_level(v)
-    return _value("GOOD" if level >= 80 else "WARN" if level >= 60 else "BAD")
+    return value("GOOD" if level >= 80 else "WARN" if level >= 60 else "BAD")
 
 
 # -- odometer, location, motion -----------------------------------------------------------
 
 
 def _odometer(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _unit(KM, round(v.odometer_km(), 2))
+    return unit(KM, round(v.odometer_km(), 2))
 
 
 def _location(v: Vehicle, now: datetime) -> dict[str, Any]:
@@ -138,145 +126,11 @@ def _location(v: Vehicle, now: datetime) -> dict[str, Any]:
 
 def _at_home(v: Vehicle, now: datetime) -> dict[str, Any]:
     # mockcar knows one home: where the car sits on its own charger.
-    return _value(v.state.plugged_in and not v.state.moving)
+    return value(v.state.plugged_in and not v.state.moving)
 
 
 def _speed(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _unit("km/h", round(v.speed_kmh(), 1))
-
-
-# -- charge ---------------------------------------------------------------------------------
-
-
-def _amperage(v: Vehicle, now: datetime) -> dict[str, Any]:
-    v.battery()
-    return _unit("ampere", charging.amperage(v) if v.is_charging() else 0)
-
-
-def _amperage_max(v: Vehicle, now: datetime) -> dict[str, Any]:
-    v.battery()
-    return _unit("ampere", charging.charger(v).max_amps)
-
-
-def _amperage_requested(v: Vehicle, now: datetime) -> dict[str, Any]:
-    v.battery()
-    return _unit("ampere", v.state.charge_amps or charging.charger(v).max_amps)
-
-
-def _voltage(v: Vehicle, now: datetime) -> dict[str, Any]:
-    v.battery()
-    return _unit("volts", charging.voltage(v) if v.state.plugged_in else 0)
-
-
-def _wattage(v: Vehicle, now: datetime) -> dict[str, Any]:
-    v.battery()
-    watts = charging.power_kw(v) * 1000 if v.is_charging() else 0.0
-    return _unit("watts", round(watts, 1))
-
-
-def _energy_added(v: Vehicle, now: datetime) -> dict[str, Any]:
-    v.battery()
-    added = charging.session(v).energy_added_kwh if v.state.plugged_in else 0.0
-    return _unit("kWh", added)
-
-
-def _charge_rate(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _unit("km/h", charging.charge_rate_kmh(v))
-
-
-def _time_to_complete(v: Vehicle, now: datetime) -> dict[str, Any]:
-    """Minutes until the charge limit at the current power; 0 when not charging."""
-    if not v.is_charging():
-        return _value(0)
-    return _value(round((charging.completion(v, now) - now).total_seconds() / 60))
-
-
-def _is_charging(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _value(v.is_charging())
-
-
-def _plugged(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _value(v.charge().is_plugged_in)
-
-
-def _flap(v: Vehicle, now: datetime) -> dict[str, Any]:
-    v.battery()
-    return _value(v.state.plugged_in or v.state.charge_port_open)
-
-
-def _fast_charger(v: Vehicle, now: datetime) -> dict[str, Any]:
-    v.battery()
-    return _value(False)  # mockcar's cars charge on their home charger (charging.charger)
-
-
-def _detailed_status(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _value(v.charge().state.value)
-
-
-def _charge_limits(v: Vehicle, now: datetime) -> dict[str, Any]:
-    limit = _percent(v.charge_limit())
-    return {"values": [{"type": "GLOBAL", "limit": limit, "condition": None}],
-            "activeLimit": limit, "unit": PERCENT}
-
-
-def _charge_timers(v: Vehicle, now: datetime) -> dict[str, Any]:
-    """Nissan's weekly windows as schedules, Tesla's departure time as a timer."""
-    v.battery()
-    schedules = [{"start": s.start, "end": s.end, "days": list(s.days)}
-                 for s in v.state.weekly_schedules]
-    departure = v.state.tesla_schedule.departure_time
-    timers = ([{"days": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY",
-                         "SUNDAY"], "time": departure.time}]
-              if departure.enabled and departure.time else [])
-    return {"values": [{"type": "GLOBAL", "condition": None, "schedules": schedules,
-                        "departureTimers": timers, "isOEMOptimizationEnabled": False}]}
-
-
-def _charge_records(v: Vehicle, now: datetime) -> dict[str, Any]:
-    """The completed sessions of the last CHARGE_RECORD_DAYS, newest first (the same
-    draw as BMW's v2 charge records)."""
-    currency = readings.CURRENCIES.get(str(v.region), "USD")
-    sessions = makes.charge_sessions(v, (now - timedelta(days=CHARGE_RECORD_DAYS)).date(), None, now)
-    here = v.location()
-    return {"values": [
-        {
-            "id": f"{v.id[:8]}-{int(s.start.timestamp())}",
-            "cost": {"currency": currency,
-                     "energyAmount": round(s.energy_kwh * (0.45 if s.is_public else 0.18), 2),
-                     "otherAmount": 0.0},
-            "startTime": _iso(s.start), "endTime": _iso(s.end),
-            "location": {"name": s.location, "latitude": here.latitude,
-                         "longitude": here.longitude},
-            "energyAdded": s.energy_kwh,
-            "connectorType": "CCS" if s.charging_type == "DC" else charging.charger(v).connector,
-            "isPublicCharger": s.is_public,
-            "startStateOfCharge": _percent(s.start_level),
-            "endStateOfCharge": _percent(s.end_level),
-        }
-        for s in sessions
-    ]}
-
-
-def _phases(v: Vehicle, now: datetime) -> dict[str, Any]:
-    v.battery()
-    return _value(charging.charger(v).phases)
-
-
-def _connector(v: Vehicle, now: datetime) -> dict[str, Any]:
-    v.battery()
-    return _value(charging.charger(v).connector)
-
-
-def _fast_type(v: Vehicle, now: datetime) -> dict[str, Any]:
-    v.battery()
-    return _value("NACS" if v.make == "TESLA" else "CCS")
-
-
-def _port_color(v: Vehicle, now: datetime) -> dict[str, Any]:
-    state = v.charge()
-    colors = {ChargeState.CHARGING: "GREEN", ChargeState.FULLY_CHARGED: "GREEN",
-              ChargeState.NOT_CHARGING: "BLUE"}
-    return _value(colors[state.state] if state.is_plugged_in else "OFF")
+    return unit("km/h", round(v.speed_kmh(), 1))
 
 
 # -- closures, engine, climate, wheels, identification --------------------------------------
@@ -299,7 +153,7 @@ def _windows(v: Vehicle, now: datetime) -> dict[str, Any]:
 
 
 def _locked(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _value(v.security().is_locked)
+    return value(v.security().is_locked)
 
 
 def _front_trunk(v: Vehicle, now: datetime) -> dict[str, Any]:
@@ -323,28 +177,28 @@ def _engine_cover(v: Vehicle, now: datetime) -> dict[str, Any]:
 
 
 def _fuel_level(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _unit(PERCENT, _percent(v.fuel().percent_remaining))
+    return unit(PERCENT, percent(v.fuel().percent_remaining))
 
 
 def _fuel_amount(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _unit("liters", round(v.fuel().amount_liters, 2))
+    return unit("liters", round(v.fuel().amount_liters, 2))
 
 
 def _fuel_range(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _unit(KM, round(v.fuel().range_km, 2))
+    return unit(KM, round(v.fuel().range_km, 2))
 
 
 def _oil_life(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _unit(PERCENT, _percent(readings.engine_oil_life(v)))
+    return unit(PERCENT, percent(readings.engine_oil_life(v)))
 
 
 def _cabin_target(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _unit("celsius", v.state.cabin_target_c)
+    return unit("celsius", v.state.cabin_target_c)
 
 
 def _flag(attribute: str) -> Reader:
     def read(v: Vehicle, now: datetime) -> dict[str, Any]:
-        return _value(bool(getattr(v.state, attribute)))
+        return value(bool(getattr(v.state, attribute)))
 
     return read
 
@@ -363,17 +217,13 @@ def _attribute(name: str) -> Reader:
     """A seeded attribute; Tesla's extended attributes draw the same names."""
 
     def read(v: Vehicle, now: datetime) -> dict[str, Any]:
-        return _value(getattr(tesla.attributes(v), name))
+        return value(getattr(tesla.attributes(v), name))
 
     return read
 
 
 def _vin(v: Vehicle, now: datetime) -> dict[str, Any]:
-    return _value(v.vin)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds")[:23] + "Z"
+    return value(v.vin)
 
 
 _S = SignalSpec
@@ -392,27 +242,27 @@ CATALOG: tuple[SignalSpec, ...] = (
     _S("Location", "PreciseLocation", "read_location", _location, "/location"),
     _S("Location", "IsAtHome", "read_location", _at_home, "/location"),
     _S("Motion", "CurrentSpeed", "read_speedometer", _speed),
-    _S(_CH, "Amperage", _CHG, _amperage, "/charge"),
-    _S(_CH, "AmperageMax", _CHG, _amperage_max, "/charge"),
-    _S(_CH, "AmperageRequested", _CHG, _amperage_requested, "/charge"),
-    _S(_CH, "Voltage", _CHG, _voltage, "/charge"),
-    _S(_CH, "Wattage", _CHG, _wattage, "/charge"),
-    _S(_CH, "EnergyAdded", _CHG, _energy_added, "/charge"),
-    _S(_CH, "ChargeRate", _CHG, _charge_rate, "/charge"),
-    _S(_CH, "TimeToComplete", _CHG, _time_to_complete, "/charge"),
-    _S(_CH, "IsCharging", _CHG, _is_charging, "/charge"),
-    _S(_CH, "IsChargingCableConnected", _CHG, _plugged, "/charge"),
-    _S(_CH, "IsChargingCableLatched", _CHG, _plugged, "/charge"),
-    _S(_CH, "IsChargingPortFlapOpen", _CHG, _flap, "/charge"),
-    _S(_CH, "IsFastChargerPresent", _CHG, _fast_charger, "/charge"),
-    _S(_CH, "DetailedChargingStatus", _CHG, _detailed_status, "/charge"),
-    _S(_CH, "ChargeLimits", _CHG, _charge_limits, "/charge/limit"),
-    _S(_CH, "ChargeTimers", _CHG, _charge_timers, "/charge"),
-    _S(_CH, "ChargeRecords", "read_charge_records", _charge_records, "/charge"),
-    _S(_CH, "ChargerPhases", _CHG, _phases, "/charge"),
-    _S(_CH, "ChargingConnectorType", _CHG, _connector, "/charge"),
-    _S(_CH, "FastChargerType", _CHG, _fast_type, "/charge"),
-    _S(_CH, "ChargePortStatusColor", _CHG, _port_color, "/charge"),
+    _S(_CH, "Amperage", _CHG, charge.amperage, "/charge"),
+    _S(_CH, "AmperageMax", _CHG, charge.amperage_max, "/charge"),
+    _S(_CH, "AmperageRequested", _CHG, charge.amperage_requested, "/charge"),
+    _S(_CH, "Voltage", _CHG, charge.voltage, "/charge"),
+    _S(_CH, "Wattage", _CHG, charge.wattage, "/charge"),
+    _S(_CH, "EnergyAdded", _CHG, charge.energy_added, "/charge"),
+    _S(_CH, "ChargeRate", _CHG, charge.charge_rate, "/charge"),
+    _S(_CH, "TimeToComplete", _CHG, charge.time_to_complete, "/charge"),
+    _S(_CH, "IsCharging", _CHG, charge.is_charging, "/charge"),
+    _S(_CH, "IsChargingCableConnected", _CHG, charge.plugged, "/charge"),
+    _S(_CH, "IsChargingCableLatched", _CHG, charge.plugged, "/charge"),
+    _S(_CH, "IsChargingPortFlapOpen", _CHG, charge.flap, "/charge"),
+    _S(_CH, "IsFastChargerPresent", _CHG, charge.fast_charger, "/charge"),
+    _S(_CH, "DetailedChargingStatus", _CHG, charge.detailed_status, "/charge"),
+    _S(_CH, "ChargeLimits", _CHG, charge.charge_limits, "/charge/limit"),
+    _S(_CH, "ChargeTimers", _CHG, charge.charge_timers, "/charge"),
+    _S(_CH, "ChargeRecords", "read_charge_records", charge.charge_records, "/charge"),
+    _S(_CH, "ChargerPhases", _CHG, charge.phases, "/charge"),
+    _S(_CH, "ChargingConnectorType", _CHG, charge.connector, "/charge"),
+    _S(_CH, "FastChargerType", _CHG, charge.fast_type, "/charge"),
+    _S(_CH, "ChargePortStatusColor", _CHG, charge.port_color, "/charge"),
     _S("Closure", "Doors", _SEC, _doors, "/security"),
     _S("Closure", "Windows", _SEC, _windows, "/security"),
     _S("Closure", "IsLocked", _SEC, _locked, "/security"),
