@@ -9,7 +9,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
+from mockcar.app import create_app
 from mockcar.domain.world import Owner
 from mockcar.scenario import load_world
 from mockcar.settings import Settings, default_scenario
@@ -110,3 +112,17 @@ def test_bad_reauthentication_requests_are_error_pages(
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/html")
     assert says in response.text
+
+
+def test_a_tenant_registered_from_a_v3_scenario_gets_the_user_id_redirect() -> None:
+    yaml = (default_scenario().read_text()
+            .replace("    management_token: demo-management-token\n",
+                     "    management_token: demo-management-token\n"
+                     "    connect_redirect: user_id\n", 1))
+    app = create_app(Settings())
+    with TestClient(app) as http:
+        created = http.post("/_mockcar/applications", json={"scenario_yaml": yaml})
+        assert created.status_code == 201, created.text
+        tenant = app.state.tenants.get(created.json()["client_id"])
+    assert tenant.application.connect_redirect == "user_id"
+    assert next(iter(app.state.world.applications.values())).connect_redirect == "code"

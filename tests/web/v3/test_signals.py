@@ -223,3 +223,18 @@ def test_an_application_token_lives_one_hour(
     assert (error["type"], error["code"], error["title"]) == (
         "AUTHENTICATION", "UNAUTHORIZED", "Unauthorized")
     assert "1 hour" in str(error["detail"])
+
+
+def test_v3_units_stay_metric_whatever_sc_unit_system_says(
+    client: TestClient, world: World, connect: Connect, token: str
+) -> None:
+    """Open question 4 of the reference: mockcar's v3 bodies name their unit and ignore
+    `sc-unit-system` (the Python SDK sends it with get_signals)."""
+    ice = vehicle_with(world, Powertrain.ICE)
+    headers = {**as_user(token, connect(ice).user_id), "sc-unit-system": "imperial"}
+    path = f"/v3/vehicles/{ice.id}/signals/"
+    odometer = client.get(path + "odometer-traveleddistance", headers=headers).json()
+    assert odometer["attributes"]["body"] == {"unit": "kilometers",
+                                              "value": round(ice.odometer_km(), 2)}
+    fuel = client.get(path + "internalcombustionengine-amountremaining", headers=headers).json()
+    assert fuel["attributes"]["body"]["unit"] == "liters"
