@@ -178,6 +178,14 @@ class Deliveries:
         for event in self.held.pop(webhook_id, []):
             self._skip(event, None, "the webhook was deleted or changed before it was verified")
         self.slots.pop(webhook_id, None)
+        self._start_over(webhook_id)
+
+    def _start_over(self, webhook_id: str) -> None:
+        """The webhook's subscriptions were told nothing that arrived: once it is verified
+        (again), each gets a FIRST_DELIVERY with the state of the moment."""
+        for (hook, _), watch in self.watches.items():
+            if hook == webhook_id:
+                watch.baseline, watch.errors, watch.charging = None, {}, None
 
     # -- events -------------------------------------------------------------------------
 
@@ -222,6 +230,8 @@ class Deliveries:
                 self.outbox.append(event)
             else:
                 self._skip(event, None, f"the webhook failed verification: {detail}")
+        if not ok:
+            self._start_over(webhook_id)
 
     def take(self, limit: int) -> list[Event]:
         """Up to `limit` events, oldest first, for the sender."""

@@ -16,9 +16,13 @@ mockcar.domain.subscriptions) and unsubscribed with the application management t
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from mockcar.domain import capabilities
+from mockcar.domain import signals as catalogue
 from mockcar.domain.connections import application_by_management_token
 from mockcar.errors import SmartcarError
 
@@ -35,6 +39,8 @@ DEFAULT_SIGNALS = (
     "tractionbattery-stateofcharge", "charge-ischarging",
 )
 DEFAULT_V2_PATHS = ("/odometer", "/location", "/battery", "/charge")
+_DURATION = re.compile(r"(?:(\d+)([dhms]))+")
+_UNITS = {"d": 86_400, "h": 3600, "m": 60, "s": 1}
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,34 @@ class Webhook:
         if self.signals:
             return self.signals
         return DEFAULT_V2_PATHS if self.version == V2 else DEFAULT_SIGNALS
+
+
+def seconds(value: Any) -> int:
+    """A duration with units (`1h30m`, `45m`, `90s`, `1d`) or whole seconds, >= 1 s."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        total = value
+    elif isinstance(value, str) and _DURATION.fullmatch(value.strip()):
+        total = sum(int(n) * _UNITS[u] for n, u in re.findall(r"(\d+)([dhms])", value))
+    else:
+        raise ValueError(f"must be a duration like 1h, 15m or 30s (units d, h, m, s), "
+                         f"got {value!r}")
+    if total < 1:
+        raise ValueError("must be at least 1 second")
+    return total
+
+
+def carried_problem(version: str, item: str) -> str | None:
+    """What is wrong with one `signals` entry of a webhook of `version`, or None."""
+    if version == V2:
+        path = item.rstrip("/")
+        if capabilities.endpoint("GET", path) is None:
+            return (f"{item!r} is not a Vehicle API GET path (a v2 webhook carries paths "
+                    "like /odometer, /battery, /location)")
+        return None
+    if item.lower() not in catalogue.BY_CODE:
+        return (f"{item!r} is not a signal code (codes look like odometer-traveleddistance; "
+                "GET /v3/vehicles/{id}/signals lists them)")
+    return None
 
 
 def find_webhook(application: Application, webhook_id: str) -> Webhook | None:
@@ -153,3 +187,38 @@ def _unknown_webhook(application: Application | None, webhook_id: str) -> Smartc
            "applications[].webhooks)."),
         detail=[{"field": ["webhook_id"], "message": "is not a webhook of this application"}],
     )
+
+
+# -- configuration at runtime (control API) -----------------------------------------------
+
+
+def add_webhook(world: World, client_id: str, webhook: Webhook) -> Application:
+    """Give an application a new webhook (or replace the one with its id: a changed URL
+    must be verified again). Returns the application as it now is."""
+    application = world.applications[client_id]
+    for other in world.applications.values():
+        if other.client_id != client_id and find_webhook(other, webhook.id) is not None:
+            raise ValueError(f"webhook id {webhook.id!r} is taken by application "
+                             f"{other.client_id!r}; ids are unique across applications")
+    old = find_webhook(application, webhook.id)
+    if old is not None and old.url != webhook.url:
+        world.deliveries.forget_webhook(webhook.id)
+    kept = tuple(w for w in application.webhooks if w.id != webhook.id)
+    application = dataclasses.replace(application, webhooks=(*kept, webhook))
+    world.applications[client_id] = application
+    if webhook.url is not None and world.deliveries.status(webhook.id).status == "unverified":
+        world.deliveries.challenge(client_id, webhook.id, world.now())
+    return application
+
+
+def remove_webhook(world: World, client_id: str, webhook_id: str) -> Application:
+    """Delete a webhook with its subscriptions; what waited for it is dropped."""
+    application = world.applications[client_id]
+    for vehicle_id in sorted(world.subscriptions.get(webhook_id, ())):
+        remove_subscription(world, webhook_id, vehicle_id)
+    world.subscriptions.pop(webhook_id, None)
+    world.deliveries.forget_webhook(webhook_id)
+    application = dataclasses.replace(
+        application, webhooks=tuple(w for w in application.webhooks if w.id != webhook_id))
+    world.applications[client_id] = application
+    return application

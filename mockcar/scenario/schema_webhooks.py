@@ -25,8 +25,7 @@ trigger   on_change: a v3 webhook sends VEHICLE_STATE when a signal changes; a v
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -41,13 +40,9 @@ from pydantic import (
     field_validator,
 )
 
-from mockcar.domain import capabilities
-from mockcar.domain import signals as catalogue
-from mockcar.domain.webhooks import V2, V3, Trigger, Webhook
+from mockcar.domain.webhooks import V3, Trigger, Webhook, carried_problem, seconds
 
 _CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True)
-_DURATION = re.compile(r"(?:(\d+)([dhms]))+")
-_UNITS = {"d": 86_400, "h": 3600, "m": 60, "s": 1}
 
 
 def _webhook_id(value: str) -> str:
@@ -70,20 +65,6 @@ def _name(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be blank")
     return value
-
-
-def seconds(value: Any) -> int:
-    """A duration with units (`1h30m`, `45m`, `90s`, `1d`) or whole seconds, >= 1 s."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        total = value
-    elif isinstance(value, str) and _DURATION.fullmatch(value.strip()):
-        total = sum(int(n) * _UNITS[u] for n, u in re.findall(r"(\d+)([dhms])", value))
-    else:
-        raise ValueError(f"must be a duration like 1h, 15m or 30s (units d, h, m, s), "
-                         f"got {value!r}")
-    if total < 1:
-        raise ValueError("must be at least 1 second")
-    return total
 
 
 class Every(BaseModel):
@@ -125,17 +106,3 @@ class WebhookSpec(BaseModel):
         every = self.trigger.schedule.every if isinstance(self.trigger, Schedule) else None
         return Webhook(self.id, self.name, self.url, tuple(self.signals),
                        Trigger(every_seconds=every), self.version)
-
-
-def carried_problem(version: str, item: str) -> str | None:
-    """What is wrong with one `signals` entry of a webhook of `version`, or None."""
-    if version == V2:
-        path = item.rstrip("/")
-        if capabilities.endpoint("GET", path) is None:
-            return (f"{item!r} is not a Vehicle API GET path (a v2 webhook carries paths "
-                    "like /odometer, /battery, /location)")
-        return None
-    if item.lower() not in catalogue.BY_CODE:
-        return (f"{item!r} is not a signal code (codes look like odometer-traveleddistance; "
-                "GET /v3/vehicles/{id}/signals lists them)")
-    return None

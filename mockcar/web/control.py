@@ -34,7 +34,7 @@ from starlette.routing import BaseRoute, Route
 
 from mockcar.domain.tenants import Tenants
 from mockcar.domain.world import World
-from mockcar.web import control_apps, control_world
+from mockcar.web import control_apps, control_webhooks, control_world
 from mockcar.web import control_schemas as s
 from mockcar.web.control_core import (
     APPLICATION_PREFIX,
@@ -49,7 +49,8 @@ from mockcar.web.control_core import (
 
 log = logging.getLogger("mockcar.control")
 
-OPERATIONS: tuple[Operation, ...] = (*control_apps.OPERATIONS, *control_world.OPERATIONS)
+OPERATIONS: tuple[Operation, ...] = (*control_apps.OPERATIONS, *control_world.OPERATIONS,
+                                     *control_webhooks.OPERATIONS)
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 CATCH_ALL = PREFIX + "/{rest:path}"  # any other path: a 404 in the control API's shape
 AUTH_HOW_TO = (

@@ -98,6 +98,21 @@ TOUR_STEPS: tuple[Step, ...] = (
     Step(TOUR, "POST", "/journal/clear", "Clear its journal"),
     Step(TOUR, "POST", "/connections/revoke", "The owner revokes the grant",
          body={"email": TOUR_OWNER}),
+    # Webhooks (mockcar.web.control_webhooks): the receiver is a closed port, so the
+    # challenge fails and nothing else is sent; the log shows it.
+    Step(TOUR, "GET", "/webhooks", "Its webhooks"),
+    Step(TOUR, "POST", "/webhooks", "Add a webhook",
+         body={"id": "postman-tour-webhook", "name": "Postman tour",
+               "url": "http://127.0.0.1:9/webhooks", "signals": ["odometer-traveleddistance"]},
+         save=(("tour_webhook_id", "body.id"),)),
+    Step(TOUR, "GET", "/webhooks/{webhook_id}", "One webhook"),
+    Step(TOUR, "POST", "/webhooks/{webhook_id}/verify", "Challenge it again"),
+    Step(TOUR, "GET", "/deliveries", "Its delivery log", query=(("limit", "10"),)),
+    Step(TOUR, "GET", "/deliveries/policy", "The delivery timeouts and retries"),
+    Step(TOUR, "POST", "/deliveries/policy", "Retry sooner",
+         body={"retry_base_seconds": 0.5, "max_attempts": 3}),
+    Step(TOUR, "POST", "/deliveries/clear", "Forget the delivery log"),
+    Step(TOUR, "POST", "/webhooks/{webhook_id}/delete", "Remove the webhook"),
     Step(TOUR, "POST", "/reset", "Rebuild its World"),
     Step(TOUR, "POST", "/delete", "Delete the application"),
 )
@@ -164,6 +179,7 @@ def _path(step: Step) -> str:
                              else "{{" + EVERYDAY.variable + "}}")
     path = path.replace("{fault_id}", "{{tour_fault_id}}" if step.where == TOUR
                         else "{{fault_id}}")
+    path = path.replace("{webhook_id}", "{{tour_webhook_id}}")
     return (TOUR_PREFIX if step.where == TOUR else PREFIX) + path
 
 

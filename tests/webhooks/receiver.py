@@ -88,7 +88,9 @@ class Receiver:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        # A short poll interval: shutdown() waits up to one interval.
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+                                        kwargs={"poll_interval": 0.02},
                                         name="webhook-receiver")
         self._thread.start()
         return self

@@ -8,9 +8,16 @@ from pathlib import Path
 import pytest
 
 from mockcar.domain.clock import Clock
-from mockcar.domain.webhooks import DEFAULT_SIGNALS, DEFAULT_V2_PATHS, V2, V3, Trigger, Webhook
+from mockcar.domain.webhooks import (
+    DEFAULT_SIGNALS,
+    DEFAULT_V2_PATHS,
+    V2,
+    V3,
+    Trigger,
+    Webhook,
+    seconds,
+)
 from mockcar.scenario import ScenarioError, build_world, load_scenario
-from mockcar.scenario.schema_webhooks import seconds
 
 HEAD = """\
 version: 1
