@@ -1,0 +1,24 @@
+"""The README's Webhooks section shows webhooks a scenario accepts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from mockcar.domain.webhooks import V2, Trigger
+from mockcar.scenario.schema_webhooks import WebhookSpec
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readme_webhooks_are_valid() -> None:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("\n## Webhooks\n"):]
+    block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    [application] = yaml.safe_load(block.group(1))["applications"]
+    hooks = [WebhookSpec.model_validate(w).webhook() for w in application["webhooks"]]
+    assert [(h.version, h.trigger) for h in hooks] == [
+        ("v3", Trigger()), (V2, Trigger(every_seconds=3600))]
