@@ -105,6 +105,8 @@ FIELDS: dict[str, Field] = {
     "fuel_level": Field(_number(0, 1), needs="fuel", doc="tank level, 0–1"),
     "tire_pressures_kpa": Field(_pressures, doc="four tire pressures, kPa"),
     "virtual_key_paired": Field(_boolean, doc="Tesla: Smartcar's virtual key is paired"),
+    "asleep": Field(_boolean, doc="asleep: requests wake it slowly or answer VEHICLE_STATE "
+                    "ASLEEP, as the scenario's `asleep` says (mockcar.domain.latency)"),
 }
 
 

@@ -18,6 +18,7 @@ from mockcar.domain.clock import Clock
 from mockcar.domain.deliveries import Deliveries
 from mockcar.domain.faults import Faults
 from mockcar.domain.fleet import Fleet, Owners, Vehicles
+from mockcar.domain.latency import Latency
 from mockcar.domain.test_accounts import ErrorTrigger, error_trigger
 from mockcar.domain.vehicle import Vehicle
 from mockcar.domain.webhooks import Webhook
@@ -165,6 +166,8 @@ class World:
     deliveries: Deliveries = field(default_factory=Deliveries)
     # Injected errors (control API); a reset, which rebuilds the World, clears them.
     faults: Faults = field(default_factory=Faults)
+    # How long vehicle requests take, and how asleep vehicles answer (scenario `latency`).
+    latency: Latency = field(default_factory=Latency)
     # API v3 application tokens (client credentials), by access token
     # (mockcar.domain.application_tokens).
     application_tokens: dict[str, ApplicationToken] = field(default_factory=dict)
@@ -174,8 +177,16 @@ class World:
     on_token_issued: Callable[[Token | ApplicationToken], None] | None = field(
         default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        # Fault rules by make or by clock window ask this World (mockcar.domain.faults).
+        self.faults.bind(self._make_of, self.now)
+
     def now(self) -> datetime:
         return self.clock.now()
+
+    def _make_of(self, vehicle_id: str) -> str | None:
+        vehicle = self.vehicles.get(vehicle_id)
+        return vehicle.make if vehicle is not None else None
 
     # -- setup ------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mockcar.domain.clock import Clock
 from mockcar.domain.world import Application, Owner, World
+from mockcar.scenario.behaviour import configure
 from mockcar.scenario.fleet import FleetCache, FleetView, fleet_name, fleet_seed
 from mockcar.scenario.fleet_checks import fleets_of
 from mockcar.scenario.generate import FleetGenerator, management_token
@@ -57,10 +58,13 @@ def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None
         )
         world.add_owner(owner, vehicles)
     cache = fleets or FleetCache(capacity=0)
+    views = []
     for position, (_, fleet) in enumerate(fleets_of(scenario.fleet, scenario.fleets)):
         name = fleet_name(fleet, position)
-        table = cache.table(fleet, name, fleet_seed(fleet, name, seed))
-        world.add_fleet(FleetView(table, now, seed))
+        view = FleetView(cache.table(fleet, name, fleet_seed(fleet, name, seed)), now, seed)
+        world.add_fleet(view)
+        views.append((fleet, view))
+    configure(world, scenario, seed, views)  # latency and fault rules
     return world
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mockcar.scenario import catalog, fleet_checks, schema_timeline
+from mockcar.scenario import catalog, fault_checks, fleet_checks, schema_timeline
 from mockcar.scenario.errors import Loc, format_path
 from mockcar.scenario.schema import Scenario, VehicleSpec
 
@@ -40,6 +40,7 @@ def check(scenario: Scenario) -> list[Finding]:
     findings += _unique(((*loc, "id"), v.id) for loc, v in vehicles if v.id is not None)
     findings += _unique(((*loc, "vin"), v.vin) for loc, v in vehicles if v.vin is not None)
     findings += fleet_checks.check(fleet_checks.fleets_of(scenario.fleet, scenario.fleets))
+    findings += fault_checks.check(scenario)
     for i, app in enumerate(scenario.applications):
         findings += _unique(
             (("applications", i, "redirect_uris", k), uri)

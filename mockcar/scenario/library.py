@@ -24,6 +24,7 @@ from mockcar.domain.vehicle import Vehicle
 from mockcar.domain.world import Owner, World
 from mockcar.scenario.build import build_world
 from mockcar.scenario.errors import ScenarioError
+from mockcar.scenario.fleet import FleetCache
 from mockcar.scenario.generate import FleetGenerator
 from mockcar.scenario.loader import MAX_BYTES, load_scenario, validate
 from mockcar.scenario.schema import Scenario
@@ -49,6 +50,9 @@ class ScenarioLibrary:
         self.speed = speed  # every World's clock runs at the server's speed (--speed)
         self._files: dict[Path, Scenario] = {}
         self._inline: OrderedDict[str, Scenario] = OrderedDict()
+        # Fleet tables outlive Worlds: a tenant copied from a 100,000-vehicle scenario
+        # shares its table (mockcar.scenario.fleet) and costs nothing per vehicle.
+        self._fleets = FleetCache()
 
     def build(self, choice: ScenarioChoice) -> World:
         if choice.yaml is not None and choice.name is not None:
@@ -65,7 +69,7 @@ class ScenarioLibrary:
         clock = Clock()
         if self.speed != 1.0:
             clock.set_speed(self.speed)
-        return build_world(scenario, clock=clock, seed=seed)
+        return build_world(scenario, clock=clock, seed=seed, fleets=self._fleets)
 
     def add_vehicle(
         self, world: World, fields: Mapping[str, Any], *, email: str, password: str | None,

@@ -23,7 +23,9 @@ from mockcar.scenario.schema import (
     Scenario,
     VehicleSpec,
 )
+from mockcar.scenario.schema_faults import FaultSpec
 from mockcar.scenario.schema_fleet import FleetSpec, PerOwner
+from mockcar.scenario.schema_latency import AsleepSpec
 from mockcar.scenario.yamlsource import Document, parse
 
 # Which model a key belongs to, by the mapping keys on its path (indices dropped).
@@ -39,6 +41,8 @@ _MODELS: dict[tuple[str, ...], type[BaseModel]] = {
     ("fleets",): FleetSpec,
     ("fleet", "vehicles_per_owner"): PerOwner,
     ("fleets", "vehicles_per_owner"): PerOwner,
+    ("faults",): FaultSpec,
+    ("asleep",): AsleepSpec,
     **{("owners", "vehicles", *k): m for k, m in schema_timeline.MODELS.items()},
 }
 MAX_BYTES = 10 * 1024 * 1024  # a scenario is hand-written; refuse to parse a disk image

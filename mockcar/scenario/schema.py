@@ -8,6 +8,9 @@ A scenario is YAML with four top-level keys::
     owners: [...]             # default []
     fleets: [...]             # default []: generated vehicles by the hundred thousand
     fleet: {...}              # one fleet (mockcar.scenario.schema_fleet)
+    faults: [...]             # default []: failing requests (mockcar.scenario.schema_faults)
+    latency: ideal            # ideal | realistic | {endpoint: ms}; latency_by_make: {MAKE:
+    asleep: {...}             # ...}; how asleep cars answer (mockcar.scenario.schema_latency)
     x-anything: ...           # top-level keys starting with x- are ignored: a place
                               # for YAML anchors (&tesla) to merge (<<: *tesla)
 
@@ -53,6 +56,7 @@ vehicles[] (every field optional; what is left out is generated from the seed):
     charging          bool; BEV and PHEV only, needs plugged_in
     charge_limit      0.5..1.0; BEV and PHEV only
     doors_open        list of frontLeft, frontRight, backLeft, backRight
+    latency           ideal | realistic | {endpoint: ms}; wins over its make's
     timeline          how the vehicle moves in time: segments or a trip profile
                       (mockcar.scenario.schema_timeline); without one it stays as given
 
@@ -72,7 +76,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from mockcar.domain.vehicle import DOORS
 from mockcar.scenario import catalog, vin
+from mockcar.scenario.schema_faults import FaultSpec
 from mockcar.scenario.schema_fleet import FleetSpec
+from mockcar.scenario.schema_latency import AsleepSpec, LatencyByMake, LatencySpec
 from mockcar.scenario.schema_timeline import TimelineSpec
 from mockcar.scenario.schema_webhooks import WebhookSpec
 
@@ -203,6 +209,7 @@ class VehicleSpec(BaseModel):
     charging: bool | None = None
     charge_limit: Annotated[float, Field(ge=0.5, le=1.0)] | None = None
     doors_open: list[Annotated[str, AfterValidator(_door)]] | None = None
+    latency: LatencySpec | None = None
     timeline: TimelineSpec | None = None
 
     @property
@@ -248,3 +255,7 @@ class Scenario(BaseModel):
     owners: list[OwnerSpec] = []
     fleet: FleetSpec | None = None
     fleets: list[FleetSpec] = []
+    faults: list[FaultSpec] = []
+    latency: LatencySpec = "ideal"
+    latency_by_make: LatencyByMake = {}
+    asleep: AsleepSpec = AsleepSpec()

@@ -31,6 +31,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from mockcar.scenario import catalog
+from mockcar.scenario.schema_latency import LatencySpec
 
 MAX_COUNT = 1_000_000
 MAX_PER_OWNER = 1000
@@ -96,3 +97,4 @@ class FleetSpec(BaseModel):
     vehicles_per_owner: Annotated[int, Field(ge=1, le=MAX_PER_OWNER)] | PerOwner = 1
     password: Annotated[str, Field(min_length=1)] = "fleet-password"
     email_domain: Annotated[str, AfterValidator(_domain)] | None = None
+    latency: LatencySpec | None = None

@@ -18,7 +18,7 @@ import base64
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, Self
 from urllib.parse import quote
 
@@ -94,10 +94,15 @@ class Faults:
     def add(self, type: str, code: str | None = None, *, endpoint: str | None = None,
             vehicle: str | None = None, method: str | None = None, times: int | None = None,
             probability: float | None = None, message: str | None = None,
-            retry_after: int | None = None) -> dict[str, Any]:
+            retry_after: int | None = None, make: str | None = None,
+            start: str | time | datetime | None = None,
+            end: str | time | datetime | None = None) -> dict[str, Any]:
         """Make matching API requests answer a Smartcar error. `type` may carry the code
         ("VEHICLE_STATE.ASLEEP" or "VEHICLE_STATE:ASLEEP"); `endpoint` is the path below
-        the vehicle ("/odometer", "/" for attributes) or the version ("/vehicles")."""
+        the vehicle ("/odometer", "/" for attributes) or the version ("/vehicles");
+        `make` matches every vehicle of a make ("TESLA"); `start`/`end` make the rule
+        active only in a window of the World's clock: times of day in UTC ("10:00",
+        every day) or instants."""
         if code is None:
             for separator in (".", ":"):
                 if separator in type:
@@ -105,7 +110,9 @@ class Faults:
                     break
         body = {"type": type, "code": code, "endpoint": endpoint, "vehicle_id": vehicle,
                 "method": method, "times": times, "probability": probability,
-                "message": message, "retry_after": retry_after}
+                "message": message, "retry_after": retry_after, "make": make,
+                "start": start.isoformat() if isinstance(start, time | datetime) else start,
+                "end": end.isoformat() if isinstance(end, time | datetime) else end}
         rule: dict[str, Any] = self._owner._post(
             "/faults", {k: v for k, v in body.items() if v is not None})
         return rule

@@ -71,8 +71,9 @@ VEHICLES = obj(("vehicles",), vehicles=array(VEHICLE))
 FAULT = obj(
     ("id", "type", "code", "hits", "active"),
     id=STRING, type=STRING, code=NULLABLE_STRING, method=NULLABLE_STRING,
-    endpoint=NULLABLE_STRING, vehicle_id=NULLABLE_STRING, times={"type": ["integer", "null"]},
-    probability=NUMBER, message=NULLABLE_STRING, retry_after={"type": ["integer", "null"]},
+    endpoint=NULLABLE_STRING, vehicle_id=NULLABLE_STRING, make=NULLABLE_STRING,
+    times={"type": ["integer", "null"]}, probability=NUMBER, message=NULLABLE_STRING,
+    retry_after={"type": ["integer", "null"]}, start=NULLABLE_STRING, end=NULLABLE_STRING,
     hits=INTEGER, active=BOOLEAN,
 )
 FAULTS = obj(("faults",), faults=array(FAULT))
@@ -133,10 +134,18 @@ NEW_VEHICLE = obj(
     extra=False,
 )
 OVERRIDE = props({name: {"description": f.doc} for name, f in FIELDS.items()}, extra=False)
+_WINDOW_END = ("a time of day in UTC (10:00, every day; an end before the start spans "
+               "midnight) or an ISO 8601 instant (2026-11-23T10:00:00Z), by the World's clock")
 NEW_FAULT = obj(
     ("type",),
     type=STRING, code=NULLABLE_STRING, method=STRING, endpoint=STRING, vehicle_id=STRING,
-    times=INTEGER, probability=NUMBER, message=STRING, retry_after=INTEGER, extra=False,
+    make=STRING | {"description": "the vehicle's make, e.g. TESLA (any case)"},
+    times=INTEGER, probability=NUMBER, message=STRING,
+    retry_after=INTEGER | {"description": "seconds (Retry-After); a RATE_LIMIT rule with a "
+                           "window defaults to the seconds until the window closes"},
+    start=STRING | {"description": f"the rule is active from: {_WINDOW_END}"},
+    end=STRING | {"description": f"the rule is active until: {_WINDOW_END}"},
+    extra=False,
 )
 MATCH_FIELDS: dict[str, Schema] = {
     "method": STRING, "path": STRING, "status": INTEGER, "vehicle_id": STRING,

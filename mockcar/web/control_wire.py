@@ -96,10 +96,14 @@ def token(value: Token, now: datetime) -> dict[str, Any]:
 
 
 def fault(value: Fault) -> dict[str, Any]:
+    window = value.window
     return {"id": value.id, "type": value.type, "code": value.code, "method": value.method,
-            "endpoint": value.endpoint, "vehicle_id": value.vehicle_id, "times": value.times,
-            "probability": value.probability, "message": value.message,
-            "retry_after": value.retry_after, "hits": value.hits, "active": not value.exhausted}
+            "endpoint": value.endpoint, "vehicle_id": value.vehicle_id, "make": value.make,
+            "times": value.times, "probability": value.probability, "message": value.message,
+            "retry_after": value.retry_after,
+            "start": window.shown(window.start) if window else None,
+            "end": window.shown(window.end) if window else None,
+            "hits": value.hits, "active": not value.exhausted}
 
 
 def entry(value: Entry) -> dict[str, Any]:

@@ -136,6 +136,7 @@ async def add_fault(ctx: Context) -> dict[str, Any]:
     error_type = ctx.text("type", required=True)
     code = ctx.text("code")
     method, endpoint, vehicle_id = ctx.text("method"), ctx.text("endpoint"), ctx.text("vehicle_id")
+    make, start, end = ctx.text("make"), ctx.text("start"), ctx.text("end")
     times = ctx.number("times", low=1, integer=True)
     probability = ctx.number("probability")
     message = ctx.text("message")
@@ -150,6 +151,7 @@ async def add_fault(ctx: Context) -> dict[str, Any]:
             times=int(times) if times is not None else None,
             probability=1.0 if probability is None else probability, message=message,
             retry_after=int(retry_after) if retry_after is not None else None,
+            make=make, start=start, end=end,
         )
     except FaultError as bad:
         raise invalid(str(bad)) from None
@@ -285,8 +287,10 @@ OPERATIONS: tuple[Operation, ...] = (
               "Set a vehicle's state: unplug, open a door, move, set the battery", W,
               s.VEHICLE, s.OVERRIDE),
     Operation("GET", "/faults", list_faults, "Fault rules", W, s.FAULTS),
-    Operation("POST", "/faults", add_fault, "Make matching API requests fail", W, s.FAULT,
-              s.NEW_FAULT, status=201),
+    Operation("POST", "/faults", add_fault,
+              "Make matching API requests fail (by method, endpoint, vehicle, make; always, "
+              "`times` times, with a `probability`, or in a clock window `start`-`end`)", W,
+              s.FAULT, s.NEW_FAULT, status=201),
     Operation("POST", "/faults/clear", clear_faults, "Remove every fault rule", W, s.CLEARED,
               s.EMPTY),
     Operation("POST", "/faults/{fault_id}/delete", delete_fault, "Remove one fault rule", W,

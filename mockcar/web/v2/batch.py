@@ -41,6 +41,7 @@ async def batch(request: Request) -> Response:
         body = None  # answered as Smartcar does for any malformed batch: "requests" required
     paths = _paths(body)
     ctx = pipeline.context(request, connection)
+    await pipeline.wait(request, vehicle, ctx, static=False)
     responses = [_sub_response(request, vehicle, ctx, raw) for raw in paths]
     return JSONResponse({"responses": responses})
 

@@ -6,14 +6,17 @@
 3. the vehicle's capability → 501 COMPATIBILITY (mockcar.domain.capabilities);
 4. a test-mode error trigger on the connection (`TYPE.CODE@smartcar.com`, §1.1) →
    that error, except on static endpoints;
-5. the read or the command, whose domain rules may still refuse (409 VEHICLE_STATE).
+5. the World's latency (mockcar.domain.latency): the request waits as the scenario
+   says (none by default), and an asleep vehicle wakes slowly or answers ASLEEP;
+6. the read or the command, whose domain rules may still refuse (409 VEHICLE_STATE).
 
-`guard` and `render` are shared with batch, which runs steps 2–5 per sub-request and
-keeps each error inside its sub-response.
+`guard` and `render` are shared with batch, which runs steps 2–4 and 6 per sub-request
+and keeps each error inside its sub-response; the batch waits once (`wait`).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from starlette.requests import Request
@@ -25,6 +28,7 @@ from mockcar.domain.units import UnitSystem
 from mockcar.domain.vehicle import Vehicle
 from mockcar.domain.world import Connection, require_permission
 from mockcar.errors import SmartcarError
+from mockcar.web import tenancy
 from mockcar.web.v2 import bodies, handlers, wire
 from mockcar.web.v2.context import Context
 from mockcar.web.v2.endpoints import COMMANDS, READS, Command, Headers, Read
@@ -56,6 +60,16 @@ def guard(target: capabilities.Endpoint, vehicle: Vehicle, ctx: Context) -> None
                               connection.client_id, vehicle.id)
 
 
+async def wait(request: Request, vehicle: Vehicle, ctx: Context, *, static: bool) -> None:
+    """Step 5. The delay is computed by the domain; the sleep is `app.state.sleep` when
+    the app has one (tests put a recorder there), else asyncio's."""
+    seconds = handlers._world(request).latency.delay(
+        vehicle.id, vehicle.make, request.method, tenancy.endpoint(request), static=static,
+        asleep=vehicle.at(ctx.now).state.asleep, now=ctx.now)
+    if seconds > 0:
+        await getattr(request.app.state, "sleep", asyncio.sleep)(seconds)
+
+
 def render(read: Read, vehicle: Vehicle, ctx: Context) -> tuple[Any, dict[str, str]]:
     """A read's body and its `sc-*` headers (reference §3.1), from the vehicle as it
     reads at the request's time, so the body and `sc-data-age` agree."""
@@ -78,6 +92,7 @@ def read_handler(read: Read) -> handlers.Handler:
         vehicle = handlers._vehicle(request, connection)
         ctx = context(request, connection)
         guard(target, vehicle, ctx)
+        await wait(request, vehicle, ctx, static=target.static)
         body, headers = render(read, vehicle, ctx)
         return JSONResponse(body, headers=headers)
 
@@ -96,6 +111,7 @@ def command_handler(command: Command) -> handlers.Handler:
         ctx = context(request, connection)
         guard(target, vehicle, ctx)
         body = bodies.parse_json(await request.body())
+        await wait(request, vehicle, ctx, static=False)
         return JSONResponse(command.execute(vehicle, body, ctx))
 
     handler.__name__ = handler.__qualname__ = command.operation
