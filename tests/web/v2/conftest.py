@@ -49,8 +49,11 @@ def add_vehicle(world: World, make: str, powertrain: Powertrain = Powertrain.BEV
     a vehicle of the same powertrain; `state` sets VehicleState fields."""
     template = vehicle_with(world, powertrain)
     vehicle = copy.deepcopy(template)
+    # Numbered among the vehicles without a timeline, so that the default scenario's
+    # moving vehicles (issue 4) left the ids, and the values drawn from them, as they were.
+    standing = sum(1 for v in world.vehicles.values() if v.motion is None)
     vehicle.id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"test-vehicle:{make}:{powertrain}:"
-                                f"{len(world.vehicles)}"))
+                                f"{standing}"))
     vehicle.make, vehicle.model, vehicle.region = make, f"{make.title()} Test", region
     vehicle.vin = (make[:3] + vehicle.id.replace("-", "").upper())[:17]
     for name, value in state.items():
