@@ -58,6 +58,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.odometer
 	$(BIN)/python -m benchmarks.fixture
+	$(BIN)/python -m benchmarks.fleet
 
 clean:
 	rm -rf $(VENV) $(NEWMAN_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""`mockcar serve | health | validate | postman`: flags map one to one onto `Settings`.
+"""`mockcar serve | health | validate | postman | schema`: flags map one to one onto `Settings`.
 
 Every failure is one line on stderr and a non-zero exit, never a traceback.
 """
@@ -61,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     postman.add_argument("--public-url", help="origin Postman reaches mockcar at ({{baseUrl}})")
     postman.add_argument("--seed", type=int, help="override the scenario's seed")
     postman.set_defaults(run=_postman)
+
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of scenario files (for editors)")
+    schema.set_defaults(run=_schema)
     return parser
 
 
@@ -154,6 +158,14 @@ def _postman(args: argparse.Namespace) -> int:
             print(path)
     except OSError as exc:
         _fail(f"cannot write to {args.out}: {exc.strerror or exc}", EXIT_INVALID)
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    """The schema bundled as scenarios/mockcar.schema.json, generated from the models."""
+    from mockcar.scenario.schema_json import text
+
+    sys.stdout.write(text())
     return 0
 
 
