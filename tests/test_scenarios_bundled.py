@@ -84,8 +84,11 @@ def _ev_fleet() -> None:
     assert fleet_makes <= {"TESLA", "FORD", "CHEVROLET", "HYUNDAI", "KIA", "RIVIAN",
                            "VOLKSWAGEN", "NISSAN"} and len(fleet_makes) >= 6
     assert [v.motion is not None for v in vehicles[:2]] == [True, True]
-    plugged = sum(v.state.plugged_in for v in vehicles) / len(vehicles)
-    assert 0.2 < plugged < 0.5
+    living = sum(v.motion is not None for v in vehicles[2:]) / 500
+    assert 0.72 < living < 0.88
+    night = START + timedelta(hours=10)  # 02:00 in California: cars on their chargers
+    plugged = sum(v.at(night).state.plugged_in for v in vehicles) / len(vehicles)
+    assert plugged > 0.5
     fleet_owner = world.owner_of(vehicles[-1].id)
     assert fleet_owner is not None and fleet_owner.email.endswith("@ev.fleet.example")
     assert world.sign_in(fleet_owner.email, "ev-fleet", Mode.SIMULATED) is fleet_owner
@@ -102,6 +105,7 @@ def _mixed_fleet() -> None:
     assert 200 <= len(owners) <= 700
     assert all(1 <= len(o.vehicle_ids) <= 5 for o in owners)
     assert world.latency.default.mode == "realistic"
+    assert 0.65 < sum(v.motion is not None for v in vehicles) / 1000 < 0.75
     tesla = next(v for v in vehicles if v.make == "TESLA")
     assert world.latency.policy(tesla.id, "TESLA").table == (("/*", 400.0),)
 

@@ -34,6 +34,8 @@ from mockcar.scenario import catalog, vin
 from mockcar.scenario.generate import Draws, assemble, conditions, sub_seed
 from mockcar.scenario.schema import VehicleSpec
 from mockcar.scenario.schema_fleet import FleetSpec, PerOwner
+from mockcar.scenario.schema_timeline import CHARGING_PROFILES, PROFILES, TimelineSpec
+from mockcar.scenario.timeline_build import attach
 
 NAMES_PER_POOL = 150  # first and last names drawn per language
 _EMPTY = VehicleSpec()
@@ -97,6 +99,7 @@ class FleetTable:
                                                             for r in rows[p])
         self._owners(spec, seed)
         self._vehicles(spec, seed, rows)
+        self._profiles(spec, seed)
         self._lock = threading.Lock()
         self._pools: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._owner_ids: dict[int, dict[str, int]] = {}  # by the World's seed
@@ -171,6 +174,21 @@ class FleetTable:
         self.size = spec.count
         self.makes = frozenset(self.rows[m].make for m in set(self.models))
 
+    def _profiles(self, spec: FleetSpec, seed: int) -> None:
+        """Which trip profile each vehicle lives (-1: none), from a stream of its own,
+        so giving a fleet profiles changes none of its vehicles."""
+        self.profiles = array("b")
+        if not spec.profiles:
+            return
+        rng = random.Random(f"mockcar:fleet:{seed}:profiles")
+        cumulative, running = [], 0.0
+        for name in PROFILES:
+            running += spec.profiles.get(name, 0.0)
+            cumulative.append(running)
+        for _ in range(spec.count):
+            picked = bisect.bisect_right(cumulative, rng.random())  # past the end: none
+            self.profiles.append(picked if picked < len(PROFILES) else -1)
+
     # -- per index --------------------------------------------------------------------
 
     def owner_of(self, index: int) -> int:
@@ -228,7 +246,14 @@ class FleetTable:
         rng = random.Random(self.seeds[index])
         draws = Draws(id=self.ids[index], entry=row, year=year, vin=self.vins[index],
                       conditions=conditions(rng, self.city(owner), year))
-        return assemble(_EMPTY, draws, self.region, now)
+        vehicle = assemble(_EMPTY, draws, self.region, now)
+        if self.profiles and self.profiles[index] >= 0:
+            profile = PROFILES[self.profiles[index]]
+            if profile in CHARGING_PROFILES and not vehicle.powertrain.has_battery:
+                profile = "commute"  # no plug: the profile that suits any car
+            attach(vehicle, TimelineSpec(profile=profile), self.seed,
+                   f"fleet:{self.name}:{index}", now)
+        return vehicle
 
     def _pool(self, country: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """First and last names in the country's language, e-mail-safe, drawn once."""

@@ -49,6 +49,9 @@ def _fleet(spec: FleetSpec) -> Iterator[tuple[Loc, str]]:
     per = spec.vehicles_per_owner
     if isinstance(per, PerOwner) and per.min > per.max:
         yield ("vehicles_per_owner", "min"), f"must not be above max ({per.max}), got {per.min}"
+    if spec.profiles is not None and sum(spec.profiles.values()) > 1 + SHARE_TOLERANCE:
+        yield ("profiles",), (f"shares must add up to at most 1 (the rest has no timeline), "
+                              f"they add up to {sum(spec.profiles.values()):g}")
     if spec.powertrains is not None:
         total = sum(spec.powertrains.values())
         if abs(total - 1) > SHARE_TOLERANCE:

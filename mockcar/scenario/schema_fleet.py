@@ -12,6 +12,10 @@
         password: fleet-password  # every owner's password (simulated-mode sign-in)
         email_domain: delivery.fleet.example   # default: <name>.fleet.example
         latency: realistic        # as a vehicle's `latency`
+        profiles: {commute: 0.4, overnight_charge: 0.3}   # shares of the fleet that live
+                                  # a trip profile (a vehicle's `timeline: {profile: ..}`);
+                                  # the rest stays as drawn. overnight_charge falls back
+                                  # to commute on a car without a plug.
 
 `fleet:` (a single mapping) is the same as a one-item `fleets:` list.
 
@@ -32,6 +36,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from mockcar.scenario import catalog
 from mockcar.scenario.schema_latency import LatencySpec
+from mockcar.scenario.schema_timeline import PROFILES
 
 MAX_COUNT = 1_000_000
 MAX_PER_OWNER = 1000
@@ -68,6 +73,12 @@ def _powertrain(value: str) -> str:
     return folded
 
 
+def _profile(value: str) -> str:
+    if value not in PROFILES:
+        raise ValueError(f"must be one of {', '.join(PROFILES)}, got {value!r}")
+    return value
+
+
 def _region(value: str) -> str:
     folded = value.upper()
     if folded not in catalog.REGIONS:
@@ -98,3 +109,4 @@ class FleetSpec(BaseModel):
     password: Annotated[str, Field(min_length=1)] = "fleet-password"
     email_domain: Annotated[str, AfterValidator(_domain)] | None = None
     latency: LatencySpec | None = None
+    profiles: dict[Annotated[str, AfterValidator(_profile)], Share] | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,30 @@ def test_fleets_and_owners_together(write_scenario: WriteScenario, clock: Clock,
     assert len(world.vehicles) == 8 and len(world.owners) == 8
     assert next(iter(world.owners.values())).email == "a@b.co"
     assert {o.country for o in world.owners.values()} == {"US", "CA"}
+
+
+def test_profiles_make_shares_of_a_fleet_live_by_the_clock(
+    write_scenario: WriteScenario, clock: Clock
+) -> None:
+    plain = fleet_world(write_scenario, clock, "fleet: {count: 400, name: alive}")
+    world = fleet_world(write_scenario, clock, "fleet: {count: 400, name: alive, profiles: "
+                        "{commute: 0.5, overnight_charge: 0.25}}")
+    vehicles = list(world.vehicles.values())
+    moving = [v for v in vehicles if v.motion is not None]
+    assert 0.65 < len(moving) / 400 < 0.85
+    # Profiles come from a stream of their own: the fleet itself is the same.
+    assert [(v.id, v.vin, v.model) for v in vehicles] == [
+        (v.id, v.vin, v.model) for v in plain.vehicles.values()]
+    later = clock.now() + timedelta(days=3)
+    driven = [v for v in moving if v.at(later).odometer_km() > v.odometer_km()]
+    assert len(driven) > len(moving) / 2  # commutes and errands drive every day
+    assert all(v.motion is None for v in plain.vehicles.values())
+
+
+def test_profile_shares_may_not_pass_one(write_scenario: WriteScenario) -> None:
+    found = problems(write_scenario, "version: 1\nfleet: {count: 3, profiles: "
+                     "{commute: 0.7, parked: 0.6}}\n")
+    too_many = "shares must add up to at most 1 (the rest has no timeline), they add up to 1.3"
+    assert found == [(2, "fleet.profiles", too_many)]
+    found = problems(write_scenario, "version: 1\nfleet: {count: 3, profiles: {walk: 1}}\n")
+    assert [(line, path) for line, path, _ in found] == [(2, "fleet.profiles.walk.[key]")]
