@@ -15,11 +15,13 @@ from starlette.testclient import TestClient
 from mockcar.app import create_app
 from mockcar.domain.clock import Clock
 from mockcar.domain.scopes import PERMISSIONS
+from mockcar.domain.tenants import ScenarioChoice
 from mockcar.domain.vehicle import Powertrain
 from mockcar.domain.world import Mode, World
 from mockcar.scenario import ScenarioError, build_world, catalog, load_scenario, vin
 from mockcar.scenario.fleet import FleetCache, FleetView
-from mockcar.settings import Settings
+from mockcar.scenario.library import ScenarioLibrary
+from mockcar.settings import Settings, default_scenario
 from tests.scenario.conftest import WriteScenario
 
 
@@ -250,3 +252,16 @@ def test_profile_shares_may_not_pass_one(write_scenario: WriteScenario) -> None:
     assert found == [(2, "fleet.profiles", too_many)]
     found = problems(write_scenario, "version: 1\nfleet: {count: 3, profiles: {walk: 1}}\n")
     assert [(line, path) for line, path, _ in found] == [(2, "fleet.profiles.walk.[key]")]
+
+
+def test_tenants_built_from_a_bundled_fleet_share_its_table() -> None:
+    library = ScenarioLibrary(default_scenario(), default_scenario().parent)
+    first = library.build(ScenarioChoice(name="ev-fleet.yaml"))
+    second = library.build(ScenarioChoice(name="ev-fleet"))
+    (one,), (two,) = first.vehicles.fleets(), second.vehicles.fleets()
+    assert isinstance(one, FleetView) and isinstance(two, FleetView)
+    assert one.table is two.table and len(first.vehicles) == len(second.vehicles) == 502
+    vehicle_id = one.vehicle_id(0)
+    first.vehicles[vehicle_id].state.locked = False
+    second.vehicles[vehicle_id].state.locked = True
+    assert first.vehicles[vehicle_id].state.locked is False
