@@ -58,6 +58,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.odometer
 	$(BIN)/python -m benchmarks.fixture
+	$(BIN)/python -m benchmarks.timeline
 	$(BIN)/python -m benchmarks.fleet
 
 clean:

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from copy import copy
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -178,7 +179,7 @@ class Motion:
 
     def state_at(self, vehicle: Vehicle, now: datetime) -> tuple[VehicleState, datetime]:
         """The vehicle's state at `now` and the time its data is from."""
-        fold = _Fold(self.timeline, vehicle, replace(vehicle.state))
+        fold = _Fold(self.timeline, vehicle, copy(vehicle.state))
         start = self.timeline.start
         x0 = (self.anchor - start).total_seconds()
         x1 = (now - start).total_seconds()
@@ -205,6 +206,9 @@ class _Fold:
         self.asleep_since: float | None = None  # seconds from start, while asleep
         self.battery_km = timeline.energy.battery_per_km()
         self.tank_km = timeline.energy.tank_per_km()
+        self.heading_at: tuple[Route, float] | None = None  # the last drive's route and km
+        self.home: charging.Charger | None = None  # the home charger, drawn on first use
+        self.curves: dict[float, ChargeCurve] = {}
 
     # -- the walk ---------------------------------------------------------------------
 
@@ -250,7 +254,8 @@ class _Fold:
 
     def _cycle_steps(self) -> list[timeline_cycles.Step]:
         """The battery steps of one cycle from the current flags (on a scratch copy)."""
-        scratch = _Fold(self.t, self.vehicle, replace(self.s))
+        scratch = _Fold(self.t, self.vehicle, copy(self.s))
+        scratch.home, scratch.curves = self.home, self.curves
         steps: list[timeline_cycles.Step] = []
         for index, segment in enumerate(self.t.segments):
             scratch._enter(1, index, 0.0)
@@ -307,8 +312,9 @@ class _Fold:
             km_b = min(segment.route.length_km, segment.speed_kmh * b / 3600)
             km = km_b - km_a
             s.odometer_km += km
-            s.location = segment.route.position(km_b)
-            s.heading = segment.route.heading(km_b)
+            route = segment.route
+            s.location = route.end if km_b >= route.length_km else route.position(km_b)
+            self.heading_at = (route, km_b)  # worked out once, in `finish`
             s.speed_kmh = segment.speed_kmh
             if s.battery_level is None:
                 self.fuel_used += km * self.tank_km
@@ -351,11 +357,16 @@ class _Fold:
         capacity = self.t.energy.capacity_kwh
         if not capacity:
             return None
-        home = charging.charger(self.vehicle)
+        if self.home is None:
+            self.home = charging.charger(self.vehicle)
+        home = self.home
         power = self.s.charge_power_kw or home.voltage * home.max_amps * home.phases / 1000
         if self.s.charge_amps:
             power = min(power, home.voltage * self.s.charge_amps * home.phases / 1000)
-        return ChargeCurve.of(power, capacity)
+        curve = self.curves.get(power)
+        if curve is None:
+            curve = self.curves[power] = ChargeCurve.of(power, capacity)
+        return curve
 
     # -- the result ---------------------------------------------------------------------
 
@@ -368,6 +379,9 @@ class _Fold:
         s.charge_curve = self.curve() if s.plugged_in else None
         if not s.moving:
             s.speed_kmh = 0.0
+        elif self.heading_at is not None:
+            route, km = self.heading_at
+            s.heading = route.heading(km)
         return s
 
     def data_time(self, now: datetime, anchor: datetime) -> datetime:

@@ -14,7 +14,8 @@ command or an override changes it, and `at(now)` is the vehicle itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from copy import copy
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -181,7 +182,9 @@ class Vehicle:
         if self.motion is None:
             return self
         state, data_time = self.motion.state_at(self, now)
-        return replace(self, state=state, updated_at=data_time, motion=None)
+        snapshot = copy(self)
+        snapshot.state, snapshot.updated_at, snapshot.motion = state, data_time, None
+        return snapshot
 
     def settle(self, now: datetime) -> None:
         """Re-anchor the timeline at `now` (what every command and override does before
