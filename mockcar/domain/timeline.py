@@ -379,7 +379,7 @@ class _Fold:
         s.charge_curve = self.curve() if s.plugged_in else None
         if not s.moving:
             s.speed_kmh = 0.0
-        elif self.heading_at is not None:
+        if self.heading_at is not None:  # parked, a car faces the way it last drove
             route, km = self.heading_at
             s.heading = route.heading(km)
         return s

@@ -95,6 +95,7 @@ def test_a_drive_ends_parked_where_its_route_ends_and_the_odometer_keeps() -> No
     car = vehicle([drive(speed_kmh=50), parked(5)], repeat=True)
     after = at(car, 2).state
     assert (after.location, after.moving, after.speed_kmh) == (WORK, False, 0.0)
+    assert after.heading == 0.0  # still facing north, the way it drove
     assert after.odometer_km == pytest.approx(1000 + LEG_KM)
 
 

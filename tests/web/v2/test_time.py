@@ -161,3 +161,32 @@ def test_a_whole_year_is_one_read_away(client: TestClient, world: World, grant: 
     per_day = car.motion.timeline.cycle_km
     assert next_year["distance"] == pytest.approx(today["distance"] + 365 * per_day, abs=0.01)
     assert START + timedelta(days=365) == world.now()
+
+
+def test_a_vehicle_added_through_the_control_api_may_carry_a_timeline(
+    client: TestClient, world: World
+) -> None:
+    body = {"owner": "nina@example.com", "vehicle": {
+        "make": "NISSAN", "model": "LEAF",
+        "location": {"latitude": 45.5019, "longitude": -73.5674},
+        "timeline": {"repeat": True, "segments": [
+            {"kind": "parked", "duration": "1h"},
+            {"kind": "driving", "duration": "30m", "route": [
+                {"latitude": 45.5019, "longitude": -73.5674},
+                {"latitude": 45.5500, "longitude": -73.6000}]},
+            {"kind": "charging", "duration": "22h30m", "power": 7.2}]},
+    }}
+    made = client.post("/_mockcar/vehicles", json=body)
+    assert made.status_code == 201, made.text
+    vehicle_id = made.json()["id"]
+    first = made.json()["state"]
+    world.clock.set(world.vehicles[vehicle_id].motion.timeline.start  # type: ignore[union-attr]
+                    + timedelta(days=3, hours=1, minutes=15))
+    driving = client.get(f"/_mockcar/vehicles/{vehicle_id}").json()["state"]
+    assert driving["moving"] is True and driving["odometer_km"] > first["odometer_km"]
+    refused = client.post("/_mockcar/vehicles", json={
+        "owner": "nina@example.com",
+        "vehicle": {"timeline": {"segments": [{"kind": "parked", "duration": "-1h"}]}}})
+    assert refused.status_code == 400
+    assert any("timeline.segments[0].duration: must be positive" in p
+               for p in refused.json()["problems"])
