@@ -159,13 +159,6 @@ class Timeline:
         """Seconds from `start` to the start of segment `index` in `cycle`."""
         return (cycle * self.cycle_s if self.repeat else 0.0) + self.offsets[index]
 
-    def kind_at(self, moment: datetime) -> Kind | None:
-        """The kind of the segment at `moment` (None before `start`)."""
-        x = (moment - self.start).total_seconds()
-        if x < 0:
-            return None
-        return self.segments[self.locate(x)[1]].kind
-
 
 @dataclass(frozen=True)
 class Motion:
