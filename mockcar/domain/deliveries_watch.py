@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -121,11 +122,19 @@ class ChargingContent:
 
 def evaluate(world: World) -> int:
     """Make the events due now; how many were made."""
+    return sum(evaluation(world))
+
+
+def evaluation(world: World) -> Iterator[int]:
+    """`evaluate` one subscription (or one v2 webhook) at a time, yielding how many
+    events each made, so a caller can let other work run between them (the dispatcher
+    does: a World with thousands of subscriptions never holds its event loop for long).
+    The World may change between two steps; each step checks its subscription is still
+    there."""
     book = world.deliveries
     if not world.subscriptions:
-        return 0
+        return
     now = world.now()
-    made = 0
     for application in list(world.applications.values()):
         for webhook in application.webhooks:
             members = world.subscriptions.get(webhook.id)
@@ -133,11 +142,11 @@ def evaluate(world: World) -> int:
                 continue
             due = _due(book, webhook, now)
             if webhook.version == V2:
-                made += _v2(world, application, webhook, sorted(members), due, now)
-            else:
-                for vehicle_id in sorted(members):
-                    made += _v3(world, application, webhook, vehicle_id, due, now)
-    return made
+                yield _v2(world, application, webhook, sorted(members), due, now)
+                continue
+            for vehicle_id in sorted(members):
+                if vehicle_id in world.subscriptions.get(webhook.id, ()):
+                    yield _v3(world, application, webhook, vehicle_id, due, now)
 
 
 def _due(book: Deliveries, webhook: Webhook, now: datetime) -> bool:
@@ -178,9 +187,12 @@ def read(connection: Connection | None, vehicle: Vehicle, codes: tuple[str, ...]
          now: datetime) -> list[Signal]:
     """The carried signals as the subscriber's connection reads them: its permissions
     apply, and a test-mode error login errors every non-static signal. Without a
-    connection (a test subscribed the vehicle by hand) nothing is refused."""
+    connection (a test subscribed the vehicle by hand) nothing is refused. In the
+    webhook's order."""
     permissions = connection.permissions if connection is not None else None
-    found = catalogue.signals(vehicle, now, permissions=permissions, only=codes)
+    snapshot = vehicle.at(now)  # the timeline is walked once for every signal
+    found = [catalogue.signal(snapshot, code, now, permissions)
+             for code in codes if code.lower() in catalogue.BY_CODE]
     if connection is None or connection.error_trigger is None:
         return found
     error = triggered_error(connection.error_trigger, connection.owner_email or "email",

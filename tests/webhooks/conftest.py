@@ -25,9 +25,11 @@ from tests.webhooks.receiver import Receiver
 START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 HOOK_ID = "7f0c5c1e-2d3b-4a5c-9e8f-0a1b2c3d4e5f"
 TESLA = "5bc4f833-1351-4bdf-8185-277afcd07e25"  # charging, plugged in, in San Francisco
-# Short enough that a test waits well under a second for a dead receiver's retries.
-FAST = DeliveryPolicy(timeout_seconds=0.3, verify_timeout_seconds=0.3,
+# Retries in a blink; timeouts generous enough for a loaded machine (a test of a dead
+# receiver shortens its own: `HANGING`).
+FAST = DeliveryPolicy(timeout_seconds=5, verify_timeout_seconds=5,
                       retry_base_seconds=0.02, max_attempts=3)
+HANGING = dataclasses.replace(FAST, timeout_seconds=0.3)
 
 Hook = Callable[..., Webhook]
 

@@ -18,7 +18,7 @@ from typing import Any, Self
 import smartcar
 
 HANG = -1  # a scripted "status" that never answers
-DEADLINE = 10.0  # seconds a test waits for deliveries before failing
+DEADLINE = 20.0  # seconds a test waits for deliveries before failing (a loaded machine)
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def test_a_moving_vehicle_reports_its_odometer_as_the_clock_advances(tmp_path: P
 def test_a_retry_may_arrive_after_a_newer_event(
     world: World, hook: Hook, receiver: Receiver, server: MockcarServer
 ) -> None:
-    world.deliveries.policy = DeliveryPolicy(timeout_seconds=1, retry_base_seconds=1,
+    world.deliveries.policy = DeliveryPolicy(timeout_seconds=5, retry_base_seconds=1,
                                              max_attempts=2)
     receiver.statuses = [500]
     webhook = hook(signals=("closure-islocked",))
@@ -123,7 +123,7 @@ def test_a_registered_application_delivers_from_its_own_world(
     amt = {"Authorization": f"Bearer {mine['management_token']}"}
     with Receiver(mine["management_token"]) as receiver:
         httpx.post(f"{base}/deliveries/policy", headers=amt,
-                   json={"timeout_seconds": 1, "retry_base_seconds": 0.05})
+                   json={"timeout_seconds": 5, "retry_base_seconds": 0.05})
         created = httpx.post(f"{base}/webhooks", headers=amt, json={
             "id": "wh-mine", "url": receiver.url, "signals": ["closure-islocked"]})
         assert created.status_code == 201

@@ -12,7 +12,7 @@ import smartcar
 from mockcar.domain.deliveries import DELIVERED, FAILED, SKIPPED, TIMEOUT, Attempt
 from mockcar.domain.world import Application, World
 from mockcar.testing.server import MockcarServer
-from tests.webhooks.conftest import FAST, TESLA, Hook, connect
+from tests.webhooks.conftest import FAST, HANGING, TESLA, Hook, connect
 from tests.webhooks.receiver import DEADLINE, HANG, Receiver
 
 
@@ -62,6 +62,7 @@ def test_a_receiver_that_never_answers_gets_bounded_retries_and_the_api_still_an
     world: World, hook: Hook, receiver: Receiver, server: MockcarServer
 ) -> None:
     receiver.default = HANG
+    world.deliveries.policy = HANGING
     webhook = hook(signals=("closure-islocked",))
     headers = _subscribe(server, world, webhook.id)
     receiver.wait_kind("VEHICLE_STATE")  # the first attempt is now hanging
