@@ -49,7 +49,7 @@ from mockcar.domain.world import World
 log = logging.getLogger("mockcar.webhooks")
 
 USER_AGENT = "mockcar-webhooks/1"
-BODY_KEPT = 64 * 1024  # characters of a sent body kept in the log
+BODY_KEPT = 32 * 1024  # characters of a sent body kept in the log (bodies are ~1-15 kB)
 RESPONSE_KEPT = 2048  # characters of a receiver's answer kept in the log
 SLICE = 0.005  # seconds of evaluation before the pass yields to the event loop
 STOP_TIMEOUT = 5.0  # seconds stop() waits for its tasks to end

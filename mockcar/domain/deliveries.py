@@ -49,7 +49,7 @@ OUTCOMES = (DELIVERED, FAILED, TIMEOUT, UNREACHABLE, SKIPPED)
 # Verification states of a webhook.
 UNVERIFIED, PENDING, VERIFIED, REJECTED = "unverified", "pending", "verified", "failed"
 
-LOG_CAPACITY = 2000  # attempts kept per World, oldest dropped first
+LOG_CAPACITY = 1000  # attempts kept per World, oldest dropped first (as the journal)
 OUTBOX_CAPACITY = 10_000  # events waiting per World; beyond it the oldest are dropped
 
 
