@@ -36,7 +36,9 @@ def client(world: World) -> Iterator[TestClient]:
 
 
 def owner_of(world: World, vehicle: Vehicle) -> Owner:
-    return next(o for o in world.owners.values() if vehicle.id in o.vehicle_ids)
+    owner = world.owner_of(vehicle.id)
+    assert owner is not None, f"{vehicle.id} belongs to no owner"
+    return owner
 
 
 def vehicle_with(world: World, powertrain: Powertrain) -> Vehicle:

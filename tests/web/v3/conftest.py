@@ -15,9 +15,10 @@ from mockcar.app import create_app
 from mockcar.domain.clock import Clock
 from mockcar.domain.scopes import PERMISSIONS
 from mockcar.domain.vehicle import Powertrain, Vehicle
-from mockcar.domain.world import Application, Connection, Owner, World
+from mockcar.domain.world import Application, Connection, World
 from mockcar.scenario import load_world
 from mockcar.settings import Settings, default_scenario
+from tests.web.v2.conftest import owner_of
 
 START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 V3_APP = Application(
@@ -40,10 +41,6 @@ def world() -> World:
 def client(world: World) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(), world)) as test_client:
         yield test_client
-
-
-def owner_of(world: World, vehicle: Vehicle) -> Owner:
-    return next(o for o in world.owners.values() if vehicle.id in o.vehicle_ids)
 
 
 def vehicle_with(world: World, powertrain: Powertrain) -> Vehicle:

@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 from mockcar.domain import signals as catalogue
 from mockcar.domain.vehicle import Powertrain
 from mockcar.domain.world import World
+from tests.web.v2.conftest import owner_of
 from tests.web.v3.conftest import (
     START,
     V3_APP,
@@ -17,7 +18,6 @@ from tests.web.v3.conftest import (
     as_user,
     connect_token,
     only_error,
-    owner_of,
     vehicle_with,
 )
 
