@@ -18,6 +18,10 @@ class Clock:
     fixed offset from wall time, at speed 60 a wall second is a world minute. Every change
     re-anchors at the current world time, so no change ever makes time jump back.
     Thread-safe: the server and a test thread may move it concurrently.
+
+    World time stays within `EARLIEST`..`LATEST`: setting or advancing it outside raises
+    `ClockRangeError`, and a running clock that reaches `LATEST` stops there, so no
+    expiry, timeline or rendering computed from `now()` can overflow a datetime.
     """
 
     def __init__(self, frozen_at: datetime | None = None) -> None:
@@ -26,14 +30,17 @@ class Clock:
         # (world anchor, wall anchor, speed), replaced as one tuple so a reader on
         # another thread never mixes an old anchor with a new speed.
         self._line = (datetime.fromtimestamp(wall, UTC), wall, 1.0)
-        self._frozen_at = _aware(frozen_at) if frozen_at else None
+        self._frozen_at = checked(frozen_at) if frozen_at else None
 
     def now(self) -> datetime:
         frozen = self._frozen_at
         if frozen is not None:
             return frozen
         anchor, wall_anchor, speed = self._line
-        return anchor + timedelta(seconds=(time.time() - wall_anchor) * speed)
+        elapsed = (time.time() - wall_anchor) * speed
+        if elapsed >= (LATEST - anchor).total_seconds():
+            return LATEST
+        return anchor + timedelta(seconds=elapsed)
 
     @property
     def frozen(self) -> bool:
@@ -45,7 +52,7 @@ class Clock:
 
     def freeze(self, at: datetime | None = None) -> datetime:
         with self._lock:
-            self._frozen_at = _aware(at) if at else self.now()
+            self._frozen_at = checked(at) if at else self.now()
             return self._frozen_at
 
     def unfreeze(self) -> None:
@@ -56,21 +63,29 @@ class Clock:
                 self._frozen_at = None
 
     def set(self, at: datetime) -> None:
+        at = checked(at)
         with self._lock:
-            at = _aware(at)
             if self._frozen_at is not None:
                 self._frozen_at = at
             else:
                 self._anchor_at(at)
 
     def advance(self, delta: timedelta) -> datetime:
+        """Move forward by `delta` (0 to `MAX_ADVANCE`), staying at or before `LATEST`."""
         if delta < timedelta():
-            raise ValueError("the clock only moves forward; got a negative delta")
+            raise ClockRangeError("the clock only moves forward; got a negative delta")
+        if delta > MAX_ADVANCE:
+            raise ClockRangeError(ADVANCE_RANGE)
         with self._lock:
+            start = self._frozen_at or self.now()
+            if delta > LATEST - start:
+                raise ClockRangeError(
+                    f"advancing {start:%Y-%m-%dT%H:%M:%SZ} by {delta} would pass {LATEST_TEXT}; "
+                    + RANGE)
             if self._frozen_at is not None:
-                self._frozen_at += delta
+                self._frozen_at = start + delta
             else:
-                self._anchor_at(self.now() + delta)
+                self._anchor_at(start + delta)
         return self.now()
 
     def set_speed(self, speed: float) -> None:
@@ -90,7 +105,26 @@ class Clock:
 # keep microsecond precision for centuries of world time.
 MAX_SPEED = 86_400.0
 
+# The years a World can live in: wide enough for any test (tokens, timelines, certificates
+# dated decades ahead), narrow enough that a year's worth of arithmetic on either side of
+# any reachable instant stays far inside what a datetime holds.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2199, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
+LATEST_TEXT = "2199-12-31T23:59:59.999Z"
+RANGE = f"the World's clock runs from 2000-01-01T00:00:00Z to {LATEST_TEXT}"
+# One advance moves at most ten years (3,660 days: ten years with leap days to spare).
+MAX_ADVANCE = timedelta(days=3660)
+ADVANCE_RANGE = "an advance moves the clock forward by 0 to 3660 days (ten years) at a time"
 
-def _aware(moment: datetime) -> datetime:
-    """Naive datetimes are taken as UTC, the only zone the wire speaks."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+class ClockRangeError(ValueError):
+    """A time or an advance outside what the clock accepts; the message says the range."""
+
+
+def checked(moment: datetime) -> datetime:
+    """`moment` as an aware datetime (naive is UTC, the only zone the wire speaks), or
+    ClockRangeError when it falls outside `EARLIEST`..`LATEST`."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if not EARLIEST <= aware <= LATEST:
+        raise ClockRangeError(f"{aware.isoformat()} is out of range: {RANGE}")
+    return aware

@@ -6,10 +6,10 @@ application's World at `/_mockcar/applications/{client_id}/…`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from mockcar.domain import overrides
+from mockcar.domain import clock, overrides
 from mockcar.domain.faults import FaultError
 from mockcar.domain.journal import Match
 from mockcar.domain.tenants import ScenarioRejected
@@ -19,7 +19,6 @@ from mockcar.web import control_wire as wire
 from mockcar.web.control_core import Context, Operation, Target, invalid, not_found
 
 W = Target.WORLD
-MAX_ADVANCE = timedelta(days=3660)
 
 
 async def get_state(ctx: Context) -> dict[str, Any]:
@@ -34,7 +33,7 @@ async def get_clock(ctx: Context) -> dict[str, Any]:
 
 
 async def freeze_clock(ctx: Context) -> dict[str, Any]:
-    at = ctx.moment("at")
+    at = _in_range(ctx, "at")
     ctx.done()
     ctx.target_world.clock.freeze(at)
     return wire.clock(ctx.target_world.clock)
@@ -46,7 +45,7 @@ async def unfreeze_clock(ctx: Context) -> dict[str, Any]:
 
 
 async def set_clock(ctx: Context) -> dict[str, Any]:
-    at = ctx.moment("at", required=True)
+    at = _in_range(ctx, "at", required=True)
     ctx.done()
     assert at is not None
     ctx.target_world.clock.set(at)
@@ -54,13 +53,36 @@ async def set_clock(ctx: Context) -> dict[str, Any]:
 
 
 async def advance_clock(ctx: Context) -> dict[str, Any]:
-    parts = {unit: ctx.number(unit, low=0) for unit in ("seconds", "minutes", "hours", "days")}
+    # Each part is bounded on its own first, so their sum is a finite number of seconds
+    # a timedelta can hold whatever the client sent (6.5e175 hours is refused here).
+    limit = clock.MAX_ADVANCE.total_seconds()
+    parts = {unit: ctx.number(unit, low=0, high=limit / seconds)
+             for unit, seconds in ADVANCE_UNITS.items()}
     ctx.done()
-    delta = timedelta(**{unit: value for unit, value in parts.items() if value is not None})
-    if delta > MAX_ADVANCE:
-        raise invalid("Advance by at most ten years at a time.")
-    ctx.target_world.clock.advance(delta)
+    total = sum(value * ADVANCE_UNITS[unit] for unit, value in parts.items() if value)
+    if total > limit:
+        raise invalid(f"The advance adds up to {total / 86400:g} days; "
+                      f"{clock.ADVANCE_RANGE}.", [f"advance: {clock.ADVANCE_RANGE}"])
+    try:
+        ctx.target_world.clock.advance(timedelta(seconds=total))
+    except clock.ClockRangeError as bad:
+        raise invalid(f"Cannot advance: {bad}.", [f"advance: {bad}"]) from None
     return wire.clock(ctx.target_world.clock)
+
+
+ADVANCE_UNITS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0, "days": 86400.0}
+
+
+def _in_range(ctx: Context, name: str, *, required: bool = False) -> datetime | None:
+    """An ISO 8601 instant within the clock's years (mockcar.domain.clock.RANGE)."""
+    at = ctx.moment(name, required=required)
+    if at is None:
+        return None
+    try:
+        return clock.checked(at)
+    except clock.ClockRangeError:
+        ctx.problems.append(f"{name}: {clock.RANGE}; got {at.isoformat()}")
+        return None
 
 
 async def set_clock_speed(ctx: Context) -> dict[str, Any]:

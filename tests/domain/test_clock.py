@@ -4,7 +4,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mockcar.domain.clock import Clock
+from mockcar.domain.clock import (
+    EARLIEST,
+    LATEST,
+    MAX_ADVANCE,
+    MAX_SPEED,
+    Clock,
+    ClockRangeError,
+)
 
 
 def test_frozen_clock_moves_only_when_told() -> None:
@@ -69,3 +76,46 @@ def test_speed_scales_world_time_and_never_jumps(monkeypatch: pytest.MonkeyPatch
     assert clock.speed == 120
     with pytest.raises(ValueError, match="speed"):
         clock.set_speed(0)
+
+
+def test_times_outside_the_clock_years_are_refused_with_the_range() -> None:
+    clock = Clock(frozen_at=datetime(2026, 1, 1, tzinfo=UTC))
+    for moment in (datetime(1999, 12, 31, 23, 59, tzinfo=UTC), datetime(2200, 1, 1),
+                   datetime(9999, 12, 31, 23, 59, 58, tzinfo=UTC)):
+        for move in (clock.set, clock.freeze):
+            with pytest.raises(ClockRangeError, match="2000-01-01T00:00:00Z to 2199-12-31"):
+                move(moment)
+    with pytest.raises(ClockRangeError, match="2000-01-01"):
+        Clock(frozen_at=datetime(1970, 1, 1, tzinfo=UTC))
+    assert clock.now() == datetime(2026, 1, 1, tzinfo=UTC)
+    clock.set(EARLIEST)
+    assert clock.now() == EARLIEST
+    clock.set(LATEST)
+    assert clock.now() == LATEST
+
+
+def test_an_advance_is_ten_years_at_most_and_never_passes_the_last_year() -> None:
+    clock = Clock(frozen_at=datetime(2026, 1, 1, tzinfo=UTC))
+    with pytest.raises(ClockRangeError, match="0 to 3660 days"):
+        clock.advance(timedelta(days=3661))
+    assert clock.advance(MAX_ADVANCE) == datetime(2026, 1, 1, tzinfo=UTC) + MAX_ADVANCE
+    clock.set(LATEST - timedelta(days=1))
+    with pytest.raises(ClockRangeError, match="would pass 2199-12-31T23:59:59.999Z"):
+        clock.advance(timedelta(days=2))
+    assert clock.now() == LATEST - timedelta(days=1)
+    assert clock.advance(timedelta(days=1)) == LATEST
+
+
+def test_a_running_clock_stops_at_the_last_instant(monkeypatch: pytest.MonkeyPatch) -> None:
+    wall = _Wall()
+    monkeypatch.setattr("mockcar.domain.clock.time.time", wall)
+    clock = Clock()
+    clock.set(LATEST - timedelta(days=1))
+    clock.set_speed(MAX_SPEED)
+    wall.now += 1e12  # far more wall time than any process lives
+    assert clock.now() == LATEST
+    clock.freeze()
+    assert clock.now() == LATEST
+    for bad in (0.0, -1.0, MAX_SPEED * 2, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="at most 86400"):
+            clock.set_speed(bad)
