@@ -1,7 +1,13 @@
 """The docker recipe, checked without a Docker engine (none runs on our machines):
 hadolint on both Dockerfiles, the files parsed and held to what compose users rely on,
-and the container's entrypoint run as a subprocess with compose's environment, driven by
-the example app under test through the official SDK."""
+and the containers' commands run as subprocesses with compose's environment: mockcar's
+entrypoint, driven by the example app under test through the official SDK, and a real
+browser on the host walking Connect from the example app's page.
+
+Compose's network is played so: a published port is a free port on 127.0.0.1 (for 8765
+and for the app's 8000), and the service name `mockcar` resolves to 127.0.0.1 inside the
+app's process (compose_dns.py), so its requests carry the Host header they carry under
+compose. The browser resolves nothing of compose: it gets `localhost` only."""
 
 from __future__ import annotations
 
@@ -13,7 +19,8 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import httpx2
 import pytest
@@ -22,9 +29,14 @@ import yaml
 from mockcar.settings import sdk_environment
 from mockcar.testing.server import free_port
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Request, Route
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
-APP_DOCKERFILE = ROOT / "examples" / "app-under-test" / "Dockerfile"
+APP = ROOT / "examples" / "app-under-test" / "app.py"
+APP_DOCKERFILE = APP.parent / "Dockerfile"
+COMPOSE_DNS = Path(__file__).resolve().parent / "compose_dns.py"
 COMPOSE = ROOT / "docker-compose.yml"
 BIN = Path(sys.executable).parent
 
@@ -106,12 +118,22 @@ def test_compose_publishes_mounts_and_checks_health(compose: dict[str, Any]) -> 
 
 def test_example_app_points_its_sdk_at_the_mockcar_service(compose: dict[str, Any]) -> None:
     app = compose["services"]["app"]
-    port = compose["services"]["mockcar"]["environment"]["MOCKCAR_PORT"]
+    mockcar = compose["services"]["mockcar"]
+    port = mockcar["environment"]["MOCKCAR_PORT"]
     env = app["environment"]
-    for name, value in sdk_environment(f"http://mockcar:{port}").items():
+    # Server to server by the service name; Connect where the host's browser reaches it,
+    # the very origin mockcar writes into its own links.
+    published = mockcar["environment"]["MOCKCAR_PUBLIC_URL"]
+    assert mockcar["ports"] == [f"{urlsplit(published).port}:{port}"]
+    expected = sdk_environment(f"http://mockcar:{port}") | {
+        "SMARTCAR_CONNECT_ORIGIN": published}
+    for name, value in expected.items():
         assert env[name] == value
+    assert urlsplit(env["SMARTCAR_REDIRECT_URI"]).port == 8000
+    assert app["ports"] == ["8000:8000"], "the redirect URI's port is published"
     assert app["depends_on"]["mockcar"]["condition"] == "service_healthy"
     assert (ROOT / app["build"] / "Dockerfile").is_file()
+    assert single(instructions(APP_DOCKERFILE), "EXPOSE") == "8000"
     assert app["profiles"] == ["example"]
 
 
@@ -119,11 +141,12 @@ def test_example_app_points_its_sdk_at_the_mockcar_service(compose: dict[str, An
 
 
 def compose_env(compose: dict[str, Any], service: str, port: int) -> dict[str, str]:
-    """A service's compose environment, moved onto this machine: loopback instead of the
-    docker network (tests bind 127.0.0.1 only), the repo's scenarios for the mount."""
+    """A service's compose environment, moved onto this machine: mockcar's free port for
+    8765 (tests bind 127.0.0.1 only), the repo's scenarios for the mount."""
     env = {k: str(v) for k, v in compose["services"][service]["environment"].items()}
     for name, value in env.items():
-        value = value.replace("http://mockcar:8765", f"http://127.0.0.1:{port}")
+        for host in ("mockcar", "localhost"):
+            value = value.replace(f"{host}:8765", f"{host}:{port}")
         env[name] = value.replace("/scenarios/", f"{ROOT / 'scenarios'}/")
     if service == "mockcar":
         env |= {"MOCKCAR_HOST": "127.0.0.1", "MOCKCAR_PORT": str(port)}
@@ -169,7 +192,7 @@ def test_entrypoint_serves_the_mounted_scenario_to_the_example_app(
 ) -> None:
     port, _ = container
     ran = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "app-under-test" / "app.py")],
+        [sys.executable, str(COMPOSE_DNS), str(APP), "headless"],
         env=compose_env(compose, "app", port), capture_output=True, text=True, timeout=60,
         check=False,
     )
@@ -191,3 +214,82 @@ def test_plain_http_behind_a_service_name_is_accepted(
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant", "not insecure_transport"
+
+
+# -- Connect from the host's browser -------------------------------------------------
+
+
+@pytest.fixture
+def example_app(
+    compose: dict[str, Any], container: tuple[int, dict[str, str]], tmp_path: Path
+) -> Iterator[int]:
+    """The app service's command, on a free port instead of the published 8000."""
+    port, _ = container
+    app_port = free_port()
+    env = compose_env(compose, "app", port) | {"APP_HOST": "127.0.0.1",
+                                               "APP_PORT": str(app_port)}
+    log = tmp_path / "app.log"
+    with log.open("w") as log_file:
+        app = subprocess.Popen([sys.executable, str(COMPOSE_DNS), str(APP)], env=env,
+                               stdout=log_file, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                assert app.poll() is None, log.read_text()
+                try:
+                    httpx2.get(f"http://127.0.0.1:{app_port}/exchange", timeout=1)
+                    break
+                except httpx2.TransportError:
+                    assert time.monotonic() < deadline, "the example app did not start"
+                    time.sleep(0.1)
+            yield app_port
+        finally:
+            app.send_signal(signal.SIGTERM)
+            app.wait(timeout=15)
+    assert "Traceback" not in log.read_text(), log.read_text()
+
+
+def test_a_browser_on_the_host_connects_a_car_to_the_example_app(
+    compose: dict[str, Any], container: tuple[int, dict[str, str]], example_app: int,
+    browser_page: Page,
+) -> None:
+    port, _ = container
+    page = browser_page
+    hosts: list[str] = []
+
+    def record(request: Request) -> None:
+        hosts.append(urlsplit(request.url).netloc)
+
+    def published_app(route: Route) -> None:
+        # localhost:8000, the app's published port: on this machine, its free port.
+        url = route.request.url.replace("localhost:8000", f"127.0.0.1:{example_app}", 1)
+        route.fulfill(response=route.fetch(url=url))
+
+    page.on("request", record)
+    page.route("http://localhost:8000/**", published_app)
+    page.goto("http://localhost:8000/")
+    connect = page.get_attribute("#connect", "href")
+    assert connect is not None
+    assert connect.startswith(f"http://localhost:{port}/oauth/authorize?")
+    page.click("#connect")
+
+    page.click("#continue-button")
+    page.click("button#TESLA.brand-list-item")
+    page.fill("#username", "3-vehicles@smartcar.com")  # test mode: three cars
+    page.fill("#password", "any password")
+    page.click("#sign-in-button")
+    # Vehicles are chosen on a page of their own or beside the permissions.
+    page.wait_for_selector("#vehicles-button, #approval-button")
+    page.locator("input[name=vehicle]").nth(1).uncheck()
+    if page.locator("#vehicles-button").count():
+        page.click("#vehicles-button")
+    page.click("#approval-button")
+
+    # Back at the redirect URI, the app exchanged the code and read every car by the
+    # service name.
+    page.wait_for_selector("#vehicles")
+    assert page.url.startswith("http://localhost:8000/exchange?code=")
+    cars = page.locator("#vehicles li")
+    assert cars.count() == 2
+    assert " km" in cars.first.inner_text()
+    assert set(hosts) == {"localhost:8000", f"localhost:{port}"}, "no service name"
