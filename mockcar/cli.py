@@ -1,4 +1,5 @@
-"""`mockcar serve | health | validate | postman | schema`: flags map one to one onto `Settings`.
+"""`mockcar serve | scenarios | health | validate | postman | schema`: flags map one to
+one onto `Settings`.
 
 Every failure is one line on stderr and a non-zero exit, never a traceback.
 """
@@ -9,7 +10,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from mockcar.settings import DEFAULT_HOST, Settings
+from mockcar.settings import (
+    DEFAULT_HOST,
+    Settings,
+    bundled_names,
+    bundled_scenarios,
+    scenario_file,
+)
+from mockcar.settings import port as settings_port
 from mockcar.settings import speed as settings_speed
 
 HEALTH_PATH = "/_mockcar/health"
@@ -30,20 +38,32 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mockcar", description="A local stand-in for the Smartcar platform."
     )
+    parser.add_argument("--version", action="version", version=f"mockcar {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve a scenario over HTTP")
-    serve.add_argument("--scenario", type=Path, help="scenario YAML file (default: bundled)")
+    serve.add_argument("--scenario", metavar="FILE|NAME",
+                       help="scenario YAML file, or a bundled scenario's name (`mockcar "
+                            "scenarios` lists them; default: default)")
     serve.add_argument("--host", help=f"bind address (default {DEFAULT_HOST})")
-    serve.add_argument("--port", type=int, help="port (default 8765)")
+    serve.add_argument("--port", type=_port, help="port, 1-65535 (default 8765; 0 picks a "
+                                                   "free one)")
     serve.add_argument("--public-url", help="origin clients use to reach mockcar")
     serve.add_argument("--seed", type=int, help="override the scenario's seed")
     serve.add_argument("--speed", metavar="N",
                        help="run the world's clock N times faster than real time (default 1)")
+    serve.add_argument("--quiet", action="store_true", default=None,
+                       help="no request log on the console (MOCKCAR_QUIET=1)")
     serve.set_defaults(run=_serve)
 
+    scenarios = commands.add_parser("scenarios", help="list the bundled scenarios")
+    scenarios.set_defaults(run=_scenarios)
+
     health = commands.add_parser("health", help="ask a running mockcar whether it is up")
-    health.add_argument("--port", type=int, help="port (default: MOCKCAR_PORT or 8765)")
+    health.add_argument("url", nargs="?", metavar="URL",
+                        help="the server's origin (default: from --host and --port)")
+    health.add_argument("--host", help="host (default: MOCKCAR_HOST or 127.0.0.1)")
+    health.add_argument("--port", type=_port, help="port (default: MOCKCAR_PORT or 8765)")
     health.add_argument("--timeout", type=float, default=2.0, help="seconds to wait")
     health.set_defaults(run=_health)
 
@@ -55,9 +75,10 @@ def _parser() -> argparse.ArgumentParser:
         "postman", help="write a Postman collection and environment for a scenario")
     postman.add_argument("--out", type=Path, required=True, metavar="DIR",
                          help="folder to write them to (created if missing)")
-    postman.add_argument("--scenario", type=Path, help="scenario YAML file (default: bundled)")
+    postman.add_argument("--scenario", metavar="FILE|NAME",
+                         help="scenario YAML file or bundled name (default: default)")
     postman.add_argument("--host", help=f"the server's bind address (default {DEFAULT_HOST})")
-    postman.add_argument("--port", type=int, help="the server's port (default 8765)")
+    postman.add_argument("--port", type=_port, help="the server's port (default 8765)")
     postman.add_argument("--public-url", help="origin Postman reaches mockcar at ({{baseUrl}})")
     postman.add_argument("--seed", type=int, help="override the scenario's seed")
     postman.set_defaults(run=_postman)
@@ -68,12 +89,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(raw: str) -> int:
+    try:
+        return settings_port(raw)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--port ")) from None
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mockcar")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     try:
         return Settings.from_env(
-            scenario=args.scenario, host=args.host, port=args.port,
-            public_url=args.public_url, seed=args.seed,
+            scenario=None if args.scenario is None else scenario_file(args.scenario),
+            host=args.host, port=args.port, public_url=args.public_url, seed=args.seed,
             speed=None if getattr(args, "speed", None) is None else settings_speed(args.speed),
+            quiet=getattr(args, "quiet", None),
         )
     except ValueError as exc:
         _fail(str(exc), EXIT_USAGE)
@@ -82,16 +120,61 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _serve(args: argparse.Namespace) -> int:
     from mockcar.scenario import ScenarioError, load_world
-    from mockcar.server import banner, serve
+    from mockcar.server import PortInUse, banner, listen, serve
 
     settings = _settings(args)
     try:
         world = load_world(settings.scenario, seed=settings.seed)
     except ScenarioError as exc:
         _fail(str(exc), EXIT_INVALID)
+    # The port before the banner: the banner's links must be this server's.
+    try:
+        sock, settings = listen(settings)
+    except PortInUse as exc:
+        _fail(str(exc), EXIT_INVALID)
+        raise AssertionError from exc  # unreachable; _fail exits
+    except OSError as exc:
+        _fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}",
+              EXIT_INVALID)
+        raise AssertionError from exc  # unreachable; _fail exits
     print(banner(settings, world), flush=True)
-    serve(settings, world)
+    serve(settings, world, sock)
     return 0
+
+
+def _scenarios(args: argparse.Namespace) -> int:
+    """Each bundled scenario's name and the first sentence of its file's header."""
+    names = bundled_names()
+    width = max(map(len, names), default=0)
+    for name in names:
+        path = bundled_scenarios() / f"{name}.yaml"
+        if not path.is_file():
+            path = path.with_suffix(".yml")
+        print(f"{name:<{width}}  {_purpose(path)}")
+    return 0
+
+
+def _purpose(path: Path) -> str:
+    """The first sentence of the comment block that opens a scenario file (after an
+    editor's modeline)."""
+    words: list[str] = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        text = raw.strip()
+        if not text.startswith("#"):
+            break
+        text = text.lstrip("#").strip()
+        if text.startswith("yaml-language-server:"):
+            continue
+        if not text:
+            if words:
+                break
+            continue
+        words.extend(text.split())
+        sentence = " ".join(words)
+        end = sentence.find(". ")
+        if end >= 0:
+            return sentence[:end + 1]
+    return " ".join(words)
 
 
 def _health(args: argparse.Namespace) -> int:
@@ -99,13 +182,24 @@ def _health(args: argparse.Namespace) -> int:
     import urllib.error
     import urllib.request
 
-    try:
-        settings = Settings.from_env(port=args.port)
-    except ValueError as exc:
-        _fail(str(exc), EXIT_USAGE)
-        raise AssertionError from exc  # unreachable; _fail exits
-    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
-    url = f"http://{host}:{settings.port}{HEALTH_PATH}"
+    if args.url is not None:
+        if args.host is not None or args.port is not None:
+            _fail("health: give a URL or --host/--port, not both", EXIT_USAGE)
+        if not args.url.startswith(("http://", "https://")):
+            _fail(f"health: not an http(s) URL: {args.url!r}", EXIT_USAGE)
+        url = args.url.rstrip("/")
+        if not url.endswith(HEALTH_PATH):
+            url += HEALTH_PATH
+    else:
+        try:
+            settings = Settings.from_env(host=args.host, port=args.port)
+        except ValueError as exc:
+            _fail(str(exc), EXIT_USAGE)
+            raise AssertionError from exc  # unreachable; _fail exits
+        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+        if ":" in host:
+            host = f"[{host}]"
+        url = f"http://{host}:{settings.port}{HEALTH_PATH}"
     try:
         with urllib.request.urlopen(url, timeout=args.timeout) as response:
             print(f"{url}: {response.status}")
@@ -141,8 +235,9 @@ def _postman(args: argparse.Namespace) -> int:
 
     try:
         # Not `_settings`: these flags are a subset of serve's.
-        settings = Settings.from_env(scenario=args.scenario, host=args.host, port=args.port,
-                                     public_url=args.public_url, seed=args.seed)
+        settings = Settings.from_env(
+            scenario=None if args.scenario is None else scenario_file(args.scenario),
+            host=args.host, port=args.port, public_url=args.public_url, seed=args.seed)
         world = load_world(settings.scenario, seed=settings.seed)
     except ValueError as exc:
         _fail(str(exc), EXIT_USAGE)

@@ -3,11 +3,41 @@ Smartcar SDKs at it."""
 
 from __future__ import annotations
 
+import errno
+import socket
+
 import uvicorn
+from starlette.types import ASGIApp
 
 from mockcar.app import create_app
 from mockcar.domain.world import World
 from mockcar.settings import Settings, sdk_environment
+
+
+class PortInUse(Exception):
+    """Something already listens on the address `mockcar serve` was asked to use."""
+
+
+def listen(settings: Settings) -> tuple[socket.socket, Settings]:
+    """Bind the listening socket before anything is printed, so a taken port is one
+    clear line instead of a banner followed by uvicorn's bind error. Port 0 becomes the
+    port the system picked, in the returned settings (banner, links, Connect URL)."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    # As uvicorn binds: a port left in TIME_WAIT by a previous run is reusable at once
+    # (on Linux this never lets two servers listen on one port).
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUse(f"{settings.host}:{settings.port} is in use; pass --port or set "
+                            "MOCKCAR_PORT") from None
+        raise
+    sock.set_inheritable(True)
+    port = int(sock.getsockname()[1])
+    return sock, settings if port == settings.port else settings.with_(port=port)
 
 
 def banner(settings: Settings, world: World) -> str:
@@ -18,11 +48,13 @@ def banner(settings: Settings, world: World) -> str:
     for app in world.applications.values():
         lines += [
             f"Application {app.name!r}",
-            f"  client id:      {app.client_id}",
-            f"  client secret:  {app.client_secret}",
-            f"  redirect URIs:  {', '.join(app.redirect_uris)}",
-            "",
+            f"  client id:        {app.client_id}",
+            f"  client secret:    {app.client_secret}",
+            f"  redirect URIs:    {', '.join(app.redirect_uris)}",
+            f"  management token: {app.management_token}",
         ]
+        lines += [f"  webhook:          {hook.id} ({hook.name})" for hook in app.webhooks]
+        lines.append("")
     lines.append("Point the Python SDK (pip install smartcar) at mockcar before importing it:")
     lines += [f"  export {k}={v}" for k, v in sdk_environment(base).items()]
     first = next(iter(world.applications.values()), None)
@@ -39,19 +71,26 @@ def banner(settings: Settings, world: World) -> str:
         f"Connect: {base}/oauth/authorize?response_type=code&mode=test&client_id="
         + (first.client_id if first else "<client id>"),
     ]
+    if not settings.quiet:
+        lines += ["", "Requests are logged below, one a line (--quiet turns that off)."]
     return "\n".join(lines)
 
 
-def serve(settings: Settings, world: World | None = None) -> None:
-    """Serve in this process. One worker only: the World lives in memory, and tokens
-    issued by one process would be unknown to another."""
-    app = create_app(settings, world)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        loop="uvloop",
-        http="httptools",
-        log_level="info",
-        access_log=False,
+def serve(settings: Settings, world: World | None = None,
+          sock: socket.socket | None = None) -> None:
+    """Serve in this process, on `sock` when `listen` bound one. One worker only: the
+    World lives in memory, and tokens issued by one process would be unknown to
+    another."""
+    app: ASGIApp = create_app(settings, world)
+    if not settings.quiet:
+        # Around the whole app, and only here: the console belongs to `mockcar serve`;
+        # quiet, the request path carries nothing of it.
+        from mockcar.web.request_log import RequestLog
+
+        app = RequestLog(app)
+    config = uvicorn.Config(
+        app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
+        log_level="info", access_log=False, lifespan="on",
     )
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock] if sock is not None else None)

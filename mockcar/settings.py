@@ -12,6 +12,7 @@ DEFAULT_HOST = "127.0.0.1"
 # Not 8000: the apps under test conventionally use http://localhost:8000/exchange.
 DEFAULT_PORT = 8765
 ENV_PREFIX = "MOCKCAR_"
+MAX_PORT = 65535
 
 
 def bundled_scenarios() -> Path:
@@ -24,6 +25,30 @@ def bundled_scenarios() -> Path:
 
 def default_scenario() -> Path:
     return bundled_scenarios() / "default.yaml"
+
+
+def bundled_names() -> list[str]:
+    """The bundled scenarios by name: their file names without `.yaml`."""
+    folder = bundled_scenarios()
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+def scenario_file(raw: str | Path, source: str = "--scenario") -> Path:
+    """A scenario by path, or a bundled one by name (`ev-fleet` or `ev-fleet.yaml`), as
+    the control API and the pytest marker take them. Anything that exists, or has a
+    folder in it, stays a path (the loader says what is wrong with it); a bare name
+    that is neither a file here nor bundled is an error listing the bundled names."""
+    path = Path(raw)
+    if path.exists() or len(path.parts) != 1:
+        return path
+    stem = path.stem if path.suffix in (".yaml", ".yml") else path.name
+    for candidate in (bundled_scenarios() / f"{stem}.yaml", bundled_scenarios() / f"{stem}.yml"):
+        if candidate.is_file():
+            return candidate
+    raise ValueError(f"{source}: no scenario file or bundled scenario {str(raw)!r}; "
+                     f"bundled: {', '.join(bundled_names()) or 'none'}")
 
 
 def sdk_environment(base_url: str) -> dict[str, str]:
@@ -52,6 +77,8 @@ class Settings:
     # World seconds per wall second (issue 4, "Time"): vehicles with a timeline drive,
     # charge and sleep N times faster. Tests freeze and advance the clock instead.
     speed: float = 1.0
+    # No request log on the console (`mockcar serve --quiet`, MOCKCAR_QUIET=1).
+    quiet: bool = False
 
     def __post_init__(self) -> None:
         if self.scenario is None:
@@ -97,15 +124,28 @@ def speed(raw: str, source: str = "--speed") -> float:
     return value
 
 
+def port(raw: str, source: str = "--port") -> int:
+    """A TCP port: 1-65535, or 0 for a free one the system picks."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{source} must be a port number, got {raw!r}") from None
+    if not 0 <= value <= MAX_PORT:
+        raise ValueError(f"{source} must be 1-{MAX_PORT} (0 picks a free port), got {raw}")
+    return value
+
+
 def _parse(name: str, raw: str) -> object:
     if name == "scenario":
-        return Path(raw)
-    if name in ("port", "seed"):
+        return scenario_file(raw, f"{ENV_PREFIX}SCENARIO")
+    if name == "port":
+        return port(raw, f"{ENV_PREFIX}PORT")
+    if name == "seed":
         try:
             return int(raw)
         except ValueError:
             raise ValueError(f"{ENV_PREFIX}{name.upper()} must be an integer, got {raw!r}") from None
-    if name == "insecure_transport":
+    if name in ("insecure_transport", "quiet"):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if name == "speed":
         return speed(raw, f"{ENV_PREFIX}SPEED")

@@ -1,12 +1,20 @@
-"""`mockcar validate` and `mockcar serve --scenario` as a user runs them: in a separate
+"""The `mockcar` command as a user runs it (validate, serve, scenarios, health): in a separate
 process, judged by exit code and output, never showing a traceback."""
 
 from __future__ import annotations
 
+import base64
 import os
+import queue
+import re
+import socket
 import subprocess
 import sys
+import threading
+import urllib.error
+import urllib.request
 from pathlib import Path
+from typing import Self
 
 import pytest
 
@@ -103,3 +111,201 @@ def test_serve_refuses_a_missing_scenario(tmp_path: Path) -> None:
     result = mockcar("serve", "--scenario", tmp_path / "gone.yaml", "--port", "0")
     assert result.returncode == 1
     assert result.stderr == f"mockcar: {tmp_path / 'gone.yaml'}: no such file\n"
+
+
+# -- serve, scenarios, health, --version -------------------------------------------------
+
+STARTUP = 60.0  # seconds a loaded machine may take to load a scenario and listen
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKCAR_")}
+    return {**env, "PYTHONPATH": str(ROOT), **extra}
+
+
+class Served:
+    """`mockcar serve` in a subprocess: its stdout read line by line in a thread."""
+
+    def __init__(self, *args: str, **env: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mockcar.cli", "serve", *args], cwd=ROOT,
+            env=environment(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for raw in self.process.stdout:
+            self.lines.put(raw.rstrip("\n"))
+        self.lines.put(None)
+
+    def until(self, fragment: str) -> str:
+        """The first line from here on containing `fragment`."""
+        while True:
+            try:
+                found = self.lines.get(timeout=STARTUP)
+            except queue.Empty:
+                raise AssertionError(f"no line with {fragment!r}; seen: {self.seen}") from None
+            if found is None:
+                raise AssertionError(f"exited before {fragment!r}; seen: {self.seen}")
+            self.seen.append(found)
+            if fragment in found:
+                return found
+
+    @property
+    def port(self) -> int:
+        found = re.search(r"on http://127\.0\.0\.1:(\d+)", self.seen[0])
+        assert found, self.seen[0]
+        return int(found.group(1))
+
+    def ready(self) -> Self:
+        self.until("mockcar serving")
+        self.until("Connect: ")
+        # Up once its health endpoint answers (the banner is printed just before).
+        for _ in range(600):
+            if mockcar("health", "--port", str(self.port)).returncode == 0:
+                return self
+            threading.Event().wait(0.1)
+        raise AssertionError("the server never answered its health endpoint")
+
+    def stop(self) -> str:
+        self.process.terminate()
+        _, stderr = self.process.communicate(timeout=STARTUP)
+        return stderr
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.poll() is None:
+            self.stop()
+
+
+def get(port: int, path: str, headers: dict[str, str] | None = None) -> int:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=STARTUP) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_version() -> None:
+    result = mockcar("--version")
+    assert result.returncode == 0
+    assert re.fullmatch(r"mockcar \d+\.\d+\.\d+\S*\n", result.stdout)
+
+
+def test_scenarios_lists_each_bundled_one_with_its_purpose() -> None:
+    result = mockcar("scenarios")
+    assert result.returncode == 0 and result.stderr == ""
+    rows = dict(line.split(None, 1) for line in result.stdout.splitlines())
+    bundled = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+    assert sorted(rows) == bundled
+    assert rows["ev-fleet"].startswith("EV fleet: 500 battery-electric cars")
+    assert rows["ev-fleet"].endswith("one commutes).")  # the sentence across two lines
+    assert all(purpose.endswith(".") and "#" not in purpose for purpose in rows.values())
+
+
+@pytest.mark.parametrize("flag", ["99999", "-1", "65536", "http"])
+def test_serve_refuses_a_port_out_of_range(flag: str) -> None:
+    result = mockcar("serve", "--port", flag)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[-1].startswith("mockcar serve: error: argument --port: ")
+    assert flag in result.stderr.splitlines()[-1]
+
+
+def test_serve_port_from_the_environment_is_checked_too() -> None:
+    env = environment(MOCKCAR_PORT="70000")
+    result = subprocess.run([sys.executable, "-m", "mockcar.cli", "serve"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=STARTUP, check=False)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("mockcar: MOCKCAR_PORT must be 1-65535 (0 picks a free port), "
+                             "got 70000\n")
+
+
+def test_serve_refuses_an_unknown_scenario_name_listing_the_bundled_ones() -> None:
+    result = mockcar("serve", "--scenario", "ev-flet", "--port", "0")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert len(result.stderr.splitlines()) == 1
+    assert "'ev-flet'" in result.stderr
+    for path in (ROOT / "scenarios").glob("*.yaml"):
+        assert path.stem in result.stderr
+
+
+def test_serve_says_in_one_line_that_the_port_is_taken() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = mockcar("serve", "--port", str(port))
+    assert result.returncode == 1
+    assert result.stdout == ""  # no banner, no Connect URL of a server that is not this one
+    assert result.stderr == (f"mockcar: 127.0.0.1:{port} is in use; pass --port or set "
+                             "MOCKCAR_PORT\n")
+
+
+def test_serve_a_bundled_scenario_by_name_on_a_free_port_and_log_requests() -> None:
+    with Served("--scenario", "default", "--port", "0") as served:
+        served.ready()
+        port = served.port
+        assert port != 0
+        assert served.seen[0] == f"mockcar serving default.yaml on http://127.0.0.1:{port}"
+        banner = "\n".join(served.seen)
+        assert f"Connect: http://127.0.0.1:{port}/oauth/authorize?" in banner
+        assert "management token: demo-management-token" in banner
+        assert "webhook:          5d2a2f6e-3b1c-4c8e-9a47-1f0b8e6d2c11" in banner
+
+        vehicle = "5bc4f833-1351-4bdf-8185-277afcd07e25"
+        assert get(port, f"/v2.0/vehicles/{vehicle}/odometer",
+                   {"Authorization": "Bearer not-a-token"}) == 401
+        logged = served.until(f"/v2.0/vehicles/{vehicle}/odometer")
+        assert re.fullmatch(
+            rf"\d\d:\d\d:\d\d GET /v2\.0/vehicles/{vehicle}/odometer 401 \d+\.\d ms "
+            r"hint: The access token is unknown.*", logged)
+        assert "\033[" not in logged  # no colour when stdout is not a terminal
+
+        # The demo application's management token: the line names the application.
+        assert get(port, "/v2.0/management/connections",
+                   {"Authorization": "Basic " + base64.b64encode(
+                       b"default:demo-management-token").decode()}) == 200
+        logged = served.until("/v2.0/management/connections")
+        assert " 200 " in logged and logged.endswith('app="Demo App"')
+        stderr = served.stop()
+    assert "Traceback" not in stderr
+
+
+def test_serve_quiet_logs_no_request_and_health_checks_a_running_server() -> None:
+    with Served("--scenario", "default.yaml", "--port", "0", MOCKCAR_QUIET="1") as served:
+        served.ready()
+        port = served.port
+        assert "Requests are logged" not in "\n".join(served.seen)
+        for args in (("--port", str(port)), (f"http://127.0.0.1:{port}",),
+                     ("--host", "127.0.0.1", "--port", str(port))):
+            result = mockcar("health", *args)
+            assert result.returncode == 0, result.stderr
+            assert result.stdout == f"http://127.0.0.1:{port}/_mockcar/health: 200\n"
+        assert get(port, "/v2.0/vehicles/x/odometer") == 401
+        served.stop()
+    everything = served.seen + list(iter(lambda: served.lines.get(timeout=STARTUP), None))
+    assert everything[0].startswith("mockcar serving default.yaml")
+    assert not [line for line in everything if "/v2.0/" in line or "/_mockcar/" in line]
+
+
+def test_health_of_a_server_that_is_not_there_exits_1() -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # bound, never listening: connections are refused
+        result = mockcar("health", "--port", str(port))
+        by_url = mockcar("health", f"http://127.0.0.1:{port}")
+    assert (result.returncode, by_url.returncode) == (1, 1)
+    assert result.stderr.startswith(f"mockcar: http://127.0.0.1:{port}/_mockcar/health is "
+                                    "not answering")
+
+
+def test_health_refuses_a_url_and_a_port_together() -> None:
+    result = mockcar("health", "http://127.0.0.1:8765", "--port", "8765")
+    assert result.returncode == 2
+    assert result.stderr == "mockcar: health: give a URL or --host/--port, not both\n"
