@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from mockcar.domain.application_tokens import ApplicationToken
+from mockcar.domain.brands import brand_key, of_brand
 from mockcar.domain.clock import Clock
 from mockcar.domain.deliveries import Deliveries
 from mockcar.domain.faults import Faults
 from mockcar.domain.fleet import Fleet, Owners, Vehicles
 from mockcar.domain.latency import Latency
-from mockcar.domain.test_accounts import ErrorTrigger, error_trigger
+from mockcar.domain.test_accounts import ErrorTrigger, error_trigger, vin_account
 from mockcar.domain.vehicle import Vehicle
 from mockcar.domain.webhooks import Webhook
 from mockcar.errors import SmartcarError
@@ -66,6 +67,9 @@ class Owner:
     country: str
     vehicle_ids: list[str]
     generated: bool = False  # made on the fly for a test-mode login
+    # The brands (make ids) a test-mode account's vehicles have been made for: signing
+    # in at another brand adds that brand's vehicles to the same account.
+    brands: set[str] = field(default_factory=set)
 
     def check_password(self, password: str) -> bool:
         return secrets.compare_digest(self.password.encode(), password.encode())
@@ -138,8 +142,9 @@ class LoginError(Exception):
     """Sign-in refused; the message is what the Connect page shows."""
 
 
-# Makes the vehicles of a test-mode owner: (email, how many) -> vehicles, deterministic.
-VehicleFactory = Callable[[str, int], list[Vehicle]]
+# Makes the vehicles of a test-mode owner: (email, the brand's make id picked in
+# Connect or None, how many) -> vehicles, deterministic.
+VehicleFactory = Callable[[str, str | None, int], list[Vehicle]]
 
 
 @dataclass
@@ -208,40 +213,57 @@ class World:
     def application(self, client_id: str | None) -> Application | None:
         return self.applications.get(client_id or "")
 
-    def sign_in(self, email: str, password: str, mode: str) -> Owner:
+    def sign_in(self, email: str, password: str, mode: str, brand: str | None = None) -> Owner:
         """Smartcar's sign-in rules: test mode accepts any credentials (a scenario
-        owner's email gets that owner's cars, any other a generated set); simulated and
-        live need a scenario owner and the right password."""
+        owner's email gets that owner's cars, any other vehicles of `brand`, the make id
+        picked in Connect, made on first sign-in there); simulated and live need a
+        scenario owner and the right password. Which of the account's vehicles Connect
+        lists is `owner_vehicles(owner, brand)`."""
         email = email.strip()
         if not email or "@" not in email:
             raise LoginError("Enter the email address of your connected-services account.")
         owner = self.owners.get(email.lower())
         if mode == Mode.TEST:
-            if owner is None:
-                owner = self._test_owner(email)
+            if owner is None or owner.generated:
+                owner = self._test_owner(email, owner, brand)
             return owner
         if owner is None or owner.generated or not owner.check_password(password):
             raise LoginError("Incorrect email or password. Please try again.")
         return owner
 
-    def _test_owner(self, email: str) -> Owner:
+    def _test_owner(self, email: str, owner: Owner | None, brand: str | None) -> Owner:
+        """The test-mode account of `email` with vehicles of `brand`: one account per
+        email (one user id), holding each brand's vehicles once they were signed in to.
+        A `<VIN>@<level>.smartcar.com` account holds its one vehicle whatever the brand."""
+        key = brand_key(brand) if brand else ""
+        if owner is not None and (key in owner.brands or vin_account(email) is not None):
+            return owner
         if self.vehicle_factory is None:
             raise LoginError("This world has no vehicle generator for test-mode accounts.")
-        count = test_vehicle_count(email)
-        vehicles = self.vehicle_factory(email, count)
-        owner = Owner(
-            id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"mockcar:{self.seed}:owner:{email.lower()}")),
-            email=email,
-            password="",
-            country="US",
-            vehicle_ids=[v.id for v in vehicles],
-            generated=True,
-        )
+        vehicles = self.vehicle_factory(email, key or None, test_vehicle_count(email))
+        if owner is None:
+            owner = Owner(
+                id=str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                  f"mockcar:{self.seed}:owner:{email.lower()}")),
+                email=email,
+                password="",
+                country="US",
+                vehicle_ids=[],
+                generated=True,
+            )
+        owner.vehicle_ids.extend(v.id for v in vehicles)
+        owner.brands.add(key)
         self.add_owner(owner, vehicles)
         return owner
 
-    def owner_vehicles(self, owner: Owner) -> list[Vehicle]:
-        return [self.vehicles[v] for v in owner.vehicle_ids]
+    def owner_vehicles(self, owner: Owner, brand: str | None = None) -> list[Vehicle]:
+        """The account's vehicles; with `brand` (a make or make id), those Connect lists
+        after a sign-in at that brand: its vehicles of that make. A VIN test account's
+        vehicle is listed at every brand (its make follows the VIN)."""
+        vehicles = [self.vehicles[v] for v in owner.vehicle_ids]
+        if brand is None or (owner.generated and vin_account(owner.email) is not None):
+            return vehicles
+        return of_brand(vehicles, brand)
 
     def connect(
         self,
@@ -379,8 +401,11 @@ MAX_TEST_VEHICLES = 999
 
 
 def test_vehicle_count(email: str) -> int:
-    """Smartcar's `<n>-vehicles@smartcar.com` convention; any other email gets 1–3
-    vehicles, chosen deterministically by the email."""
+    """Smartcar's `<n>-vehicles@smartcar.com` convention; a `<VIN>@<level>.smartcar.com`
+    login has its one vehicle; any other email gets 1–3 vehicles, chosen
+    deterministically by the email."""
+    if vin_account(email) is not None:
+        return 1
     local, _, domain = email.lower().partition("@")
     if domain == "smartcar.com" and local.endswith("-vehicles"):
         number = local.removesuffix("-vehicles")

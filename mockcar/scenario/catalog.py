@@ -173,6 +173,27 @@ MODELS: tuple[CatalogModel, ...] = (
 
 MAKES: tuple[str, ...] = tuple(sorted({m.make for m in MODELS}))
 
+# Brands Smartcar Connect lists that the fleet catalog leaves out, a model or two each,
+# so a test-mode account at any brand has real cars. Kept apart from MODELS so that
+# scenarios and fleets, which draw from MODELS, do not change with them.
+CONNECT_BRAND_MODELS: tuple[CatalogModel, ...] = (
+    _fuel("ACURA", "MDX", "ICE", (2014, 2025), 70, 800, NORTH_AMERICA),
+    _bev("ACURA", "ZDX", (2024, 2025), 102, 500, NORTH_AMERICA),
+    _phev("ALFA ROMEO", "Tonale", (2024, 2025), 15, 53, 43, 600),
+    _fuel("BUICK", "Enclave", "ICE", (2018, 2025), 82, 800, NORTH_AMERICA),
+    _bev("CITROEN", "e-C4", (2021, 2025), 50, 350, EUROPE),
+    _bev("CUPRA", "Born", (2021, 2025), 58, 420, EUROPE),
+    _phev("DS", "DS 7 E-Tense", (2019, 2025), 14, 55, 43, 600, EUROPE),
+    _phev("DODGE", "Hornet R/T", (2024, 2025), 15, 53, 43, 600, NORTH_AMERICA),
+    _fuel("DODGE", "Durango", "ICE", (2014, 2025), 93, 800, NORTH_AMERICA),
+    _bev("GENESIS", "GV60", (2023, 2025), 77, 400),
+    _fuel("INFINITI", "QX60", "ICE", (2014, 2025), 74, 800, NORTH_AMERICA),
+    _phev("LAND ROVER", "Range Rover P440e", (2022, 2025), 31, 80, 71, 650),
+    _phev("LINCOLN", "Aviator Grand Touring", (2020, 2025), 13, 34, 75, 650, NORTH_AMERICA),
+    _bev("OPEL", "Corsa Electric", (2020, 2025), 50, 350, EUROPE),
+    _bev("VAUXHALL", "Corsa Electric", (2020, 2025), 50, 350, EUROPE),
+)
+
 # Real World Manufacturer Identifiers (VIN positions 1-3) per make. "0SC" is the prefix
 # of Smartcar's own test VINs, used for makes outside the catalog.
 WMIS: dict[str, tuple[str, ...]] = {
@@ -301,14 +322,35 @@ def candidates(
     """Catalog rows consistent with what a scenario fixed (None = left out). Model
     names compare case-insensitively; make is already upper-case."""
     wanted = model.casefold() if model is not None else None
+    pool = MODELS if make is None or make in MAKES else CONNECT_BRAND_MODELS
     return [
-        m for m in MODELS
+        m for m in pool
         if (make is None or m.make == make)
         and (wanted is None or m.model.casefold() == wanted)
         and (powertrain is None or m.powertrain == powertrain)
         and (not needs_battery or m.powertrain in BATTERY_POWERTRAINS)
         and (not needs_fuel or m.powertrain in FUEL_POWERTRAINS)
     ]
+
+
+def models_of(make: str) -> list[CatalogModel]:
+    """Every model of `make` (upper-case, as in the catalog): the fleet catalog's, else
+    the Connect brands' own."""
+    found = [m for m in MODELS if m.make == make]
+    return found or [m for m in CONNECT_BRAND_MODELS if m.make == make]
+
+
+def make_of_vin(vin: str) -> str | None:
+    """The catalog make whose World Manufacturer Identifier starts `vin` (`1G1` is a
+    Chevrolet, `5YJ` a Tesla), or for a Smartcar-style test VIN (`0SCAUDI...`) the make
+    spelled after the prefix; else None."""
+    vin = vin.upper()
+    found = next((make for make, wmis in WMIS.items() if vin[:3] in wmis), None)
+    if found is None and vin.startswith(UNKNOWN_WMI):
+        rest = vin[len(UNKNOWN_WMI[0]):]
+        found = next((m for m in sorted(MAKES, key=len, reverse=True)
+                      if rest.startswith(m.replace("-", ""))), None)
+    return found
 
 
 def infer_powertrain(needs_battery: bool, needs_fuel: bool) -> str:

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from faker import Faker
 
+from mockcar.domain.brands import brand_key
 from mockcar.domain.clock import Clock
 from mockcar.domain.test_accounts import LEVEL_POWERTRAINS, VinAccount, vin_account
 from mockcar.domain.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
@@ -54,26 +55,89 @@ class FleetGenerator:
         return f"vehicle:{spec.id}" if spec.id else f"owner:{owner_email.lower()}:{index}"
 
     def test_fleet(self, clock: Clock) -> VehicleFactory:
-        """The World's `vehicle_factory` for test-mode logins: keyed by seed, email
-        and position, so vehicle i of an email is the same whatever the count."""
+        """The World's `vehicle_factory` for test-mode logins: keyed by seed, email,
+        brand and position, so vehicle i of an email at a brand is the same whatever the
+        count and whichever brand was signed in to first.
 
-        def make(email: str, count: int) -> list[Vehicle]:
+        At a brand every vehicle is of that make; the first is the make's plug-in
+        hybrid where the catalog has one, else its most capable model (battery electric
+        before hybrid before combustion), so it answers the most endpoints. A
+        `<VIN>@<level>.smartcar.com` vehicle's make follows the VIN's WMI (else the
+        brand); its level decides what it can do. Without a brand (the control API's
+        headless Connect) makes are drawn as for any generated vehicle. Every test-mode
+        vehicle is ready for commands (mockcar.scenario.generate.ready_for_commands)."""
+
+        def make(email: str, brand: str | None, count: int) -> list[Vehicle]:
             now = clock.now()
             account = _vin_account(email)
-            first = VehicleSpec()
-            if account is not None:
-                first = VehicleSpec(vin=account.vin,
-                                    powertrain=LEVEL_POWERTRAINS[account.level])
-            vehicles = [
-                self.vehicle(first if i == 0 else VehicleSpec(), f"test:{email.lower()}:{i}",
-                             "US", now)
-                for i in range(count)
-            ]
+            folded = email.lower()
+            vehicles = []
+            for i in range(count):
+                key = f"test:{folded}:{i}" if brand is None else f"test:{folded}:{brand}:{i}"
+                spec = self._test_spec(brand, account, i, key)
+                vehicles.append(ready_for_commands(self.vehicle(spec, key, "US", now)))
             if account is not None:
                 vehicles[0].test_level = account.level
             return vehicles
 
         return make
+
+    def _test_spec(self, brand: str | None, account: VinAccount | None, index: int,
+                   key: str) -> VehicleSpec:
+        """What a test-mode vehicle is: its make and model, picked by a stream of its
+        own so the rest of its draws do not depend on them."""
+        make = _catalog_make(brand) if brand else None
+        powertrain = None
+        if account is not None:
+            make = catalog.make_of_vin(account.vin) or make
+            powertrain = LEVEL_POWERTRAINS[account.level]
+        if make is None:
+            first = index == 0 and account is None
+            return VehicleSpec(vin=account.vin if account else None,
+                               powertrain="PHEV" if first else powertrain)
+        rows = catalog.models_of(make)
+        if not rows:  # a make only a scenario's vehicles know: generic specs
+            return VehicleSpec(make=make, model="Test Vehicle",
+                               powertrain=powertrain or "ICE",
+                               vin=account.vin if account else None)
+        rng = random.Random(sub_seed(self.seed, f"{key}:model"))
+        if index == 0:
+            wanted = powertrain or next(p for p in CAPABILITY_ORDER
+                                        if any(r.powertrain == p for r in rows))
+            rows = [r for r in rows if r.powertrain == wanted] or rows
+        sold_here = [r for r in rows if "US" in r.regions]
+        row = rng.choice(sold_here or rows)
+        region = "US" if sold_here else min(row.regions)
+        return VehicleSpec(make=make, model=row.model, powertrain=powertrain or row.powertrain,
+                           region=region, vin=account.vin if account else None)
+
+
+# Most capable first: a plug-in hybrid answers every general endpoint, a battery
+# electric car all but fuel and engine oil, a hybrid or combustion car all but the EV ones.
+CAPABILITY_ORDER = ("PHEV", "BEV", "HEV", "ICE")
+TEST_CHARGE_HEADROOM = 0.1  # a test car's battery is at least this far below its limit
+
+
+def ready_for_commands(vehicle: Vehicle) -> Vehicle:
+    """A test-mode car as Smartcar's test mode behaves: every general endpoint its
+    powertrain has answers whatever its make (https://smartcar.com/docs/getting-started/
+    test-your-integration: "randomized data for every API request"), and commands
+    succeed: parked, doors closed, and with a plug-in battery plugged in, not charging
+    and below its charge limit, so start and stop charge both work."""
+    vehicle.test_level = "compatible"
+    state = vehicle.state
+    if vehicle.powertrain.has_battery and state.battery_level is not None:
+        state.plugged_in, state.charging = True, False
+        state.battery_level = min(state.battery_level,
+                                  round(state.charge_limit - TEST_CHARGE_HEADROOM, 2))
+    return vehicle
+
+
+def _catalog_make(brand: str) -> str:
+    """The catalog's spelling of a Connect make id (`MERCEDES_BENZ` -> `MERCEDES-BENZ`);
+    a make id the catalog lacks reads with spaces (`LAND_ROVER` -> `LAND ROVER`)."""
+    known = {brand_key(m.make): m.make for m in (*catalog.MODELS, *catalog.CONNECT_BRAND_MODELS)}
+    return known.get(brand, brand.replace("_", " "))
 
 
 def management_token(seed: int, client_id: str) -> str:

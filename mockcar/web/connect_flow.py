@@ -171,7 +171,7 @@ def candidates(world: World, session: ConnectSession) -> list[Vehicle]:
     signed_in = owner(world, session)
     if signed_in is None:
         return []
-    vehicles = world.owner_vehicles(signed_in)
+    vehicles = world.owner_vehicles(signed_in, _brand(session))
     vin = session.request.single_select_vin
     if vin is not None:
         vehicles = [v for v in vehicles if v.vin.upper() == vin.upper()]
@@ -191,10 +191,10 @@ def sign_in(
         if folded == VEHICLE_INCOMPATIBLE_EMAIL:
             return session.error(VEHICLE_INCOMPATIBLE, *INCOMPATIBLE_VEHICLE)
     try:
-        account = world.sign_in(email, password, mode)
+        account = world.sign_in(email, password, mode, _brand(session))
     except LoginError as refused:
         raise StepError(str(refused)) from None
-    if not account.vehicle_ids:
+    if not world.owner_vehicles(account, _brand(session)):
         return session.error(NO_VEHICLES)
     if session.request.reauthenticate_vehicle is not None:
         return reauthenticated(world, session, account)
@@ -208,11 +208,17 @@ def sign_in(
             f"None of the vehicles in this account has the VIN {vin} that the "
             "application asked for (single_select_vin)."
         )
-    elif len(world.owner_vehicles(account)) == 1:
+    elif len(world.owner_vehicles(account, _brand(session))) == 1:
         # One car: nothing to choose. With several, the vehicles page shows them (only
         # the requested VIN, preselected, under single_select_vin).
         session.vehicle_ids = (found[0].id,)
     return None
+
+
+def _brand(session: ConnectSession) -> str | None:
+    """The make id signed in at: the account's vehicles Connect lists are that brand's
+    (the control API's headless Connect may leave it out: every vehicle)."""
+    return session.make.key if session.make is not None else None
 
 
 def choose_vehicles(world: World, session: ConnectSession, chosen: Iterable[str]) -> None:

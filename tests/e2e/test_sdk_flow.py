@@ -3,6 +3,7 @@ SDK unchanged: Connect URL → HTML pages → code → tokens → vehicle data �
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -39,9 +40,22 @@ OWNER_MAKES: dict[str, str] = {}
 
 
 def owner_with_several(server: MockcarServer) -> Owner:
-    owner = max(server.world.owners.values(), key=lambda o: len(o.vehicle_ids))
-    OWNER_MAKES[owner.email] = server.world.vehicles[owner.vehicle_ids[0]].make
+    """The owner with the most vehicles of one make; Connect at that brand lists them."""
+    world = server.world
+
+    def most_of_one_make(owner: Owner) -> tuple[int, str]:
+        makes = Counter(world.vehicles[v].make for v in owner.vehicle_ids)
+        make, count = makes.most_common(1)[0] if makes else ("", 0)
+        return count, make
+
+    owner = max(world.owners.values(), key=most_of_one_make)
+    OWNER_MAKES[owner.email] = most_of_one_make(owner)[1]
     return owner
+
+
+def listed(server: MockcarServer, owner: Owner) -> list[str]:
+    """The vehicles Connect lists at the brand the walk picks: that make's."""
+    return [v.id for v in server.world.owner_vehicles(owner, OWNER_MAKES[owner.email])]
 
 
 def walk_connect(url: str, owner: Owner, *, approve: bool = True) -> dict[str, list[str]]:
@@ -77,8 +91,9 @@ def test_connect_exchange_read_control_and_refresh(
     assert access.token_type == "Bearer" and access.expires_in == 7200
 
     vehicles = smartcar.get_vehicles(access.access_token)
-    assert sorted(vehicles.vehicles) == sorted(owner.vehicle_ids)
-    assert vehicles.paging.count == len(owner.vehicle_ids)
+    assert len(listed(server, owner)) > 1
+    assert sorted(vehicles.vehicles) == sorted(listed(server, owner))
+    assert vehicles.paging.count == len(listed(server, owner))
     first_page = smartcar.get_vehicles(access.access_token, {"limit": 1, "offset": 1})
     assert first_page.vehicles == vehicles.vehicles[1:2]
     assert smartcar.get_user(access.access_token).id == owner.id
@@ -132,7 +147,7 @@ def test_imperial_units_through_the_sdk(
     owner = owner_with_several(server)
     query = walk_connect(auth_client.get_auth_url(SCOPE), owner)
     token = auth_client.exchange_code(query["code"][0]).access_token
-    vehicle_id = owner.vehicle_ids[0]
+    vehicle_id = listed(server, owner)[0]
     simulated = server.world.vehicles[vehicle_id]
     imperial = smartcar.Vehicle(vehicle_id, token, {"unit_system": "imperial"}).odometer()
     assert imperial.meta.unit_system == "imperial"
@@ -155,7 +170,7 @@ def test_denied_consent_and_sdk_errors(
 
     query = walk_connect(auth_client.get_auth_url(["read_odometer"]), owner)
     token = auth_client.exchange_code(query["code"][0]).access_token
-    ice = next(v for v in owner.vehicle_ids
+    ice = next(v for v in listed(server, owner)
                if server.world.vehicles[v].powertrain is not Powertrain.BEV)
     with pytest.raises(smartcar.SmartcarException) as missing:
         smartcar.Vehicle(ice, token).location()

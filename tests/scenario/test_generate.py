@@ -131,7 +131,7 @@ def near_a_city(region: str, lat: float, lon: float) -> bool:
 def test_many_generated_vehicles_cover_the_catalog(clock: Clock) -> None:
     factory = build_world(EMPTY, clock=clock).vehicle_factory
     assert factory is not None
-    fleet = factory("many@example.com", 300)
+    fleet = factory("many@example.com", None, 300)
     assert {v.powertrain for v in fleet} == set(Powertrain)
     assert len({v.vin for v in fleet}) == len({v.id for v in fleet}) == 300
     for v in fleet:
@@ -179,20 +179,23 @@ def test_vehicle_factory_counts_and_determinism(clock: Clock, count: int) -> Non
     world = build_world(EMPTY, clock=clock, seed=3)
     assert world.vehicle_factory is not None
     started = time.perf_counter()
-    fleet = world.vehicle_factory("driver@example.com", count)
+    fleet = world.vehicle_factory("driver@example.com", None, count)
     assert time.perf_counter() - started < 2.0
     assert len(fleet) == count
     again = build_world(EMPTY, clock=clock, seed=3)
     assert again.vehicle_factory is not None
-    assert fleet == again.vehicle_factory("driver@example.com", count)
+    assert fleet == again.vehicle_factory("driver@example.com", None, count)
 
 
 def test_vehicle_factory_is_keyed_by_email_and_position(clock: Clock) -> None:
     factory = build_world(EMPTY, clock=clock).vehicle_factory
     assert factory is not None
-    three = factory("Driver@Example.com", 3)
-    assert factory("driver@example.com", 1) == three[:1]
-    assert {v.id for v in factory("other@example.com", 3)}.isdisjoint(v.id for v in three)
+    three = factory("Driver@Example.com", "FORD", 3)
+    assert factory("driver@example.com", "FORD", 1) == three[:1]
+    assert {v.id for v in factory("other@example.com", "FORD", 3)}.isdisjoint(
+        v.id for v in three)
+    assert {v.id for v in factory("driver@example.com", "KIA", 3)}.isdisjoint(
+        v.id for v in three)
 
 
 @pytest.mark.parametrize(("level", "powertrain"), [("bev", "BEV"), ("phev", "PHEV"),
@@ -202,8 +205,9 @@ def test_vehicle_factory_honours_smartcar_vin_emails(
 ) -> None:
     factory = build_world(EMPTY, clock=clock).vehicle_factory
     assert factory is not None
-    (first, *_) = factory(f"5yj3e1ea0nf123456@{level}.smartcar.com", 1)
+    (first, *_) = factory(f"5yj3e1ea0nf123456@{level}.smartcar.com", "FORD", 1)
     assert (first.vin, first.powertrain) == ("5YJ3E1EA0NF123456", powertrain)
+    assert (first.make, first.test_level) == ("TESLA", level)
 
 
 def test_sign_in_in_test_mode_uses_the_factory(clock: Clock) -> None:

@@ -40,7 +40,7 @@ def _vehicle(vehicle_id: str, make: str, model: str, vin: str) -> Vehicle:
     )
 
 
-def _generated(email: str, count: int) -> list[Vehicle]:
+def _generated(email: str, brand: str | None, count: int) -> list[Vehicle]:
     tag = re.sub(r"[^a-z0-9]", "", email.lower())[:12]
     return [
         _vehicle(f"gen-{tag}-{i}", "TESLA", "Model Y", f"5YJGEN{i:011d}") for i in range(count)
