@@ -1,5 +1,5 @@
 """A Postman collection and environment for the running mockcar, generated from the route
-tables (issue 6; reference: smartcar-v3-simulator-webhooks.md §4 "Postman collections").
+tables, shaped as Smartcar's own Postman collections.
 
 Served at `GET /postman/collection.json` and `GET /postman/environment.json` (Postman's
 Import → Link takes either URL) and written by `mockcar postman --out DIR`.
@@ -12,9 +12,13 @@ Import → Link takes either URL) and written by `mockcar postman --out DIR`.
   current token is `{{access_token}}`, so Postman's Get New Access Token → Use Token and
   newman (which cannot walk Connect) both work.
 * Folders: "Setup (headless)" first (mockcar.web.postman_setup: vehicles for this run
-  and a token through the control API), then Smartcar's folders
-  (mockcar.web.postman_smartcar), then "mockcar control API" (mockcar.web.postman_control),
-  whose last request resets the server.
+  and a token through the control API), then Smartcar's API v2 folders
+  (mockcar.web.postman_smartcar), "API v3" (mockcar.web.postman_v3: an application
+  token by client credentials), then "mockcar control API" (mockcar.web.postman_control),
+  whose last request resets the server only when the environment's `allowReset` is
+  "true".
+* The collection's pre-request script sends the environment's `controlToken`, when set,
+  as the bearer of every control request (a server started with MOCKCAR_CONTROL_TOKEN).
 * Every request has a test script asserting its status and a field of its answer; run
   top to bottom against a fresh mockcar, all of them pass (tests/postman runs newman).
 """
@@ -29,17 +33,20 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from mockcar.domain.world import Application, World
-from mockcar.web import postman_control, postman_setup, postman_smartcar
-from mockcar.web.postman_model import SCHEMA_URL, Call, folder, oauth2, render
+from mockcar.web import postman_control, postman_setup, postman_smartcar, postman_v3
+from mockcar.web.postman_control import ALLOW_RESET, CONTROL_TOKEN
+from mockcar.web.postman_model import SCHEMA_URL, Call, event, folder, oauth2, render
 
 COLLECTION_PATH = "/postman/collection.json"
 ENVIRONMENT_PATH = "/postman/environment.json"
 COLLECTION_FILE = "mockcar.postman_collection.json"
 ENVIRONMENT_FILE = "mockcar.postman_environment.json"
 POSTMAN_CALLBACK = "https://oauth.pstmn.io/v1/browser-callback"
-NAME = "mockcar (Smartcar API v2.0)"
+NAME = "mockcar (Smartcar API v2.0 and v3)"
 SECRETS = frozenset({"client_secret", "management_token", "access_token", "refresh_token",
-                     "tour_management_token"})
+                     "tour_management_token", "application_token", CONTROL_TOKEN})
+# Variables pre-request scripts set (the others are stored by test scripts: `Call.save`).
+SCRIPTED = ("owner_email", "v3_owner_email")
 
 DESCRIPTION = """\
 Smartcar's API v2.0 served by mockcar, a local stand-in for the Smartcar platform.
@@ -50,8 +57,16 @@ password sign in; alice@example.com gets the default scenario's cars), **Use Tok
 then send **All Vehicles**: it stores `vehicle_id` for the other requests.
 
 Without a browser (newman, or the Runner): the **Setup (headless)** folder adds cars \
-for this run and stores `access_token`; run the collection from the top. The last \
-folder drives mockcar's control API and **ends by resetting the server**.\
+for this run and stores `access_token`; run the collection from the top.
+
+**API v3**: an application token by client credentials (`POST /oauth2/token`; the \
+folder fetches one by itself when none is stored), then connections (they give the \
+`sc-user-id`), the vehicle, signals, commands and webhook subscriptions.
+
+The last folder drives mockcar's control API. Its final request resets the whole \
+server, and is skipped unless the environment's `allowReset` is `true`. A mockcar \
+started with `MOCKCAR_CONTROL_TOKEN` wants that token on every control request: put it \
+in the environment's `controlToken`.\
 """
 
 
@@ -68,6 +83,7 @@ def _calls() -> list[tuple[tuple[str, ...], list[Call], str]]:
          ("Run first when no browser can sign in: adds one car per role to a fresh "
          "test-mode owner, then gets `access_token` through headless Connect.")),
         *((path, calls, "") for path, calls in postman_smartcar.folders()),
+        *(((postman_v3.FOLDER, name), calls, "") for name, calls in postman_v3.folders()),
         *((("mockcar control API", name), calls, text)
           for name, calls, text in postman_control.folders()),
     ]
@@ -76,6 +92,16 @@ def _calls() -> list[tuple[tuple[str, ...], list[Call], str]]:
 def calls() -> list[Call]:
     """Every request of the collection, in run order."""
     return [call for _, group, _ in _calls() for call in group]
+
+
+# A folder holding folders: its description and pre-request script.
+PARENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    postman_v3.FOLDER: (
+        ("Smartcar's API v3 as an application calls it: an application token (client "
+         "credentials), and the `sc-user-id` of the owner who connected `vehicle_id` "
+         "(run **Setup (headless)** or **All Vehicles** first). The folder's script "
+         "fetches an application token whenever none is stored."), postman_v3.TOKEN_SCRIPT),
+}
 
 
 def _items() -> list[dict[str, Any]]:
@@ -89,7 +115,7 @@ def _items() -> list[dict[str, Any]]:
             continue
         parent = parents.get(path[0])
         if parent is None:
-            parent = parents[path[0]] = folder(path[0], [])
+            parent = parents[path[0]] = folder(path[0], [], *PARENTS.get(path[0], ("",)))
             top.append(parent)
         parent["item"].append(folder(path[1], items, description))
     return top
@@ -117,15 +143,19 @@ def collection(application: Application | None, base_url: str) -> dict[str, Any]
             accessToken="{{access_token}}", tokenType="Bearer", addTokenTo="header",
             headerPrefix="Bearer",
         ),
+        "event": [event("prerequest", list(postman_control.CONTROL_TOKEN_SCRIPT))],
         "item": _items(),
         "variable": [{"key": "baseUrl", "value": base_url, "type": "string"}],
     }
 
 
-def environment(application: Application | None, base_url: str) -> dict[str, Any]:
-    """The Postman environment: the demo application's credentials and every variable
-    the collection's scripts store (empty until a run fills them)."""
-    given: dict[str, str] = {"baseUrl": base_url}
+def environment(application: Application | None, base_url: str,
+                control_token: str | None = None) -> dict[str, Any]:
+    """The Postman environment: the demo application's credentials, the reset switch
+    (off), the control token (empty unless given), and every variable the collection's
+    scripts store (empty until a run fills them)."""
+    given: dict[str, str] = {"baseUrl": base_url, ALLOW_RESET: "false",
+                             CONTROL_TOKEN: control_token or ""}
     if application is not None:
         callback = (POSTMAN_CALLBACK if POSTMAN_CALLBACK in application.redirect_uris
                     else application.redirect_uris[0])
@@ -134,7 +164,7 @@ def environment(application: Application | None, base_url: str) -> dict[str, Any
             "management_token": application.management_token, "redirect_uri": callback,
             "webhook_id": next((w.id for w in application.webhooks), ""),
         }
-    stored = ["owner_email"] + [name for call in calls() for name, _ in call.save]
+    stored = [*SCRIPTED, *(name for call in calls() for name, _ in call.save)]
     names = list(dict.fromkeys([*given, *stored]))
     return {
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL,
@@ -147,11 +177,12 @@ def environment(application: Application | None, base_url: str) -> dict[str, Any
     }
 
 
-def documents(world: World, base_url: str) -> dict[str, dict[str, Any]]:
+def documents(world: World, base_url: str,
+              control_token: str | None = None) -> dict[str, dict[str, Any]]:
     """File name -> document, as `mockcar postman --out DIR` writes them."""
     application = demo_application(world)
     return {COLLECTION_FILE: collection(application, base_url),
-            ENVIRONMENT_FILE: environment(application, base_url)}
+            ENVIRONMENT_FILE: environment(application, base_url, control_token)}
 
 
 def _origin(request: Request) -> str:

@@ -12,7 +12,8 @@ Three sub-folders, by what they touch:
   change and the fault touch this run's car only. Two requests clear the World's fault
   rules and journal.
 * **Server**: health and the unclaimed journal, and last of the whole collection, the
-  server reset (every registered application dropped, the scenario World rebuilt).
+  server reset (every registered application dropped, the scenario World rebuilt),
+  skipped unless the environment's `allowReset` is "true".
 
 Each control route is described by a `Step` here; a route the table serves that no step
 describes still gets a request (an empty body, under "Not in the tour yet"), and a test
@@ -37,6 +38,27 @@ TOUR_AUTH = bearer("{{tour_management_token}}")
 TOUR_OWNER = "tour@example.com"
 UNDESCRIBED = "Not in the tour yet"
 FROZEN_AT = "2030-01-07T08:00:00Z"
+ALLOW_RESET = "allowReset"
+CONTROL_TOKEN = "controlToken"
+
+# The collection's own pre-request script, run before every request: a mockcar started
+# with MOCKCAR_CONTROL_TOKEN answers its control API only with that token as the bearer,
+# which then stands for any credentials a control request carries.
+CONTROL_TOKEN_SCRIPT = (
+    "// mockcar started with MOCKCAR_CONTROL_TOKEN: every /_mockcar request carries it.",
+    f'const controlToken = pm.variables.get("{CONTROL_TOKEN}");',
+    'if (controlToken && pm.request.url.getPath().startsWith("/_mockcar/")) {',
+    '    pm.request.authorizeUsing("bearer", {token: controlToken});',
+    "}",
+)
+# The server reset drops every registered application and rebuilds the scenario World:
+# a run against a shared mockcar must not do it unless asked.
+RESET_SWITCH = (
+    f'if (pm.variables.get("{ALLOW_RESET}") !== "true") {{',
+    f"    console.log('Not resetting the server: set {ALLOW_RESET} to \"true\" to allow it.');",
+    "    pm.execution.skipRequest();",
+    "}",
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +75,7 @@ class Step:
     save: tuple[tuple[str, str], ...] = ()
     checks: tuple[str, ...] = ()
     key: str | None = None  # None: the first required field of the answer's schema
+    prerequest: tuple[str, ...] = ()
 
 
 def _is(field: str, value: str) -> tuple[str, ...]:
@@ -155,7 +178,8 @@ SERVER_STEPS: tuple[Step, ...] = (
     Step(SERVER, "GET", "/health", "Health"),
     Step(SERVER, "GET", "/journal/unclaimed", "Requests nobody claimed",
          query=(("limit", "5"),)),
-    Step(SERVER, "POST", "/reset", "Reset the whole server (last!)"),
+    Step(SERVER, "POST", "/reset", "Reset the whole server (if allowReset is true)",
+         prerequest=RESET_SWITCH),
 )
 
 SECTIONS: tuple[tuple[str, tuple[Step, ...], str], ...] = (
@@ -165,7 +189,9 @@ SECTIONS: tuple[tuple[str, tuple[Step, ...], str], ...] = (
      ("The World the demo application shares with other clients: gentle changes, but "
      "two requests clear its fault rules and its journal.")),
     ("Server", SERVER_STEPS,
-     "Its last request resets the whole server: run it on a mockcar you may reset."),
+     (f"Its last request resets the whole server, only when the environment's "
+      f"`{ALLOW_RESET}` is `true` (it is `false` as generated): a run against a shared "
+      "mockcar never wipes it.")),
 )
 
 
@@ -192,7 +218,8 @@ def _call(step: Step) -> Call:
     return Call(
         name=step.name, method=method, path=_path(step), status=operation.status,
         key=step.key or key, array=is_array, body=body, query=step.query, auth=auth,
-        save=step.save, checks=step.checks, route=(method, template),
+        save=step.save, checks=step.checks, prerequest=step.prerequest,
+        route=(method, template),
         description=f"`{method} {template}`: {operation.summary}.",
     )
 

@@ -96,16 +96,20 @@ def render(call: Call) -> dict[str, Any]:
     elif call.form is not None:
         request["body"] = {"mode": "urlencoded", "urlencoded": [
             {"key": k, "value": v, "type": "text"} for k, v in call.form]}
-    events = [_event("test", tests(call))]
+    events = [event("test", tests(call))]
     if call.prerequest:
-        events.insert(0, _event("prerequest", list(call.prerequest)))
+        events.insert(0, event("prerequest", list(call.prerequest)))
     return {"name": call.name, "event": events, "request": request, "response": []}
 
 
-def folder(name: str, items: list[dict[str, Any]], description: str = "") -> dict[str, Any]:
+def folder(name: str, items: list[dict[str, Any]], description: str = "",
+           prerequest: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A folder; a `prerequest` script runs before each request inside it."""
     result: dict[str, Any] = {"name": name, "item": items}
     if description:
         result["description"] = description
+    if prerequest:
+        result["event"] = [event("prerequest", list(prerequest))]
     return result
 
 
@@ -144,6 +148,8 @@ def tests(call: Call) -> list[str]:
                        f"pm.expect(pm.response.json()).to.have.property({_js(call.key)});")
     if call.array:
         lines += _test("answer is an array", 'pm.expect(pm.response.json()).to.be.an("array");')
+    if call.status == 204:
+        lines += _test("answer is empty", 'pm.expect(pm.response.text()).to.equal("");')
     if call.contains is not None:
         lines += _test(f"page shows {call.contains}",
                        f"pm.expect(pm.response.text()).to.include({_js(call.contains)});")
@@ -168,7 +174,8 @@ def _test(title: str, body: str) -> list[str]:
             *("    " + line for line in body.splitlines()), "});"]
 
 
-def _event(listen: str, lines: list[str]) -> dict[str, Any]:
+def event(listen: str, lines: list[str]) -> dict[str, Any]:
+    """A script of a request, folder or collection: `listen` is "prerequest" or "test"."""
     return {"listen": listen, "script": {"type": "text/javascript", "exec": lines}}
 
 

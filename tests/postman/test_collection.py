@@ -16,7 +16,15 @@ from mockcar.domain import capabilities
 from mockcar.domain.clock import Clock
 from mockcar.domain.scopes import PERMISSIONS
 from mockcar.domain.world import World
-from mockcar.web import openapi_operations, postman, postman_control, postman_setup, v2
+from mockcar.web import (
+    openapi_operations,
+    postman,
+    postman_control,
+    postman_setup,
+    postman_smartcar,
+    postman_v3,
+    v2,
+)
 from mockcar.web.control import served
 from mockcar.web.openapi_vehicle import REQUESTS
 from mockcar.web.postman_model import SCHEMA_URL
@@ -121,7 +129,9 @@ def test_every_request_has_a_test_script_on_its_status_and_answer(
         where = " / ".join((*trail, item["name"]))
         assert re.search(r"pm\.response\.to\.have\.status\(\d{3}\);", text), where
         assert re.search(r"to\.have\.property\(|to\.be\.an\(\"array\"\)|\.text\(\)\)\.to\."
-                         r"include\(", text), where
+                         r"include\(", text) or (
+            "pm.response.to.have.status(204);" in text
+            and 'pm.expect(pm.response.text()).to.equal("");' in text), where
 
 
 def test_all_vehicles_stores_the_vehicle_id(collection: dict[str, Any]) -> None:
@@ -187,6 +197,8 @@ def test_example_bodies_match_the_documented_request_schemas(
                for method, (operation, _) in methods.items()}
     vehicle = {(method, shape(v2.VEHICLE + path)): schema
                for (method, path), schema in REQUESTS.items()}
+    vehicle |= {(method, shape(path)): schema for method, path in postman_v3.routes()
+                if (schema := postman_v3.request_schema((method, path))) is not None}
     checked = 0
     for trail, item in requests(collection["item"]):
         request = item["request"]
@@ -230,3 +242,95 @@ def test_generation_is_deterministic(world: World, base_url: str) -> None:
     assert postman.documents(world, base_url) == postman.documents(world, base_url)
     assert postman.documents(world, base_url)[postman.ENVIRONMENT_FILE]["values"][0] == {
         "key": "baseUrl", "value": base_url, "type": "default", "enabled": True}
+
+
+def folder_named(collection: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(item for item in collection["item"] if item["name"] == name)
+
+
+def test_every_api_v3_route_has_a_request(collection: dict[str, Any]) -> None:
+    routes = postman_v3.routes()
+    assert {("POST", "/oauth2/token"), ("GET", "/v3/vehicles/{vehicle_id}/signals"),
+            ("POST", "/v3/subscriptions"), ("DELETE", "/v3/users/{user_id}"),
+            ("POST", "/v3/vehicles/{vehicle_id}/commands/security/lock")} <= routes
+    assert len(routes) >= 17
+    assert routes - postman_v3.called() == set(), (
+        "call these API v3 routes with a Step in mockcar/web/postman_v3.py")
+    v3 = folder_named(collection, postman_v3.FOLDER)
+    found = {(item["request"]["method"], shape("/" + "/".join(item["request"]["url"]["path"])))
+             for _, item in requests(v3["item"])}
+    assert {(method, shape(path)) for method, path in routes} <= found
+
+
+def test_api_v3_comes_after_v2_and_keeps_it(collection: dict[str, Any]) -> None:
+    names = [item["name"] for item in collection["item"]]
+    assert names.index(postman_v3.FOLDER) == len(names) - 2  # before the control API
+    v2_requests = [item for trail, item in requests(collection["item"])
+                   if trail[0] not in (postman_v3.FOLDER, "mockcar control API",
+                                       "Setup (headless)")]
+    v2_calls = [call for _, calls in postman_smartcar.folders() for call in calls]
+    assert len(v2_calls) > 70
+    assert [item["name"] for item in v2_requests] == [call.name for call in v2_calls]
+    assert not [item for item in v2_requests if "/v3/" in item["request"]["url"]["raw"]
+                or "oauth2" in item["request"]["url"]["raw"]]
+
+
+def test_api_v3_signs_with_an_application_token_and_the_connections_user(
+    collection: dict[str, Any],
+) -> None:
+    v3 = folder_named(collection, postman_v3.FOLDER)
+    items = list(requests(v3["item"]))
+    # First: the application token by client credentials, in the form body.
+    _, first = items[0]
+    request = first["request"]
+    assert (request["method"], request["url"]["raw"]) == ("POST", "{{baseUrl}}/oauth2/token")
+    assert request["auth"] == {"type": "noauth"}
+    form = {p["key"]: p["value"] for p in request["body"]["urlencoded"]}
+    assert form == {"grant_type": "client_credentials", "client_id": "{{client_id}}",
+                    "client_secret": "{{client_secret}}"}
+    assert 'pm.environment.set("application_token", value)' in script(first)
+    # The folder fetches one by itself when none is stored or it is about to expire.
+    folder_script = "\n".join(v3["event"][0]["script"]["exec"])
+    assert v3["event"][0]["listen"] == "prerequest"
+    assert "pm.sendRequest(" in folder_script and "/oauth2/token" in folder_script
+    assert 'pm.environment.get("application_token_expires_at")' in folder_script
+    # Connections give the user id every vehicle request sends.
+    connections = next(item for _, item in items
+                       if item["request"]["url"]["path"] == ["v3", "connections"])
+    assert 'pm.environment.set("v3_user_id", value)' in script(connections)
+    vehicle_requests = [item for _, item in items
+                        if item["request"]["url"]["path"][:2] == ["v3", "vehicles"]]
+    assert len(vehicle_requests) == 9  # the vehicle, two signal reads, six commands
+    for item in vehicle_requests:
+        headers = {h["key"]: h["value"] for h in item["request"]["header"]}
+        assert headers["sc-user-id"] == "{{v3_user_id}}", item["name"]
+        assert item["request"]["auth"] == {"type": "bearer", "bearer": [
+            {"key": "token", "value": "{{application_token}}", "type": "string"}]}
+    assert sum(1 for item in vehicle_requests if "/commands/" in item["request"]["url"]["raw"]) == 6
+
+
+def test_the_server_reset_is_skipped_unless_allow_reset_is_true(
+    collection: dict[str, Any], environment: dict[str, Any],
+) -> None:
+    resets = [item for _, item in requests(collection["item"])
+              if item["request"]["url"]["raw"] == "{{baseUrl}}/_mockcar/reset"]
+    assert len(resets) == 1
+    guard = script(resets[0], "prerequest")
+    assert 'pm.variables.get("allowReset") !== "true"' in guard
+    assert "pm.execution.skipRequest();" in guard
+    values = {v["key"]: v["value"] for v in environment["values"]}
+    assert values["allowReset"] == "false"
+
+
+def test_control_requests_carry_the_control_token_when_the_environment_has_one(
+    collection: dict[str, Any], environment: dict[str, Any],
+) -> None:
+    [event] = collection["event"]
+    assert event["listen"] == "prerequest"
+    text = "\n".join(event["script"]["exec"])
+    assert 'pm.variables.get("controlToken")' in text
+    assert 'startsWith("/_mockcar/")' in text
+    assert 'authorizeUsing("bearer", {token: controlToken})' in text
+    values = {v["key"]: v for v in environment["values"]}
+    assert values["controlToken"]["value"] == ""
+    assert values["controlToken"]["type"] == "secret"

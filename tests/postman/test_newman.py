@@ -1,6 +1,7 @@
 """The exported collection run by newman, Postman's command-line runner, against a live
-mockcar: every request answers and every test script passes, top to bottom (no --bail).
-And Postman's own collection SDK reads the documents as we meant them."""
+mockcar: every request answers and every test script passes, top to bottom (no --bail);
+the server reset runs only when the environment allows it. And Postman's own collection
+SDK reads the documents as we meant them."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from mockcar.cli import main
 from mockcar.settings import default_scenario
 from mockcar.testing.server import MockcarServer
-from mockcar.web import postman
+from mockcar.web import postman, postman_v3
 from tests.postman.conftest import run_node
 
 NEWMAN_TIMEOUT = 300  # seconds; a run takes a few
+RESET_NAME = "Reset the whole server (if allowReset is true)"
 
 
 def export(out: Path, base_url: str) -> tuple[Path, Path]:
@@ -24,38 +28,123 @@ def export(out: Path, base_url: str) -> tuple[Path, Path]:
     return out / postman.COLLECTION_FILE, out / postman.ENVIRONMENT_FILE
 
 
+def run_newman(newman: Path, out: Path, base_url: str, *options: str,
+               ok: bool = True) -> dict[str, Any]:
+    """Export the documents for `base_url` into `out` and run them; newman's JSON report
+    (`run`)."""
+    collection, environment = export(out, base_url)
+    report = out / "newman.json"
+    result = subprocess.run(
+        [str(newman), "run", str(collection), "--environment", str(environment),
+         "--reporters", "cli,json", "--reporter-json-export", str(report),
+         "--color", "off", "--timeout-request", "30000", *options],
+        capture_output=True, text=True, timeout=NEWMAN_TIMEOUT, check=False,
+    )
+    assert (result.returncode == 0) is ok, result.stdout[-8000:] + result.stderr[-2000:]
+    run: dict[str, Any] = json.loads(report.read_text())["run"]
+    return run
+
+
+def shared_state(server: MockcarServer) -> tuple[str, str, str]:
+    """What someone else put on a shared server before a run: an application registered
+    through the control API and a car added to the scenario World. (client id, its
+    management token, the car's id)"""
+    with httpx.Client(base_url=server.url) as client:
+        registered = client.post("/_mockcar/applications", json={"name": "Someone's app"})
+        assert registered.status_code == 201, registered.text
+        car = client.post("/_mockcar/vehicles", json={
+            "owner": "someone@example.com",
+            "vehicle": {"make": "TESLA", "model": "Model 3", "powertrain": "BEV"}})
+        assert car.status_code == 201, car.text
+    body = registered.json()
+    return body["client_id"], body["management_token"], car.json()["id"]
+
+
+def still_there(server: MockcarServer, state: tuple[str, str, str]) -> bool:
+    client_id, token, vehicle_id = state
+    with httpx.Client(base_url=server.url) as client:
+        application = client.get(f"/_mockcar/applications/{client_id}",
+                                 headers={"Authorization": f"Bearer {token}"})
+        car = client.get(f"/_mockcar/vehicles/{vehicle_id}")
+    assert application.status_code == car.status_code, (application.text, car.text)
+    return application.status_code == 200
+
+
 def test_newman_runs_every_request_and_test_script_green(tmp_path: Path, newman: Path) -> None:
     with MockcarServer() as server:
         initial = server.world
-        collection, environment = export(tmp_path / "postman", server.url)
-        report = tmp_path / "newman.json"
-        result = subprocess.run(
-            [str(newman), "run", str(collection), "--environment", str(environment),
-             "--reporters", "cli,json", "--reporter-json-export", str(report),
-             "--color", "off", "--timeout-request", "30000"],
-            capture_output=True, text=True, timeout=NEWMAN_TIMEOUT, check=False,
-        )
-        after = server.world
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
-    run: dict[str, Any] = json.loads(report.read_text())["run"]
+        before = shared_state(server)
+        run = run_newman(newman, tmp_path / "postman", server.url)
+        # The reset was skipped (allowReset is "false" as generated): what was on the
+        # server before the run is still there.
+        assert server.world is initial
+        assert still_there(server, before)
     assert run["failures"] == []
     calls = postman.calls()
+    sent = [call for call in calls if call.name != RESET_NAME]
+    assert [call.name for call in calls][-1] == RESET_NAME
+    assert len(sent) == len(calls) - 1
     stats = run["stats"]
-    for kind in ("requests", "testScripts", "items"):
-        assert stats[kind] == {"total": len(calls), "pending": 0, "failed": 0}, kind
+    assert stats["items"] == {"total": len(calls), "pending": 0, "failed": 0}
+    for kind in ("requests", "testScripts"):
+        assert stats[kind] == {"total": len(sent), "pending": 0, "failed": 0}, kind
     assert stats["prerequestScripts"]["failed"] == 0
     assert stats["assertions"]["failed"] == 0
-    assert stats["assertions"]["total"] >= 2 * len(calls)  # status and a field, at least
+    assert stats["assertions"]["total"] >= 2 * len(sent)  # status and a field, at least
 
     executions = run["executions"]
-    assert [e["item"]["name"] for e in executions] == [call.name for call in calls]
-    for execution, call in zip(executions, calls, strict=True):
+    assert [e["item"]["name"] for e in executions] == [call.name for call in sent]
+    for execution, call in zip(executions, sent, strict=True):
         assert execution["response"]["code"] == call.status, call.name
         assertions = execution["assertions"]
         assert assertions and not [a for a in assertions if "error" in a], call.name
-    # The last request reset the server: the scenario World was rebuilt.
-    assert calls[-1].path == "/_mockcar/reset"
-    assert after is not initial
+    # The API v3 folder ran whole, every assertion of it green.
+    v3 = [call.name for _, group in postman_v3.folders() for call in group]
+    ran = [e["item"]["name"] for e in executions]
+    start = ran.index(v3[0])
+    assert ran[start:start + len(v3)] == v3
+    assert sum(len(e["assertions"]) for e in executions[start:start + len(v3)]) >= 3 * len(v3)
+
+
+def test_the_server_reset_runs_only_when_allow_reset_is_true(
+    tmp_path: Path, newman: Path,
+) -> None:
+    with MockcarServer() as server:
+        initial = server.world
+        before = shared_state(server)
+        skipped = run_newman(newman, tmp_path / "default", server.url, "--folder", "Server")
+        assert server.world is initial and still_there(server, before)
+        allowed = run_newman(newman, tmp_path / "allowed", server.url, "--folder", "Server",
+                             "--env-var", "allowReset=true")
+        assert server.world is not initial
+        assert not still_there(server, before)  # the registration and the car are gone
+    assert [e["item"]["name"] for e in skipped["executions"]] == [
+        "Health", "Requests nobody claimed"]
+    assert [e["item"]["name"] for e in allowed["executions"]] == [
+        "Health", "Requests nobody claimed", RESET_NAME]
+    assert allowed["executions"][-1]["response"]["code"] == 200
+    assert allowed["failures"] == skipped["failures"] == []
+
+
+def test_an_api_v3_request_sent_alone_fetches_its_application_token(
+    tmp_path: Path, newman: Path,
+) -> None:
+    # The setup's cars, then one v3 request: no application token is stored yet, so
+    # the folder's script gets one by client credentials first.
+    with MockcarServer() as server:
+        assert len(server.world.application_tokens) == 0
+        run = run_newman(newman, tmp_path, server.url, "--folder", "Setup (headless)",
+                         "--folder", "Connections of the car")
+        issued = len(server.world.application_tokens)
+    assert issued == 1
+    assert run["failures"] == []
+    last = run["executions"][-1]
+    assert last["item"]["name"] == "Connections of the car"
+    assert last["response"]["code"] == 200
+    names = [a["assertion"] for a in last["assertions"]]
+    assert names[0] == "an application token was fetched"
+    assert "stores v3_user_id" in names
+    assert not [a for a in last["assertions"] if "error" in a]
 
 
 SDK_CHECK = """
