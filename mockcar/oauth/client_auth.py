@@ -8,11 +8,10 @@ raises rather than returns None: Basic is the only method, there is nothing to f
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from urllib.parse import unquote
 
+from mockcar import basic_auth
 from mockcar.oauth.errors import BASIC_HOW_TO, ClientAuthenticationError, echo
 from mockcar.oauth.models import OAuthClient
 from mockcar.oauth.requests import StarletteOAuth2Request
@@ -30,13 +29,7 @@ def authenticate_client_basic(
                 "client_secret in the request body is not accepted: " + BASIC_HOW_TO + "."
             )
         raise ClientAuthenticationError("Missing client credentials: " + BASIC_HOW_TO + ".")
-    credentials = _decode_basic(header)
-    if credentials is None:
-        raise ClientAuthenticationError(
-            "The Authorization header is not valid HTTP Basic credentials: "
-            + BASIC_HOW_TO + "."
-        )
-    client_id, secret = credentials
+    client_id, secret = decode_basic(header, BASIC_HOW_TO)
     client = query_client(client_id) or query_client(unquote(client_id))
     if client is None:
         raise ClientAuthenticationError(
@@ -53,17 +46,15 @@ def authenticate_client_basic(
     return client
 
 
-def _decode_basic(header: str) -> tuple[str, str] | None:
-    """(client_id, secret) from `Basic <base64>`, or None when malformed. Decodes
-    strictly: authlib's helper lets non-ASCII input and bad UTF-8 raise."""
-    scheme, _, value = header.strip().partition(" ")
-    if scheme.lower() != "basic" or not value.strip():
-        return None
+def decode_basic(header: str, how_to: str) -> tuple[str, str]:
+    """(client_id, secret) from `Basic <base64>` (mockcar.basic_auth), else 401
+    invalid_client saying what is wrong with the header and how to send credentials."""
     try:
-        decoded = base64.b64decode(value.strip().encode("ascii"), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeError, ValueError):
-        return None
-    client_id, colon, secret = decoded.partition(":")
-    if not colon or not client_id:
-        return None
-    return client_id, secret
+        credentials = basic_auth.parse(header)
+        if credentials is None:
+            raise basic_auth.MalformedBasic("it does not start with 'Basic '")
+    except basic_auth.MalformedBasic as bad:
+        raise ClientAuthenticationError(
+            f"The Authorization header is not valid HTTP Basic credentials ({bad}): "
+            f"{how_to}.") from None
+    return credentials.user, credentials.password

@@ -24,7 +24,7 @@ from authlib.oauth2.rfc6749 import (
 )
 
 from mockcar.domain import application_tokens
-from mockcar.oauth.client_auth import _decode_basic
+from mockcar.oauth.client_auth import decode_basic
 from mockcar.oauth.errors import ClientAuthenticationError, echo
 from mockcar.oauth.models import OAuthClient
 from mockcar.oauth.requests import StarletteOAuth2Request
@@ -61,11 +61,7 @@ def authenticate_client(query_client: Any, request: StarletteOAuth2Request) -> O
     if form.get("client_id") or form.get("client_secret"):
         client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
     elif header:
-        decoded = _decode_basic(header)
-        if decoded is None:
-            raise ClientAuthenticationError(
-                f"The Authorization header is not valid HTTP Basic credentials: {HOW_TO}.")
-        client_id, secret = decoded
+        client_id, secret = decode_basic(header, HOW_TO)
     else:
         raise ClientAuthenticationError(f"Missing client credentials: {HOW_TO}.")
     if not client_id or not secret:

@@ -20,8 +20,6 @@ shape in mockcar.web.control_core.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hmac
 import logging
 import re
@@ -32,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from mockcar import basic_auth
 from mockcar.domain.tenants import Tenants
 from mockcar.domain.world import World
 from mockcar.web import control_apps, control_webhooks, control_world
@@ -136,13 +135,12 @@ def _authenticated(request: Request, client_id: str, secret: str, management_tok
     value = value.strip()
     if scheme.lower() == "bearer" and value:
         return hmac.compare_digest(value.encode(), management_token.encode())
-    if scheme.lower() == "basic" and value:
-        try:
-            user, _, password = base64.b64decode(value, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            return False
-        return user == client_id and hmac.compare_digest(password.encode(), secret.encode())
-    return False
+    try:
+        credentials = basic_auth.parse(request.headers.get("authorization"))
+    except basic_auth.MalformedBasic:
+        return False
+    return (credentials is not None and credentials.user == client_id
+            and hmac.compare_digest(credentials.password.encode(), secret.encode()))
 
 
 async def _unknown(request: Request) -> Response:

@@ -18,14 +18,13 @@ per request and kept in the ASGI scope, where the journal middleware finds it.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.types import Scope
 
+from mockcar import basic_auth
 from mockcar.domain.journal import Journal
 from mockcar.domain.tenants import Tenant, Tenants
 from mockcar.domain.world import Connection, World
@@ -117,7 +116,7 @@ def _resolve(scope: Scope) -> Claim:
         if scheme == "bearer" and value:
             return _by_bearer(tenants, scenario, value)
         if scheme == "basic" and value:
-            found = _by_basic(tenants, scenario, value)
+            found = _by_basic(tenants, scenario, authorization)
             if found is not None:
                 return found
     path: str = scope.get("path", "")
@@ -149,16 +148,17 @@ def _by_bearer(tenants: Tenants, scenario: World, token: str) -> Claim:
     return Claim(scenario, tenants.unclaimed_journal, None, None, token)
 
 
-def _by_basic(tenants: Tenants, scenario: World, encoded: str) -> Claim | None:
+def _by_basic(tenants: Tenants, scenario: World, header: str) -> Claim | None:
+    """Malformed credentials claim nothing here; the endpoint refuses them in its shape."""
     try:
-        user, colon, secret = base64.b64decode(encoded, validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        credentials = basic_auth.parse(header)
+    except basic_auth.MalformedBasic:
         return None
-    if not colon:
+    if credentials is None:
         return None
-    if user == MANAGEMENT_USER:
-        return _by_bearer(tenants, scenario, secret)
-    return _by_client(tenants, scenario, user)
+    if credentials.user == MANAGEMENT_USER:
+        return _by_bearer(tenants, scenario, credentials.password)
+    return _by_client(tenants, scenario, credentials.user)
 
 
 def _by_client(tenants: Tenants, scenario: World, client_id: str) -> Claim:

@@ -9,11 +9,9 @@ request to its tenant's World stays a change in one place.
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from starlette.requests import Request
 
+from mockcar import basic_auth
 from mockcar.domain.connections import application_by_management_token
 from mockcar.domain.world import Application, Connection, World
 from mockcar.errors import SmartcarError
@@ -87,12 +85,12 @@ def basic_client(request: Request) -> tuple[World, Application]:
 
 
 def _basic(request: Request, hint: str) -> tuple[str, str]:
-    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    """The Basic user and password (mockcar.basic_auth), else 401 AUTHENTICATION
+    saying what is wrong with the header."""
     try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        decoded = ""
-    user, colon, password = decoded.partition(":")
-    if scheme.lower() != "basic" or not colon:
+        credentials = basic_auth.parse(request.headers.get("authorization"))
+    except basic_auth.MalformedBasic as bad:
+        raise SmartcarError("AUTHENTICATION", message=f"{hint[:-1]}: {bad}.") from None
+    if credentials is None:
         raise SmartcarError("AUTHENTICATION", message=hint)
-    return user, password
+    return credentials.user, credentials.password
