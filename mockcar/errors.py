@@ -1,8 +1,14 @@
 """Smartcar's API error catalog and the exception the domain raises.
 
 The catalog is the single table of every v2 error type and code mockcar can answer with
-(reference: smartcar-v2.md §4.3). It is pure data: how an error is rendered on the wire
-belongs to the web layer.
+(https://smartcar.com/docs/api-reference/api-errors and the per-type pages under
+https://smartcar.com/docs/errors/api-errors/). It is pure data: how an error is rendered
+on the wire belongs to the web layer.
+
+Descriptions are Smartcar's texts, word for word: the SDKs build their messages as
+`TYPE:CODE - description` and applications compare them. What mockcar adds to explain a
+particular refusal (which scope, which vehicle) is the error's `hint`, which the web layer
+sends outside Smartcar's body (the `mockcar-hint` header, the journal, the console).
 """
 
 from __future__ import annotations
@@ -54,13 +60,15 @@ _CATALOG: tuple[ErrorSpec, ...] = (
               "access to more vehicles."),
     ErrorSpec("BILLING", "INVALID_PLAN", 430, _SUPPORT,
               "The feature you are trying to use is not included in your current pricing "
-              "plan. Please visit the Smartcar Dashboard to upgrade your plan."),
+              "plan. Please visit our pricing page to learn more about our plans and "
+              "features."),
     ErrorSpec("BILLING", "VEHICLE_REQUEST_LIMIT", 430, _SUPPORT,
               "You have exceeded the number of API requests that are allowed for this "
-              "vehicle in the current billing period."),
+              "vehicle in the current billing period. Please log into the Smartcar "
+              "dashboard and visit the Billing tab to learn more."),
     ErrorSpec("BILLING", "ACCOUNT_SUSPENDED", 430, "FINANCE",
-              "Your Smartcar account is past due and has been suspended. Please update "
-              "your payment method to restore access."),
+              "Your Smartcar account is past due and has been suspended. Please reach out "
+              "to our finance team to resolve this issue."),
     ErrorSpec("COMPATIBILITY", "MAKE_NOT_COMPATIBLE", 501, None,
               "Smartcar is not yet compatible with this vehicle’s make in the country you "
               "specified."),
@@ -188,8 +196,8 @@ def lookup(error_type: str, code: str | None) -> ErrorSpec:
 class SmartcarError(Exception):
     """A Smartcar API error raised by the domain; the web layer renders it.
 
-    `message` adds what was wrong in this case (which scope, which vehicle) to the
-    catalog's generic description, so errors teach (DESIGN principle 6).
+    `message` says what was wrong in this case (which scope, which vehicle), so errors
+    teach; it is the error's `hint` and never part of Smartcar's `description`.
     """
 
     type: str
@@ -206,7 +214,7 @@ class SmartcarError(Exception):
             self.retry_after = self.spec.retry_after
         if self.resolution_url is None:
             self.resolution_url = self.spec.resolution_url
-        super().__init__(self.description)
+        super().__init__(f"{self.description} {self.message or ''}".rstrip())
 
     @property
     def status(self) -> int:
@@ -214,6 +222,10 @@ class SmartcarError(Exception):
 
     @property
     def description(self) -> str:
-        if self.message:
-            return f"{self.spec.description} {self.message}"
+        """Smartcar's text for this type and code, exactly."""
         return self.spec.description
+
+    @property
+    def hint(self) -> str | None:
+        """mockcar's explanation of this particular refusal, if it has one."""
+        return self.message

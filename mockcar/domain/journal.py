@@ -55,6 +55,7 @@ class Entry:
     client_id: str | None
     token: str | None  # never shown; see token_id
     request_id: str | None
+    hint: str | None = None  # mockcar's explanation of an error answer (mockcar-hint)
 
     @property
     def headers(self) -> list[tuple[str, str]]:
@@ -94,6 +95,7 @@ class Entry:
             "vehicle_id": self.vehicle_id,
             "token_id": self.token_id,
             "request_id": self.request_id,
+            "hint": self.hint,
         }
 
 
@@ -156,9 +158,10 @@ class Journal:
         self, at: float, method: str, path: str, query: bytes,
         headers: Sequence[tuple[bytes, bytes]], body: bytes, body_truncated: bool, status: int,
         duration_ms: float, client_id: str | None, token: str | None, request_id: str | None,
+        hint: str | None = None,
     ) -> Entry:
         entry = Entry(next(self._seq), at, method, path, query, headers, body, body_truncated,
-                      status, duration_ms, client_id, token, request_id)
+                      status, duration_ms, client_id, token, request_id, hint)
         if len(self._entries) == self.capacity:
             self.dropped += 1
         self._entries.append(entry)

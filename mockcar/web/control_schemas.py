@@ -84,6 +84,8 @@ ENTRY = obj(
     headers={"type": "object", "additionalProperties": STRING}, body=ANY, status=INTEGER,
     duration_ms=NUMBER, client_id=NULLABLE_STRING, vehicle_id=NULLABLE_STRING,
     token_id=NULLABLE_STRING, request_id=NULLABLE_STRING,
+    hint=NULLABLE_STRING | {"description": "mockcar's explanation of an error answer (the "
+                            "mockcar-hint response header)"},
 )
 JOURNAL = obj(
     ("entries", "count", "kept", "capacity", "dropped"),

@@ -67,8 +67,26 @@ def error_body(
     return body
 
 
+HINT_HEADER = "mockcar-hint"
+_HINT_LIMIT = 1000  # characters; a hint is one sentence or two
+
+
+def hint_value(hint: str) -> str:
+    """A hint made safe for a header: one line of printable ASCII (anything else is
+    escaped, so an echoed id or path can neither split the header nor fail to encode)."""
+    line = " ".join(hint.split())[:_HINT_LIMIT]
+    return line.encode("ascii", "backslashreplace").decode("ascii")
+
+
 def error_headers(error: SmartcarError) -> dict[str, str]:
-    return {"retry-after": str(error.retry_after)} if error.retry_after is not None else {}
+    """Retry-After where the error has one, and mockcar's explanation of the refusal in
+    its own header: Smartcar's body carries Smartcar's text only."""
+    headers: dict[str, str] = {}
+    if error.retry_after is not None:
+        headers["retry-after"] = str(error.retry_after)
+    if error.hint:
+        headers[HINT_HEADER] = hint_value(error.hint)
+    return headers
 
 
 def error_response(

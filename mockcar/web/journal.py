@@ -18,6 +18,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockcar.domain.journal import BODY_LIMIT
 from mockcar.web import tenancy
+from mockcar.web.errors import HINT_HEADER
+
+_HINT_HEADER = HINT_HEADER.encode()
 
 CONTROL_PREFIX = "/_mockcar"
 _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
@@ -33,6 +36,7 @@ class JournalMiddleware:
             return
         started = time.perf_counter()
         status = 500  # if the app fails before answering, the client sees a 500
+        hint: str | None = None
         chunks: list[bytes] = []
         size = 0
         finished = scope["method"] in _BODYLESS  # nothing to keep, or all of it read
@@ -54,9 +58,11 @@ class JournalMiddleware:
             return message
 
         async def record_status(message: Message) -> None:
-            nonlocal status
+            nonlocal status, hint
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if status >= 400:
+                    hint = _hint(message)
                 # A handler that answered without reading the body (a wrong content
                 # type): read it now, while the server still has it, so the journal
                 # shows what was sent. Bounded: past the limit the rest is not read.
@@ -67,14 +73,22 @@ class JournalMiddleware:
         try:
             await self.app(scope, receive if finished else keep_body, record_status)
         finally:
-            _record(scope, status, (time.perf_counter() - started) * 1000, chunks, size)
+            _record(scope, status, (time.perf_counter() - started) * 1000, chunks, size,
+                    hint)
+
+
+def _hint(start: Message) -> str | None:
+    for name, value in start.get("headers", ()):
+        if name.lower() == _HINT_HEADER:
+            return bytes(value).decode("latin-1")
+    return None
 
 
 def _record(scope: Scope, status: int, duration_ms: float, chunks: list[bytes],
-            size: int) -> None:
+            size: int, hint: str | None) -> None:
     claim = tenancy.claim(scope)
     claim.journal.record(
         time.time(), scope["method"], scope["path"], scope.get("query_string", b""),
         scope["headers"], b"".join(chunks) if chunks else b"", size > BODY_LIMIT, status,
-        duration_ms, claim.client_id, claim.token, scope["state"].get("request_id"),
+        duration_ms, claim.client_id, claim.token, scope["state"].get("request_id"), hint,
     )

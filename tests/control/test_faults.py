@@ -31,7 +31,7 @@ def test_a_rule_limited_to_an_endpoint_and_a_number_of_times(
         failed = client.get(odometer, headers=bearer(answer))
         assert (failed.status_code, failed.json()["type"], failed.json()["code"]) == (
             409, "VEHICLE_STATE", "ASLEEP")
-        assert "fault-1" in failed.json()["description"]
+        assert "fault-1" in failed.headers["mockcar-hint"]
         assert failed.json()["requestId"] == failed.headers["sc-request-id"]
     assert client.get(odometer, headers=bearer(answer)).status_code == 200
     assert client.get(f"/v2.0/vehicles/{vehicle}/location",
@@ -51,7 +51,7 @@ def test_rules_by_vehicle_and_method_with_retry_after(
     lock = {"action": "LOCK"}
     limited = client.post(f"/v2.0/vehicles/{first}/security", headers=bearer(answer), json=lock)
     assert limited.status_code == 429 and limited.headers["retry-after"] == "7"
-    assert limited.json()["description"].endswith("Slow down.")
+    assert limited.headers["mockcar-hint"].endswith("Slow down.")
     assert client.get(f"/v2.0/vehicles/{first}/security",
                       headers=bearer(answer)).status_code == 200
     assert client.post(f"/v2.0/vehicles/{second}/security", headers=bearer(answer),

@@ -92,6 +92,6 @@ def test_require_capable_says_what_is_missing() -> None:
         require_capable(Car("HONDA", "ICE"), target, "v-1")
     assert (refused.value.type, refused.value.code, refused.value.status) == (
         "COMPATIBILITY", "VEHICLE_NOT_CAPABLE", 501)
-    assert "plug-in EV battery" in refused.value.description
-    assert "v-1" in refused.value.description
+    assert "plug-in EV battery" in str(refused.value.hint)
+    assert "v-1" in str(refused.value.hint)
     require_capable(Car("HONDA", "PHEV"), target)

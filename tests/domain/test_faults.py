@@ -39,7 +39,7 @@ def test_retry_after_and_message_reach_the_error() -> None:
     faults = Faults()
     faults.add("RATE_LIMIT", "VEHICLE", retry_after=3, message="Easy.")
     error = faults.trip("GET", "/", None)
-    assert error is not None and error.retry_after == 3 and error.description.endswith("Easy.")
+    assert error is not None and error.retry_after == 3 and str(error.hint).endswith("Easy.")
     faults.clear()
     faults.add("RATE_LIMIT", "VEHICLE")
     default = faults.trip("GET", "/", None)

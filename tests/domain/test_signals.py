@@ -146,7 +146,7 @@ def test_permissions_turn_signals_into_permission_errors() -> None:
     assert got["odometer-traveleddistance"].status == "SUCCESS"
     refused = got["tractionbattery-stateofcharge"].error
     assert refused is not None and (refused.type, refused.code) == ("PERMISSION", None)
-    assert "read_battery" in refused.description
+    assert "read_battery" in str(refused.hint)
 
 
 def test_only_and_single_signal_lookup() -> None:

@@ -71,7 +71,7 @@ def test_triggered_errors_carry_what_their_type_needs() -> None:
     key = triggered_error(("CONNECTED_SERVICES_ACCOUNT", "VIRTUAL_KEY_REQUIRED"), "e", "a", "c")
     assert key.resolution_url == "https://www.tesla.com/_ak/smartcar.com"
     asleep = triggered_error(("VEHICLE_STATE", "ASLEEP"), "me@smartcar.com", "a", "c")
-    assert asleep.retry_after is None and "me@smartcar.com" in asleep.description
+    assert asleep.retry_after is None and "me@smartcar.com" in str(asleep.hint)
 
 
 def test_a_test_mode_login_records_the_trigger_and_the_level() -> None:

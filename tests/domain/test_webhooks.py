@@ -56,7 +56,7 @@ def test_unknown_webhook_is_validation_with_code_null(world: World,
     with pytest.raises(SmartcarError) as error:
         webhooks.subscribe(world, connection, connection.vehicle_ids[0], "nope")
     assert (error.value.type, error.value.code, error.value.status) == ("VALIDATION", None, 400)
-    assert "wh-battery (Battery)" in error.value.description
+    assert "wh-battery (Battery)" in str(error.value.hint)
 
 
 def test_subscribe_needs_a_vehicle_the_token_covers(world: World,

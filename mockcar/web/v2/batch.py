@@ -25,7 +25,7 @@ from starlette.responses import JSONResponse, Response
 
 from mockcar.domain.vehicle import Vehicle
 from mockcar.errors import SmartcarError
-from mockcar.web.errors import error_body, request_id
+from mockcar.web.errors import error_body, error_headers, request_id
 from mockcar.web.v2 import bodies, handlers, pipeline
 from mockcar.web.v2.context import Context
 
@@ -93,10 +93,9 @@ def _sub_response(request: Request, vehicle: Vehicle, ctx: Context, raw: str) ->
         body, headers = pipeline.render(read, vehicle, sub_ctx)
         return {"path": echoed, "code": 200, "body": body, "headers": headers}
     except SmartcarError as error:
-        sub_headers: dict[str, str] = {}
+        sub_headers = error_headers(error)
         if error.retry_after is not None:
-            sub_headers = {"retry-after": str(error.retry_after),
-                           "Retry-After": str(error.retry_after)}
+            sub_headers["Retry-After"] = str(error.retry_after)
         return {
             "path": echoed, "code": error.status,
             "body": error_body(error, request_id(request), origin=ctx.origin),

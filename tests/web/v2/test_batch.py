@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 from mockcar.domain.units import KM_PER_MILE
 from mockcar.domain.vehicle import Powertrain
 from mockcar.domain.world import World
+from mockcar.errors import CATALOG
 from mockcar.web.v2.pipeline import ALL_READS
 from tests.web.v2.conftest import Grant, add_vehicle, login_as, vehicle_with
 from tests.web.v2.test_reads import TIMESTAMP, base
@@ -77,8 +78,9 @@ def test_errors_stay_inside_their_sub_response(
         assert (sub["code"], sub["body"]["type"], sub["body"]["code"]) == (status, error_type, code)
         assert sub["body"]["statusCode"] == status
         assert sub["body"]["requestId"] == response.headers["sc-request-id"]
-        assert sub["headers"] == {}
-    assert "read_location" in found["/location"]["body"]["description"]
+        assert set(sub["headers"]) == {"mockcar-hint"}
+        assert sub["body"]["description"] == CATALOG[(error_type, code)].description
+    assert "read_location" in found["/location"]["headers"]["mockcar-hint"]
 
 
 def test_a_rate_limited_sub_response_carries_retry_after_in_both_casings(
@@ -89,7 +91,8 @@ def test_a_rate_limited_sub_response_carries_retry_after_in_both_casings(
     assert found["/vin"]["code"] == 200, "static endpoints are never triggered"
     limited = found["/odometer"]
     assert (limited["code"], limited["body"]["code"]) == (429, "VEHICLE")
-    assert limited["headers"] == {"retry-after": "60", "Retry-After": "60"}
+    assert limited["headers"]["retry-after"] == limited["headers"]["Retry-After"] == "60"
+    assert "RATE_LIMIT.VEHICLE@smartcar.com" in limited["headers"]["mockcar-hint"]
 
 
 def test_every_read_can_be_batched(client: TestClient, world: World, grant: Grant) -> None:

@@ -55,7 +55,7 @@ def test_another_make_is_smartcar_not_capable(
     assert response.status_code == 501
     assert (response.json()["type"], response.json()["code"]) == (
         "COMPATIBILITY", "SMARTCAR_NOT_CAPABLE")
-    assert "CADILLAC" in response.json()["description"]
+    assert "CADILLAC" in response.headers["mockcar-hint"]
 
 
 @pytest.mark.parametrize("path", ["/TESLA/compass", "/Tesla/charge/ammeter"])
@@ -66,7 +66,7 @@ def test_an_upper_case_make_is_a_permission_error(
     response = client.get(base(tesla.id) + path, headers=grant(tesla))
     assert response.status_code == 403
     assert response.json()["type"] == "PERMISSION"
-    assert "lower case" in response.json()["description"]
+    assert "lower case" in response.headers["mockcar-hint"]
     unauthenticated = client.get(base(tesla.id) + path)
     assert unauthenticated.status_code == 401
 
@@ -77,7 +77,7 @@ def test_make_specific_reads_need_their_permission(
     tesla = charging_car(world, "TESLA")
     response = client.get(base(tesla.id) + "/tesla/compass",
                           headers=grant(tesla, ("read_location",)))
-    assert response.status_code == 403 and "read_compass" in response.json()["description"]
+    assert response.status_code == 403 and "read_compass" in response.headers["mockcar-hint"]
 
 
 def test_session_readings_need_a_charging_car(client: TestClient, world: World, grant: Grant) -> None:
@@ -164,7 +164,7 @@ def test_tesla_climate_reads_back_in_either_unit_system(
                 headers=grant(tesla, **{"sc-unit-system": "imperial"}))
     assert tesla.state.cabin_target_c == 20.0
     too_hot = client.post(cabin, json={"action": "SET", "temperature": 40}, headers=grant(tesla))
-    assert too_hot.status_code == 400 and "15.0 to 28.0" in too_hot.json()["description"]
+    assert too_hot.status_code == 400 and "15.0 to 28.0" in too_hot.headers["mockcar-hint"]
     for part in ("defroster", "steering_wheel"):
         path = base(tesla.id) + f"/tesla/climate/{part}"
         assert client.get(path, headers=grant(tesla)).json() == {"status": "OFF"}

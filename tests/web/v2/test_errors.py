@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 
 from mockcar.domain.vehicle import Powertrain
 from mockcar.domain.world import World
+from mockcar.errors import CATALOG
 from tests.web.v2.conftest import Grant, vehicle_with
 
 ENVELOPE = {"type", "code", "description", "docURL", "statusCode", "requestId", "resolution",
@@ -24,6 +25,8 @@ def assert_envelope(
     body = response.json()
     assert ENVELOPE <= set(body)
     assert (body["type"], body["code"], body["statusCode"]) == (error_type, code, status)
+    # Smartcar's text exactly: SDKs build their messages from it, apps compare it.
+    assert body["description"] == CATALOG[(error_type, code)].description
     assert body["requestId"] == response.headers["sc-request-id"]
     assert body["docURL"].startswith("https://smartcar.com/docs/errors/api-errors/")
     assert isinstance(body["resolution"], dict) and "type" in body["resolution"]
@@ -59,7 +62,7 @@ def test_missing_permission_names_the_scope(client: TestClient, world: World, gr
         f"/v2.0/vehicles/{vehicle.id}/location", headers=grant(vehicle, ("read_odometer",))
     )
     body = assert_envelope(response, 403, "PERMISSION", None)
-    assert "read_location" in body["description"]
+    assert "read_location" in response.headers["mockcar-hint"]
     assert body["resolution"] == {"type": "REAUTHENTICATE"}
 
 
@@ -69,15 +72,17 @@ def test_lock_needs_control_security(client: TestClient, world: World, grant: Gr
         f"/v2.0/vehicles/{vehicle.id}/security", json={"action": "LOCK"},
         headers=grant(vehicle, ("read_security",)),
     )
-    assert "control_security" in assert_envelope(response, 403, "PERMISSION", None)["description"]
+    assert_envelope(response, 403, "PERMISSION", None)
+    assert "control_security" in response.headers["mockcar-hint"]
 
 
 def test_a_vehicle_the_token_does_not_cover(client: TestClient, world: World, grant: Grant) -> None:
     mine = vehicle_with(world, Powertrain.BEV)
     other = vehicle_with(world, Powertrain.ICE)
     response = client.get(f"/v2.0/vehicles/{other.id}/odometer", headers=grant(mine))
-    body = assert_envelope(response, 400, "VALIDATION", "PARAMETER")
-    assert other.id in body["description"] and mine.id in body["description"]
+    assert_envelope(response, 400, "VALIDATION", "PARAMETER")
+    hint = response.headers["mockcar-hint"]
+    assert other.id in hint and mine.id in hint
 
 
 def test_non_numeric_version_and_unknown_paths_are_404(
@@ -100,6 +105,7 @@ def test_wrong_method_is_405_json(client: TestClient, world: World, grant: Grant
     body = response.json()
     assert body["requestId"] == response.headers["sc-request-id"]
     assert body["statusCode"] == 405
-    assert "use GET" in body["description"]
+    assert body["description"] == CATALOG[("VALIDATION", None)].description
+    assert "use GET" in response.headers["mockcar-hint"]
     on_user = client.post("/v2.0/user", headers=grant(vehicle))
     assert on_user.status_code == 405 and on_user.json()["statusCode"] == 405

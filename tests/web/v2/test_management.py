@@ -10,6 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockcar.domain.world import Application, Owner, World
+from mockcar.errors import CATALOG
 from tests.web.v2.conftest import START
 
 URL = "/v2.0/management/connections"
@@ -164,7 +165,8 @@ def test_bad_credentials_are_401(client: TestClient, headers: dict[str, str]) ->
         assert response.status_code == 401
         body = response.json()
         assert (body["type"], body["code"], body["statusCode"]) == ("AUTHENTICATION", None, 401)
-        assert "default" in body["description"]
+        assert body["description"] == CATALOG[("AUTHENTICATION", None)].description
+        assert "default" in response.headers["mockcar-hint"]
 
 
 def test_version_segment_and_methods(client: TestClient, auth: dict[str, str]) -> None:

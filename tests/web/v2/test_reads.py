@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 from mockcar.domain.units import KM_PER_MILE, LITERS_PER_US_GALLON
 from mockcar.domain.vehicle import Powertrain
 from mockcar.domain.world import World
+from mockcar.errors import CATALOG
 from tests.web.v2.conftest import START, Grant, vehicle_with
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
@@ -113,7 +114,8 @@ def test_a_vehicle_without_the_part_answers_vehicle_not_capable(
     assert response.status_code == 501
     body = response.json()
     assert (body["type"], body["code"]) == ("COMPATIBILITY", "VEHICLE_NOT_CAPABLE")
-    assert vehicle.id in body["description"]
+    assert body["description"] == CATALOG[("COMPATIBILITY", "VEHICLE_NOT_CAPABLE")].description
+    assert vehicle.id in response.headers["mockcar-hint"]
 
 
 def test_vehicles_list_pages(client: TestClient, world: World, grant: Grant) -> None:

@@ -16,8 +16,10 @@ from mockcar.domain.clock import Clock
 from mockcar.domain.scopes import PERMISSIONS
 from mockcar.domain.vehicle import Powertrain, Vehicle
 from mockcar.domain.world import Application, Connection, World
+from mockcar.errors import CATALOG
 from mockcar.scenario import load_world
 from mockcar.settings import Settings, default_scenario
+from mockcar.web.v3.errors import V3_CODES
 from tests.web.v2.conftest import owner_of
 
 START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -94,4 +96,9 @@ def only_error(body: dict[str, object]) -> dict[str, object]:
     errors = body["errors"]
     assert isinstance(errors, list) and len(errors) == 1, errors
     first: dict[str, object] = errors[0]
+    # `detail` is Smartcar's text for the error, exactly; mockcar's own explanation
+    # travels in the mockcar-hint header.
+    error_type, code = first["type"], first["code"]
+    key = (error_type, None if code == V3_CODES.get(str(error_type)) else code)
+    assert key in CATALOG and first["detail"] == CATALOG[key].description, first
     return first
