@@ -73,7 +73,7 @@ def test_validate_many_files_checks_them_all() -> None:
 UNUSABLE = {
     "missing": ("missing.yaml", None, "missing.yaml: no such file"),
     "directory": ("", None, ": is a directory, not a scenario file"),
-    "binary": ("junk.yaml", bytes(range(256)), "junk.yaml: looks like a binary file"),
+    "binary": ("junk.yaml", bytes(range(256)), "junk.yaml:1: looks like a binary file"),
     "not-utf8": ("latin.yaml", b"owners: j\xf6rg\n", "latin.yaml:1: not UTF-8 text"),
     "empty": ("empty.yaml", b"", "empty.yaml:1: the file is empty"),
     "syntax": ("bad.yaml", b"version: 1\nowners: [\n", "bad.yaml:3: not valid YAML"),

@@ -155,9 +155,11 @@ class ScenarioLibrary:
         return found
 
     def _from_text(self, text: str) -> Scenario:
-        if len(text.encode()) > MAX_BYTES:
+        # surrogatepass: JSON can carry a lone surrogate, which parse() then locates
+        raw = text.encode("utf-8", "surrogatepass")
+        if len(raw) > MAX_BYTES:
             raise ScenarioRejected([f"{INLINE}: larger than {MAX_BYTES // 2**20} MiB"])
-        key = hashlib.sha256(text.encode()).hexdigest()
+        key = hashlib.sha256(raw).hexdigest()
         found = self._inline.get(key)
         if found is not None:
             self._inline.move_to_end(key)

@@ -56,7 +56,8 @@ def load_scenario(path: Path) -> Scenario:
 
 
 def validate(doc: Document, file: str) -> Scenario:
-    """The typed scenario for a parsed document, or ScenarioError."""
+    """The typed scenario for a parsed document, or ScenarioError listing every problem:
+    the document's own (duplicate keys), a missing version and what validation finds."""
     data = doc.data
     if not isinstance(data, dict):
         raise ScenarioError.single(
@@ -64,37 +65,41 @@ def validate(doc: Document, file: str) -> Scenario:
             f"the top level must be a mapping with version, seed, applications and owners; "
             f"got {messages.describe(data)}",
         )
-    _check_version(data, doc, file)
+    problems = [*doc.problems, *_version_problems(data, doc, file)]
     # `x-` keys are the author's own (docker compose's convention): a home for anchors.
     data = {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
+    data.setdefault("version", SUPPORTED_VERSION)  # missing: reported, the rest still read
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         errors = _without_echoes(exc.errors())
-        raise ScenarioError(_problem(doc, file, err["loc"], messages.message(
+        if doc.problems:  # a key that is not text was reported when it was read
+            errors = [e for e in errors if e["type"] != "invalid_key"]
+        problems += (_problem(doc, file, err["loc"], messages.message(
             err, _MODELS.get(_names(err["loc"][:-1]))
-        )) for err in errors) from None
-    findings = checks.check(scenario)
-    if findings:
-        raise ScenarioError(_problem(doc, file, loc, text) for loc, text in findings)
+        )) for err in errors)
+        raise ScenarioError(problems) from None
+    problems += (_problem(doc, file, loc, text) for loc, text in checks.check(scenario))
+    if problems:
+        raise ScenarioError(problems)
     return scenario
 
 
-def _check_version(data: dict[Any, Any], doc: Document, file: str) -> None:
-    """Checked first and alone: under another version the rest may mean something else."""
+def _version_problems(data: dict[Any, Any], doc: Document, file: str) -> list[Problem]:
+    """A missing version is one problem among the others (the file is read as version
+    1); another version stops here, since under it the rest may mean something else."""
     if "version" not in data:
-        raise ScenarioError.single(
-            file, doc.line_of(()), "version",
-            f"required key is missing; add 'version: {SUPPORTED_VERSION}' at the top",
-        )
+        return [Problem(file, doc.line_of(()), "version",
+                        f"required key is missing; add 'version: {SUPPORTED_VERSION}' at the top")]
     version = data["version"]
     if version != SUPPORTED_VERSION or isinstance(version, bool):
-        raise ScenarioError.single(
+        raise ScenarioError([*doc.problems, Problem(
             file, doc.line_of(("version",)), "version",
             f"unsupported version {version}; this mockcar reads version {SUPPORTED_VERSION}"
             if isinstance(version, int) and not isinstance(version, bool)
             else f"must be {SUPPORTED_VERSION}, got {messages.describe(version)}",
-        )
+        )])
+    return []
 
 
 def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
@@ -135,11 +140,55 @@ def _read(path: Path) -> str:
         raise ScenarioError.single(file, None, "", f"cannot read: {exc}") from None
     if len(raw) > MAX_BYTES:
         raise ScenarioError.single(file, None, "", f"larger than {MAX_BYTES // 2**20} MiB; "
-                                   "not a scenario file")
-    if b"\0" in raw:
-        raise ScenarioError.single(file, None, "", "looks like a binary file, not YAML")
+                                   "a scenario file is a few kB")
+    return decode(raw, file)
+
+
+def decode(raw: bytes, file: str) -> str:
+    """A scenario's bytes as text: UTF-8, with or without a byte-order mark. UTF-16 and
+    UTF-32 (which YAML allows, and Windows editors write) are refused with how to fix
+    it, so line numbers and the JSON Schema's editors agree on one encoding."""
+    wide = _wide_encoding(raw)
+    if wide is not None:
+        raise _refused(file, 1, f"the file is {wide} text; save it as UTF-8")
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line, column = _position(raw, nul)
+        raise _refused(file, line, "looks like a binary file, not YAML text (a NUL byte "
+                       f"at column {column})")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ScenarioError.single(file, line, "", "not UTF-8 text; save the file as UTF-8") from None
+        line, column = _position(raw, exc.start)
+        raise _refused(file, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02X} at column "
+                       f"{column}); save the file as UTF-8")
+
+
+_BOMS = ((b"\xff\xfe\0\0", "UTF-32"), (b"\0\0\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
+         (b"\xfe\xff", "UTF-16"))
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """UTF-16 or UTF-32 by its byte-order mark, or UTF-16 without one by the NUL half of
+    every ASCII character (what YAML's own detection looks at)."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name
+    head = raw[:64]
+    if len(head) < 4 or not any(head):
+        return None
+    if not any(head[1::4] + head[2::4] + head[3::4]) or not any(head[0::4] + head[1::4] + head[2::4]):
+        return "UTF-32"
+    if not any(head[0::2]) or not any(head[1::2]):
+        return "UTF-16"
+    return None
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset."""
+    start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, len(raw[start:offset].decode("utf-8", "replace")) + 1
+
+
+def _refused(file: str, line: int, message: str) -> ScenarioError:
+    return ScenarioError.single(file, line, "", message)

@@ -97,14 +97,17 @@ def test_directory(tmp_path: Path) -> None:
 def test_binary_garbage(tmp_path: Path) -> None:
     path = tmp_path / "junk.yaml"
     path.write_bytes(bytes(range(256)) * 4)
-    assert problems_of(path)[0].message == "looks like a binary file, not YAML"
+    (problem,) = problems_of(path)
+    assert (problem.line, problem.message) == (
+        1, "looks like a binary file, not YAML text (a NUL byte at column 1)")
 
 
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
     path.write_bytes("version: 1\nowners:\n  - email: j\xf6rg@example.de\n".encode("latin-1"))
     (problem,) = problems_of(path)
-    assert (problem.line, problem.message) == (3, "not UTF-8 text; save the file as UTF-8")
+    assert (problem.line, problem.message) == (
+        3, "not UTF-8 text (byte 0xF6 at column 13); save the file as UTF-8")
 
 
 def write(tmp_path: Path, text: str) -> Path:
