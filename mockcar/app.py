@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     if settings.speed != 1.0:  # `mockcar serve --speed N` (issue 4, "Time")
         world.clock.set_speed(settings.speed)
     app.state.world = world
-    app.state.tenants = tenants = Tenants()
+    app.state.tenants = tenants = Tenants(limit=settings.max_applications)
     # What the control API builds registered applications' Worlds from.
     app.state.scenarios = ScenarioLibrary(settings.scenario, bundled_scenarios(), settings.seed,
                                           speed=settings.speed)

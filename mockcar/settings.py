@@ -79,6 +79,9 @@ class Settings:
     speed: float = 1.0
     # No request log on the console (`mockcar serve --quiet`, MOCKCAR_QUIET=1).
     quiet: bool = False
+    # Applications registered through the control API held at once
+    # (MOCKCAR_MAX_APPLICATIONS); one more is refused with 429 until one is deleted.
+    max_applications: int = 2000
 
     def __post_init__(self) -> None:
         if self.scenario is None:
@@ -149,4 +152,17 @@ def _parse(name: str, raw: str) -> object:
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if name == "speed":
         return speed(raw, f"{ENV_PREFIX}SPEED")
+    if name == "max_applications":
+        return count(raw, f"{ENV_PREFIX}{name.upper()}")
     return raw
+
+
+def count(raw: str, source: str) -> int:
+    """A whole number above 0."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{source} must be a whole number, got {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{source} must be above 0, got {raw}")
+    return value

@@ -26,8 +26,9 @@ from mockcar.domain.journal import CAPACITY, Journal
 from mockcar.domain.vehicle import Vehicle
 from mockcar.domain.world import Application, Token, World, new_secret
 
-# Registered tenants kept at most; beyond it the oldest is dropped. A test fixture deletes
-# its tenant on teardown, so only crashed runs leave any behind.
+# Registered tenants held at most (Settings.max_applications); one more is refused, never
+# made room for by dropping another run's tenant. A test fixture deletes its tenant on
+# teardown, so only crashed runs leave any behind.
 MAX_TENANTS = 2000
 SCENARIO_JOURNAL_CAPACITY = 5000
 
@@ -36,6 +37,14 @@ FALLBACK_APPLICATION = Application(
     client_id="", client_secret="", name="mockcar test application",
     redirect_uris=("http://localhost:8000/exchange",), management_token="",
 )
+
+
+class TenantLimitReached(Exception):
+    """The registry holds `limit` tenants already; a new one needs one deleted first."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"{limit} applications are registered, the most this server holds")
+        self.limit = limit
 
 
 class ScenarioRejected(ValueError):
@@ -149,15 +158,20 @@ class Tenants:
     def __len__(self) -> int:
         return len(self._by_client)
 
+    @property
+    def full(self) -> bool:
+        return len(self._by_client) >= self.limit
+
     def __iter__(self) -> Iterator[Tenant]:
         return iter(list(self._by_client.values()))
 
     # -- lifecycle --------------------------------------------------------------------
 
     def register(self, world: World, choice: ScenarioChoice, application: Application) -> Tenant:
-        """Add a tenant for `application` over `world` (which is made to hold only it)."""
-        while len(self._by_client) >= self.limit:
-            self.remove(next(iter(self._by_client)))
+        """Add a tenant for `application` over `world` (which is made to hold only it);
+        TenantLimitReached when `limit` tenants are registered already."""
+        if self.full:
+            raise TenantLimitReached(self.limit)
         tenant = Tenant(application, install(world, application), choice,
                         Journal(self.journal_capacity))
         self._by_client[application.client_id] = tenant

@@ -12,7 +12,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mockcar.domain import connections
-from mockcar.domain.tenants import ScenarioChoice, ScenarioRejected, new_application
+from mockcar.domain.tenants import (
+    ScenarioChoice,
+    ScenarioRejected,
+    TenantLimitReached,
+    new_application,
+)
 from mockcar.domain.world import World
 from mockcar.errors import SmartcarError
 from mockcar.web import control_schemas as s
@@ -56,12 +61,27 @@ async def register_application(ctx: Context) -> dict[str, Any]:
     ctx.done()
     if redirect_uris is not None:
         _check_redirect_uris(redirect_uris)
+    if ctx.tenants.full:  # before building a World that could not be kept
+        raise _too_many(ctx.tenants.limit)
     choice = ScenarioChoice(name=name, yaml=yaml, seed=int(seed) if seed is not None else None)
     world = _build(ctx, choice)
     application = new_application(world, app_name, tuple(redirect_uris or ()) or None)
-    tenant = ctx.tenants.register(world, choice, application)
+    try:
+        tenant = ctx.tenants.register(world, choice, application)
+    except TenantLimitReached as full:
+        raise _too_many(full.limit) from None
     return {**wire.application(tenant.application, secrets=True),
             "scenario": wire.scenario(choice)}
+
+
+def _too_many(limit: int) -> ControlError:
+    """429: registering never drops another run's application to make room."""
+    return ControlError(
+        429, "too_many_applications",
+        f"This server holds {limit} registered applications, its limit "
+        "(MOCKCAR_MAX_APPLICATIONS); none was dropped to make room. Delete applications "
+        "you are done with (POST /_mockcar/applications/{client_id}/delete), reset the "
+        "server (POST /_mockcar/reset), or raise the limit.")
 
 
 def _check_redirect_uris(uris: list[str]) -> None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import uuid
 
-from mockcar.domain.tenants import ScenarioChoice, Tenant, Tenants, new_application
+import pytest
+
+from mockcar.domain.tenants import (
+    ScenarioChoice,
+    Tenant,
+    TenantLimitReached,
+    Tenants,
+    new_application,
+)
 from mockcar.domain.world import World
 from mockcar.scenario import load_world
 from mockcar.settings import default_scenario
@@ -89,11 +97,16 @@ def test_removal_drops_every_key() -> None:
     assert tenants.by_session("t") is None
 
 
-def test_the_oldest_tenant_goes_when_the_registry_is_full() -> None:
+def test_a_full_registry_refuses_a_tenant_and_keeps_every_other() -> None:
     tenants = Tenants(limit=2)
-    first, second, third = _register(tenants), _register(tenants), _register(tenants)
+    first, second = _register(tenants), _register(tenants)
+    assert tenants.full
+    with pytest.raises(TenantLimitReached, match="2 applications are registered"):
+        _register(tenants)
+    assert [t.client_id for t in tenants] == [first.client_id, second.client_id]
+    tenants.remove(first.client_id)
+    third = _register(tenants)
     assert [t.client_id for t in tenants] == [second.client_id, third.client_id]
-    assert tenants.get(first.client_id) is None
 
 
 def test_clear_empties_registry_and_journals() -> None:
