@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 from mockcar.domain.journal import token_id
 from mockcar.domain.tenants import Tenants
 from mockcar.domain.world import World
+from mockcar.errors import CATALOG
 from tests.control.helpers import App, Register, bearer, connect
 
 
@@ -172,3 +173,21 @@ def test_secrets_never_appear_in_a_dump(client: TestClient, register: Register) 
     assert token_form["body"]["grant_type"] == "authorization_code"
     assert token_form["body"]["code"] == "[REDACTED]"
     assert entries[-1]["body"] == "<6 bytes of text/plain, not shown>"
+
+
+def test_an_error_answer_keeps_mockcars_hint_beside_smartcars_text(
+    client: TestClient, register: Register
+) -> None:
+    app = register()
+    answer = connect(client, app)
+    vehicle = answer["vehicles"][0]
+    refused = client.get(f"/v2.0/vehicles/{vehicle}/warp-drive", headers=bearer(answer))
+    assert refused.status_code == 404
+    assert refused.json()["description"] == CATALOG[("RESOURCE_NOT_FOUND", "PATH")].description
+    hint = refused.headers["mockcar-hint"]
+    assert "warp-drive" in hint
+    entry = _journal(client, app, status=404)["entries"][-1]
+    assert entry["hint"] == hint
+    ok = client.get(f"/v2.0/vehicles/{vehicle}/odometer", headers=bearer(answer))
+    assert "mockcar-hint" not in ok.headers
+    assert _journal(client, app, status=200)["entries"][-1]["hint"] is None

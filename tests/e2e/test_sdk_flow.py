@@ -13,6 +13,7 @@ import smartcar
 
 from mockcar.domain.vehicle import Powertrain
 from mockcar.domain.world import Owner
+from mockcar.errors import CATALOG
 from mockcar.testing import MockcarServer
 from mockcar.testing.sdk import smartcar_sdk_pointed_at
 from tests.support.forms import Page, choose_all_vehicles, open_page
@@ -176,5 +177,5 @@ def test_denied_consent_and_sdk_errors(
         smartcar.Vehicle(ice, token).location()
     assert missing.value.status_code == 403
     assert missing.value.type == "PERMISSION"
-    assert "read_location" in missing.value.description
+    assert missing.value.description == CATALOG[("PERMISSION", None)].description
     assert missing.value.resolution == {"type": "REAUTHENTICATE", "url": None}

@@ -10,7 +10,11 @@ from starlette.testclient import TestClient
 
 from mockcar.domain.vehicle import Powertrain
 from mockcar.domain.world import World
+from mockcar.errors import CATALOG
+from mockcar.web.legacy import V1_TYPES
 from tests.web.v2.conftest import Grant, login_as, vehicle_with
+
+V2_TYPES = {v1: v2 for v2, v1 in V1_TYPES.items()} | {"smartcar_not_capable_error": "COMPATIBILITY"}
 
 
 def assert_v1(response: Any, status: int, error: str, code: str | None) -> dict[str, Any]:
@@ -19,7 +23,8 @@ def assert_v1(response: Any, status: int, error: str, code: str | None) -> dict[
     assert set(body) == {"error", "message", "code", "statusCode", "requestId"}
     assert (body["error"], body["code"], body["statusCode"]) == (error, code, status)
     assert body["requestId"] == response.headers["sc-request-id"]
-    assert isinstance(body["message"], str) and body["message"]
+    # The message is Smartcar's description of the v2 error, exactly.
+    assert body["message"] == CATALOG[(V2_TYPES[error], code)].description
     return dict(body)
 
 
