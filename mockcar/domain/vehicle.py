@@ -330,10 +330,11 @@ class Vehicle:
         self.updated_at = now
 
     def send_destination(self, destination: Location, now: datetime) -> None:
+        # Smartcar's own validation texts, word for word (apps show or compare them).
         if not -90 <= destination.latitude <= 90:
-            raise invalid(["latitude"], "must be a number from -90 to 90")
+            raise _out_of_range("latitude", 90)
         if not -180 <= destination.longitude <= 180:
-            raise invalid(["longitude"], "must be a number from -180 to 180")
+            raise _out_of_range("longitude", 180)
         self.require_command_access()
         self.state.destination = destination
         self.updated_at = now
@@ -381,3 +382,9 @@ def not_capable(vehicle: Vehicle, why: str) -> SmartcarError:
         message=f"Vehicle {vehicle.id} ({vehicle.year} {vehicle.make} {vehicle.model}, "
         f"{vehicle.powertrain}) {why}.",
     )
+
+
+def _out_of_range(name: str, bound: int) -> SmartcarError:
+    text = f"Invalid {name} value. It must be between -{bound} and {bound}."
+    return SmartcarError("VALIDATION", "PARAMETER", message=text,
+                         detail=[{"field": [name], "message": text}])

@@ -57,7 +57,7 @@ def test_nominal_capacity_asks_the_owner_when_several_packs_exist(
         {"capacity": 90.9, "description": "BEV:Extended Range"},
     ]
     url = urlsplit(body["url"])
-    assert (url.scheme, url.netloc, url.path) == ("http", "testserver", "/battery-capacity")
+    assert (url.scheme, url.netloc, url.path) == ("http", "localhost", "/battery-capacity")
     query = parse_qs(url.query, keep_blank_values=True)
     assert query["vehicle_id"] == [vehicle.id]
     assert query["client_id"] == [next(iter(world.applications))]
@@ -296,3 +296,19 @@ def test_flags_are_accepted_on_reads_commands_and_batch(
                         json={"requests": [{"path": "/vin"}]}, headers=headers)
     assert batch.json()["responses"][0]["code"] == 200
     assert client.get("/v2.0/vehicles", params=flags, headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize(("body", "text"), [
+    ({"latitude": -90.5, "longitude": 0}, "Invalid latitude value. It must be between -90 and 90."),
+    ({"latitude": 0, "longitude": 180.5},
+     "Invalid longitude value. It must be between -180 and 180."),
+])
+def test_out_of_range_coordinates_answer_smartcars_validation_text(
+    client: TestClient, world: World, grant: Grant, body: dict[str, object], text: str
+) -> None:
+    vehicle = vehicle_with(world, Powertrain.ICE)
+    response = client.post(base(vehicle.id) + "/navigation/destination", json=body,
+                           headers=grant(vehicle))
+    assert response.status_code == 400
+    assert response.json()["detail"][0]["message"] == text
+    assert response.headers["mockcar-hint"] == text
