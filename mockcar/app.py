@@ -20,6 +20,7 @@ from mockcar.web import (
     control,
     home,
     openapi,
+    page_assets,
     postman,
     tenancy,
     token,
@@ -48,7 +49,7 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
         # them), its catch-all 404 last, after any other /v3/ route.
         routes=[*v3.vehicle_routes, *v2.routes, *v3.routes, *management.routes,
                 *webhooks_v3.routes, *compatibility.routes, *token.routes,
-                *connect.routes, *control.routes, *home.routes,
+                *connect.routes, *control.routes, *home.routes, *page_assets.routes,
                 *postman.routes, *openapi.routes, *v3.fallback_routes],
         # The journal inside the request id, so its entries carry the id; outermost, a
         # request that may have changed state wakes the webhook dispatcher once answered.

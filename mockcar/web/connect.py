@@ -1,4 +1,6 @@
-"""Smartcar Connect as HTML pages, no JavaScript (reference: smartcar-v2.md §1).
+"""Smartcar Connect as HTML pages that work without JavaScript (reference:
+smartcar-v2.md §1); the one script, the brand list's filter-as-you-type, only adds to a
+search that also works as a plain form.
 
 `GET /oauth/authorize` validates the Connect URL and shows the preamble; the steps live
 under `/oauth/authorize/{session}/…` and follow Post/Redirect/Get, so reloading a page
@@ -20,6 +22,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from mockcar.domain.scopes import DESCRIPTIONS
+from mockcar.domain.vehicle import Vehicle
 from mockcar.domain.world import World
 from mockcar.web import connect_flow as flow
 from mockcar.web import tenancy
@@ -29,20 +32,21 @@ from mockcar.web.connect_request import (
     COUNTRY_NAMES,
     ConnectRequestError,
     find_brand,
+    make_name,
     parse_authorization_request,
     search_brands,
 )
+from mockcar.web.page_assets import CONTENT_SECURITY_POLICY
 from mockcar.web.templating import TEMPLATES
 
 log = logging.getLogger("mockcar.connect")
 
-# Consent pages: never cached, never framed (clickjacking), no script at all. No
-# form-action: Chromium applies it to the redirect that ends Connect.
+# Consent pages: never cached, never framed (clickjacking), only their own hashed
+# style and script (mockcar.web.page_assets).
 PAGE_HEADERS = {
     "cache-control": "no-store",
     "x-frame-options": "DENY",
-    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; "
-    "frame-ancestors 'none'; base-uri 'none'",
+    "content-security-policy": CONTENT_SECURITY_POLICY,
 }
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 BASE = "/oauth/authorize"
@@ -156,7 +160,7 @@ def _guard(session: ConnectSession, step: str) -> None:
     """Steps are taken in order: ahead of the session, go back to where it is."""
     if not session.reached(step):
         raise _Redirect(step_url(session, session.step))
-    if session.blocked and step in (flow.VEHICLES, flow.PERMISSIONS):
+    if session.blocked and step == flow.PERMISSIONS:
         raise PageError(400, "Cannot continue", session.blocked, session=session)
 
 
@@ -295,55 +299,46 @@ async def sign_in(request: Request) -> Response:
     return _see(step_url(session, session.step))
 
 
-def _vehicles_page(
-    request: Request, session: ConnectSession, error: str | None = None, status: int = 200
-) -> Response:
-    world = _world(request)
-    vehicles = flow.candidates(world, session)
-    if session.vehicle_ids is not None:
-        selected = set(session.vehicle_ids)
-    elif session.request.single_select_vin is not None:
-        selected = {v.id for v in vehicles}
-    else:
-        selected = set() if session.request.single_select else {v.id for v in vehicles}
-    signed_in = flow.owner(world, session)
-    return _page(
-        request, "connect/vehicles.html", session, status, vehicles=vehicles,
-        selected=selected, single=session.request.single_select, error=error,
-        owner_email=signed_in.email if signed_in else "", action=step_url(session, flow.VEHICLES),
-    )
-
-
-async def show_vehicles(request: Request) -> Response:
-    session = _session(request)
-    _guard(session, flow.VEHICLES)
-    return _vehicles_page(request, session)
-
-
-async def choose_vehicles(request: Request) -> Response:
-    session = _session(request)
-    form = await _form(request, session)
-    _guard(session, flow.VEHICLES)
-    try:
-        flow.choose_vehicles(_world(request), session, _texts(form, "vehicle"))
-    except StepError as refused:
-        return _vehicles_page(request, session, refused.message, 400)
-    return _see(step_url(session, flow.PERMISSIONS))
+def _shown(vehicle: Vehicle) -> dict[str, str | int]:
+    return {"id": vehicle.id, "year": vehicle.year, "make_name": make_name(vehicle.make),
+            "model": vehicle.model, "vin": vehicle.vin}
 
 
 def _permissions_page(
-    request: Request, session: ConnectSession, error: str | None = None, status: int = 200
+    request: Request, session: ConnectSession, status: int = 200, *,
+    error: str | None = None, vehicle_error: str | None = None, form: FormData | None = None,
 ) -> Response:
+    """The consent page. With several vehicles (`vehicle_ids` still None) the choice sits
+    above the permissions: checkboxes all ticked, or radios under `single_select`, only
+    the requested VIN ticked under `single_select_vin`. Shown again after a refused
+    POST, `form` keeps what the user had ticked."""
     world = _world(request)
     scope = session.request.scope
+    choosing = session.vehicle_ids is None
+    if choosing:
+        vehicles = flow.candidates(world, session)
+        if form is not None:
+            selected = set(_texts(form, "vehicle"))
+        elif session.request.single_select_vin is not None or not session.request.single_select:
+            selected = {v.id for v in vehicles}
+        else:
+            selected = set()
+    else:
+        vehicles = [world.vehicles[v] for v in session.vehicle_ids or () if v in world.vehicles]
+        selected = {v.id for v in vehicles}
+    ticked = set(_texts(form, "permission")) if form is not None else set(scope.permissions)
     permissions = [
-        {"name": p, "description": DESCRIPTIONS.get(p, p), "required": p in scope.required}
+        {"name": p, "description": DESCRIPTIONS.get(p, p), "required": p in scope.required,
+         "checked": p in ticked or p in scope.required}
         for p in scope.permissions
     ]
-    vehicles = [world.vehicles[v] for v in session.vehicle_ids or () if v in world.vehicles]
+    signed_in = flow.owner(world, session)
     return _page(
         request, "connect/permissions.html", session, status, permissions=permissions,
-        vehicles=vehicles, error=error, action=step_url(session, flow.PERMISSIONS),
+        vehicles=[_shown(v) for v in vehicles], selected=selected, choosing=choosing,
+        single=session.request.single_select, error=error, vehicle_error=vehicle_error,
+        owner_email=signed_in.email if signed_in else "",
+        action=step_url(session, flow.PERMISSIONS),
     )
 
 
@@ -362,11 +357,21 @@ async def decide(request: Request) -> Response:
     if decision == "deny":
         return _leave(flow.deny(world, session))
     if decision != "allow":
-        return _permissions_page(request, session, "Choose Allow or Deny.", 400)
+        return _permissions_page(request, session, 400, error="Choose Allow or Deny.",
+                                 form=form)
+    offered = session.vehicle_ids is None
+    if offered:
+        try:
+            flow.choose_vehicles(world, session, _texts(form, "vehicle"))
+        except StepError as refused:
+            return _permissions_page(request, session, 400, vehicle_error=refused.message,
+                                     form=form)
     try:
         return _leave(flow.approve(world, session, _texts(form, "permission")))
     except StepError as refused:
-        return _permissions_page(request, session, refused.message, 400)
+        if offered:  # the choice is the user's to make again, with the error
+            session.vehicle_ids = None
+        return _permissions_page(request, session, 400, error=refused.message, form=form)
 
 
 async def exit_flow(request: Request) -> Response:
@@ -397,7 +402,6 @@ routes: list[BaseRoute] = _routes({
     STEP + "continue": (None, continue_),
     STEP + flow.BRAND: (show_brands, choose_brand),
     STEP + flow.SIGN_IN: (show_sign_in, sign_in),
-    STEP + flow.VEHICLES: (show_vehicles, choose_vehicles),
     STEP + flow.PERMISSIONS: (show_permissions, decide),
     STEP + "exit": (None, exit_flow),
     BASE + "/{rest:path}": (not_found, not_found),

@@ -1,5 +1,6 @@
-"""The Connect step machine: preamble → brand → sign-in → vehicles → permissions →
-redirect (reference: smartcar-v2.md §1.1–1.3). The redirect carries a `code`, or for an
+"""The Connect step machine: preamble → brand → sign-in → permissions (with the vehicle
+choice on the same page when the account has several) → redirect (reference:
+smartcar-v2.md §1.1–1.3). The redirect carries a `code`, or for an
 application configured for API v3 (`connect_redirect: user_id`) the owner's `user_id`;
 re-authentication (mockcar.web.connect_reauth) ends at sign-in with `vehicle_id`.
 
@@ -29,7 +30,7 @@ USER_ID_REDIRECT = "user_id"  # Application.connect_redirect of an API v3 app
 MAX_SESSIONS = 10_000
 
 # Steps, in order; a session is at the first one whose input it lacks.
-BRAND, SIGN_IN, VEHICLES, PERMISSIONS = "brands", "sign-in", "vehicles", "permissions"
+BRAND, SIGN_IN, PERMISSIONS = "brands", "sign-in", "permissions"
 
 # Smartcar's Connect test accounts that end in an error (reference §1.1 table, §1.3).
 INVALID_SUBSCRIPTION_EMAIL = "smartcar@invalid-subscription.com"
@@ -93,12 +94,10 @@ class ConnectSession:
             return BRAND
         if self.owner_email is None:
             return SIGN_IN
-        if self.vehicle_ids is None:
-            return VEHICLES
         return PERMISSIONS
 
     def reached(self, step: str) -> bool:
-        order = (BRAND, SIGN_IN, VEHICLES, PERMISSIONS)
+        order = (BRAND, SIGN_IN, PERMISSIONS)
         return order.index(step) <= order.index(self.step)
 
     # -- leaving Connect ----------------------------------------------------------
@@ -209,8 +208,8 @@ def sign_in(
             "application asked for (single_select_vin)."
         )
     elif len(world.owner_vehicles(account, _brand(session))) == 1:
-        # One car: nothing to choose. With several, the vehicles page shows them (only
-        # the requested VIN, preselected, under single_select_vin).
+        # One car: nothing to choose. With several, the permissions page offers them
+        # (only the requested VIN, preselected, under single_select_vin).
         session.vehicle_ids = (found[0].id,)
     return None
 
@@ -222,6 +221,8 @@ def _brand(session: ConnectSession) -> str | None:
 
 
 def choose_vehicles(world: World, session: ConnectSession, chosen: Iterable[str]) -> None:
+    """The vehicles to connect, when the account has several (`vehicle_ids` is None until
+    then): at least one, exactly one under `single_select`."""
     allowed = {v.id for v in candidates(world, session)}
     picked = tuple(dict.fromkeys(v for v in chosen if v in allowed))
     if not picked:

@@ -63,13 +63,25 @@ def make_key(make: str) -> str:
     return _MAKE_KEY.sub("_", folded).strip("_")
 
 
+_BRAND_NAMES = {make_key(name): name for name in SMARTCAR_BRANDS}
+
+
+def make_name(make: str) -> str:
+    """What a person reads for a make id: `FORD` → `Ford`, `MERCEDES_BENZ` →
+    `Mercedes-Benz`; a make Connect does not list, in title case (`SMART` → `Smart`)."""
+    known = _BRAND_NAMES.get(make_key(make))
+    if known is not None:
+        return known
+    return make.replace("_", " ").title() if make.isupper() else make
+
+
 def brands(world: World) -> list[Brand]:
     """Smartcar's brands plus every make in the World, sorted by name, one per key."""
     found: dict[str, Brand] = {}
     for name in (*SMARTCAR_BRANDS, *sorted(world.vehicles.makes())):
         key = make_key(name)
         if key and key not in found:
-            found[key] = Brand(key, name)
+            found[key] = Brand(key, make_name(name))
     return sorted(found.values(), key=lambda b: b.name.casefold())
 
 

@@ -151,11 +151,11 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", _STEPS + "brands"): _step("Choose a brand", "choose_brand", post=True),
     ("GET", _STEPS + "sign-in"): _step("The sign-in page", "show_sign_in", post=False),
     ("POST", _STEPS + "sign-in"): _step("Sign in", "sign_in", post=True),
-    ("GET", _STEPS + "vehicles"): _step("The vehicle selection", "show_vehicles", post=False),
-    ("POST", _STEPS + "vehicles"): _step("Choose vehicles", "choose_vehicles", post=True),
-    ("GET", _STEPS + "permissions"): _step("The permissions page", "show_permissions",
-                                           post=False),
-    ("POST", _STEPS + "permissions"): _step("Allow or deny", "decide", post=True),
+    ("GET", _STEPS + "permissions"): _step(
+        "The permissions page (and the vehicle choice, for an account with several)",
+        "show_permissions", post=False),
+    ("POST", _STEPS + "permissions"): _step("Choose vehicles, allow or deny", "decide",
+                                            post=True),
     ("POST", _STEPS + "exit"): _step("Leave an error page for the app", "exit_flow",
                                      post=True),
     **{(method, "/oauth/authorize/{rest}"): Operation(
@@ -165,6 +165,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         summary="mockcar's home page: applications, owners, SDK environment",
         replies={200: _HTML_PAGE, "default": _HTML_ERROR}, tags=("mockcar",),
         operation_id="home"),
+    ("GET", "/favicon.svg"): Operation(
+        summary="The icon of mockcar's pages", replies={200: Reply("An SVG image",
+                                                                   media="image/svg+xml")},
+        tags=("mockcar",), operation_id="favicon"),
     ("GET", "/openapi.json"): Operation(
         summary="This document", replies={200: Reply("OpenAPI 3.1", ref("OpenAPI"), media=JSON)},
         tags=("mockcar",), operation_id="openapi"),

@@ -1,5 +1,6 @@
 """The Jinja2 environment every HTML page renders with: autoescaping on (everything
-echoed into a page is escaped, attributes included), undefined names are errors."""
+echoed into a page is escaped, attributes included), undefined names are errors. The
+shared stylesheet, script and favicon (mockcar.web.page_assets) are globals."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 import jinja2
 from starlette.templating import Jinja2Templates
 
+from mockcar.web import page_assets
+
 TEMPLATES = Jinja2Templates(env=jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates"),
     autoescape=True,
@@ -15,3 +18,9 @@ TEMPLATES = Jinja2Templates(env=jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 ))
+TEMPLATES.env.globals.update(
+    page_style=page_assets.STYLE,
+    brand_filter_script=page_assets.BRAND_FILTER_SCRIPT,
+    favicon_url=page_assets.FAVICON_PATH,
+    logo=page_assets.LOGO,
+)

@@ -7,6 +7,8 @@ World, which is what a reset does.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -55,12 +57,12 @@ def build_world() -> World:
     ))
     alice_cars = [
         _vehicle("v-alice-1", "TESLA", "Model 3", "5YJ3E1EA0KF000001"),
-        _vehicle("v-alice-2", "FORD", "Mustang Mach-E", "3FMTK3SU0MM000002"),
+        _vehicle("v-alice-2", "TESLA", "Model Y", "7SAYGDEE0PF000002"),
         _vehicle("v-alice-3", "TESLA", "Model S", "5YJSA1E20MF000003"),
     ]
     world.add_owner(Owner("u-alice", "alice@example.com", "alice-pw", "US",
                           [v.id for v in alice_cars]), alice_cars)
-    bob_car = [_vehicle("v-bob-1", "FORD", "F-150 Lightning", "1FTVW1EL0NW000004")]
+    bob_car = [_vehicle("v-bob-1", "TESLA", "Cybertruck", "7G2CEHED0RA000004")]
     world.add_owner(Owner("u-bob", "bob@example.com", "bob-pw", "US", ["v-bob-1"]), bob_car)
     world.add_owner(Owner("u-empty", "empty@example.com", "empty-pw", "US", []), [])
     return world
@@ -114,13 +116,13 @@ def sign_in(client: httpx.Client, page: Page, email: str, password: str = "pw") 
 def walk(client: httpx.Client, url: str, email: str, password: str = "pw",
          check: set[str] | None = None, approve: bool = True) -> Page:
     page = sign_in(client, to_sign_in(client, url), email, password)
-    if page.has("vehicles-button"):
-        page = page.submit(client, "vehicles-button", check=check)
-    return page.submit(client, "approval-button" if approve else "deny-button")
+    return page.submit(client, "approval-button" if approve else "deny-button", check=check)
 
 
-def ids(page: Page, kind: str) -> list[str]:
-    return [c.id for f in page.forms() for c in f.controls if c.type == kind and c.id]
+def ids(page: Page, kind: str, name: str = "vehicle") -> list[str]:
+    """The ids of the page's `kind` inputs named `name` (vehicles, by default)."""
+    return [c.id for f in page.forms() for c in f.controls
+            if c.type == kind and c.name == name and c.id]
 
 
 # -- the happy path ---------------------------------------------------------------------
@@ -147,9 +149,10 @@ def test_allow_redirects_with_a_code_bound_to_client_and_redirect_uri(
     assert '<label for="username">' in sign_in_page.html
     assert '<label for="password">' in sign_in_page.html
 
-    vehicles = sign_in(client, sign_in_page, "alice@example.com", "anything")
-    assert sorted(ids(vehicles, "checkbox")) == ["vehicle-1", "vehicle-2", "vehicle-3"]
-    permissions = vehicles.submit(client, "vehicles-button")
+    permissions = sign_in(client, sign_in_page, "alice@example.com", "anything")
+    assert urlsplit(permissions.url).path.endswith("/permissions")
+    vehicles = [c.id for f in permissions.forms() for c in f.controls if c.name == "vehicle"]
+    assert vehicles == ["vehicle-1", "vehicle-2", "vehicle-3"]
     for description in ("Make, model and year", "Odometer", "Location"):
         assert description in permissions.html
     final = permissions.submit(client, "approval-button")
@@ -228,7 +231,7 @@ def test_make_bypass_skips_the_brand_list(client: httpx.Client) -> None:
 
 def test_one_vehicle_skips_vehicle_selection(client: httpx.Client) -> None:
     page = sign_in(client, to_sign_in(client, connect_url()), "bob@example.com")
-    assert page.has("approval-button") and "F-150 Lightning" in page.html
+    assert page.has("approval-button") and "Cybertruck" in page.html
 
 
 # -- vehicle selection ------------------------------------------------------------------
@@ -236,20 +239,44 @@ def test_one_vehicle_skips_vehicle_selection(client: httpx.Client) -> None:
 
 def test_choosing_some_of_several_vehicles(client: httpx.Client, world: World) -> None:
     page = sign_in(client, to_sign_in(client, connect_url()), "alice@example.com")
+    assert page.has("approval-button") and page.has("deny-button")
     assert all(c.checked for f in page.forms() for c in f.controls if c.type == "checkbox")
-    permissions = page.submit(client, "vehicles-button", uncheck={"vehicle-2"})
-    assert "Mustang" not in permissions.html
-    query = redirect_query(permissions.submit(client, "approval-button"))
+    assert page.html.index('id="vehicle-1"') < page.html.index('id="permission-')
+    query = redirect_query(page.submit(client, "approval-button", uncheck={"vehicle-2"}))
     connection = world.connections[world.codes[query["code"][0]].connection_id]
     assert connection.vehicle_ids == ("v-alice-1", "v-alice-3")
 
 
 def test_choosing_no_vehicle_is_refused(client: httpx.Client) -> None:
     page = sign_in(client, to_sign_in(client, connect_url()), "alice@example.com")
-    again = page.submit(client, "vehicles-button",
+    again = page.submit(client, "approval-button",
                         uncheck={"vehicle-1", "vehicle-2", "vehicle-3"})
     assert again.response.status_code == 400
-    assert "Select a vehicle" in again.html and again.has("vehicles-button")
+    assert 'id="vehicles-error"' in again.html and "Select a vehicle" in again.html
+    assert again.has("approval-button") and ids(again, "checkbox") == [
+        "vehicle-1", "vehicle-2", "vehicle-3"]
+
+
+def test_a_refused_permission_choice_keeps_the_vehicle_choice(
+    client: httpx.Client, world: World
+) -> None:
+    url = connect_url(scope="read_odometer read_location")
+    page = sign_in(client, to_sign_in(client, url), "alice@example.com")
+    again = page.submit(client, "approval-button", uncheck={
+        "vehicle-1", "permission-read_odometer", "permission-read_location"})
+    assert again.response.status_code == 400 and "at least one permission" in again.html
+    ticked = {c.id for f in again.forms() for c in f.controls if c.checked}
+    assert ticked == {"vehicle-2", "vehicle-3"}
+    final = again.submit(client, "approval-button", check={"permission-read_location"})
+    connection = world.connections[world.codes[redirect_query(final)["code"][0]].connection_id]
+    assert connection.vehicle_ids == ("v-alice-2", "v-alice-3")
+    assert connection.permissions == ("read_location",)
+
+
+def test_deny_needs_no_vehicle_choice(client: httpx.Client) -> None:
+    page = sign_in(client, to_sign_in(client, connect_url()), "alice@example.com")
+    final = page.submit(client, "deny-button", uncheck={"vehicle-1", "vehicle-2", "vehicle-3"})
+    assert redirect_query(final)["error"] == ["access_denied"]
 
 
 def test_single_select_offers_radios_and_takes_one(client: httpx.Client, world: World) -> None:
@@ -257,8 +284,8 @@ def test_single_select_offers_radios_and_takes_one(client: httpx.Client, world: 
                    "alice@example.com")
     assert ids(page, "radio") == ["vehicle-1", "vehicle-2", "vehicle-3"]
     assert ids(page, "checkbox") == []
-    permissions = page.submit(client, "vehicles-button", check={"vehicle-2"})
-    query = redirect_query(permissions.submit(client, "approval-button"))
+    assert not any(c.checked for f in page.forms() for c in f.controls if c.type == "radio")
+    query = redirect_query(page.submit(client, "approval-button", check={"vehicle-2"}))
     connection = world.connections[world.codes[query["code"][0]].connection_id]
     assert connection.vehicle_ids == ("v-alice-2",)
 
@@ -266,22 +293,23 @@ def test_single_select_offers_radios_and_takes_one(client: httpx.Client, world: 
 def test_single_select_refuses_two_vehicles(client: httpx.Client) -> None:
     page = sign_in(client, to_sign_in(client, connect_url(single_select="true")),
                    "alice@example.com")
-    form = next(f for f in page.forms() if any(c.id == "vehicles-button" for c in f.controls))
+    form = next(f for f in page.forms() if any(c.id == "approval-button" for c in f.controls))
     token = next(c.value for c in form.controls if c.name == "csrf_token")
     # A browser cannot send two radios of one group; a hand-made POST can.
     response = client.post(form.action, data={
-        "csrf_token": token, "vehicle": ["v-alice-1", "v-alice-2"],
+        "csrf_token": token, "vehicle": ["v-alice-1", "v-alice-2"], "decision": "allow",
+        "permission": "read_odometer",
     })
     assert response.status_code == 400 and "one vehicle only" in response.text
 
 
 def test_single_select_vin_offers_only_that_vehicle(client: httpx.Client, world: World) -> None:
-    url = connect_url(single_select="true", single_select_vin="3FMTK3SU0MM000002")
+    url = connect_url(single_select="true", single_select_vin="7SAYGDEE0PF000002")
     page = sign_in(client, to_sign_in(client, url), "alice@example.com")
     radios = [c for f in page.forms() for c in f.controls if c.type == "radio"]
     assert [(c.value, c.checked) for c in radios] == [("v-alice-2", True)]
     assert "Model 3" not in page.html
-    query = redirect_query(page.submit(client, "vehicles-button").submit(client, "approval-button"))
+    query = redirect_query(page.submit(client, "approval-button"))
     connection = world.connections[world.codes[query["code"][0]].connection_id]
     assert connection.vehicle_ids == ("v-alice-2",)
 
@@ -344,7 +372,7 @@ def test_simulated_mode_wrong_password_shows_the_form_again(client: httpx.Client
     assert "Incorrect email or password" in refused.html
     assert 'value="alice@example.com"' in refused.html
     accepted = sign_in(client, refused, "alice@example.com", "alice-pw")
-    assert accepted.has("vehicles-button")
+    assert accepted.has("approval-button") and accepted.has("vehicle-1")
 
 
 def test_simulated_mode_needs_a_scenario_owner(client: httpx.Client) -> None:
@@ -552,8 +580,8 @@ def test_head_and_malformed_bodies(client: httpx.Client) -> None:
 
 def test_back_to_another_brand_forgets_the_sign_in(client: httpx.Client) -> None:
     page = sign_in(client, to_sign_in(client, connect_url()), "alice@example.com")
-    assert page.has("vehicles-button")
-    brands = open_page(client, page.url.replace("/vehicles", "/brands"))
+    assert page.has("vehicle-1")
+    brands = open_page(client, page.url.replace("/permissions", "/brands"))
     again = brands.submit(client, "FORD")
     assert "Sign in to Ford" in again.html
     response = client.get(page.url)
@@ -610,3 +638,89 @@ def test_redirects_stay_on_connect_pages(client: httpx.Client) -> None:
                            data={"csrf_token": _csrf_form(page, "continue-button")[1]})
     assert response.status_code == 303
     assert follow(client, response).has("TESLA")
+
+
+# -- page structure, content security policy, look --------------------------------------
+
+
+def _inline(html: str, tag: str) -> list[str]:
+    return re.findall(rf"<{tag}>(.*?)</{tag}>", html, flags=re.DOTALL)
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def _every_connect_response(client: httpx.Client) -> dict[str, httpx.Response]:
+    """Each kind of Connect page, as served: steps, refusals, error pages, and the
+    re-authentication pages of a connected vehicle."""
+    preamble = open_page(client, connect_url(mode="simulated"))
+    brands = preamble.submit(client, "continue-button")
+    sign_in_page = brands.submit(client, "TESLA")
+    several = sign_in(client, sign_in_page, "alice@example.com", "alice-pw")
+    one = sign_in(client, to_sign_in(client, connect_url(mode="simulated")),
+                  "bob@example.com", "bob-pw")
+    assert redirect_query(one.submit(client, "approval-button"))["code"]
+    reauth = open_page(client, "/oauth/reauthenticate?" + urlencode({
+        "response_type": "vehicle_id", "client_id": CLIENT_ID, "vehicle_id": "v-bob-1"}))
+    return {
+        "preamble": preamble.response, "brands": brands.response,
+        "brands, nothing found": brands.submit(
+            client, "brand-search-button", fill={"brand-search": "zzz"}).response,
+        "sign-in": sign_in_page.response,
+        "sign-in refused": sign_in(client, sign_in_page, "alice@example.com", "no").response,
+        "permissions with the vehicle choice": several.response,
+        "vehicle choice refused": several.submit(
+            client, "approval-button", uncheck={"vehicle-1", "vehicle-2", "vehicle-3"}).response,
+        "permissions of one vehicle": sign_in(
+            client, to_sign_in(client, connect_url(mode="simulated")), "bob@example.com",
+            "bob-pw").response,
+        "re-authentication preamble": reauth.response,
+        "re-authentication sign-in": reauth.submit(client, "continue-button").response,
+        "bad Connect URL": client.get(connect_url(client_id="nope")),
+        "bad re-authentication URL": client.get("/oauth/reauthenticate?response_type=x"),
+        "unknown session": client.get("/oauth/authorize/nope/sign-in"),
+        "wrong method": client.put("/oauth/authorize"),
+    }
+
+
+def test_every_connect_page_wraps_its_content_in_page_content(client: httpx.Client) -> None:
+    for name, response in _every_connect_response(client).items():
+        assert response.headers["content-type"].startswith("text/html"), name
+        found = re.findall(r'<main class="page-content">(.*?)</main>', response.text, re.DOTALL)
+        assert len(found) == 1 and "<h1>" in found[0], name
+
+
+def test_inline_style_and_script_are_allowed_by_hash_only(client: httpx.Client) -> None:
+    scripts: set[str] = set()
+    for name, response in _every_connect_response(client).items():
+        policy = response.headers["content-security-policy"]
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert directives["default-src"] == "'none'", name
+        assert "unsafe" not in policy and "*" not in policy, name
+        styles = _inline(response.text, "style")
+        assert len(styles) == 1 and directives["style-src"] == _sha256(styles[0]), name
+        for script in _inline(response.text, "script"):
+            assert directives["script-src"] == _sha256(script), name
+            scripts.add(name)
+        assert "style=" not in response.text, f"{name}: style attributes are not allowed"
+    assert scripts == {"brands", "brands, nothing found"}, "the brand filter, there only"
+
+
+def test_the_favicon_is_served_and_linked(client: httpx.Client) -> None:
+    page = open_page(client, connect_url())
+    link = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page.html)
+    assert link is not None
+    icon = client.get(link.group(1))
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+    assert icon.text.startswith("<svg")
+    assert "img-src 'self'" in page.response.headers["content-security-policy"]
+
+
+def test_makes_are_shown_by_name_and_chosen_by_id(client: httpx.Client) -> None:
+    brands = open_page(client, connect_url()).submit(client, "continue-button")
+    assert re.search(r'id="MERCEDES_BENZ" class="brand-list-item">Mercedes-Benz<', brands.html)
+    page = sign_in(client, to_sign_in(client, connect_url(mode="simulated")),
+                   "alice@example.com", "alice-pw")
+    assert "2022 Tesla Model 3" in page.html and "2022 Tesla Model S" in page.html
+    assert "TESLA" not in page.html.split("</main>")[0]
