@@ -1,27 +1,188 @@
-"""The README's pytest example runs as written: its code block becomes a test file of a
-fresh project, with the example application (tests/examples/fleet_app.py) as `myapp`."""
+"""The README and docs/*.md run as written: every shell and Python block is extracted
+and run against a live mockcar.
+
+A fence's info string says how a block runs:
+
+- ```` ```sh ````: bash (`set -euo pipefail`, curl failing on HTTP errors) in a scratch
+  directory holding this checkout's `.venv` and `scenarios`, with 8765 (mockcar's default
+  port, which the docs use) replaced by the test server's port;
+- ```` ```python ````: a script, with the SDK environment pointed at the server (the docs
+  export it first);
+- ```` ```python pytest ````: a test file of a fresh project (pytester), with the example
+  application (tests/examples/fleet_app.py) as `myapp` and `ev-fleet.yaml` beside it;
+- ```` ```python connect ````: a script that prints a Connect URL and reads the code from
+  stdin; a real Chromium walks the URL as a person would and types the code back;
+- ```` ```sh no-run ````, ```` ```python no-run ````: cannot run here (`make run` serves
+  forever, no Docker engine, `pip install` of this very package): counted, and each must
+  name such a command;
+- yaml, json, text: not run (scenario YAML is held to the schema elsewhere).
+"""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from mockcar.settings import sdk_environment
+from mockcar.testing import MockcarServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+VENV = Path(sys.executable).parent.parent
+
+SHELL, PYTHON = {"sh", "bash"}, {"python"}
+NOT_CODE = {"yaml", "json", "text"}
+FLAGS = {"no-run", "pytest", "connect"}
+# What a no-run block may hold: commands that serve forever, need Docker or Node, or
+# install this package. A curl or a `mockcar validate` must run.
+CANNOT_RUN = ("make ", "docker ", "docker-compose ", "pip install ", "npx ", "$EDITOR ",
+              "mockcar serve", ".venv/bin/mockcar serve")
+PORT = "8765"
+REDIRECT = "http://localhost:8000/exchange"
 
 
-def readme_example() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### 3. In pytest", 1)[1]
-    found = re.search(r"```python\n(.*?)```", section, re.DOTALL)
-    assert found is not None, "the README's pytest section has no python block"
-    return found.group(1)
+@dataclass(frozen=True)
+class Block:
+    page: Path
+    line: int
+    lang: str
+    flags: frozenset[str]
+    code: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.page.relative_to(ROOT)}:{self.line}"
+
+    @property
+    def runs(self) -> bool:
+        return self.lang in SHELL | PYTHON and "no-run" not in self.flags
 
 
-def test_the_readme_example_passes(pytester: pytest.Pytester) -> None:
-    example = readme_example()
+def blocks(page: Path) -> list[Block]:
+    found: list[Block] = []
+    opened: tuple[int, str, frozenset[str]] | None = None
+    body: list[str] = []
+    for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+        if opened is None:
+            if line.startswith("```"):
+                lang, *flags = line[3:].split()
+                opened, body = (number, lang, frozenset(flags)), []
+        elif line.startswith("```"):
+            found.append(Block(page, opened[0], opened[1], opened[2], "\n".join(body) + "\n"))
+            opened = None
+        else:
+            body.append(line)
+    assert opened is None, f"{page.name}:{opened[0]}: a fence is never closed"
+    return found
+
+
+ALL = [block for page in PAGES for block in blocks(page)]
+
+
+def of(kind: set[str], flag: str | None) -> list[Block]:
+    return [b for b in ALL if b.lang in kind and b.runs
+            and (b.flags == frozenset() if flag is None else flag in b.flags)]
+
+
+def params(chosen: list[Block]) -> list[object]:
+    return [pytest.param(b, id=b.id) for b in chosen]
+
+
+def commands(code: str) -> list[str]:
+    """The command lines of a shell block: no comments, no continuation lines."""
+    lines, continued = [], False
+    for line in code.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not continued:
+            lines.append(stripped)
+        continued = stripped.endswith("\\")
+    return lines
+
+
+# -- what the pages hold --------------------------------------------------------------
+
+
+def test_every_block_says_how_it_runs() -> None:
+    assert len(PAGES) >= 10, "the README and its docs pages"
+    for block in ALL:
+        assert block.lang in SHELL | PYTHON | NOT_CODE, f"{block.id}: language {block.lang!r}"
+        assert block.flags <= FLAGS, f"{block.id}: unknown flags {set(block.flags - FLAGS)}"
+    runs = [b for b in ALL if b.runs]
+    no_run = [b for b in ALL if "no-run" in b.flags]
+    assert len(of(SHELL, None)) >= 5 and of(PYTHON, "pytest") and of(PYTHON, "connect")
+    assert len(no_run) < len(runs), f"{len(no_run)} no-run blocks, {len(runs)} that run"
+
+
+@pytest.mark.parametrize("block", params([b for b in ALL if "no-run" in b.flags]))
+def test_a_no_run_block_holds_a_command_that_cannot_run_here(block: Block) -> None:
+    assert block.lang in SHELL | PYTHON
+    assert any(line.startswith(CANNOT_RUN) for line in commands(block.code)), (
+        f"{block.id} is marked no-run but every command of it could run")
+
+
+# -- shell and Python blocks against a live server ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockcarServer]:
+    with MockcarServer() as running:
+        yield running
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """What the docs assume the current directory holds: a checkout's .venv and
+    scenarios (linked: a block may write files, never into the checkout)."""
+    (tmp_path / ".venv").symlink_to(VENV)
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    return tmp_path
+
+
+def environment(server: MockcarServer) -> dict[str, str]:
+    path = f"{VENV / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
+    return {**os.environ, "PATH": path, "PYTHONUNBUFFERED": "1", **sdk_environment(server.url)}
+
+
+def port_of(server: MockcarServer) -> str:
+    return str(server.settings.port)
+
+
+@pytest.mark.parametrize("block", params(of(SHELL, None)))
+def test_the_shell_block_runs(block: Block, server: MockcarServer, workdir: Path) -> None:
+    script = ("set -euo pipefail\n"
+              'curl() { command curl --fail-with-body --show-error "$@"; }\n'
+              + block.code.replace(PORT, port_of(server)))
+    ran = subprocess.run(["bash", "-c", script], cwd=workdir, env=environment(server),
+                         capture_output=True, text=True, timeout=60, check=False)
+    output = ran.stdout + ran.stderr
+    assert ran.returncode == 0, f"{block.id}:\n{output}"
+    assert "Traceback" not in output, output
+
+
+@pytest.mark.parametrize("block", params(of(PYTHON, None)))
+def test_the_python_block_runs(block: Block, server: MockcarServer, workdir: Path) -> None:
+    (workdir / "block.py").write_text(block.code.replace(PORT, port_of(server)))
+    ran = subprocess.run([sys.executable, "block.py"], cwd=workdir, env=environment(server),
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert ran.returncode == 0, f"{block.id}:\n{ran.stdout}{ran.stderr}"
+
+
+@pytest.mark.parametrize("block", params(of(PYTHON, "pytest")))
+def test_the_pytest_block_passes(block: Block, pytester: pytest.Pytester) -> None:
+    example = block.code
     assert "from myapp import fleet" in example
     package = pytester.mkpydir("myapp")
     (package / "fleet.py").write_text((HERE / "fleet_app.py").read_text(encoding="utf-8"))
@@ -30,3 +191,47 @@ def test_the_readme_example_passes(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nfilterwarnings =\n    error\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=example.count("\ndef test_"))
+
+
+# -- a Connect walkthrough, by a person in a browser -------------------------------------
+
+
+def walk_connect(page: Page, url: str) -> str:
+    """Open the printed URL, Continue, pick Toyota, sign in as the default scenario's
+    alice, keep the vehicles chosen, Allow; the code of the redirect. What answers at
+    localhost:8000, if anything, does not matter: the code is in the URL."""
+    page.goto(url)
+    page.click("#continue-button")
+    page.click("button#TOYOTA.brand-list-item")
+    page.fill("#username", "alice@example.com")
+    page.fill("#password", "alice-password")
+    page.click("#sign-in-button")
+    page.wait_for_selector("#vehicles-button, #approval-button")
+    if page.locator("#vehicles-button").count():
+        page.click("#vehicles-button")
+    with page.expect_request(lambda request: request.url.startswith(REDIRECT)) as back:
+        page.click("#approval-button")
+    query = parse_qs(urlsplit(back.value.url).query)
+    assert query["state"] == ["xyz"]
+    return query["code"][0]
+
+
+@pytest.mark.parametrize("block", params(of(PYTHON, "connect")))
+def test_the_connect_walkthrough_runs(
+    block: Block, server: MockcarServer, workdir: Path, browser_page: Page
+) -> None:
+    (workdir / "block.py").write_text(block.code.replace(PORT, port_of(server)))
+    with subprocess.Popen([sys.executable, "block.py"], cwd=workdir, env=environment(server),
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as script:
+        try:
+            assert script.stdout is not None
+            url = script.stdout.readline().strip()
+            assert re.match(rf"{re.escape(server.url)}/oauth/authorize\?", url), url
+            code = walk_connect(browser_page, url)
+            out, err = script.communicate(code + "\n", timeout=60)
+        finally:
+            if script.poll() is None:
+                script.kill()
+    assert script.returncode == 0, f"{block.id}:\n{out}{err}"
+    assert out.rstrip().endswith("False"), "unlocked: lock_status().is_locked is False"

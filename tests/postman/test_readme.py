@@ -1,4 +1,4 @@
-"""The README's Postman walkthrough names what the collection holds: every "quoted" name
+"""The Postman walkthrough (docs/postman.md) names what the collection holds: every "quoted" name
 in it is a folder or request of the generated collection, and the URLs it gives are the
 ones served."""
 
@@ -20,8 +20,8 @@ def names(items: list[dict[str, Any]]) -> set[str]:
 
 
 def section() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    return readme.split("<!-- Postman: issue 6", 1)[1].split("<!-- end Postman -->", 1)[0]
+    page = (ROOT / "docs" / "postman.md").read_text(encoding="utf-8")
+    return page.split("<!-- Postman walkthrough -->", 1)[1].split("<!-- end Postman -->", 1)[0]
 
 
 def test_the_walkthrough_names_folders_and_requests_that_exist(
