@@ -1,4 +1,6 @@
 # The README's quick start: `make run` and `make test`, each from a fresh clone.
+# `make check` is the inner loop: lint and the tests that need neither Chromium nor
+# newman; `make test` is the full run.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 NEWMAN_VERSION := 6.2.2
 NEWMAN_DIR := .newman
 
-.PHONY: run test bench lint browser newman clean
+.PHONY: run test check bench lint browser newman clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=python3.x (3.11+)" >&2; exit 1; }
@@ -48,6 +50,10 @@ $(NEWMAN_DIR)/.installed-$(NEWMAN_VERSION):
 
 test: $(VENV)/.installed-test browser newman lint
 	$(BIN)/pytest
+
+# The markers come from the fixtures a test uses (tests/conftest.py).
+check: $(VENV)/.installed-test lint
+	$(BIN)/pytest -m "not browser and not newman"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports

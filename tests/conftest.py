@@ -25,10 +25,26 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Markers the fixtures a test uses give it, for `make check` (-m "not browser and not
+# newman"): the fast inner loop leaves out what needs Chromium or the node tools.
+NEEDS = {"browser": ("chromium",), "newman": ("newman", "node")}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives headless Chromium (Playwright)")
+    config.addinivalue_line("markers", "newman: runs newman or Postman's node tools")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by these markers
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run last. Playwright's sync API keeps an asyncio loop running on
     the main thread from the first browser test until the session ends, and
     `asyncio.run`/`anyio.run` fail under it; after every other test, it disturbs none."""
+    for item in items:
+        used = getattr(item, "fixturenames", ())
+        for marker, fixtures in NEEDS.items():
+            if any(name in used for name in fixtures):
+                item.add_marker(marker)
     items.sort(key=lambda item: "chromium" in getattr(item, "fixturenames", ()))
 
 

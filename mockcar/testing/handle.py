@@ -261,15 +261,27 @@ class Mockcar:
         return {"Authorization": f"Basic {raw}"}
 
     @property
+    def credentials_env(self) -> dict[str, str]:
+        """SMARTCAR_CLIENT_ID, SMARTCAR_CLIENT_SECRET and SMARTCAR_REDIRECT_URI of this
+        application, as the SDKs read them when not given credentials."""
+        return {"SMARTCAR_CLIENT_ID": self.client_id,
+                "SMARTCAR_CLIENT_SECRET": self.client_secret,
+                "SMARTCAR_REDIRECT_URI": self.redirect_uri}
+
+    @property
     def sdk_env(self) -> dict[str, str]:
-        """The environment variables that point the Smartcar SDKs at this server."""
-        return sdk_environment(self.url)
+        """The environment variables that point the Smartcar SDKs at this server, with
+        this application's credentials (for a subprocess: `{**os.environ, **sdk_env}`
+        replaces any real SMARTCAR_* credentials of the shell)."""
+        return {**sdk_environment(self.url), **self.credentials_env}
 
     @contextmanager
     def sdk(self) -> Iterator[None]:
-        """Within the block the official Python SDK talks to this server (it reads its
-        origins at import; this patches both the environment and the loaded module)."""
-        with smartcar_sdk_pointed_at(self.url):
+        """Within the block the official Python SDK talks to this server as this
+        application: `smartcar.AuthClient()` needs no arguments. It reads its origins at
+        import; this patches both the environment and the loaded module, and restores
+        both afterwards."""
+        with smartcar_sdk_pointed_at(self.url, self.credentials_env):
             yield
 
     def auth_client(self, mode: str = "test", redirect_uri: str | None = None) -> Any:
@@ -282,13 +294,14 @@ class Mockcar:
 
     # -- Connect ----------------------------------------------------------------------
 
-    def connect(self, email: str, *, vehicles: list[str] | None = None,
+    def connect(self, email: str | None = None, *, vehicles: list[str] | None = None,
                 scopes: list[str] | str | None = None, deny: bool = False, mode: str = "test",
                 password: str | None = None, exchange: bool = True,
                 redirect_uri: str | None = None, state: str | None = None,
                 make: str | None = None, single_select: bool = False) -> ConnectResult:
         """An owner's consent without the pages: every vehicle of the account unless
         `vehicles` (ids or VINs) says which, every permission unless `scopes` does.
+        Without `email`, the first owner the scenario declares (in test mode).
         Returns the token pair (or, with `exchange=False`, only the code); a denial or a
         test-mode error account returns `error` instead."""
         body = {"email": email, "vehicles": vehicles, "scopes": scopes, "deny": deny,

@@ -8,8 +8,9 @@ chosen, then Allow or Deny. The test-mode error accounts end the same way they d
 pages. With `exchange`, the code is redeemed at the real token endpoint (authlib's grant,
 HTTP Basic with the application's own credentials), so the pair is what an app would get.
 
-Defaults a test wants rather than Connect's: mode `test`, every vehicle of the account,
-and every permission (Connect's own default without a scope is four read permissions).
+Defaults a test wants rather than Connect's: mode `test`, the first owner the scenario
+declares (with vehicles) when no email is given, every vehicle of the account, and every
+permission (Connect's own default without a scope is four read permissions).
 """
 
 from __future__ import annotations
@@ -31,13 +32,16 @@ from mockcar.web.connect_flow import AppRedirect, ConnectSession, StepError
 from mockcar.web.connect_request import ConnectRequestError, parse_authorization_request
 from mockcar.web.control_core import Context, ControlError, invalid
 
+# Signs in when no email is given and the scenario declares no owner with a vehicle: a
+# test-mode account, whose vehicles are generated from the World's seed.
+DEFAULT_EMAIL = "owner@mockcar.test"
 # Every permission, `read_*` first, as a space-separated Connect scope.
 ALL_SCOPES = " ".join(sorted(PERMISSIONS, key=lambda p: (not p.startswith("read_"), p)))
 
 
 async def connect(ctx: Context) -> dict[str, Any]:
-    email = ctx.text("email", required=True)
-    password = ctx.text("password") or ""
+    email = ctx.text("email")
+    password = ctx.text("password")
     wanted = ctx.strings("vehicles")
     scopes = ctx.strings("scopes")
     mode = ctx.text("mode") or Mode.TEST
@@ -50,8 +54,9 @@ async def connect(ctx: Context) -> dict[str, Any]:
         "single_select": "true" if ctx.flag("single_select") else None,
     }
     ctx.done()
-    assert email is not None
     world = ctx.target_world
+    if email is None:
+        email, password = _default_owner(world, password)
     try:
         auth = parse_authorization_request(world, {k: v for k, v in query.items() if v})
     except ConnectRequestError as bad:
@@ -61,7 +66,7 @@ async def connect(ctx: Context) -> dict[str, Any]:
 
     session = flow.start_session(world, auth)
     try:
-        outcome = _walk(world, session, email, password, wanted, deny)
+        outcome = _walk(world, session, email, password or "", wanted, deny)
     finally:
         flow.end_session(world, session)
     params = {k: v[0] for k, v in parse_qs(urlsplit(outcome.url).query).items()}
@@ -79,6 +84,16 @@ async def connect(ctx: Context) -> dict[str, Any]:
         answer |= _exchange(ctx.request, ctx.target_application, code.code,
                             auth.redirect_uri if auth.redirect_uri_given else None)
     return answer
+
+
+def _default_owner(world: World, password: str | None) -> tuple[str, str | None]:
+    """The first owner of the scenario's own (not a test-mode login) with a vehicle,
+    with their password unless one was given; else the test-mode `DEFAULT_EMAIL`. The
+    scan stops at the first fit: a fleet's owners are made one by one as it reads."""
+    for owner in world.owners.values():
+        if not owner.generated and owner.vehicle_ids:
+            return owner.email, password if password is not None else owner.password
+    return DEFAULT_EMAIL, password
 
 
 def _walk(world: World, session: ConnectSession, email: str, password: str,

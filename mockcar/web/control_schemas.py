@@ -156,8 +156,8 @@ MATCH_FIELDS: dict[str, Schema] = {
 VERIFY = props({**MATCH_FIELDS, "times": INTEGER, "at_least": INTEGER, "at_most": INTEGER},
               extra=False)
 CONNECT = obj(
-    ("email",),
-    email=STRING, password=STRING, vehicles=array(STRING) | {"description": "ids or VINs"},
+    email=STRING | {"description": "default: the scenario's first owner with a vehicle"},
+    password=STRING, vehicles=array(STRING) | {"description": "ids or VINs"},
     scopes={"type": ["array", "string"], "items": STRING},
     mode={"enum": ["test", "simulated", "live"]},
     deny=BOOLEAN, redirect_uri=STRING, state=STRING, make=STRING, single_select=BOOLEAN,

@@ -99,9 +99,25 @@ def test_the_request_is_checked_as_a_connect_url_would_be(
         ({"email": ALICE[0], "redirect_uri": "https://evil.example/cb"}, "not registered"),
         ({"email": ALICE[0], "scopes": ["read_minds"]}, "read_minds"),
         ({"email": ALICE[0], "mode": "party"}, "mode"),
-        ({}, "email: required"),
+        ({"email": ["alice"]}, "email"),
         ({"email": ALICE[0], "exchange": "yes"}, "exchange: must be true or false"),
     ):
         status, refused = _connect(client, app, **body)
         assert status == 400, body
         assert text in str(refused), refused
+
+
+def test_without_an_email_the_scenarios_first_owner_signs_in(
+    client: TestClient, register: Register
+) -> None:
+    app = register()
+    state = client.get(app.path("/state"), headers=app.auth).json()
+    first = next(o for o in state["owners"] if not o["generated"] and o["vehicle_ids"])
+    # Simulated mode checks the password: the owner's own from the scenario is used.
+    for mode in ("test", "simulated"):
+        status, answer = _connect(client, app, mode=mode)
+        assert status == 200, answer
+        assert answer["user_id"] == first["id"] and first["email"] == ALICE[0]
+        assert answer["vehicles"] == first["vehicle_ids"]
+    status, refused = _connect(client, app, mode="simulated", password="wrong")
+    assert (status, refused["error"]) == (400, "sign_in_refused")

@@ -1,61 +1,107 @@
 """Connect in a real headless Chromium: the URL the official Python SDK builds, walked
-by clicking and typing, ending at the application's redirect URI. Nothing listens on
-localhost:8000, so the browser's last navigation is answered by the test itself."""
+by clicking and typing, ending at the application's redirect URI.
+
+That URI is the test's own little "app" on a free port, not the scenario's
+http://localhost:8000/exchange: Playwright's routes never see the target of a redirect,
+so a page.route on port 8000 did not catch Connect's redirect, and whatever else
+listened there (the developer's own app) answered it, and broke the tests."""
 
 from __future__ import annotations
 
+import dataclasses
+import http.server
+import threading
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
+
 
 import pytest
 import smartcar
 import smartcar.config
-from playwright.sync_api import Dialog, Page, Route
+from playwright.sync_api import Dialog, Page
 
 from mockcar.domain.world import Application, Owner
 from mockcar.testing import MockcarServer
 
-REDIRECT_URI = "http://localhost:8000/exchange"
 SCOPE = ["read_odometer", "read_vehicle_info"]
+BACK_IN_THE_APP = b"<!doctype html><title>exchange</title><p id=done>back in the app"
+
+
+class AppSite(http.server.ThreadingHTTPServer):
+    """The application under test: answers its redirect URI, and notes what came."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        super().__init__(("127.0.0.1", 0), _AppPage)
+
+    @property
+    def redirect_uri(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/exchange"
+
+
+class _AppPage(http.server.BaseHTTPRequestHandler):
+    server: AppSite
+
+    def do_GET(self) -> None:
+        if not self.path.startswith("/exchange"):  # the browser's own, such as a favicon
+            self.send_error(404)
+            return
+        self.server.seen.append(f"{self.server.redirect_uri.rsplit('/', 1)[0]}{self.path}")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(BACK_IN_THE_APP)))
+        self.end_headers()
+        self.wfile.write(BACK_IN_THE_APP)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[MockcarServer]:
+def app_site() -> Iterator[AppSite]:
+    site = AppSite()
+    thread = threading.Thread(target=site.serve_forever, name="app-site", daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        site.shutdown()
+        site.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def server(app_site: AppSite) -> Iterator[MockcarServer]:
     with MockcarServer() as running:
+        # The demo application also lists the test's own redirect URI.
+        for client_id, app in list(running.world.applications.items()):
+            running.world.applications[client_id] = dataclasses.replace(
+                app, redirect_uris=(*app.redirect_uris, app_site.redirect_uri))
         yield running
 
 
 @pytest.fixture
 def application(server: MockcarServer) -> Application:
-    return next(a for a in server.world.applications.values() if REDIRECT_URI in a.redirect_uris)
+    return next(iter(server.world.applications.values()))
+
 
 
 def auth_url(
     server: MockcarServer, application: Application, monkeypatch: pytest.MonkeyPatch,
     mode: str = "test", **options: object,
 ) -> str:
+    redirect_uri = application.redirect_uris[-1]  # the test's app site
     # The SDK read SMARTCAR_CONNECT_ORIGIN when it was imported; point it here.
     monkeypatch.setattr(smartcar.config, "CONNECT_ORIGIN", server.url)
     client = smartcar.AuthClient(
         client_id=application.client_id, client_secret=application.client_secret,
-        redirect_uri=REDIRECT_URI, mode=mode,
+        redirect_uri=redirect_uri, mode=mode,
     )
     url: str = client.get_auth_url(SCOPE, {"state": "xyz", **options})
     assert url.startswith(server.url + "/oauth/authorize?")
     return url
-
-
-def catch_redirect(page: Page) -> list[str]:
-    """Answer the navigation to the application with a tiny page; record its URL."""
-    seen: list[str] = []
-
-    def fulfil(route: Route) -> None:
-        seen.append(route.request.url)
-        route.fulfill(status=200, content_type="text/html",
-                      body="<!doctype html><title>exchange</title><p id=done>back in the app")
-
-    page.route("http://localhost:8000/**", fulfil)
-    return seen
 
 
 def sign_in(page: Page, email: str, password: str) -> None:
@@ -64,10 +110,10 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.click("#sign-in-button")
 
 
-def returned(page: Page, seen: list[str]) -> dict[str, list[str]]:
+def returned(page: Page, site: AppSite) -> dict[str, list[str]]:
     page.wait_for_selector("#done")
-    assert seen and page.url == seen[-1]
-    assert page.url.startswith(REDIRECT_URI + "?")
+    assert site.seen and page.url == site.seen[-1]
+    assert page.url.startswith(site.redirect_uri + "?")
     return parse_qs(urlsplit(page.url).query)
 
 
@@ -77,10 +123,9 @@ def several_vehicles(server: MockcarServer) -> Owner:
 
 def test_connect_in_a_browser_returns_a_code(
     server: MockcarServer, application: Application, browser_page: Page,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, app_site: AppSite,
 ) -> None:
     page = browser_page
-    seen = catch_redirect(page)
     page.goto(auth_url(server, application, monkeypatch))
     assert "wants to connect to your vehicle" in page.inner_text("h1")
     assert "Test mode" in page.inner_text("#mode-banner")
@@ -106,10 +151,10 @@ def test_connect_in_a_browser_returns_a_code(
     assert "Odometer" in page.content()
     page.click("#approval-button")
 
-    query = returned(page, seen)
+    query = returned(page, app_site)
     assert query["state"] == ["xyz"]
     code = server.world.codes[query["code"][0]]
-    assert code.client_id == application.client_id and code.redirect_uri == REDIRECT_URI
+    assert code.client_id == application.client_id and code.redirect_uri == app_site.redirect_uri
     connection = server.world.connections[code.connection_id]
     assert len(connection.vehicle_ids) == 2
     assert sorted(connection.permissions) == sorted(SCOPE)
@@ -117,10 +162,9 @@ def test_connect_in_a_browser_returns_a_code(
 
 def test_deny_in_a_browser_returns_access_denied(
     server: MockcarServer, application: Application, browser_page: Page,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, app_site: AppSite,
 ) -> None:
     page = browser_page
-    seen = catch_redirect(page)
     owner = several_vehicles(server)
     page.goto(auth_url(server, application, monkeypatch, mode="simulated",
                        make_bypass="TESLA", single_select={"enabled": True}))
@@ -138,7 +182,7 @@ def test_deny_in_a_browser_returns_access_denied(
     page.click("#vehicles-button")
     page.click("#deny-button")
 
-    query = returned(page, seen)
+    query = returned(page, app_site)
     assert query == {
         "error": ["access_denied"],
         "error_description": ["User denied access to application."],
