@@ -120,6 +120,10 @@ class Token:
     issued_at: datetime
     refreshed_at: datetime | None = None  # when this pair's refresh token was used
     revoked: bool = False
+    # The authorization code the chain of rotations started from (None: issued directly),
+    # and the pair this one's refresh token was exchanged for.
+    code: str | None = None
+    successor: Token | None = None
 
     @property
     def access_expires_at(self) -> datetime:
@@ -161,6 +165,9 @@ class World:
     codes: dict[str, AuthorizationCode] = field(default_factory=dict)
     tokens_by_access: dict[str, Token] = field(default_factory=dict)
     tokens_by_refresh: dict[str, Token] = field(default_factory=dict)
+    # Authorization code -> every pair issued from it, rotations included: a replayed
+    # code revokes them all (RFC 6749 §4.1.2).
+    tokens_by_code: dict[str, list[Token]] = field(default_factory=dict)
     # Connect flows in progress, by unguessable session id. The values belong to the web
     # layer (mockcar.web.connect_flow.ConnectSession); they live here so that a reset,
     # which rebuilds the World, forgets them too.
@@ -315,18 +322,35 @@ class World:
     def spend_code(self, code: AuthorizationCode) -> None:
         code.used = True
 
+    def replay_code(self, code: str, client_id: str) -> int:
+        """RFC 6749 §4.1.2: a code used a second time (by the client it was issued to)
+        revokes every token issued from it, rotated pairs included. Returns how many
+        pairs were revoked; 0 when the code was never redeemed or is not this client's."""
+        found = self.codes.get(code)
+        if found is None or not found.used or found.client_id != client_id:
+            return 0
+        family = self.tokens_by_code.get(code, [])
+        for token in family:
+            token.revoked = True
+        return len(family)
+
     def issue_token(
-        self, connection_id: str, client_id: str, access_token: str, refresh_token: str
+        self, connection_id: str, client_id: str, access_token: str, refresh_token: str,
+        *, code: str | None = None,
     ) -> Token:
+        """A new pair; `code` is the authorization code its chain started from."""
         token = Token(
             access_token=access_token,
             refresh_token=refresh_token,
             client_id=client_id,
             connection_id=connection_id,
             issued_at=self.now(),
+            code=code,
         )
         self.tokens_by_access[access_token] = token
         self.tokens_by_refresh[refresh_token] = token
+        if code is not None:
+            self.tokens_by_code.setdefault(code, []).append(token)
         if self.on_token_issued is not None:
             self.on_token_issued(token)
         return token
@@ -341,10 +365,12 @@ class World:
             return None
         return token
 
-    def spend_refresh_token(self, token: Token) -> None:
-        """Rotation: the old refresh token keeps working for `REFRESH_GRACE` only."""
+    def spend_refresh_token(self, token: Token, successor: Token | None = None) -> None:
+        """Rotation: the old refresh token keeps working for `REFRESH_GRACE` only, and
+        answers with `successor`, the pair it was first exchanged for."""
         if token.refreshed_at is None:
             token.refreshed_at = self.now()
+            token.successor = successor
 
     # -- API access -------------------------------------------------------------------
 

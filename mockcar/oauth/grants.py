@@ -44,6 +44,8 @@ class AuthorizationCodeGrant(_WorldGrant, grants.AuthorizationCodeGrant):  # typ
 
     A code is this client's, unused, and at most 10 minutes old (World clock), else
     `invalid_grant` "Invalid code: <code>.". It is spent only once the pair is saved.
+    A code redeemed a second time also revokes every pair issued from it, rotations
+    included (RFC 6749 §4.1.2: the code may have been stolen).
 
     redirect_uri (§4.1.3 makes it REQUIRED when the authorization request had one, and
     identical): a *different* URI is `invalid_grant` "Unauthorized redirect_uri: <uri>";
@@ -87,6 +89,7 @@ class AuthorizationCodeGrant(_WorldGrant, grants.AuthorizationCodeGrant):  # typ
         found = client.world.redeemable_code(code, client.client_id)
         connection = client.world.connections.get(found.connection_id) if found else None
         if found is None or connection is None:
+            client.world.replay_code(code, client.client_id)
             raise invalid_code(code)
         return OAuthCode(found, connection)
 
@@ -107,13 +110,30 @@ class AuthorizationCodeGrant(_WorldGrant, grants.AuthorizationCodeGrant):  # typ
 class RotatingRefreshTokenGrant(_WorldGrant, grants.RefreshTokenGrant):  # type: ignore[misc]
     """RFC 6749 §6 with rotation: every refresh returns a new access *and* refresh token
     for the same connection. The used refresh token keeps working for REFRESH_GRACE
-    (1 minute, World clock) and is then refused; refresh tokens live 60 days; the old
-    access token lives out its own 2 hours. Failures are `invalid_grant`
+    (1 minute, World clock), answering with the pair it was first exchanged for (a
+    client retrying a refresh whose answer it lost gets that pair again, not a second
+    live chain), and is then refused; refresh tokens live 60 days; the old access token
+    lives out its own 2 hours. Failures are `invalid_grant`
     "Invalid refresh_token: <token>.".
     """
 
     TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = [TOKEN_ENDPOINT_AUTH_METHOD]
     INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def create_token_response(self) -> tuple[int, dict[str, Any], list[tuple[str, str]]]:
+        old: OAuthToken = self.request.refresh_token
+        successor = old.token.successor
+        if successor is None:
+            answer: tuple[int, dict[str, Any], list[tuple[str, str]]] = (
+                super().create_token_response())
+            return answer
+        # expires_in: what is left of the pair's two hours, as RFC 6749 §5.1 defines it.
+        left = successor.access_expires_at - self.world.now()
+        return 200, {
+            "access_token": successor.access_token, "token_type": "Bearer",
+            "expires_in": max(0, int(left.total_seconds())),
+            "refresh_token": successor.refresh_token,
+        }, self.TOKEN_RESPONSE_HEADER
 
     def authenticate_refresh_token(self, refresh_token: str) -> OAuthToken:
         # authlib authenticates the client first and stores it on the request, so the
@@ -131,4 +151,4 @@ class RotatingRefreshTokenGrant(_WorldGrant, grants.RefreshTokenGrant):  # type:
         return refresh_token.get_user()
 
     def revoke_old_credential(self, refresh_token: OAuthToken) -> None:
-        self.world.spend_refresh_token(refresh_token.token)
+        self.world.spend_refresh_token(refresh_token.token, self.request.issued)

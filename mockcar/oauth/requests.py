@@ -14,6 +14,8 @@ from authlib.oauth2.rfc6749 import InsecureTransportError, OAuth2Payload, OAuth2
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
+from mockcar.domain.world import Token
+
 # authlib's OAuth2Request.__init__ checks transport security itself, against the process-
 # wide AUTHLIB_INSECURE_TRANSPORT variable. mockcar decides that per server instead (see
 # `StarletteOAuth2Request`), so the base class is shown this https URL and the real one is
@@ -79,6 +81,8 @@ class StarletteOAuth2Request(OAuth2Request):  # type: ignore[misc]
         self.uri = url
         self.payload = FormPayload(submission.form)
         self._starlette = request
+        # The pair the token endpoint stored for this request (its save_token).
+        self.issued: Token | None = None
 
     @property
     def args(self) -> dict[str, str]:

@@ -24,7 +24,7 @@ from mockcar.domain.world import Connection, World
 from mockcar.oauth.client_auth import authenticate_client_basic
 from mockcar.oauth.errors import MethodNotAllowedError, echo
 from mockcar.oauth.grants import AuthorizationCodeGrant, RotatingRefreshTokenGrant
-from mockcar.oauth.models import ACCESS_TOKEN_SECONDS, OAuthClient
+from mockcar.oauth.models import ACCESS_TOKEN_SECONDS, OAuthClient, OAuthCode, OAuthToken
 from mockcar.oauth.requests import FormSubmission, StarletteOAuth2Request
 from mockcar.settings import Settings
 
@@ -91,10 +91,19 @@ class MockcarAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
         return token
 
     def save_token(self, token: Mapping[str, Any], request: StarletteOAuth2Request) -> None:
+        """Store the pair with the code its chain started from: the code's own, or the
+        one the refreshed pair carries (mockcar.oauth.grants keeps `request.issued`)."""
         connection: Connection = request.user
         client: OAuthClient = request.client
-        client.world.issue_token(
-            connection.id, client.client_id, token["access_token"], token["refresh_token"]
+        if isinstance(request.authorization_code, OAuthCode):
+            code: str | None = request.authorization_code.code.code
+        elif isinstance(request.refresh_token, OAuthToken):
+            code = request.refresh_token.token.code
+        else:
+            code = None
+        request.issued = client.world.issue_token(
+            connection.id, client.client_id, token["access_token"], token["refresh_token"],
+            code=code,
         )
 
     def send_signal(self, name: str, *args: object, **kwargs: object) -> None:

@@ -153,3 +153,55 @@ def test_the_access_token_lives_two_hours(
     with pytest.raises(SmartcarError) as refused:
         world.authenticate(access)
     assert refused.value.type == "AUTHENTICATION"
+
+
+def _vehicles(client: TokenClient, access_token: str) -> int:
+    response = client.request("GET", "/v2.0/vehicles",
+                              headers={"Authorization": f"Bearer {access_token}"})
+    return response.status_code
+
+
+def test_a_replayed_code_revokes_every_token_issued_from_it(
+    client: TokenClient, issue_code: IssueCode
+) -> None:
+    """RFC 6749 §4.1.2: a code used twice may have been stolen, so the tokens issued from
+    it go, the pairs its refresh token was rotated into too."""
+    code = issue_code().code
+    pair = client.exchange(code).json()
+    rotated = client.refresh(pair["refresh_token"]).json()
+    assert _vehicles(client, pair["access_token"]) == 200
+    assert _vehicles(client, rotated["access_token"]) == 200
+
+    replay = client.exchange(code)
+
+    assert_oauth_error(replay, 400, "invalid_grant", f"Invalid code: {code}.")
+    for access_token in (pair["access_token"], rotated["access_token"]):
+        assert _vehicles(client, access_token) == 401
+    for refresh_token in (pair["refresh_token"], rotated["refresh_token"]):
+        assert_oauth_error(client.refresh(refresh_token), 400, "invalid_grant",
+                           f"Invalid refresh_token: {refresh_token}.")
+
+
+def test_a_replay_leaves_the_tokens_of_other_codes_alone(
+    client: TokenClient, issue_code: IssueCode
+) -> None:
+    replayed, other = issue_code().code, issue_code().code
+    client.exchange(replayed)
+    kept = client.exchange(other).json()
+
+    assert client.exchange(replayed).status_code == 400
+
+    assert _vehicles(client, kept["access_token"]) == 200
+    assert client.refresh(kept["refresh_token"]).status_code == 200
+
+
+def test_another_client_presenting_a_used_code_revokes_nothing(
+    client: TokenClient, issue_code: IssueCode
+) -> None:
+    code = issue_code().code
+    pair = client.exchange(code).json()
+    stranger = client.post({"grant_type": "authorization_code", "code": code}, auth=OTHER_AUTH)
+
+    assert_oauth_error(stranger, 400, "invalid_grant", f"Invalid code: {code}.")
+
+    assert _vehicles(client, pair["access_token"]) == 200

@@ -62,3 +62,32 @@ def test_bad_credentials_raise_invalid_client(server: MockcarServer) -> None:
     assert raised.value.status_code == 401
     assert raised.value.type == "invalid_client"
     assert "Wrong client secret" in raised.value.message
+
+
+def test_a_replayed_code_ends_the_tokens_it_gave_and_a_retried_refresh_repeats_itself(
+    server: MockcarServer, issue_code: IssueCode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RFC 6749 §4.1.2 and rotation's grace minute, as the SDK sees them."""
+    monkeypatch.setattr(smartcar.config, "API_ORIGIN", server.url)
+    auth = smartcar.AuthClient(APP.client_id, APP.client_secret, EXCHANGE, mode="test")
+    code = issue_code(EXCHANGE).code
+    access = auth.exchange_code(code)
+
+    refreshed = auth.exchange_refresh_token(access.refresh_token)
+    retried = auth.exchange_refresh_token(access.refresh_token)
+
+    assert (retried.access_token, retried.refresh_token) == (
+        refreshed.access_token, refreshed.refresh_token)
+    assert smartcar.get_vehicles(refreshed.access_token).vehicles
+
+    with pytest.raises(smartcar.SmartcarException) as replayed:
+        auth.exchange_code(code)
+    assert (replayed.value.type, replayed.value.message) == (
+        "invalid_grant", f"Invalid code: {code}.")
+    for token in (access.access_token, refreshed.access_token):
+        with pytest.raises(smartcar.SmartcarException) as refused:
+            smartcar.get_vehicles(token)
+        assert (refused.value.status_code, refused.value.type) == (401, "AUTHENTICATION")
+    with pytest.raises(smartcar.SmartcarException) as dead:
+        auth.exchange_refresh_token(refreshed.refresh_token)
+    assert dead.value.type == "invalid_grant"

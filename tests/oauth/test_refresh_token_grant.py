@@ -60,12 +60,13 @@ def test_a_used_refresh_token_works_for_one_minute_more(
     client: TokenClient, pair: dict[str, Any], world: World
 ) -> None:
     old = pair["refresh_token"]
-    assert client.refresh(old).status_code == 200
+    first = client.refresh(old)
+    assert first.status_code == 200
 
     world.clock.advance(timedelta(seconds=59))
     retry = client.refresh(old)
     assert retry.status_code == 200, retry.text
-    assert retry.json()["refresh_token"] != old
+    assert retry.json()["refresh_token"] == first.json()["refresh_token"] != old
 
     world.clock.advance(timedelta(seconds=1))  # 60 s after first use
     assert_oauth_error(client.refresh(old), 400, "invalid_grant",
@@ -134,3 +135,43 @@ def test_flags_query_is_tolerated(client: TokenClient, pair: dict[str, Any]) -> 
     response = client.refresh(pair["refresh_token"], params={"flags": "country:DE"})
 
     assert response.status_code == 200, response.text
+
+
+def test_a_retry_inside_the_grace_minute_gets_the_same_pair_not_a_second_chain(
+    client: TokenClient, pair: dict[str, Any], world: World, connection: Connection
+) -> None:
+    """A client that lost the answer to its refresh and sends it again gets the pair it
+    missed; the chain of rotations stays one chain, with one live refresh token."""
+    old = pair["refresh_token"]
+    first = client.refresh(old).json()
+    world.clock.advance(timedelta(seconds=30))
+
+    retry = client.refresh(old)
+
+    assert retry.status_code == 200, retry.text
+    again = retry.json()
+    assert list(again) == ["access_token", "token_type", "expires_in", "refresh_token"]
+    assert (again["access_token"], again["refresh_token"]) == (
+        first["access_token"], first["refresh_token"])
+    assert again["token_type"] == "Bearer"
+    assert again["expires_in"] == 7200 - 30  # what is left of the pair's two hours
+    assert len(world.tokens_by_access) == 2  # the code's pair and one rotation
+    world.clock.advance(timedelta(minutes=5))
+    assert_oauth_error(client.refresh(old), 400, "invalid_grant",
+                       f"Invalid refresh_token: {old}.")
+    newest = client.refresh(first["refresh_token"])
+    assert newest.status_code == 200, newest.text
+    assert world.authenticate(newest.json()["access_token"]).id == connection.id
+
+
+def test_a_retry_after_the_next_rotation_still_gets_the_first_answer(
+    client: TokenClient, pair: dict[str, Any], world: World
+) -> None:
+    first = client.refresh(pair["refresh_token"]).json()
+    second = client.refresh(first["refresh_token"]).json()
+    world.clock.advance(timedelta(seconds=10))
+
+    retry = client.refresh(pair["refresh_token"]).json()
+
+    assert retry["refresh_token"] == first["refresh_token"] != second["refresh_token"]
+    assert len(world.tokens_by_access) == 3
