@@ -193,10 +193,10 @@ def sign_in(
         account = world.sign_in(email, password, mode, _brand(session))
     except LoginError as refused:
         raise StepError(str(refused)) from None
-    if not world.owner_vehicles(account, _brand(session)):
-        return session.error(NO_VEHICLES)
     if session.request.reauthenticate_vehicle is not None:
         return reauthenticated(world, session, account)
+    if not world.owner_vehicles(account, _brand(session)):
+        return session.error(NO_VEHICLES)
     session.owner_email = account.email.lower()
     session.vehicle_ids = None
     session.blocked = None
