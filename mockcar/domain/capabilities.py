@@ -14,7 +14,10 @@ A vehicle can be refused for two reasons, which Smartcar tells apart:
 A `<VIN>@<level>.smartcar.com` test vehicle (mockcar.domain.test_accounts) follows its
 level instead of its make for the general endpoints: `compatible`/`phev` serve all of
 them, `bev` and `fuel` what that powertrain has, `incompatible` none (static endpoints —
-attributes, VIN, permissions — always answer).
+attributes, VIN, permissions — always answer). Every other test-mode vehicle has the
+level `compatible`: Smartcar's test mode answers every request with randomized data
+(https://smartcar.com/docs/getting-started/test-your-integration), so its general
+endpoints answer whatever the make, within what its powertrain has.
 """
 
 from __future__ import annotations

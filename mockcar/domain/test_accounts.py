@@ -9,6 +9,8 @@ A connected-services account's email decides how its vehicles behave:
   rehearse any error it handles.
 * `<VIN>@<level>.smartcar.com`: one vehicle with that VIN whose capabilities follow the
   level: `compatible` and `phev` (everything), `bev`, `fuel`, `incompatible` (nothing).
+  Its make follows the VIN's manufacturer identifier (mockcar.scenario.generate), and
+  Connect lists it at whichever brand was picked.
 
 Pure functions of the email; the World records what they find on the connection.
 """

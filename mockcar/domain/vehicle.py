@@ -151,8 +151,9 @@ class Vehicle:
     on a full battery and a full tank, from which current ranges follow linearly.
 
     `test_level` is the capability level of a `<VIN>@<level>.smartcar.com` test account
-    (mockcar.domain.test_accounts); `battery_options` lists the pack sizes (kWh) a model
-    was sold with when Smartcar cannot tell which one this vehicle has."""
+    (mockcar.domain.test_accounts), `compatible` for any other test-mode vehicle;
+    `battery_options` lists the pack sizes (kWh) a model was sold with when Smartcar
+    cannot tell which one this vehicle has."""
 
     id: str
     make: str

@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from mockcar.domain.brands import brand_key
 from mockcar.domain.scopes import RequestedScope
 from mockcar.domain.world import Application, Mode, World
 
 DEFAULT_COUNTRY = "US"
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
-_MAKE_KEY = re.compile(r"[^A-Z0-9]+")
 
 # Brands Smartcar Connect lists (display names); the World's own makes are added to
 # these so every scenario vehicle's brand can be picked.
@@ -59,8 +59,7 @@ class Brand:
 
 def make_key(make: str) -> str:
     """`Mercedes-Benz` → `MERCEDES_BENZ`, `Tesla` → `TESLA` (Smartcar's make ids)."""
-    folded = make.upper().replace("Ë", "E").replace("Š", "S")
-    return _MAKE_KEY.sub("_", folded).strip("_")
+    return brand_key(make)
 
 
 _BRAND_NAMES = {make_key(name): name for name in SMARTCAR_BRANDS}
