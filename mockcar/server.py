@@ -35,7 +35,9 @@ def listen(settings: Settings) -> tuple[socket.socket, Settings]:
             raise PortInUse(f"{settings.host}:{settings.port} is in use; pass --port or set "
                             "MOCKCAR_PORT") from None
         raise
-    sock.set_inheritable(True)
+    # Listening at once: a client that follows the banner before uvicorn has started
+    # waits in the backlog instead of being refused.
+    sock.listen(2048)
     port = int(sock.getsockname()[1])
     return sock, settings if port == settings.port else settings.with_(port=port)
 

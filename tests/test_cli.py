@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import os
+import pty
 import queue
 import re
 import socket
@@ -309,3 +310,26 @@ def test_health_refuses_a_url_and_a_port_together() -> None:
     result = mockcar("health", "http://127.0.0.1:8765", "--port", "8765")
     assert result.returncode == 2
     assert result.stderr == "mockcar: health: give a URL or --host/--port, not both\n"
+
+
+def test_the_request_log_is_coloured_on_a_terminal() -> None:
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockcar.cli", "serve", "--port", "0"], cwd=ROOT,
+        env=environment(), stdout=terminal, stderr=subprocess.DEVNULL, text=True)
+    os.close(terminal)
+    shown = ""
+    try:
+        while "Requests are logged" not in shown:
+            shown += os.read(controller, 65536).decode()
+        port = int(re.search(r"on http://127\.0\.0\.1:(\d+)", shown).group(1))  # type: ignore[union-attr]
+        assert get(port, "/v2.0/vehicles/x/odometer") == 401
+        while "/v2.0/vehicles/x/odometer" not in shown:
+            shown += os.read(controller, 65536).decode()
+    finally:
+        process.terminate()
+        process.wait(timeout=STARTUP)
+        os.close(controller)
+    logged = next(line for line in shown.splitlines() if "/v2.0/vehicles/x/odometer" in line)
+    assert " \033[33m401\033[0m " in logged  # a client error in yellow
+    assert "\033[2mhint: " in logged
