@@ -8,8 +8,10 @@ CHROMIUM ?= /usr/bin/chromium
 # newman, Postman's runner, for tests/postman: a pinned version in .newman/ (gitignored).
 NEWMAN_VERSION := 6.2.2
 NEWMAN_DIR := .newman
+# `make dist`: the wheel and sdist other projects install (docs/install.md).
+DIST ?= dist
 
-.PHONY: run test check bench lint browser newman clean
+.PHONY: run test check bench lint browser newman clean dist screenshots
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=python3.x (3.11+)" >&2; exit 1; }
@@ -57,8 +59,8 @@ check: $(VENV)/.installed-test lint
 
 lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
-	$(BIN)/ruff check mockcar tests benchmarks
-	$(BIN)/mypy mockcar benchmarks
+	$(BIN)/ruff check mockcar tests benchmarks scripts
+	$(BIN)/mypy mockcar benchmarks scripts
 	$(BIN)/mypy --explicit-package-bases tests
 
 bench: $(VENV)/.installed-test
@@ -66,6 +68,16 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.fixture
 	$(BIN)/python -m benchmarks.timeline
 	$(BIN)/python -m benchmarks.fleet
+
+# Every Connect page at desktop (1440 px) and phone (375 px) width: docs/screenshots/*.png.
+screenshots: $(VENV)/.installed-test browser
+	$(BIN)/python scripts/screenshots.py
+
+# Built by `build` in an isolated environment: the sdist first, then the wheel from it, so
+# the sdist is known to hold all the wheel needs (the bundled scenarios among it).
+dist: $(VENV)/.installed-test
+	rm -rf $(DIST)
+	$(BIN)/python -m build --outdir $(DIST) .
 
 clean:
 	rm -rf $(VENV) $(NEWMAN_DIR) .pytest_cache .mypy_cache .ruff_cache
