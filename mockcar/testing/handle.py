@@ -301,6 +301,8 @@ class Mockcar:
                 make: str | None = None, single_select: bool = False) -> ConnectResult:
         """An owner's consent without the pages: every vehicle of the account unless
         `vehicles` (ids or VINs) says which, every permission unless `scopes` does.
+        With `make` (a brand, e.g. "FORD"), signed in at that brand as on Connect: only
+        the account's vehicles of that make, and a test-mode account's are made of it.
         Without `email`, the first owner the scenario declares (in test mode).
         Returns the token pair (or, with `exchange=False`, only the code); a denial or a
         test-mode error account returns `error` instead."""

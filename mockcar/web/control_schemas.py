@@ -160,7 +160,10 @@ CONNECT = obj(
     password=STRING, vehicles=array(STRING) | {"description": "ids or VINs"},
     scopes={"type": ["array", "string"], "items": STRING},
     mode={"enum": ["test", "simulated", "live"]},
-    deny=BOOLEAN, redirect_uri=STRING, state=STRING, make=STRING, single_select=BOOLEAN,
+    deny=BOOLEAN, redirect_uri=STRING, state=STRING,
+    make=STRING | {"description": "the brand signed in at (e.g. FORD): only the account's "
+                   "vehicles of that make; a test-mode account's are made of it"},
+    single_select=BOOLEAN,
     exchange=BOOLEAN, extra=False,
 )
 REVOKE = obj(user_id=STRING, email=STRING, vehicle_id=STRING, extra=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from starlette.testclient import TestClient
@@ -121,3 +122,22 @@ def test_without_an_email_the_scenarios_first_owner_signs_in(
         assert answer["vehicles"] == first["vehicle_ids"]
     status, refused = _connect(client, app, mode="simulated", password="wrong")
     assert (status, refused["error"]) == (400, "sign_in_refused")
+
+
+def test_make_signs_in_at_that_brand(client: TestClient, register: Register) -> None:
+    app = register()
+
+    def at(email: str, make: str) -> Any:
+        status, answer = _connect(client, app, email=email, make=make)
+        assert status == 200, answer
+        return answer
+
+    kias = at("3-vehicles@smartcar.com", "kia")["vehicles"]
+    state = client.get(app.path("/state"), headers=app.auth).json()
+    makes = {v["id"]: v["make"] for v in state["vehicles"]}
+    assert len(kias) == 3 and {makes[v] for v in kias} == {"KIA"}
+    alice = next(o for o in state["owners"] if o["email"] == ALICE[0])
+    fords = [v for v in alice["vehicle_ids"] if makes[v] == "FORD"]
+    assert fords and len(fords) < len(alice["vehicle_ids"])
+    assert at(ALICE[0], "FORD")["vehicles"] == fords
+    assert at(ALICE[0], "CHEVROLET")["error"] == "no_vehicles"
