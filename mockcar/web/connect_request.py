@@ -11,6 +11,7 @@ shown as error pages too, so a developer sees what to fix in their Connect URL.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -81,7 +82,13 @@ def brands(world: World) -> list[Brand]:
         key = make_key(name)
         if key and key not in found:
             found[key] = Brand(key, make_name(name))
-    return sorted(found.values(), key=lambda b: b.name.casefold())
+    return sorted(found.values(), key=lambda b: _folded(b.name))
+
+
+def _folded(text: str) -> str:
+    """Without case and accents, so Škoda sorts and matches with the S."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def find_brand(world: World, make: str) -> Brand | None:
@@ -90,11 +97,11 @@ def find_brand(world: World, make: str) -> Brand | None:
 
 
 def search_brands(world: World, query: str) -> list[Brand]:
-    needle = query.strip().casefold()
+    needle = _folded(query.strip())
     every = brands(world)
     if not needle:
         return every
-    return [b for b in every if needle in b.name.casefold() or needle in b.key.casefold()]
+    return [b for b in every if needle in _folded(b.name) or needle in b.key.casefold()]
 
 
 @dataclass(frozen=True)

@@ -724,3 +724,11 @@ def test_makes_are_shown_by_name_and_chosen_by_id(client: httpx.Client) -> None:
                    "alice@example.com", "alice-pw")
     assert "2022 Tesla Model 3" in page.html and "2022 Tesla Model S" in page.html
     assert "TESLA" not in page.html.split("</main>")[0]
+
+
+def test_brands_sort_and_match_without_accents(client: httpx.Client) -> None:
+    brands = open_page(client, connect_url()).submit(client, "continue-button")
+    order = [c.id for f in brands.forms() for c in f.controls if c.name == "make"]
+    assert order.index("RIVIAN") < order.index("SKODA") < order.index("SUBARU")
+    found = brands.submit(client, "brand-search-button", fill={"brand-search": "skoda"})
+    assert found.has("SKODA") and "Škoda" in found.html
