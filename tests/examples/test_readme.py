@@ -133,6 +133,30 @@ def test_a_no_run_block_holds_a_command_that_cannot_run_here(block: Block) -> No
         f"{block.id} is marked no-run but every command of it could run")
 
 
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def anchors(page: Path) -> set[str]:
+    return {slug(line.lstrip("#")) for line in page.read_text(encoding="utf-8").splitlines()
+            if re.match(r"#{1,6} ", line)}
+
+
+def test_every_local_link_and_image_resolves() -> None:
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        targets = re.findall(r"\]\(([^)\s]+)\)", text) + re.findall(r'src="([^"]+)"', text)
+        for target in targets:
+            if re.match(r"[a-z]+:", target):
+                continue  # http(s), mailto
+            path, _, fragment = target.partition("#")
+            linked = (page.parent / path).resolve() if path else page
+            assert linked.exists(), f"{page.relative_to(ROOT)}: {target} does not exist"
+            if fragment and linked.suffix == ".md":
+                assert fragment in anchors(linked), f"{page.relative_to(ROOT)}: {target}"
+
+
 # -- shell and Python blocks against a live server ---------------------------------------
 
 
