@@ -110,14 +110,10 @@ class Page:
 
 
 def choose_all_vehicles(client: httpx.Client, page: Page) -> Page:
-    """Connect's vehicle selection with every car ticked; a page without one (the owner
-    has a single car, so Connect went straight to permissions) is returned as it is."""
-    if page.has("approval-button"):
-        return page
-    boxes = {c.id for f in page.forms() for c in f.controls if c.type == "checkbox" and c.id}
-    button = next(c.id for f in page.forms() for c in f.controls
-                  if c.type == "submit" and c.id and c.id != "deny-button")
-    return page.submit(client, button, check=boxes)
+    """The page after sign-in, ready for Allow with every vehicle: Connect's permissions
+    page, where an account's several vehicles are all ticked by default."""
+    assert page.has("approval-button"), f"not the permissions page: {page.url}"
+    return page
 
 
 def _grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
