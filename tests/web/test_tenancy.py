@@ -50,8 +50,6 @@ def connect(http: httpx.Client, tenant: Tenant, email: str = "alice@example.com"
     if page.has("TESLA"):
         page = page.submit(http, "TESLA")
     page = page.submit(http, "sign-in-button", fill={"username": email, "password": password})
-    if page.has("vehicles-button"):
-        page = page.submit(http, "vehicles-button")
     done = page.submit(http, "approval-button")
     assert done.response.status_code == 302, done.html
     return parse_qs(urlsplit(done.response.headers["location"]).query)["code"][0]
