@@ -75,7 +75,10 @@ def hint_value(hint: str) -> str:
     """A hint made safe for a header: one line of printable ASCII (anything else is
     escaped, so an echoed id or path can neither split the header nor fail to encode)."""
     line = " ".join(hint.split())[:_HINT_LIMIT]
-    return line.encode("ascii", "backslashreplace").decode("ascii")
+    ascii_line = line.encode("ascii", "backslashreplace").decode("ascii")
+    # Control characters are ASCII but no header may carry them (an encoded %1B in a
+    # path is echoed here): uvicorn would drop the connection instead of answering.
+    return "".join(c if " " <= c < "\x7f" else f"\\x{ord(c):02x}" for c in ascii_line)
 
 
 def error_headers(error: SmartcarError) -> dict[str, str]:
