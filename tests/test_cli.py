@@ -333,3 +333,10 @@ def test_the_request_log_is_coloured_on_a_terminal() -> None:
     logged = next(line for line in shown.splitlines() if "/v2.0/vehicles/x/odometer" in line)
     assert " \033[33m401\033[0m " in logged  # a client error in yellow
     assert "\033[2mhint: " in logged
+
+
+def test_postman_takes_a_bundled_scenario_by_name(tmp_path: Path) -> None:
+    result = mockcar("postman", "--scenario", "ev-fleet", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = {Path(line).name: Path(line).read_text() for line in result.stdout.splitlines()}
+    assert any("7c1f5a2e-0000-4000-8000-00000000e001" in text for text in written.values())

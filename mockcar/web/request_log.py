@@ -4,8 +4,8 @@ response went out.
     17:40:02 GET /v2.0/vehicles/5bc4…/odometer 200 1.3 ms app="Demo App"
     17:40:09 GET /v2.0/vehicles/5bc4…/lock 403 0.9 ms app="Demo App" hint: the token …
 
-Method, path (never the query string, which carries codes and states), status, time in
-milliseconds, the vehicle id when the path does not show it, the application when the
+Method, path (never the query string, which carries codes and states; every vehicle
+route has the vehicle id in it), status, time in milliseconds, the application when the
 request was claimed by one (mockcar.web.tenancy), and on an error the `mockcar-hint`
 header mockcar sent. Colour only on a terminal (and never under NO_COLOR).
 
@@ -72,19 +72,28 @@ class RequestLog:
 
 def line(scope: Scope, status: int, duration_ms: float, hint: str | None,
          colour: bool = False) -> str:
-    path: str = scope["path"]
-    parts = [time.strftime("%H:%M:%S"), scope["method"], path,
+    parts = [_clock(), scope["method"], scope["path"],
              _paint(str(status), _STATUS_COLOURS.get(status // 100, ""), colour),
              f"{duration_ms:.1f} ms"]
-    vehicle = scope.get("path_params", {}).get("vehicle_id")
-    if vehicle and vehicle not in path:
-        parts.append(f"vehicle={vehicle}")
     app = _application(scope)
     if app:
         parts.append(f'app="{app}"')
     if hint:
         parts.append(_paint(f"hint: {hint}", _DIM, colour))
     return " ".join(parts)
+
+
+_shown_second = -1
+_shown_clock = ""
+
+
+def _clock() -> str:
+    """The local time of day, formatted once a second however many lines it starts."""
+    global _shown_second, _shown_clock
+    now = int(time.time())
+    if now != _shown_second:
+        _shown_second, _shown_clock = now, time.strftime("%H:%M:%S", time.localtime(now))
+    return _shown_clock
 
 
 def _application(scope: Scope) -> str | None:
