@@ -1,6 +1,7 @@
 """The Jinja2 environment every HTML page renders with: autoescaping on (everything
 echoed into a page is escaped, attributes included), undefined names are errors. The
-shared stylesheet, script and favicon (mockcar.web.page_assets) are globals."""
+shared stylesheet, script and favicon (mockcar.web.page_assets) are globals; `make_name`
+shows a make id as people write it (`MERCEDES_BENZ` → Mercedes-Benz)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import jinja2
 from starlette.templating import Jinja2Templates
 
 from mockcar.web import page_assets
+from mockcar.web.connect_request import make_name
 
 TEMPLATES = Jinja2Templates(env=jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates"),
@@ -24,3 +26,4 @@ TEMPLATES.env.globals.update(
     favicon_url=page_assets.FAVICON_PATH,
     logo=page_assets.LOGO,
 )
+TEMPLATES.env.filters["make_name"] = make_name
