@@ -109,6 +109,8 @@ def test_compose_publishes_mounts_and_checks_health(compose: dict[str, Any]) -> 
     assert env["MOCKCAR_HOST"] == "0.0.0.0"
     assert env["MOCKCAR_INSECURE_TRANSPORT"] == "1"
     assert env["MOCKCAR_PUBLIC_URL"] == f"http://localhost:{env['MOCKCAR_PORT']}"
+    # Containers call it by the service name, a Host the control API must answer to.
+    assert "mockcar" in env["MOCKCAR_ALLOWED_HOSTS"].split(",")
     assert service["volumes"] == ["./scenarios:/scenarios:ro"]
     scenario = Path(env["MOCKCAR_SCENARIO"])
     assert scenario.parent == Path("/scenarios")
@@ -285,16 +287,19 @@ def test_a_browser_on_the_host_connects_a_car_to_the_example_app(
         page.click("#vehicles-button")
     with page.expect_request(lambda r: r.url.startswith("http://localhost:8000/")) as back:
         page.click("#approval-button")
-    # Connect's redirect to the app's published port: Chromium follows a redirect without
-    # Playwright's routing, so the test opens it as the browser would have.
+    # Connect's redirect to the app's published port: Chromium follows a redirect past
+    # Playwright's routing (to whatever listens on this machine's 8000, if anything), so
+    # the test opens it in a tab of its own, routed to the app, as the browser would have.
     redirect = back.value.url
     assert redirect.startswith("http://localhost:8000/exchange?code=")
-    page.goto(redirect)
+    tab = page.context.new_page()
+    tab.route("http://localhost:8000/**", published_app)
+    tab.goto(redirect)
 
     # Back at the redirect URI, the app exchanged the code and read every car by the
     # service name.
-    page.wait_for_selector("#vehicles")
-    cars = page.locator("#vehicles li")
+    tab.wait_for_selector("#vehicles")
+    cars = tab.locator("#vehicles li")
     assert cars.count() == 2
     assert " km" in cars.first.inner_text()
     assert set(hosts) == {"localhost:8000", f"localhost:{port}"}, "no service name"

@@ -22,6 +22,10 @@ from pathlib import Path
 
 import pytest
 
+# The build makes an isolated environment and installs hatchling into it: on a loaded
+# machine that alone can take minutes.
+pytestmark = pytest.mark.timeout(600)
+
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted(p.name for p in (ROOT / "scenarios").iterdir() if p.is_file())
 
