@@ -303,3 +303,18 @@ def test_a_browser_on_the_host_connects_a_car_to_the_example_app(
     assert cars.count() == 2
     assert " km" in cars.first.inner_text()
     assert set(hosts) == {"localhost:8000", f"localhost:{port}"}, "no service name"
+
+
+def test_the_docker_page_gives_your_app_the_example_apps_environment(
+    compose: dict[str, Any],
+) -> None:
+    """docs/docker.md's service snippet is the compose file's `app`, less what only the
+    example uses (MOCKCAR_URL, its headless mode's control-API address)."""
+    page = (ROOT / "docs" / "docker.md").read_text(encoding="utf-8")
+    snippet = page.split("```yaml\n", 1)[1].split("```", 1)[0]
+    yours = yaml.safe_load(snippet)["your-app"]
+    app = compose["services"]["app"]
+    assert yours["environment"] == {k: v for k, v in app["environment"].items()
+                                    if k != "MOCKCAR_URL"}
+    assert yours["ports"] == app["ports"]
+    assert yours["depends_on"] == app["depends_on"]
