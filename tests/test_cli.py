@@ -340,3 +340,10 @@ def test_postman_takes_a_bundled_scenario_by_name(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     written = {Path(line).name: Path(line).read_text() for line in result.stdout.splitlines()}
     assert any("7c1f5a2e-0000-4000-8000-00000000e001" in text for text in written.values())
+
+
+def test_serve_on_an_address_this_machine_does_not_have_says_so_in_one_line() -> None:
+    result = mockcar("serve", "--host", "192.0.2.1", "--port", "0")  # TEST-NET-1
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == ("mockcar: cannot listen on 192.0.2.1:0: Cannot assign requested "
+                             "address\n")
