@@ -31,7 +31,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import yaml
 
+from mockcar.scenario import load_scenario, load_world
 from mockcar.settings import sdk_environment
 from mockcar.testing import MockcarServer
 
@@ -155,6 +157,26 @@ def test_every_local_link_and_image_resolves() -> None:
             assert linked.exists(), f"{page.relative_to(ROOT)}: {target} does not exist"
             if fragment and linked.suffix == ".md":
                 assert fragment in anchors(linked), f"{page.relative_to(ROOT)}: {target}"
+
+
+def scenario_blocks(page: str) -> list[Block]:
+    return [b for b in ALL if b.page == ROOT / "docs" / page and b.lang == "yaml"]
+
+
+def test_the_scenario_fragments_load(tmp_path: Path) -> None:
+    """The Scenarios page's fleet and the Time page's vehicles, each put into a scenario
+    file, pass `load_scenario` and build a World."""
+    [fleet] = [b for b in scenario_blocks("scenarios.md") if b.code.startswith("fleet:")]
+    [vehicles] = [b for b in scenario_blocks("time.md") if b.code.startswith("vehicles:")]
+    owner = {"email": "docs@example.com", "password": "docs-password", "country": "US",
+             **yaml.safe_load(vehicles.code)}
+    for name, body in {"fleet": yaml.safe_load(fleet.code), "time": {"owners": [owner]}}.items():
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(yaml.safe_dump({"version": 1, **body}))
+        scenario = load_scenario(path)
+        assert scenario.version == 1
+    world = load_world(tmp_path / "time.yaml")
+    assert {v.make for v in world.vehicles.values()} == {"TESLA", "FORD"}
 
 
 # -- shell and Python blocks against a live server ---------------------------------------
