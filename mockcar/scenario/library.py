@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -53,8 +54,15 @@ class ScenarioLibrary:
         # Fleet tables outlive Worlds: a tenant copied from a 100,000-vehicle scenario
         # shares its table (mockcar.scenario.fleet) and costs nothing per vehicle.
         self._fleets = FleetCache()
+        # The control API builds on worker threads; one build at a time keeps the caches
+        # above consistent.
+        self._lock = threading.Lock()
 
     def build(self, choice: ScenarioChoice) -> World:
+        with self._lock:
+            return self._build(choice)
+
+    def _build(self, choice: ScenarioChoice) -> World:
         if choice.yaml is not None and choice.name is not None:
             raise ScenarioRejected(["give a scenario name or YAML, not both"])
         if choice.yaml is not None:
@@ -121,8 +129,9 @@ class ScenarioLibrary:
         return vehicle
 
     def forget(self) -> None:
-        self._files.clear()
-        self._inline.clear()
+        with self._lock:
+            self._files.clear()
+            self._inline.clear()
 
     def names(self) -> list[str]:
         """The bundled scenarios, by file name."""

@@ -6,7 +6,7 @@ located, one-line problem."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -129,7 +129,7 @@ def _read(path: Path) -> str:
         if path.is_dir():
             raise ScenarioError.single(file, None, "", "is a directory, not a scenario file")
         with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            raw = _head(handle)
     except FileNotFoundError:
         raise ScenarioError.single(file, None, "", "no such file") from None
     except PermissionError:
@@ -142,6 +142,17 @@ def _read(path: Path) -> str:
         raise ScenarioError.single(file, None, "", f"larger than {MAX_BYTES // 2**20} MiB; "
                                    "a scenario file is a few kB")
     return decode(raw, file)
+
+
+def _head(handle: BinaryIO) -> bytes:
+    """At most MAX_BYTES + 1 bytes, read in pieces: `read(n)` sets aside n bytes at once,
+    and a device such as /dev/zero never ends."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_BYTES and (chunk := handle.read(min(2**16, MAX_BYTES + 1 - size))):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def decode(raw: bytes, file: str) -> str:

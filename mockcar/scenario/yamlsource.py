@@ -25,10 +25,10 @@ import yaml
 
 from mockcar.scenario.errors import Loc, Problem, ScenarioError, format_path
 
-# A scenario is a few hundred values; the default one has about 1,500. A budget far above
-# any hand-written file, and low enough that composing and validating what it admits
-# takes well under a second.
-MAX_NODES = 100_000
+# A scenario is a few hundred values (the default one has 434). A budget 100 times that,
+# far above a hand-written file (a `fleet:` generates thousands of vehicles from a few
+# lines), and low enough that reading what it admits takes about half a second.
+MAX_NODES = 50_000
 # owners[].vehicles[].timeline.segments[] is the deepest path of the format (about ten
 # levels); refusing early keeps every recursive step after this pass shallow.
 MAX_DEPTH = 64
@@ -216,7 +216,7 @@ def _budget_error(event: yaml.Event, added: int, stack: list[_Open], file: str) 
     line = event.start_mark.line + 1
     if isinstance(event, yaml.AliasEvent) and added > 1:
         what = (f"the alias *{event.anchor} repeats {added:,} values, which takes the "
-                f"document past {MAX_NODES:,}; aliases nested in aliases multiply (an alias "
+                f"document past {MAX_NODES:,} (an alias counts as all it repeats; an alias "
                 "bomb?)")
     else:
         what = (f"the document has more than {MAX_NODES:,} values (keys, items, scalars); "

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from starlette.concurrency import run_in_threadpool
+
 from mockcar.domain import connections
 from mockcar.domain.tenants import (
     ScenarioChoice,
@@ -28,9 +30,12 @@ from mockcar.web.control_core import Context, ControlError, Operation, Target, i
 SERVER, APP = Target.SERVER, Target.APPLICATION
 
 
-def _build(ctx: Context, choice: ScenarioChoice) -> World:
+async def _build(ctx: Context, choice: ScenarioChoice) -> World:
+    """On a worker thread: reading and building a large scenario takes up to about a
+    second, and the server keeps answering other requests meanwhile (the source builds
+    one World at a time)."""
     try:
-        return ctx.source.build(choice)
+        return await run_in_threadpool(ctx.source.build, choice)
     except ScenarioRejected as bad:
         raise ControlError(422, "invalid_scenario", "The scenario cannot be used; see "
                            "`problems` (one line per mistake).", bad.problems) from None
@@ -46,7 +51,7 @@ async def reset_server(ctx: Context) -> dict[str, Any]:
     """Rebuild the scenario World and drop every registered application: the server as
     it started, with the scenario file read again (an edit needs no restart)."""
     ctx.source.forget()
-    world = _build(ctx, ScenarioChoice())
+    world = await _build(ctx, ScenarioChoice())
     removed = len(ctx.tenants)
     ctx.tenants.clear()
     ctx.request.app.state.world = world
@@ -64,7 +69,7 @@ async def register_application(ctx: Context) -> dict[str, Any]:
     if ctx.tenants.full:  # before building a World that could not be kept
         raise _too_many(ctx.tenants.limit)
     choice = ScenarioChoice(name=name, yaml=yaml, seed=int(seed) if seed is not None else None)
-    world = _build(ctx, choice)
+    world = await _build(ctx, choice)
     application = new_application(world, app_name, tuple(redirect_uris or ()) or None)
     try:
         tenant = ctx.tenants.register(world, choice, application)
@@ -111,10 +116,10 @@ async def reset_application(ctx: Context) -> dict[str, Any]:
     """A registered application's World rebuilt from its scenario (same credentials, an
     empty journal); for a scenario application, the scenario World."""
     if ctx.tenant is None:
-        ctx.request.app.state.world = _build(ctx, ScenarioChoice())
+        ctx.request.app.state.world = await _build(ctx, ScenarioChoice())
         ctx.tenants.scenario_journal.clear()
     else:
-        ctx.tenants.reset(ctx.tenant, _build(ctx, ctx.tenant.choice))
+        ctx.tenants.reset(ctx.tenant, await _build(ctx, ctx.tenant.choice))
     return {"status": "reset"}
 
 
