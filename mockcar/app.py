@@ -22,6 +22,7 @@ from mockcar.web import (
     openapi,
     page_assets,
     postman,
+    refusal,
     tenancy,
     token,
     v2,
@@ -29,6 +30,7 @@ from mockcar.web import (
     webhooks_v3,
 )
 from mockcar.web.errors import exception_handlers
+from mockcar.web.guard import Guard
 from mockcar.web.journal import JournalMiddleware
 from mockcar.web.request_id import RequestIdMiddleware
 from mockcar.web.v2 import compatibility, management
@@ -53,9 +55,12 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
                 *postman.routes, *openapi.routes, *v3.fallback_routes],
         # The journal inside the request id, so its entries carry the id; outermost, a
         # request that may have changed state wakes the webhook dispatcher once answered.
+        # The guard's refusals (size, Host, Origin, control token) carry the request id
+        # and are not journaled: no handler saw them.
         middleware=[Middleware(WakeOnChange), Middleware(RequestIdMiddleware),
-                    Middleware(JournalMiddleware)],
-        exception_handlers=exception_handlers,
+                    Middleware(Guard, settings=settings), Middleware(JournalMiddleware)],
+        # A path no route matches answers in its host's shape (mockcar.web.refusal).
+        exception_handlers={**exception_handlers, **refusal.exception_handlers},
         # Starts and stops the webhook dispatcher (app.state.dispatcher).
         lifespan=lifespan,
     )

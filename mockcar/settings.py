@@ -71,6 +71,16 @@ class Settings:
     # The origin clients reach mockcar at, used in printed links and absolute URLs;
     # behind docker it is the service name, not the bind address.
     public_url: str | None = None
+    # Who may reach the control API, the home page and the Postman downloads besides
+    # loopback, the public URL's host and the bound one (mockcar.web.guard): host names,
+    # `*` for any (MOCKCAR_ALLOWED_HOSTS, comma-separated).
+    allowed_hosts: tuple[str, ...] = ()
+    # When set, every /_mockcar request must send `Authorization: Bearer <token>`.
+    control_token: str | None = None
+    # Bodies past these many bytes are refused with 413; registering an application
+    # (its inline `scenario_yaml`) may send more than any other request.
+    max_body_bytes: int = 4 * 2**20
+    max_scenario_bytes: int = 10 * 2**20
     # authlib refuses plain http except for localhost; docker service names need this.
     insecure_transport: bool = True
     seed: int | None = None
@@ -152,9 +162,24 @@ def _parse(name: str, raw: str) -> object:
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if name == "speed":
         return speed(raw, f"{ENV_PREFIX}SPEED")
+    if name == "allowed_hosts":
+        return tuple(h.strip().lower() for h in raw.split(",") if h.strip())
     if name == "max_applications":
         return count(raw, f"{ENV_PREFIX}{name.upper()}")
+    if name in ("max_body_bytes", "max_scenario_bytes"):
+        return byte_count(raw, f"{ENV_PREFIX}{name.upper()}")
     return raw
+
+
+def byte_count(raw: str, source: str) -> int:
+    """A size in bytes: a whole number above 0."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{source} must be a number of bytes, got {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{source} must be above 0, got {raw}")
+    return value
 
 
 def count(raw: str, source: str) -> int:

@@ -151,7 +151,7 @@ def _error_showcase() -> None:
 
     app_under_test = create_app(Settings(), world)
     app_under_test.state.sleep = _no_sleep
-    with TestClient(app_under_test) as client:
+    with TestClient(app_under_test, base_url="http://localhost") as client:
         assert status("CHEVROLET") == (409, "ASLEEP")  # 06:00: in its asleep half-day
         assert status("NISSAN") == (400, "SUBSCRIPTION")
         assert status("TESLA") == (200, None)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-import json
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -30,6 +29,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from mockcar import jsontext
 from mockcar.delivery import payloads, v2items
 from mockcar.domain import signatures, webhooks
 from mockcar.domain.deliveries import (
@@ -302,7 +302,7 @@ class Dispatcher:
         if answer.status != 200:
             return FAILED, f"answered HTTP {answer.status}; the challenge needs 200"
         try:
-            given = json.loads(answer.text or "")
+            given = jsontext.loads(answer.text or "")
         except ValueError:
             return FAILED, 'the answer is not JSON; send {"challenge": "<HMAC-SHA256 hex>"}'
         value = given.get("challenge") if isinstance(given, dict) else None

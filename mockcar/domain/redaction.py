@@ -13,10 +13,11 @@ know where a secret sits in it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
+
+from mockcar import jsontext
 
 REDACTED = "[REDACTED]"
 
@@ -68,7 +69,7 @@ def body(raw: bytes, content_type: str | None, *, truncated: bool = False) -> An
         return f"<{len(raw)}+ bytes of {kind or 'unknown type'}, too long to show>"
     if kind == "application/json" or kind.endswith("+json"):
         try:
-            return value(json.loads(raw))
+            return value(jsontext.loads(raw))
         except (ValueError, UnicodeDecodeError):
             return f"<{len(raw)} bytes, not valid JSON, not shown>"
     if kind == "application/x-www-form-urlencoded":

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import threading
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 TIMEOUT = 30.0
+TOKEN_VARIABLE = "MOCKCAR_CONTROL_TOKEN"
 
 
 class MockcarError(Exception):
@@ -33,7 +35,11 @@ class MockcarError(Exception):
 
 
 class ControlClient:
-    def __init__(self, base_url: str, timeout: float = TIMEOUT) -> None:
+    def __init__(self, base_url: str, timeout: float = TIMEOUT, *,
+                 token: str | None = None) -> None:
+        """`token`: the server's control token (MOCKCAR_CONTROL_TOKEN, read from the
+        environment when None; "" for none), sent on every request in place of any
+        other credentials: it stands for every application's."""
         parts = urlsplit(base_url.rstrip("/"))
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {base_url!r}")
@@ -43,6 +49,7 @@ class ControlClient:
         self._port = parts.port
         self._prefix = parts.path
         self._timeout = timeout
+        self._token = token if token is not None else os.environ.get(TOKEN_VARIABLE) or None
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: set[http.client.HTTPConnection] = set()
@@ -65,7 +72,9 @@ class ControlClient:
         if body is not None:
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
-        if auth:
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        elif auth:
             headers["Authorization"] = auth
         status, raw = self._send(method, target, data, headers)
         try:

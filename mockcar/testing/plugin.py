@@ -96,7 +96,11 @@ def mockcar_server(mockcar_settings: Settings) -> Iterator[Any]:
 def _mockcar_control(mockcar_server: Any) -> Iterator[ControlClient]:
     from mockcar.testing.client import ControlClient
 
-    control = ControlClient(mockcar_server.url)
+    # The session's own server says its control token ("": none); a remote one's is in
+    # the environment (MOCKCAR_CONTROL_TOKEN), where ControlClient looks when given None.
+    settings = getattr(mockcar_server, "settings", None)
+    control = ControlClient(mockcar_server.url, token=(
+        settings.control_token or "") if settings is not None else None)
     yield control
     control.close()
 
@@ -167,4 +171,8 @@ def mockcar_app(
                               mockcar_settings.seed)
     world = library.build(ScenarioChoice(name=choice.get("scenario"),
                                          yaml=choice.get("scenario_yaml"), seed=_seed(request)))
-    return create_app(mockcar_settings, world)
+    # For Starlette's TestClient, whose requests say `Host: testserver`: an in-process
+    # app is no page's to reach, so the Host guard (mockcar.web.guard) lets it through.
+    settings = mockcar_settings.with_(
+        allowed_hosts=(*mockcar_settings.allowed_hosts, "testserver"))
+    return create_app(settings, world)

@@ -10,7 +10,6 @@ not Smartcar's envelope but one small JSON shape with the HTTP status repeated:
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -20,13 +19,13 @@ from typing import Any
 
 from starlette.requests import Request
 
+from mockcar import jsontext
 from mockcar.domain.journal import Journal
 from mockcar.domain.tenants import Tenant, Tenants, WorldSource
 from mockcar.domain.world import Application, World
 
 PREFIX = "/_mockcar"
 APPLICATION_PREFIX = PREFIX + "/applications/{client_id}"
-MAX_BODY = 2 * 1024 * 1024  # bytes; inline scenarios are the largest bodies
 
 Schema = dict[str, Any]
 
@@ -207,16 +206,14 @@ async def read_body(request: Request, operation: Operation) -> dict[str, Any]:
     request schema does not name are refused, so a typo never passes silently."""
     if request.method != "POST":
         return {}
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise ControlError(413, "too_large", f"The body is over {MAX_BODY // 2**20} MiB.")
+    raw = await request.body()  # within Settings.max_body_bytes (mockcar.web.guard)
     if not raw.strip():
         body: Any = {}
     else:
         try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise invalid("The body is not valid JSON; send a JSON object.") from None
+            body = jsontext.loads(raw)
+        except ValueError as error:  # jsontext.JSONTextError
+            raise invalid(f"The body is not valid JSON ({error}); send a JSON object.") from None
     if not isinstance(body, dict):
         raise invalid("The body must be a JSON object.")
     known = set((operation.request or {}).get("properties", {}))

@@ -34,7 +34,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from mockcar.web import v2
+from mockcar.web import guard, v2
 from mockcar.web.openapi_model import JSON, TIMESTAMP, Operation, Param, Reply, enum, ref
 from mockcar.web.openapi_operations import OPERATIONS
 from mockcar.web.openapi_schemas import SCHEMAS
@@ -130,6 +130,7 @@ def document(routes: Iterable[BaseRoute], server_url: str | None = None) -> dict
     for path, item in contributed.items():
         for method, operation in item.items():
             paths.setdefault(path, {}).setdefault(method, operation)
+    guard.declare(paths)  # 413, 421, 431 and the control API's 401, 403, 415
     result: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {

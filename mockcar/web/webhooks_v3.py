@@ -21,7 +21,6 @@ management OpenAPI (`bad_request`, `unauthorized`, `not_found`, `conflict`), wri
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -31,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from mockcar import jsontext
 from mockcar.domain import application_tokens, subscriptions
 from mockcar.domain.connections import application_by_management_token
 from mockcar.domain.subscriptions import ManagementError, Subscription
@@ -108,7 +108,7 @@ async def delete_subscription(request: Request) -> Response:
 
 def _attributes(raw: bytes) -> dict[str, str]:
     try:
-        body = json.loads(raw) if raw.strip() else None
+        body = jsontext.loads(raw) if raw.strip() else None
     except (ValueError, UnicodeDecodeError):
         body = None
     data = body.get("data") if isinstance(body, dict) else None

@@ -210,7 +210,7 @@ def test_methods_and_paths_outside_the_table_answer_in_the_control_shape(
 def test_a_server_reset_reads_an_edited_scenario_file(tmp_path: Path) -> None:
     scenario = tmp_path / "mine.yaml"
     scenario.write_text("version: 1\nseed: 1\n")
-    with TestClient(create_app(Settings(scenario=scenario))) as client:
+    with TestClient(create_app(Settings(scenario=scenario)), base_url="http://localhost") as client:
         assert client.get("/_mockcar/state").json()["owners"] == []
         scenario.write_text("version: 1\nseed: 1\nowners:\n  - email: gus@example.com\n"
                             "    password: pw\n")

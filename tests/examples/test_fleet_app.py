@@ -74,7 +74,7 @@ def test_a_scenario_of_your_own(mockcar: Mockcar) -> None:
 
 def test_in_process_without_a_server(mockcar_app: Starlette) -> None:
     """`mockcar_app` is the ASGI app itself, for an in-process HTTP client."""
-    with TestClient(mockcar_app) as http:
+    with TestClient(mockcar_app, base_url="http://localhost") as http:
         registered = http.post("/_mockcar/applications").json()
         auth = {"Authorization": f"Bearer {registered['management_token']}"}
         answer = http.post(f"/_mockcar/applications/{registered['client_id']}/connect",

@@ -71,7 +71,7 @@ def test_an_application_token_is_no_vehicle_access_token(
     client: TokenClient, world: World
 ) -> None:
     token = post(client, FORM).json()["access_token"]
-    with TestClient(client.app) as http:
+    with TestClient(client.app, base_url="http://localhost") as http:
         response = http.get("/v2.0/vehicles", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
     assert response.json()["type"] == "AUTHENTICATION"
@@ -123,7 +123,7 @@ def test_the_v2_token_endpoint_still_refuses_client_credentials(client: TokenCli
 
 def test_a_registered_tenant_gets_tokens_in_its_own_world() -> None:
     app = create_app(Settings())
-    with TestClient(app) as http:
+    with TestClient(app, base_url="http://localhost") as http:
         created = http.post("/_mockcar/applications", json={"name": "v3 tenant"})
         assert created.status_code == 201, created.text
         credentials = created.json()

@@ -181,7 +181,7 @@ def test_a_fleet_owner_signs_in_and_reads_a_vehicle_over_http(
     (vehicle_id,) = owner.vehicle_ids
     connection = world.connect("app", owner, [vehicle_id], sorted(PERMISSIONS), Mode.SIMULATED)
     token = world.issue_token(connection.id, "app", "access", "refresh")
-    with TestClient(create_app(Settings(), world)) as client:
+    with TestClient(create_app(Settings(), world), base_url="http://localhost") as client:
         answer = client.get(f"/v2.0/vehicles/{vehicle_id}/odometer",
                             headers={"Authorization": f"Bearer {token.access_token}"})
     assert answer.status_code == 200

@@ -71,7 +71,7 @@ class Checker:
             declared = _path_patterns(self.document["paths"][template])
             for piece in re.split(r"(\{[^}]+\})", template):
                 if piece == "{rest}" and catch_all:
-                    pattern += ".+"  # a catch-all route's `{rest:path}`
+                    pattern += "(?s:.+)"  # a catch-all's `{rest:path}`, newlines too
                 elif piece.startswith("{"):
                     # A documented pattern (API v2's `{version}` is `\d+\.\d+`) keeps
                     # `/v3/...` out of `/v{version}/...`.

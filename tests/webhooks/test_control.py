@@ -29,7 +29,7 @@ def until(condition: Callable[[], bool]) -> None:
 
 @pytest.fixture
 def client(world: World) -> Iterator[TestClient]:
-    yield TestClient(create_app(Settings(), world))  # no lifespan: nothing is sent
+    yield TestClient(create_app(Settings(), world), base_url="http://localhost")  # no lifespan: nothing is sent
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ PATH = "/v3/subscriptions"
 @pytest.fixture
 def client(world: World) -> Iterator[TestClient]:
     # No `with`: no lifespan, so no dispatcher sends anything; this is about the API.
-    yield TestClient(create_app(Settings(), world))
+    yield TestClient(create_app(Settings(), world), base_url="http://localhost")
 
 
 @pytest.fixture

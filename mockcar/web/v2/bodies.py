@@ -8,12 +8,12 @@ out of range is VALIDATION:PARAMETER.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from mockcar import jsontext
 from mockcar.errors import SmartcarError
 
 
@@ -33,7 +33,7 @@ def parse_json(raw: bytes) -> Any:
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
+        return jsontext.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise SmartcarError(
             "VALIDATION", None, message="The body is not valid JSON.",

@@ -11,7 +11,6 @@ PERMISSION); mockcar never answers 202 (README "API v3").
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from mockcar import jsontext
 from mockcar.domain import capabilities
 from mockcar.domain.schedules import invalid
 from mockcar.domain.test_accounts import triggered_error
@@ -98,7 +98,7 @@ async def _attributes(request: Request) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw)
+        body = jsontext.loads(raw)
     except ValueError:
         raise SmartcarError(
             "VALIDATION", message="The body is not JSON: send "

@@ -31,7 +31,7 @@ def world() -> World:
 
 @pytest.fixture
 def client(world: World) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(), world)) as test_client:
+    with TestClient(create_app(Settings(), world), base_url="http://localhost") as test_client:
         yield test_client
 
 

@@ -31,7 +31,7 @@ def client(world: World, slept: list[float]) -> Iterator[TestClient]:
         slept.append(seconds)
 
     app.state.sleep = record
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url="http://localhost") as test_client:
         yield test_client
 
 
@@ -109,6 +109,6 @@ def test_an_asleep_vehicle_wakes_slowly_or_answers_asleep(
 def test_a_real_sleep_is_taken_when_no_sleeper_is_set(world: World, grant: Grant) -> None:
     vehicle = vehicle_with(world, Powertrain.BEV)
     world.latency = Latency(default=Policy.fixed({"*": 2}))  # 2 ms: the real asyncio.sleep
-    with TestClient(create_app(Settings(), world)) as plain:
+    with TestClient(create_app(Settings(), world), base_url="http://localhost") as plain:
         answer = plain.get(base(vehicle.id) + "/odometer", headers=grant(vehicle))
     assert answer.status_code == 200 and "distance" in answer.json()

@@ -32,7 +32,7 @@ def test_settings_read_the_speed_from_the_flag_and_the_environment() -> None:
 
 def test_every_world_of_the_server_runs_at_its_speed() -> None:
     settings = Settings(speed=60.0)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url="http://localhost") as client:
         assert client.get("/_mockcar/clock").json()["speed"] == 60.0
         registered = client.post("/_mockcar/applications", json={}).json()
         path = f"/_mockcar/applications/{registered['client_id']}/clock"
@@ -41,7 +41,7 @@ def test_every_world_of_the_server_runs_at_its_speed() -> None:
         assert client.post("/_mockcar/reset").status_code == 200
         assert client.get("/_mockcar/clock").json()["speed"] == 60.0
     assert "the clock at 60x real time" in banner(settings, create_app(settings).state.world)
-    with TestClient(create_app(Settings())) as client:
+    with TestClient(create_app(Settings()), base_url="http://localhost") as client:
         assert client.get("/_mockcar/clock").json()["speed"] == 1.0
 
 

@@ -67,7 +67,7 @@ def test_authentication_failed_points_at_reauthentication(
                                        "@smartcar.com")
     body = client.get(base(vehicle.id) + "/location", headers=headers).json()
     url = urlsplit(body["resolution"]["url"])
-    assert (url.scheme, url.netloc, url.path) == ("http", "testserver", "/oauth/reauthenticate")
+    assert (url.scheme, url.netloc, url.path) == ("http", "localhost", "/oauth/reauthenticate")
     assert parse_qs(url.query) == {"response_type": ["vehicle_id"],
                                    "client_id": [next(iter(world.applications))],
                                    "vehicle_id": [vehicle.id]}

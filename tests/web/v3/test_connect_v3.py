@@ -127,7 +127,7 @@ def test_a_tenant_registered_from_a_v3_scenario_gets_the_user_id_redirect() -> N
                      "    management_token: demo-management-token\n"
                      "    connect_redirect: user_id\n", 1))
     app = create_app(Settings())
-    with TestClient(app) as http:
+    with TestClient(app, base_url="http://localhost") as http:
         created = http.post("/_mockcar/applications", json={"scenario_yaml": yaml})
         assert created.status_code == 201, created.text
         tenant = app.state.tenants.get(created.json()["client_id"])

@@ -112,7 +112,7 @@ def test_an_authentication_failed_login_points_at_connect_reauthentication(
     assert response.status_code == 400
     url = only_error(response.json())["resolution"]
     assert isinstance(url, dict) and url["type"] == "REAUTHENTICATE"
-    assert url["url"].startswith("http://testserver/oauth/reauthenticate?response_type="
+    assert url["url"].startswith("http://localhost/oauth/reauthenticate?response_type="
                                  "vehicle_id&client_id=" + V3_APP.client_id)
 
 

@@ -1,0 +1,127 @@
+"""A refusal made outside any handler (a body too large, a foreign Host, a path no route
+matches) in the shape of the host its path belongs to, so a client always gets the
+error body it knows how to read:
+
+* `/_mockcar…`: the control API's `{"error", "message", "status"}`;
+* `/v3/subscriptions…`: Management API v3's JSON:API `errors[]`;
+* any other `/v3…`: API v3's `errors[]`;
+* `/oauth/token`, `/oauth2/…`: OAuth 2.0's `{"error", "error_description"}`
+  (RFC 6749 §5.2, https://www.rfc-editor.org/rfc/rfc6749#section-5.2);
+* Connect (`/oauth/authorize…`, `/oauth/reauthenticate…`) and the home page `/`: an
+  HTML page;
+* everything else (`/v2.0/…`, `/v1.0/…`, management and compatibility): Vehicle API
+  v2's envelope (https://smartcar.com/docs/api-reference/api-errors).
+
+The host is told by the path's first characters, never by matching a route, so a path
+no route pattern accepts (an encoded newline: `/v3/a%0Ab`) still gets its host's shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import Enum
+from http import HTTPStatus
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from mockcar.domain.subscriptions import ManagementError
+from mockcar.errors import SmartcarError
+from mockcar.web import connect, webhooks_v3
+from mockcar.web import errors as v2_errors
+from mockcar.web.control_core import ControlError
+from mockcar.web.templating import TEMPLATES
+from mockcar.web.v3 import errors as v3_errors
+
+
+class Shape(Enum):
+    CONTROL = "control"
+    MANAGEMENT = "management"
+    V3 = "v3"
+    OAUTH = "oauth"
+    PAGE = "page"
+    V2 = "v2"
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def shape(path: str) -> Shape:
+    if _under(path, "/_mockcar"):
+        return Shape.CONTROL
+    if _under(path, "/v3/subscriptions"):
+        return Shape.MANAGEMENT
+    if _under(path, "/v3"):
+        return Shape.V3
+    if _under(path, "/oauth/token") or _under(path, "/oauth2"):
+        return Shape.OAUTH
+    if path == "/" or _under(path, connect.BASE) or _under(path, connect.REAUTHENTICATE):
+        return Shape.PAGE
+    return Shape.V2
+
+
+# The control API's and the management API's `error`/`code` for each status.
+_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+          405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type",
+          421: "host_not_allowed", 431: "headers_too_large"}
+
+
+def respond(request: Request, status: int, message: str,
+            headers: Mapping[str, str] | None = None) -> Response:
+    """`status` with `message` (what was wrong and what to do) in the path's host's shape."""
+    extra = dict(headers or {})
+    code = _CODES.get(status, "error")
+    match shape(request.url.path):
+        case Shape.CONTROL:
+            body = ControlError(status, code, message).body()
+            return JSONResponse(body, status_code=status, headers=extra)
+        case Shape.MANAGEMENT:
+            return webhooks_v3.error_response(ManagementError(status, code, message), extra)
+        case Shape.V3:
+            return v3_errors.error_response(request, _smartcar(status, message), status, extra)
+        case Shape.OAUTH:
+            error = "invalid_request" if status != 404 else "not_found"
+            return JSONResponse({"error": error, "error_description": message},
+                                status_code=status, headers=extra)
+        case Shape.PAGE:
+            return _page(request, status, message, extra)
+        case Shape.V2:
+            return v2_errors.error_response(request, _smartcar(status, message), status, extra)
+
+
+def _smartcar(status: int, message: str) -> SmartcarError:
+    if status == 404:
+        return SmartcarError("RESOURCE_NOT_FOUND", "PATH", message=message)
+    return SmartcarError("VALIDATION", None, message=message)
+
+
+def _page(request: Request, status: int, message: str, headers: dict[str, str]) -> Response:
+    title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    context: dict[str, Any] = {"mode": None, "summary": None, "error": None, "status": status,
+                               "title": title, "message": message, "details": (),
+                               "exit_action": None}
+    response = TEMPLATES.TemplateResponse(request, "error.html", context, status_code=status)
+    response.headers.update({**connect.PAGE_HEADERS, **headers})
+    return response
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """The app-wide handler of Starlette's 404 (no route) and 405 (a route without the
+    method): in the path's host's shape; v2's own handler for v2 paths."""
+    assert isinstance(exc, HTTPException)
+    if shape(request.url.path) is Shape.V2:
+        answer: Response = await v2_errors.exception_handlers[HTTPException](request, exc)
+        return answer
+    if exc.status_code == 404:
+        message = f"No route for {request.method} {request.url.path}."
+    elif exc.status_code == 405:
+        message = f"{request.method} is not allowed on {request.url.path}."
+    else:
+        message = str(exc.detail)
+    return respond(request, exc.status_code, message, exc.headers)
+
+
+exception_handlers: dict[Any, Any] = {HTTPException: http_error}

@@ -1,0 +1,116 @@
+"""Hostile requests against a live mockcar (uvicorn, a real socket), where what happens
+to the connection matters: a refused body leaves a keep-alive connection usable, a body
+too large to read closes it, and headers past 64 KiB are answered rather than dropped."""
+
+from __future__ import annotations
+
+import http.client
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from mockcar.settings import Settings
+from mockcar.testing.server import MockcarServer
+
+DEEP = b"[" * 1000 + b"]" * 1000
+LIMIT = 20_000
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockcarServer]:
+    with MockcarServer(Settings(max_body_bytes=LIMIT)) as running:
+        yield running
+
+
+@pytest.fixture
+def connection(server: MockcarServer) -> Iterator[http.client.HTTPConnection]:
+    opened = http.client.HTTPConnection("127.0.0.1", server.settings.port, timeout=30)
+    yield opened
+    opened.close()
+
+
+def call(connection: http.client.HTTPConnection, method: str, path: str,
+         body: bytes | None = None, **headers: str) -> tuple[int, dict[str, str], Any]:
+    connection.request(method, path, body=body, headers=headers)
+    answer = connection.getresponse()
+    raw = answer.read()
+    kind = answer.getheader("content-type", "")
+    return (answer.status, {k.lower(): v for k, v in answer.getheaders()},
+            json.loads(raw) if kind.startswith("application/json") else raw.decode())
+
+
+def test_deep_json_leaves_the_keep_alive_connection_usable(
+        connection: http.client.HTTPConnection) -> None:
+    status, _, registered = call(connection, "POST", "/_mockcar/applications", b"{}",
+                                 **{"content-type": "application/json"})
+    assert status == 201
+    client_id = registered["client_id"]
+    management = f"Bearer {registered['management_token']}"
+    status, _, answer = call(
+        connection, "POST", f"/_mockcar/applications/{client_id}/connect",
+        json.dumps({"email": "alice@example.com", "exchange": True}).encode(),
+        **{"content-type": "application/json", "authorization": management})
+    assert status == 200
+    token = f"Bearer {answer['access_token']}"
+    vehicle = call(connection, "GET", "/v2.0/vehicles", authorization=token)[2]["vehicles"][0]
+    socket_before = connection.sock
+    json_type = {"content-type": "application/json"}
+    for path, auth, shape in (
+        (f"/v2.0/vehicles/{vehicle}/security", token, "v2"),
+        (f"/v2.0/vehicles/{vehicle}/batch", token, "v2"),
+        (f"/v3/vehicles/{vehicle}/commands/security/lock", token, "v3"),
+        (f"/v3/vehicles/{vehicle}/commands/charge/set-limit", token, "v3"),
+        ("/v3/subscriptions", management, "v3"),
+        ("/_mockcar/clock/advance", management, "control"),
+        (f"/_mockcar/applications/{client_id}/webhooks", management, "control"),
+        (f"/_mockcar/applications/{client_id}/faults", management, "control"),
+    ):
+        status, headers, body = call(connection, "POST", path, DEEP, authorization=auth,
+                                     **json_type)
+        assert status == 400, (path, body)
+        assert headers.get("connection") != "close", path
+        if shape == "v2":
+            assert (body["type"], body["statusCode"]) == ("VALIDATION", 400)
+        elif shape == "v3":
+            assert body["errors"][0]["status"] == "400"
+        else:
+            assert body["status"] == 400 and "nested deeper" in body["message"]
+        # The same connection carries the next request.
+        status, _, odometer = call(connection, "GET", f"/v2.0/vehicles/{vehicle}/odometer",
+                                   authorization=token)
+        assert status == 200 and "distance" in odometer
+    assert connection.sock is socket_before
+
+
+def test_a_body_over_the_limit_is_refused_unread_and_the_connection_closed(
+        server: MockcarServer, connection: http.client.HTTPConnection) -> None:
+    status, headers, body = call(connection, "POST", "/_mockcar/clock/advance",
+                                 b" " * (LIMIT + 1), **{"content-type": "application/json"})
+    assert (status, body["error"], headers["connection"]) == (413, "too_large", "close")
+    # Chunked: no length to check up front, so the read stops at the limit.
+    chunks = (b" " * 1000 for _ in range(LIMIT // 1000 + 5))
+    fresh = http.client.HTTPConnection("127.0.0.1", server.settings.port, timeout=30)
+    try:
+        fresh.request("POST", "/v3/vehicles/x/commands/security/lock", body=chunks,
+                      headers={"content-type": "application/json"}, encode_chunked=True)
+        answer = fresh.getresponse()
+        refused = json.loads(answer.read())
+        assert answer.status == 413 and refused["errors"][0]["status"] == "413"
+    finally:
+        fresh.close()
+    # The server is none the worse.
+    assert call(connection, "GET", "/_mockcar/health")[0] == 200
+
+
+def test_large_headers_are_answered_431_and_encoded_newlines_in_the_hosts_shape(
+        connection: http.client.HTTPConnection) -> None:
+    padding = {f"x-pad-{i}": "p" * 7000 for i in range(10)}  # 70 kB
+    status, _, body = call(connection, "GET", "/v3/vehicles/x", None, **padding)
+    assert status == 431 and body["errors"][0]["status"] == "431"
+    status, _, body = call(connection, "GET", "/v3/a%0Ab")
+    assert status == 404 and body["errors"][0]["code"] == "PATH"
+    status, headers, page = call(connection, "GET", "/oauth/authorize/x%0Ay")
+    assert status == 404 and headers["content-type"].startswith("text/html")
+    assert "<html" in page
