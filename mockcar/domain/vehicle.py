@@ -289,6 +289,10 @@ class Vehicle:
         self.updated_at = now
 
     def start_charge(self, now: datetime) -> None:
+        """A test-mode car that is already charging accepts the command and keeps on:
+        in Smartcar's test mode commands succeed unless a `TYPE.CODE@smartcar.com`
+        login says otherwise (https://smartcar.com/docs/getting-started/
+        test-your-integration); other cars answer CHARGING_IN_PROGRESS."""
         self.settle(now)
         level = self._battery_level()
         self.require_command_access()
@@ -301,7 +305,7 @@ class Vehicle:
                 message=f"The battery is at {level:.0%}, its charge limit is "
                 f"{self.state.charge_limit:.0%}.",
             )
-        if self.state.charging:
+        if self.state.charging and self.test_level is None:
             raise SmartcarError("VEHICLE_STATE", "CHARGING_IN_PROGRESS")
         self.state.charging = True
         self.updated_at = now

@@ -122,12 +122,13 @@ def ready_for_commands(vehicle: Vehicle) -> Vehicle:
     """A test-mode car as Smartcar's test mode behaves: every general endpoint its
     powertrain has answers whatever its make (https://smartcar.com/docs/getting-started/
     test-your-integration: "randomized data for every API request"), and commands
-    succeed: parked, doors closed, and with a plug-in battery plugged in, not charging
-    and below its charge limit, so start and stop charge both work."""
+    succeed: parked, doors closed, and with a plug-in battery plugged in, charging and
+    below its charge limit, so the readings of a charging session answer and start and
+    stop charge both work (a test car accepts a start while charging)."""
     vehicle.test_level = "compatible"
     state = vehicle.state
     if vehicle.powertrain.has_battery and state.battery_level is not None:
-        state.plugged_in, state.charging = True, False
+        state.plugged_in, state.charging = True, True
         state.battery_level = min(state.battery_level,
                                   round(state.charge_limit - TEST_CHARGE_HEADROOM, 2))
     return vehicle

@@ -80,7 +80,7 @@ def test_a_chevrolet_test_account_starts_with_a_volt_that_answers_everything(
     assert car.battery_capacity().capacity > 0
     assert car.nominal_capacity().availableCapacities
     charge = car.charge()
-    assert (charge.is_plugged_in, charge.state) == (True, "NOT_CHARGING")
+    assert (charge.is_plugged_in, charge.state) == (True, "CHARGING")
     assert 0.5 <= car.get_charge_limit().limit <= 1
     fuel = car.fuel()
     assert fuel.amount_remaining > 0 and 0 < fuel.percent_remaining <= 1
@@ -94,16 +94,17 @@ def test_a_chevrolet_test_account_starts_with_a_volt_that_answers_everything(
     assert batch.battery().percent_remaining == battery.percent_remaining
     assert batch.fuel().amount_remaining == fuel.amount_remaining
     assert car.request("GET", "chevrolet/charge/voltmeter").body["voltage"] > 0
+    assert car.request("GET", "chevrolet/charge/completion").body["time"]
 
     assert car.unlock().status == "success"
     assert car.lock_status().is_locked is False
     assert car.lock().status == "success"
     assert car.lock_status().is_locked is True
-    assert car.start_charge().status == "success"
-    assert car.charge().state == "CHARGING"
-    assert car.request("GET", "chevrolet/charge/completion").body["time"]
+    assert car.start_charge().status == "success"  # already charging: a test car accepts
     assert car.stop_charge().status == "success"
     assert car.charge().state == "NOT_CHARGING"
+    assert car.start_charge().status == "success"
+    assert car.charge().state == "CHARGING"
     assert car.set_charge_limit(0.9).status == "success"
     assert car.get_charge_limit().limit == 0.9
     assert car.send_destination(37.7749, -122.4194).status == "success"

@@ -63,7 +63,7 @@ def test_a_test_car_is_ready_for_commands(factory: VehicleFactory) -> None:
         state = vehicle.state
         assert not state.moving and not vehicle.doors_open and vehicle.motion is None
         if vehicle.powertrain.has_battery:
-            assert state.plugged_in and not state.charging
+            assert state.plugged_in and state.charging
             assert state.battery_level is not None
             assert state.battery_level < state.charge_limit
         general = [e for e in ENDPOINTS if not e.make_specific]
