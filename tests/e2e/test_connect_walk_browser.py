@@ -21,6 +21,7 @@ import smartcar
 import smartcar.config
 from playwright.sync_api import Browser, Page, ViewportSize
 
+from mockcar.domain.scopes import DESCRIPTIONS
 from mockcar.domain.world import Application
 from mockcar.testing import MockcarServer
 
@@ -83,14 +84,15 @@ def application(server: MockcarServer) -> Application:
 
 
 def auth_url(server: MockcarServer, application: Application, app_site: AppSite,
-             monkeypatch: pytest.MonkeyPatch, mode: str = "test", **options: object) -> str:
+             monkeypatch: pytest.MonkeyPatch, mode: str = "test",
+             scope: list[str] = SCOPE, **options: object) -> str:
     """The Connect URL the official SDK builds for this origin."""
     monkeypatch.setattr(smartcar.config, "CONNECT_ORIGIN", server.url)
     client = smartcar.AuthClient(
         client_id=application.client_id, client_secret=application.client_secret,
         redirect_uri=app_site.redirect_uri, mode=mode,
     )
-    url: str = client.get_auth_url(SCOPE, {"state": "walk", **options})
+    url: str = client.get_auth_url(scope, {"state": "walk", **options})
     return url
 
 
@@ -175,9 +177,10 @@ def test_every_connect_page_fits_a_phone(
     context.set_default_timeout(10_000)
     try:
         page = context.new_page()
-        # A long state and user make the request summary's values long.
+        # A long state and user make the request summary's values long; every
+        # permission, the longest names among them.
         page.goto(auth_url(server, application, app_site, monkeypatch, state="s" * 300,
-                           user="owner-" + "x" * 120, single_select={"enabled": False}))
+                           scope=sorted(DESCRIPTIONS), user="owner-" + "x" * 120))
         page.click("details.request summary")
         _no_horizontal_scroll(page, "preamble")
         page.click("#continue-button")
@@ -189,6 +192,10 @@ def test_every_connect_page_fits_a_phone(
         page.click("#sign-in-button")
         page.wait_for_selector("#approval-button")
         _no_horizontal_scroll(page, "permissions with three vehicles")
+        # Each permission name on one line, never broken mid-word.
+        heights = page.evaluate("[...document.querySelectorAll('.permission-name')]"
+                                ".map(e => e.getClientRects().length)")
+        assert len(heights) == len(DESCRIPTIONS) and set(heights) == {1}
         page.goto(f"{server.url}/oauth/authorize?client_id=" + "x" * 200)
         _no_horizontal_scroll(page, "error page")
     finally:
