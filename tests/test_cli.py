@@ -347,3 +347,19 @@ def test_serve_on_an_address_this_machine_does_not_have_says_so_in_one_line() ->
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == ("mockcar: cannot listen on 192.0.2.1:0: Cannot assign requested "
                              "address\n")
+
+
+def test_the_scenario_variable_takes_a_bundled_name_too() -> None:
+    def serve(name: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mockcar.cli", "postman", "--out", "/dev/null/x"], cwd=ROOT,
+            env=environment(MOCKCAR_SCENARIO=name), capture_output=True, text=True,
+            timeout=STARTUP, check=False)
+
+    unknown = serve("ev-flet")
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith("mockcar: MOCKCAR_SCENARIO: no scenario file or bundled "
+                                     "scenario 'ev-flet'; bundled: default, ")
+    known = serve("error-showcase")  # found and loaded; only the folder is unusable
+    assert known.returncode == 1
+    assert known.stderr.startswith("mockcar: cannot write to /dev/null/x")
