@@ -5,6 +5,7 @@ located, one-line problem."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -129,7 +130,9 @@ def _read(path: Path) -> str:
         if path.is_dir():
             raise ScenarioError.single(file, None, "", "is a directory, not a scenario file")
         with path.open("rb") as handle:
-            raw = _head(handle)
+            # a larger regular file is refused unread
+            too_large = os.fstat(handle.fileno()).st_size > MAX_BYTES
+            raw = b"" if too_large else _head(handle)
     except FileNotFoundError:
         raise ScenarioError.single(file, None, "", "no such file") from None
     except PermissionError:
@@ -138,10 +141,10 @@ def _read(path: Path) -> str:
         raise ScenarioError.single(file, None, "", f"cannot read: {exc.strerror or exc}") from None
     except ValueError as exc:  # a path with a NUL byte, from Python callers
         raise ScenarioError.single(file, None, "", f"cannot read: {exc}") from None
-    if len(raw) > MAX_BYTES:
+    if too_large or len(raw) > MAX_BYTES:
         raise ScenarioError.single(file, None, "", f"larger than {MAX_BYTES // 2**20} MiB; "
                                    "a scenario file is a few kB")
-    return decode(raw, file)
+    return _decode(raw, file)
 
 
 def _head(handle: BinaryIO) -> bytes:
@@ -155,7 +158,7 @@ def _head(handle: BinaryIO) -> bytes:
     return b"".join(chunks)
 
 
-def decode(raw: bytes, file: str) -> str:
+def _decode(raw: bytes, file: str) -> str:
     """A scenario's bytes as text: UTF-8, with or without a byte-order mark. UTF-16 and
     UTF-32 (which YAML allows, and Windows editors write) are refused with how to fix
     it, so line numbers and the JSON Schema's editors agree on one encoding."""
