@@ -300,7 +300,7 @@ def _plain(problem: str, mark: yaml.Mark | None, text: str) -> str:
     if problem == "exceeded maximum nesting depth":
         return "nested too deep; a scenario needs about ten levels"
     at = _char_at(mark, text)
-    if problem == "found character that cannot start any token" and at:
+    if problem.startswith("found character ") and problem.endswith("cannot start any token") and at:
         hint = "; indent with spaces, YAML does not allow tabs there" if at == "\t" else ""
         return f"found character {at!r} that cannot start any token{hint}"
     if problem == "found undefined alias" and at == "*":

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mockcar.scenario import Problem, ScenarioError, load_scenario, yamlsource
 from mockcar.scenario.yamlsource import parse
@@ -195,3 +196,19 @@ def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbfversion: 1\nseed: 7\n")
     assert load_scenario(path).seed == 7
+
+
+@pytest.mark.parametrize(("name", "line", "key_path", "text"), [
+    ("alias_bomb_lists.yaml", 6, "x-l4[3]", "the alias *l3 repeats 11,111 values"),
+    ("alias_bomb_merge.yaml", 6, "x-m4.<<[2]", "the alias *m3 repeats 12,666 values"),
+    ("alias_fanout.yaml", 102, "x-many[98]", "the alias *w repeats 501 values"),
+    ("deep_lists.yaml", 2, "x-deep[0][0][0]...[0][0]", DEEP),
+    ("tab_indentation.yaml", 3, "", "found character '\\t' that cannot start any token; indent"),
+])
+def test_without_libyaml_the_same_bounds_hold(monkeypatch: pytest.MonkeyPatch, name: str,
+                                              line: int, key_path: str, text: str) -> None:
+    """PyYAML's pure-Python parser, where libyaml is not installed."""
+    monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
+    first = problems_of(HOSTILE / name)[0]
+    assert (first.line, first.path) == (line, key_path)
+    assert text in first.message
