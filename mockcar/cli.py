@@ -7,6 +7,7 @@ Every failure is one line on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -200,8 +201,12 @@ def _health(args: argparse.Namespace) -> int:
         if ":" in host:
             host = f"[{host}]"
         url = f"http://{host}:{settings.port}{HEALTH_PATH}"
+    # A server started with a control token wants it on every /_mockcar request.
+    token = os.environ.get("MOCKCAR_CONTROL_TOKEN")
+    request = urllib.request.Request(
+        url, headers={"Authorization": f"Bearer {token}"} if token else {})
     try:
-        with urllib.request.urlopen(url, timeout=args.timeout) as response:
+        with urllib.request.urlopen(request, timeout=args.timeout) as response:
             print(f"{url}: {response.status}")
             return 0
     except urllib.error.HTTPError as exc:
@@ -246,7 +251,9 @@ def _postman(args: argparse.Namespace) -> int:
         _fail(str(exc), EXIT_INVALID)
     try:
         args.out.mkdir(parents=True, exist_ok=True)
-        for name, document in documents(world, settings.base_url).items():
+        # MOCKCAR_CONTROL_TOKEN, when set, goes into the environment's controlToken.
+        written = documents(world, settings.base_url, settings.control_token)
+        for name, document in written.items():
             path = args.out / name
             path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
                             encoding="utf-8")

@@ -25,6 +25,7 @@ Import → Link takes either URL) and written by `mockcar postman --out DIR`.
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from typing import Any
 
@@ -200,9 +201,24 @@ async def get_collection(request: Request) -> Response:
     return JSONResponse(collection(demo_application(world), _origin(request)))
 
 
+def presented_control_token(request: Request) -> str | None:
+    """The server's control token when this request shows it as its bearer, else None.
+
+    Anyone who may download the environment would otherwise read the token that keeps
+    them out of the control API: the served environment carries it only for a caller who
+    has it already (`mockcar postman`, run with MOCKCAR_CONTROL_TOKEN, always writes it).
+    """
+    token: str | None = request.app.state.settings.control_token
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if not token or scheme.lower() != "bearer":
+        return None
+    return token if hmac.compare_digest(given.strip().encode(), token.encode()) else None
+
+
 async def get_environment(request: Request) -> Response:
     world: World = request.app.state.world
-    return JSONResponse(environment(demo_application(world), _origin(request)))
+    return JSONResponse(environment(demo_application(world), _origin(request),
+                                    presented_control_token(request)))
 
 
 routes: list[BaseRoute] = [
@@ -264,13 +280,16 @@ def openapi() -> dict[str, Any]:
                 "schema": {"$ref": f"#/components/schemas/{component}"}}}}},
         }}
 
+    environment_operation = operation("postman_environment", "Its Postman environment: the "
+                                      "demo application's credentials", "PostmanEnvironment")
+    environment_operation["get"]["description"] = (
+        "`controlToken` is empty unless the request sends the server's control token "
+        "(MOCKCAR_CONTROL_TOKEN) as `Authorization: Bearer <token>`.")
     return {
         "paths": {
             COLLECTION_PATH: operation("postman_collection", "A Postman v2.1 collection of "
                                        "every route, for this server", "PostmanCollection"),
-            ENVIRONMENT_PATH: operation("postman_environment", "Its Postman environment: "
-                                        "the demo application's credentials",
-                                        "PostmanEnvironment"),
+            ENVIRONMENT_PATH: environment_operation,
         },
         "components": {"schemas": _SCHEMAS},
     }

@@ -7,7 +7,9 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
@@ -42,14 +44,15 @@ def test_served_documents_are_the_serving_worlds_at_the_origin_asked() -> None:
 
 def test_a_public_url_wins_over_the_address_asked() -> None:
     app = create_app(Settings(public_url="http://mockcar:8765/"))
-    with TestClient(app) as client:
+    # Asked at another address mockcar serves (loopback), it still names the public URL.
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
         values = {v["key"]: v["value"]
                   for v in client.get(postman.ENVIRONMENT_PATH).json()["values"]}
     assert values["baseUrl"] == "http://mockcar:8765"
 
 
 def test_only_get_is_served() -> None:
-    with TestClient(create_app(Settings())) as client:
+    with TestClient(create_app(Settings()), base_url="http://localhost:8765") as client:
         assert client.post(postman.COLLECTION_PATH).status_code == 405
 
 
@@ -96,3 +99,34 @@ def test_cli_failures_are_one_line_and_an_exit_code(tmp_path: Path) -> None:
     assert unwritable.stderr.startswith(f"mockcar: cannot write to {blocked / 'below'}")
     assert run().returncode == 2  # --out is required
     assert list(tmp_path.iterdir()) == [blocked]
+
+
+def control_token_of(environment: dict[str, Any]) -> str:
+    return next(v["value"] for v in environment["values"] if v["key"] == "controlToken")
+
+
+def test_the_cli_writes_the_servers_control_token(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["postman", "--out", str(tmp_path / "open")]) == 0
+    monkeypatch.setenv("MOCKCAR_CONTROL_TOKEN", "shared-secret")
+    assert main(["postman", "--out", str(tmp_path / "shared")]) == 0
+    read = {name: json.loads((tmp_path / name / postman.ENVIRONMENT_FILE).read_text())
+            for name in ("open", "shared")}
+    assert control_token_of(read["open"]) == ""
+    assert control_token_of(read["shared"]) == "shared-secret"
+
+
+def test_the_served_environment_gives_the_control_token_only_to_who_shows_it() -> None:
+    app = create_app(Settings(control_token="shared-secret"))
+    with TestClient(app, base_url="http://localhost:8765") as client:
+        anonymous = client.get(postman.ENVIRONMENT_PATH)
+        wrong = client.get(postman.ENVIRONMENT_PATH,
+                           headers={"Authorization": "Bearer not-it"})
+        shown = client.get(postman.ENVIRONMENT_PATH,
+                           headers={"Authorization": "Bearer shared-secret"})
+    assert anonymous.status_code == wrong.status_code == shown.status_code == 200
+    assert control_token_of(anonymous.json()) == control_token_of(wrong.json()) == ""
+    assert control_token_of(shown.json()) == "shared-secret"
+    # Everything else is the same document.
+    assert [v["key"] for v in shown.json()["values"]] == [
+        v["key"] for v in anonymous.json()["values"]]

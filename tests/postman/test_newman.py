@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from mockcar.cli import main
-from mockcar.settings import default_scenario
+from mockcar.settings import Settings, default_scenario
 from mockcar.testing.server import MockcarServer
 from mockcar.web import postman, postman_v3
 from tests.postman.conftest import run_node
@@ -145,6 +146,30 @@ def test_an_api_v3_request_sent_alone_fetches_its_application_token(
     assert names[0] == "an application token was fetched"
     assert "stores v3_user_id" in names
     assert not [a for a in last["assertions"] if "error" in a]
+
+
+def test_a_server_with_a_control_token_runs_the_control_requests_with_it(
+    tmp_path: Path, newman: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `mockcar postman` where MOCKCAR_CONTROL_TOKEN is set writes it into the environment;
+    # every /_mockcar request of the setup and the control tour (scenario World, a
+    # registered application, server) then passes the guard. ("Vehicle Info" reads the
+    # odometer the tour verifies was read.)
+    monkeypatch.setenv("MOCKCAR_CONTROL_TOKEN", "shared-secret")
+    folders = ("--folder", "Setup (headless)", "--folder", "Vehicle Info",
+               "--folder", "mockcar control API")
+    with MockcarServer(Settings(control_token="shared-secret")) as server:
+        run = run_newman(newman, tmp_path / "with", server.url, *folders)
+        # Without it, the very first control request is refused (and the run stops).
+        refused = run_newman(newman, tmp_path / "without", server.url, *folders,
+                             "--env-var", "controlToken=", "--bail", ok=False)
+    assert run["failures"] == []
+    control = [e for e in run["executions"] if "_mockcar" in e["request"]["url"]["path"]]
+    assert len(control) > 60
+    assert {e["response"]["code"] for e in control} <= {200, 201}
+    [first] = refused["executions"]
+    assert first["item"]["name"].startswith("Add ")
+    assert first["response"]["code"] == 401
 
 
 SDK_CHECK = """
