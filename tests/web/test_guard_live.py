@@ -114,3 +114,38 @@ def test_large_headers_are_answered_431_and_encoded_newlines_in_the_hosts_shape(
     status, headers, page = call(connection, "GET", "/oauth/authorize/x%0Ay")
     assert status == 404 and headers["content-type"].startswith("text/html")
     assert "<html" in page
+
+
+def test_a_shared_server_wants_its_control_token_and_the_health_check_sends_it() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from mockcar.testing.client import ControlClient, MockcarError
+    from mockcar.testing.handle import Mockcar
+
+    with MockcarServer(Settings(control_token="team-secret")) as shared:
+        def health(**env: str) -> subprocess.CompletedProcess[str]:
+            clean = {k: v for k, v in os.environ.items() if not k.startswith("MOCKCAR_")}
+            command = [sys.executable, "-m", "mockcar.cli", "health",
+                       "--port", str(shared.settings.port)]
+            return subprocess.run(command, check=False, env={**clean, **env},
+                                  capture_output=True, text=True, timeout=60)
+
+        refused = health()
+        assert refused.returncode == 1 and "answered 401" in refused.stderr
+        assert health(MOCKCAR_CONTROL_TOKEN="team-secret").returncode == 0
+        tokenless = ControlClient(shared.url, token="")
+        with pytest.raises(MockcarError) as error:
+            tokenless.get("/_mockcar/health")
+        tokenless.close()
+        assert error.value.status == 401
+        # The client sends the token on every request, for every application.
+        control = ControlClient(shared.url, token="team-secret")
+        handle = Mockcar.register(control)
+        try:
+            assert handle.connect("alice@example.com").vehicles
+            assert handle.clock.now() is not None
+        finally:
+            handle.delete()
+            control.close()
