@@ -10,7 +10,9 @@ A connected-services account's email decides how its vehicles behave:
 * `<VIN>@<level>.smartcar.com`: one vehicle with that VIN whose capabilities follow the
   level: `compatible` and `phev` (everything), `bev`, `fuel`, `incompatible` (nothing).
   Its make follows the VIN's manufacturer identifier (mockcar.scenario.generate), and
-  Connect lists it at whichever brand was picked.
+  Connect lists it at whichever brand was picked. `smartcar@successful-request.com` is
+  the one Smartcar documents for Single Select: VIN `0SCAUDI037A5ADB1C`, every permission
+  (https://smartcar.com/docs/getting-started/test-your-integration).
 
 Pure functions of the email; the World records what they find on the connection.
 """
@@ -31,12 +33,16 @@ LEVEL_POWERTRAINS: dict[str, str | None] = {
     "compatible": "PHEV", "phev": "PHEV", "bev": "BEV", "fuel": "ICE", "incompatible": None,
 }
 ErrorTrigger = tuple[str, str | None]  # a catalog (type, code) pair
+SUCCESSFUL_REQUEST_EMAIL = "smartcar@successful-request.com"
 
 
 @dataclass(frozen=True)
 class VinAccount:
     vin: str  # upper-case
     level: str  # a key of LEVEL_POWERTRAINS
+
+
+SUCCESSFUL_REQUEST = VinAccount("0SCAUDI037A5ADB1C", "compatible")
 
 
 def error_trigger(email: str) -> ErrorTrigger | None:
@@ -51,7 +57,10 @@ def error_trigger(email: str) -> ErrorTrigger | None:
 
 
 def vin_account(email: str) -> VinAccount | None:
-    """The VIN and capability level of a `<VIN>@<level>.smartcar.com` login, else None."""
+    """The VIN and capability level of a `<VIN>@<level>.smartcar.com` login (or of
+    Smartcar's Single Select test login), else None."""
+    if email.strip().lower() == SUCCESSFUL_REQUEST_EMAIL:
+        return SUCCESSFUL_REQUEST
     match = _VIN_EMAIL.fullmatch(email.strip().lower())
     if match is None or match["level"] not in LEVEL_POWERTRAINS:
         return None

@@ -155,6 +155,22 @@ def test_a_vin_login_takes_its_make_from_the_vin(
     assert (refused.value.code, refused.value.status_code) == ("VEHICLE_NOT_CAPABLE", 501)
 
 
+def test_smartcars_single_select_test_login(server: MockcarServer) -> None:
+    vin = "0SCAUDI037A5ADB1C"
+    url = auth_client(server).get_auth_url(["read_vehicle_info", "read_vin"],
+                                           {"single_select": {"vin": vin}})
+    with httpx.Client(timeout=10) as client:
+        page = open_page(client, url).submit(client, "continue-button")
+        page = page.submit(client, "AUDI").submit(client, "sign-in-button", fill={
+            "username": "smartcar@successful-request.com", "password": "any password"})
+        final = page.submit(client, "approval-button")
+    code = redirect_query(final)["code"][0]
+    access = auth_client(server).exchange_code(code).access_token
+    (vehicle_id,) = smartcar.get_vehicles(access).vehicles
+    car = smartcar.Vehicle(vehicle_id, access)
+    assert (car.vin().vin, car.attributes().make) == (vin, "AUDI")
+
+
 def test_a_simulated_owner_sees_only_the_brand_signed_in_at(server: MockcarServer) -> None:
     owner = server.world.owners["alice@example.com"]
     makes = {server.world.vehicles[v].make for v in owner.vehicle_ids}
