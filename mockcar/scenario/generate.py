@@ -64,8 +64,8 @@ class FleetGenerator:
         before hybrid before combustion), so it answers the most endpoints. A
         `<VIN>@<level>.smartcar.com` vehicle's make follows the VIN's WMI (else the
         brand); its level decides what it can do. Without a brand (the control API's
-        headless Connect) makes are drawn as for any generated vehicle. Every test-mode
-        vehicle is ready for commands (mockcar.scenario.generate.ready_for_commands)."""
+        headless Connect) makes are drawn as for any generated vehicle, the first a plug-in
+        hybrid. Every test-mode vehicle is `ready_for_commands`."""
 
         def make(email: str, brand: str | None, count: int) -> list[Vehicle]:
             now = clock.now()
