@@ -68,6 +68,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.fixture
 	$(BIN)/python -m benchmarks.timeline
 	$(BIN)/python -m benchmarks.fleet
+	$(BIN)/python -m benchmarks.hostile_scenarios
 
 # Every Connect page at desktop (1440 px) and phone (375 px) width: docs/screenshots/*.png.
 screenshots: $(VENV)/.installed-test browser
