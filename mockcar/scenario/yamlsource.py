@@ -39,7 +39,11 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 # What YAML 1.1 allows in a stream (yaml.reader.Reader.NON_PRINTABLE, libyaml's test):
 # no C0/C1 controls but tab, newlines and NEL, no DEL, no lone surrogate, no U+FFFE/FFFF.
-_NOT_ALLOWED = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A byte-order mark past the start (files joined together) is refused too: libyaml reads
+# it as the start of a key and reports "expected key".
+_NOT_ALLOWED = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|(?<!^)\ufeff"
+)
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,9 @@ _CONTROL_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x0B: "vertical 
 
 def _describe(char: str) -> str:
     code = ord(char)
+    if code == 0xFEFF:
+        return ("U+FEFF, a byte-order mark, inside the text (files joined together?); "
+                "remove it")
     if 0xD800 <= code <= 0xDFFF:
         return (f"U+{code:04X} is half of a UTF-16 surrogate pair, not a character; YAML "
                 "text cannot hold it")

@@ -43,6 +43,8 @@ CASES = [
     ("latin1.yaml", 3, "", "not UTF-8 text (byte 0xF6 at column 13); save the file as UTF-8", 1),
     ("surrogate_bytes.yaml", 4, "", "not UTF-8 text (byte 0xED at column 13)", 1),
     ("bom_then_error.yaml", 3, "owners[0].email", "must be an email address", 1),
+    ("bom_in_the_middle.yaml", 3, "", ("column 1: U+FEFF, a byte-order mark, inside the text "
+     "(files joined together?); remove it"), 1),
     ("deep_lists.yaml", 2, "", ("not valid YAML: nested too deep; a scenario needs about ten "
      "levels"), 1),
     ("deep_maps.yaml", 2, "x-deep.a.a.a...a.a", DEEP, 1),
