@@ -245,7 +245,7 @@ def test_the_pytest_block_passes(block: Block, pytester: pytest.Pytester) -> Non
 
 def walk_connect(page: Page, url: str) -> str:
     """Open the printed URL, Continue, pick Toyota, sign in as the default scenario's
-    alice, keep the vehicles chosen, Allow; the code of the redirect. What answers at
+    alice, keep the vehicles ticked, Allow; the code of the redirect. What answers at
     localhost:8000, if anything, does not matter: the code is in the URL."""
     page.goto(url)
     page.click("#continue-button")
@@ -253,9 +253,6 @@ def walk_connect(page: Page, url: str) -> str:
     page.fill("#username", "alice@example.com")
     page.fill("#password", "alice-password")
     page.click("#sign-in-button")
-    page.wait_for_selector("#vehicles-button, #approval-button")
-    if page.locator("#vehicles-button").count():
-        page.click("#vehicles-button")
     with page.expect_request(lambda request: request.url.startswith(REDIRECT)) as back:
         page.click("#approval-button")
     query = parse_qs(urlsplit(back.value.url).query)
