@@ -5,8 +5,8 @@ error body it knows how to read:
 * `/_mockcar…`: the control API's `{"error", "message", "status"}`;
 * `/v3/subscriptions…`: Management API v3's JSON:API `errors[]`;
 * any other `/v3…`: API v3's `errors[]`;
-* `/oauth/token`, `/oauth2/…`: OAuth 2.0's `{"error", "error_description"}`
-  (RFC 6749 §5.2, https://www.rfc-editor.org/rfc/rfc6749#section-5.2);
+* the token endpoints `/oauth/token` and `/oauth2/token`: OAuth 2.0's
+  `{"error", "error_description"}` (https://www.rfc-editor.org/rfc/rfc6749#section-5.2);
 * Connect (`/oauth/authorize…`, `/oauth/reauthenticate…`) and the home page `/`: an
   HTML page;
 * everything else (`/v2.0/…`, `/v1.0/…`, management and compatibility): Vehicle API
@@ -35,6 +35,8 @@ from mockcar.web.control_core import ControlError
 from mockcar.web.templating import TEMPLATES
 from mockcar.web.v3 import errors as v3_errors
 
+TOKEN_PATHS = frozenset({"/oauth/token", "/oauth2/token"})
+
 
 class Shape(Enum):
     CONTROL = "control"
@@ -56,7 +58,7 @@ def shape(path: str) -> Shape:
         return Shape.MANAGEMENT
     if _under(path, "/v3"):
         return Shape.V3
-    if _under(path, "/oauth/token") or _under(path, "/oauth2"):
+    if path.rstrip("/") in TOKEN_PATHS:
         return Shape.OAUTH
     if path == "/" or _under(path, connect.BASE) or _under(path, connect.REAUTHENTICATE):
         return Shape.PAGE
@@ -83,8 +85,7 @@ def respond(request: Request, status: int, message: str,
         case Shape.V3:
             return v3_errors.error_response(request, _smartcar(status, message), status, extra)
         case Shape.OAUTH:
-            error = "invalid_request" if status != 404 else "not_found"
-            return JSONResponse({"error": error, "error_description": message},
+            return JSONResponse({"error": "invalid_request", "error_description": message},
                                 status_code=status, headers=extra)
         case Shape.PAGE:
             return _page(request, status, message, extra)
