@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockcar.domain import clock
 from mockcar.domain.overrides import FIELDS
+from mockcar.errors import CATALOG
 
 Schema = dict[str, Any]
 
@@ -19,6 +21,7 @@ TIME: Schema = {"type": "string", "format": "date-time"}
 BOOLEAN: Schema = {"type": "boolean"}
 NUMBER: Schema = {"type": "number"}
 INTEGER: Schema = {"type": "integer"}
+COUNT_NUMBER: Schema = {"type": "integer", "minimum": 0}
 ANY: Schema = {}
 
 
@@ -122,10 +125,18 @@ REGISTER = obj(
     scenario_yaml=STRING | {"description": "a scenario document of your own"},
     seed=INTEGER, name=STRING, redirect_uris=array(STRING), extra=False,
 )
-AT = obj(at=TIME, extra=False)
-SET_AT = obj(("at",), at=TIME, extra=False)
-ADVANCE = obj(seconds=NUMBER, minutes=NUMBER, hours=NUMBER, days=NUMBER, extra=False)
-SPEED = obj(("speed",), speed=NUMBER, extra=False)
+# The clock's range (mockcar.domain.clock): years 2000-2199, ten years an advance, a day
+# per second at most. JSON Schema has no range of date-times, so the years are said.
+CLOCK_TIME: Schema = TIME | {"description": f"Within the clock's years: {clock.RANGE}."}
+AT = obj(at=CLOCK_TIME, extra=False)
+SET_AT = obj(("at",), at=CLOCK_TIME, extra=False)
+_TEN_YEARS = clock.MAX_ADVANCE.total_seconds()
+ADVANCE = props({unit: {"type": "number", "minimum": 0, "maximum": _TEN_YEARS / seconds}
+                 for unit, seconds in (("seconds", 1), ("minutes", 60), ("hours", 3600),
+                                       ("days", 86400))}, extra=False)
+ADVANCE["description"] = f"The parts add up; {clock.ADVANCE_RANGE}."
+SPEED = obj(("speed",), speed={"type": "number", "exclusiveMinimum": 0,
+                               "maximum": clock.MAX_SPEED}, extra=False)
 NEW_VEHICLE = obj(
     ("owner",),
     owner=STRING | {"description": "owner email; a new owner is created if none has it"},
@@ -140,21 +151,25 @@ _WINDOW_END = ("a time of day in UTC (10:00, every day; an end before the start 
                "midnight) or an ISO 8601 instant (2026-11-23T10:00:00Z), by the World's clock")
 NEW_FAULT = obj(
     ("type",),
-    type=STRING, code=NULLABLE_STRING, method=STRING, endpoint=STRING, vehicle_id=STRING,
+    type=STRING | {"minLength": 1, "description": "a Smartcar error type of the catalog "
+                   "(" + ", ".join(sorted({t for t, _ in CATALOG})) + "), any case"},
+    code=NULLABLE_STRING, method=STRING, endpoint=STRING, vehicle_id=STRING,
     make=STRING | {"description": "the vehicle's make, e.g. TESLA (any case)"},
-    times=INTEGER, probability=NUMBER, message=STRING,
-    retry_after=INTEGER | {"description": "seconds (Retry-After); a RATE_LIMIT rule with a "
+    times={"type": "integer", "minimum": 1},
+    probability={"type": "number", "exclusiveMinimum": 0, "maximum": 1}, message=STRING,
+    retry_after=COUNT_NUMBER | {"description": "seconds (Retry-After); a RATE_LIMIT rule with a "
                            "window defaults to the seconds until the window closes"},
     start=STRING | {"description": f"the rule is active from: {_WINDOW_END}"},
     end=STRING | {"description": f"the rule is active until: {_WINDOW_END}"},
     extra=False,
 )
 MATCH_FIELDS: dict[str, Schema] = {
-    "method": STRING, "path": STRING, "status": INTEGER, "vehicle_id": STRING,
-    "client_id": STRING, "token": STRING, "token_id": STRING, "since": INTEGER,
+    "method": STRING, "path": STRING, "status": COUNT_NUMBER, "vehicle_id": STRING,
+    "client_id": STRING, "token": STRING, "token_id": STRING, "since": COUNT_NUMBER,
 }
-VERIFY = props({**MATCH_FIELDS, "times": INTEGER, "at_least": INTEGER, "at_most": INTEGER},
-              extra=False)
+VERIFY = props({**MATCH_FIELDS, "times": COUNT_NUMBER, "at_least": COUNT_NUMBER,
+                "at_most": COUNT_NUMBER}, extra=False)
+VERIFY["description"] = "times, or at_least and/or at_most (not both); none: at least 1."
 CONNECT = obj(
     email=STRING | {"description": "default: the scenario's first owner with a vehicle"},
     password=STRING, vehicles=array(STRING) | {"description": "ids or VINs"},

@@ -235,15 +235,17 @@ POLICY = s.obj(
     timeout_seconds=s.NUMBER, verify_timeout_seconds=s.NUMBER, retry_base_seconds=s.NUMBER,
     max_attempts=s.INTEGER, retry_schedule_seconds=s.array(s.NUMBER),
 )
-NEW_POLICY = s.obj((), extra=False, timeout_seconds=s.NUMBER, verify_timeout_seconds=s.NUMBER,
-                   retry_base_seconds=s.NUMBER, max_attempts=s.INTEGER)
+_SECONDS: s.Schema = {"type": "number", "minimum": 0.001, "maximum": MAX_SECONDS}
+NEW_POLICY = s.obj((), extra=False, timeout_seconds=_SECONDS, verify_timeout_seconds=_SECONDS,
+                   retry_base_seconds=_SECONDS,
+                   max_attempts={"type": "integer", "minimum": 1, "maximum": 20})
 _LOG_QUERY = (
     ("webhook_id", s.STRING, "one webhook"), ("vehicle_id", s.STRING, "one vehicle"),
     ("event_type", s.STRING, "VERIFY, VEHICLE_STATE, VEHICLE_ERROR, SCHEDULED, EVENT_BASED"),
     ("event_id", s.STRING, "one event (its every attempt)"),
-    ("outcome", s.STRING, ", ".join(OUTCOMES)),
-    ("since", s.INTEGER, "only attempts with a larger seq"),
-    ("limit", s.INTEGER, "only the newest `limit` attempts"),
+    ("outcome", {"enum": list(OUTCOMES)}, ", ".join(OUTCOMES)),
+    ("since", s.COUNT_NUMBER, "only attempts with a larger seq"),
+    ("limit", s.COUNT_NUMBER, "only the newest `limit` attempts"),
 )
 
 OPERATIONS: tuple[Operation, ...] = (

@@ -205,7 +205,7 @@ def match(values: Mapping[str, Any]) -> Match:
         raw = values.get(name)
         if raw is None or raw == "":
             return None
-        if isinstance(raw, int) and not isinstance(raw, bool):
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
             return raw
         if isinstance(raw, str) and raw.isdigit():
             return int(raw)
@@ -279,12 +279,12 @@ async def clear_journal(ctx: Context) -> dict[str, Any]:
 _JOURNAL_QUERY = (
     ("method", s.STRING, "HTTP method"),
     ("path", s.STRING, "path pattern: * matches anything, {name} one segment"),
-    ("status", s.INTEGER, "response status"),
+    ("status", s.COUNT_NUMBER, "response status"),
     ("vehicle_id", s.STRING, "vehicle id in the path"),
     ("client_id", s.STRING, "application"),
     ("token", s.STRING, "an access or management token, as you hold it"),
     ("token_id", s.STRING, "a token id as the journal shows it"),
-    ("since", s.INTEGER, "only entries with a larger seq"),
+    ("since", s.COUNT_NUMBER, "only entries with a larger seq"),
 )
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -319,7 +319,7 @@ OPERATIONS: tuple[Operation, ...] = (
               s.DELETED, s.EMPTY),
     Operation("GET", "/journal", get_journal, "Recorded requests, oldest first (redacted)", W,
               s.JOURNAL, query=(*_JOURNAL_QUERY,
-                                ("limit", s.INTEGER, "only the newest `limit` entries"))),
+                                ("limit", s.COUNT_NUMBER, "only the newest `limit` entries"))),
     Operation("GET", "/journal/count", count_journal, "How many recorded requests match", W,
               s.COUNT, query=_JOURNAL_QUERY),
     Operation("POST", "/journal/verify", verify_journal,
