@@ -20,7 +20,7 @@ LIMIT = 20_000
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[MockcarServer]:
-    with MockcarServer(Settings(max_body_bytes=LIMIT)) as running:
+    with MockcarServer(Settings(max_body_bytes=LIMIT, max_scenario_bytes=LIMIT)) as running:
         yield running
 
 
@@ -149,3 +149,26 @@ def test_a_shared_server_wants_its_control_token_and_the_health_check_sends_it()
         finally:
             handle.delete()
             control.close()
+
+
+def test_a_huge_body_is_answered_before_it_is_sent(server: MockcarServer) -> None:
+    """The client declares 200 MB (or streams without end) and sends a few kB: the 413
+    arrives at once, so mockcar never waited for, or held, the rest."""
+    for declared in ("200000000", None):
+        stream = http.client.HTTPConnection("127.0.0.1", server.settings.port, timeout=30)
+        try:
+            stream.putrequest("POST", "/_mockcar/applications")
+            stream.putheader("content-type", "application/json")
+            if declared is not None:
+                stream.putheader("content-length", declared)
+                stream.endheaders(b"{" + b" " * 4096)
+            else:
+                stream.putheader("transfer-encoding", "chunked")
+                stream.endheaders()
+                for _ in range(3):  # 3 x 8 kB past the 20 kB limit, and no last chunk
+                    stream.send(b"2000\r\n" + b" " * 0x2000 + b"\r\n")
+            answer = stream.getresponse()
+            assert answer.status == 413
+            assert json.loads(answer.read())["error"] == "too_large"
+        finally:
+            stream.close()
