@@ -139,7 +139,8 @@ SPEED = obj(("speed",), speed={"type": "number", "exclusiveMinimum": 0,
                                "maximum": clock.MAX_SPEED}, extra=False)
 NEW_VEHICLE = obj(
     ("owner",),
-    owner=STRING | {"description": "owner email; a new owner is created if none has it"},
+    owner=STRING | {"format": "email",
+                    "description": "owner email; a new owner is created if none has it"},
     password=STRING, country=STRING,
     vehicle={"type": "object", "description": "a scenario vehicle: make, model, year, vin, "
              "powertrain, region, odometer, battery, fuel, location, locked, plugged_in, "

@@ -18,6 +18,7 @@ from mockcar.web.openapi_model import (
     ref,
 )
 from mockcar.web.openapi_vehicle import ERRORS
+from mockcar.web.v2.bodies import MAX_OFFSET
 
 V = "/v{version}"
 _ID = ("sc-request-id",)
@@ -41,7 +42,7 @@ def _both(path: str, method: str, operation: Operation) -> dict[tuple[str, str],
 
 _PAGE = (Param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 50},
                "Page size, default 10."),
-         Param("offset", "query", {"type": "integer", "minimum": 0}))
+         Param("offset", "query", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}))
 _FILTERS = (Param("user_id", "query"), Param("vehicle_id", "query"))
 _MODE = Param("mode", "query", enum("live", "simulated", "test"))
 _SCOPE = Param("scope", "query", STRING, "Space-separated permissions.")

@@ -26,6 +26,7 @@ from mockcar.web.openapi_model import (
     obj,
     ref,
 )
+from mockcar.web.v2.bodies import MAX_OFFSET
 from mockcar.web.v2.endpoints import Headers
 from mockcar.web.v2.pipeline import READS_BY_PATH
 
@@ -146,7 +147,7 @@ QUERIES: dict[Key, tuple[Param, ...]] = {
     ("GET", "/permissions"): (
         Param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 100},
               "Page size, default 25."),
-        Param("offset", "query", {"type": "integer", "minimum": 0}),
+        Param("offset", "query", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}),
     ),
     ("GET", "/service/history"): _RANGE,
     ("GET", "/tesla/charge/records"): _RANGE,

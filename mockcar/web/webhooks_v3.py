@@ -297,9 +297,11 @@ def openapi() -> dict[str, Any]:
     """The Management API v3 paths (with their trailing-slash twins) for /openapi.json."""
     query = [{"name": f"filter[{name}]", "in": "query", "required": False, "schema": _STRING}
              for name in FILTERS]
-    query += [{"name": name, "in": "query", "required": False,
-               "schema": {"type": "integer", "minimum": 1}}
-              for name in ("page[number]", "page[size]")]
+    query += [{"name": "page[number]", "in": "query", "required": False,
+               "schema": {"type": "integer", "minimum": 1}},
+              {"name": "page[size]", "in": "query", "required": False,
+               "schema": {"type": "integer", "minimum": 1,
+                          "maximum": subscriptions.PAGE_SIZE[1]}}]
     item = [{"name": "subscription_id", "in": "path", "required": True, "schema": _STRING}]
     one = _object(("data",), data={"$ref": _REF + "ManagementSubscription"})
     paths: dict[str, Any] = {}

@@ -16,6 +16,8 @@ from typing import Any
 from mockcar import jsontext
 from mockcar.errors import SmartcarError
 
+MAX_OFFSET = 10**9  # the largest `offset` a paged list takes
+
 
 def required(name: str, message: str | None = None) -> SmartcarError:
     text = message or f'"{name}" is required'
@@ -143,7 +145,7 @@ def paging(query: Mapping[str, str], default: int, maximum: int) -> tuple[int, i
             )
         return int(raw)
 
-    return integer("limit", default, 1, maximum), integer("offset", 0, 0, 10**9)
+    return integer("limit", default, 1, maximum), integer("offset", 0, 0, MAX_OFFSET)
 
 
 def page_number(query: Mapping[str, str]) -> int:

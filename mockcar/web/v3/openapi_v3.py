@@ -227,7 +227,7 @@ def _op(summary: str, component: str | None, operation_id: str, *params: Param,
 
 
 def _operations() -> dict[str, dict[str, Operation]]:
-    from mockcar.web.v3.commands import BASE, COMMANDS
+    from mockcar.web.v3.commands import BASE, COMMANDS, PERCENT_RANGE
 
     vehicle = "/v3/vehicles/{vehicle_id}"
     paging = (Param("page", "query", {"type": "integer", "minimum": 1}),
@@ -257,9 +257,11 @@ def _operations() -> dict[str, dict[str, Operation]]:
             security=("applicationToken",), status=204)},
     }
     bodies = {
-        "/charge/set-limit": obj(data=obj(attributes=obj(percent=NUMBER))),
-        "/navigation/set-destination": obj(data=obj(attributes=obj(latitude=NUMBER,
-                                                                   longitude=NUMBER))),
+        "/charge/set-limit": obj(data=obj(attributes=obj(percent={
+            "type": "number", "minimum": PERCENT_RANGE[0], "maximum": PERCENT_RANGE[1]}))),
+        "/navigation/set-destination": obj(data=obj(attributes=obj(
+            latitude={"type": "number", "minimum": -90, "maximum": 90},
+            longitude={"type": "number", "minimum": -180, "maximum": 180}))),
     }
     for command in COMMANDS:
         found[BASE + command.path] = {"post": _op(

@@ -1,0 +1,86 @@
+"""The OpenAPI document declares the bounds the Smartcar-shaped handlers enforce: a value
+at a declared bound is accepted, one just past it refused (API v2 paging, API v3 charge
+limit and destination, Management API v3 page size)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from mockcar.app import create_app
+from mockcar.settings import Settings
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings()), base_url="http://127.0.0.1") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def tokens(client: TestClient) -> dict[str, str]:
+    app = client.post("/_mockcar/applications", json={}).json()
+    amt = {"Authorization": f"Bearer {app['management_token']}"}
+    connected = client.post(f"/_mockcar/applications/{app['client_id']}/connect", headers=amt,
+                            json={"email": "alice@example.com", "exchange": True}).json()
+    token = client.post("/oauth2/token", data={
+        "grant_type": "client_credentials", "client_id": app["client_id"],
+        "client_secret": app["client_secret"]}).json()["access_token"]
+    return {"access": connected["access_token"], "application": token,
+            "management": app["management_token"], "user": connected["user_id"],
+            "vehicle": connected["vehicles"][0]}
+
+
+def _declared(document: dict[str, Any], path: str, method: str, name: str) -> dict[str, Any]:
+    operation = document["paths"][path][method]
+    for parameter in operation.get("parameters", []):
+        if parameter["name"] == name:
+            found: dict[str, Any] = parameter["schema"]
+            return found
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    attribute: dict[str, Any] = schema["properties"]["data"]["properties"]["attributes"][
+        "properties"][name]
+    return attribute
+
+
+def test_query_bounds(client: TestClient, tokens: dict[str, str]) -> None:
+    document = client.get("/openapi.json").json()
+    cases: list[tuple[str, str, str, str, dict[str, str]]] = [
+        ("/v{version}/vehicles", "/v2.0/vehicles", "offset", f"Bearer {tokens['access']}", {}),
+        ("/v{version}/vehicles/{vehicle_id}/permissions",
+         f"/v2.0/vehicles/{tokens['vehicle']}/permissions", "offset",
+         f"Bearer {tokens['access']}", {}),
+        ("/v3/subscriptions", "/v3/subscriptions", "page[size]",
+         f"Bearer {tokens['management']}", {}),
+    ]
+    for documented, url, name, authorization, extra in cases:
+        schema = _declared(document, documented, "get", name)
+        headers = {"Authorization": authorization, **extra}
+        top = schema["maximum"]
+        assert client.get(url, params={name: top}, headers=headers).status_code == 200
+        assert client.get(url, params={name: top + 1}, headers=headers).status_code == 400
+        low = schema["minimum"]
+        assert client.get(url, params={name: low}, headers=headers).status_code == 200
+        assert client.get(url, params={name: low - 1}, headers=headers).status_code == 400
+
+
+def test_v3_command_bounds(client: TestClient, tokens: dict[str, str]) -> None:
+    document = client.get("/openapi.json").json()
+    headers = {"Authorization": f"Bearer {tokens['application']}", "sc-user-id": tokens["user"]}
+    base = "/v3/vehicles/{vehicle_id}/commands"
+    commands = {"/charge/set-limit": ("percent", {}),
+                "/navigation/set-destination": ("latitude", {"longitude": 0}),
+                "/navigation/set-destination#": ("longitude", {"latitude": 0})}
+    for command, (name, other) in commands.items():
+        path = command.rstrip("#")
+        schema = _declared(document, base + path, "post", name)
+        url = base.replace("{vehicle_id}", tokens["vehicle"]) + path
+        for value, accepted in ((schema["minimum"], True), (schema["maximum"], True),
+                                (schema["minimum"] - 0.5, False),
+                                (schema["maximum"] + 0.5, False)):
+            body = {"data": {"attributes": {name: value, **other}}}
+            answer = client.post(url, json=body, headers=headers)
+            assert (answer.status_code < 400) is accepted, (path, body, answer.text)
