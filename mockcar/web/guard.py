@@ -175,10 +175,8 @@ class Guard:
         if length is None and not chunked:
             await self.app(scope, receive, send)
             return
-        limit = (self.max_scenario if scope["method"] == "POST"
-                 and path.rstrip("/") == REGISTER else self.max_body)
-        too_large = (f"The body is over {limit} bytes, the most mockcar takes here "
-                     "(MOCKCAR_MAX_BODY_BYTES, MOCKCAR_MAX_SCENARIO_BYTES).")
+        registering = scope["method"] == "POST" and path.rstrip("/") == REGISTER
+        limit = self.max_scenario if registering else self.max_body
         if not chunked:
             try:
                 declared = int(length or b"")
@@ -186,7 +184,8 @@ class Guard:
                 await self._refuse(scope, send, 400, "Content-Length is not a number.")
                 return
             if declared > limit:
-                await self._refuse(scope, send, 413, too_large, close=True)
+                await self._refuse(scope, send, 413, _too_large(limit, registering),
+                                   close=True)
                 return
             await self.app(scope, receive, send)
             return
@@ -200,7 +199,8 @@ class Guard:
             body: bytes = message.get("body", b"")
             received += len(body)
             if received > limit:
-                await self._refuse(scope, send, 413, too_large, close=True)
+                await self._refuse(scope, send, 413, _too_large(limit, registering),
+                                   close=True)
                 return
             chunks.append(body)
             if not message.get("more_body", False):
@@ -260,6 +260,12 @@ class Guard:
             headers["www-authenticate"] = 'Bearer realm="mockcar control"'
         response = refusal.respond(request, status, message, headers)
         await response(scope, _nothing, send)
+
+
+def _too_large(limit: int, registering: bool) -> str:
+    setting = "MOCKCAR_MAX_SCENARIO_BYTES" if registering else "MOCKCAR_MAX_BODY_BYTES"
+    return (f"The body is over {limit} bytes, the most mockcar takes here ({setting}); "
+            "the connection is closed.")
 
 
 async def _nothing() -> Message:
