@@ -137,10 +137,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
+    # Answered outside every middleware (Starlette's ServerErrorMiddleware), so without
+    # the guard's header: it is set here.
     return error_response(
         request,
         SmartcarError("SERVER", "INTERNAL", message="mockcar hit an unexpected error; "
                       "its log has the details."),
+        headers={"x-content-type-options": "nosniff"},
     )
 
 

@@ -373,3 +373,18 @@ def test_every_response_says_nosniff_and_every_page_has_a_policy(client: TestCli
         policy = page.headers.get_list("content-security-policy")
         assert len(policy) == 1 and "frame-ancestors 'none'" in policy[0]
         assert "default-src 'none'" in policy[0]
+
+
+def test_an_unexpected_failure_says_nosniff_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockcar.web import home
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug")
+
+    # The home page's handler fails; the app-wide handler answers, outside the guard.
+    monkeypatch.setattr(home, "sdk_environment", broken)
+    with TestClient(create_app(Settings()), base_url=LOCAL,
+                    raise_server_exceptions=False) as http:
+        failed = http.get("/")
+    assert failed.status_code == 500 and failed.json()["type"] == "SERVER"
+    assert failed.headers["x-content-type-options"] == "nosniff"
