@@ -215,8 +215,10 @@ def _operation(path: str, operation: Operation, scoped: bool) -> dict[str, Any]:
     if parameters:
         body["parameters"] = parameters
     if operation.method == "POST":
-        body["requestBody"] = {"required": False, "content": {
-            "application/json": {"schema": operation.request or s.EMPTY}}}
+        # An empty body reads as {}: it is optional unless the schema requires a field.
+        request = operation.request or s.EMPTY
+        body["requestBody"] = {"required": bool(request.get("required")), "content": {
+            "application/json": {"schema": request}}}
     return body
 
 

@@ -113,8 +113,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                  401: Reply("Client authentication failed", ref("OAuthError")),
                  "default": Reply("OAuth error (e.g. 405)", ref("OAuthError"))},
         security=("clientBasic",), tags=("Auth",), operation_id="exchange_token",
-        body=obj({"code": STRING, "redirect_uri": STRING, "refresh_token": STRING},
-                 grant_type=enum("authorization_code", "refresh_token")),
+        # Each grant type with the field it needs (RFC 6749 sections 4.1.3 and 6).
+        body={"oneOf": [
+            obj({"redirect_uri": STRING}, grant_type=enum("authorization_code"),
+                code={"type": "string", "minLength": 1}),
+            obj({"scope": STRING}, grant_type=enum("refresh_token"),
+                refresh_token={"type": "string", "minLength": 1}),
+        ]},
         body_media="application/x-www-form-urlencoded",
         params=(Param("flags", "query"),),
     ),

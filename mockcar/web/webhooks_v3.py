@@ -34,7 +34,7 @@ from mockcar import jsontext
 from mockcar.domain import application_tokens, subscriptions
 from mockcar.domain.connections import application_by_management_token
 from mockcar.domain.subscriptions import ManagementError, Subscription
-from mockcar.domain.world import Application, World
+from mockcar.domain.world import Application, Mode, World
 from mockcar.errors import SmartcarError
 from mockcar.web import tenancy
 
@@ -230,6 +230,9 @@ _STRING: dict[str, Any] = {"type": "string"}
 _NULLABLE: dict[str, Any] = {"type": ["string", "null"]}
 
 
+_ID = {"type": "string", "minLength": 1}
+
+
 def _object(required: tuple[str, ...], **properties: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "required": list(required), "properties": properties}
 
@@ -245,8 +248,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         detail=_STRING)}),
     "ManagementSubscriptionRequest": _object(("data",), data=_object(
         ("attributes",), attributes=_object(("webhookId", "userId", "vehicleId"),
-                                            webhookId=_STRING, userId=_STRING,
-                                            vehicleId=_STRING))),
+                                            webhookId=_ID, userId=_ID, vehicleId=_ID))),
     "ManagementSubscriptionAccepted": _object(("meta",),
                                               meta=_object(("message",), message=_STRING)),
     "ManagementSubscription": _object(
@@ -295,8 +297,9 @@ def _operation(operation_id: str, summary: str, replies: dict[str, dict[str, Any
 
 def openapi() -> dict[str, Any]:
     """The Management API v3 paths (with their trailing-slash twins) for /openapi.json."""
-    query = [{"name": f"filter[{name}]", "in": "query", "required": False, "schema": _STRING}
-             for name in FILTERS]
+    query = [{"name": f"filter[{name}]", "in": "query", "required": False,
+               "schema": {"enum": [Mode.LIVE, Mode.SIMULATED]} if name == "vehicle.mode"
+               else _STRING} for name in FILTERS]
     query += [{"name": "page[number]", "in": "query", "required": False,
                "schema": {"type": "integer", "minimum": 1}},
               {"name": "page[size]", "in": "query", "required": False,

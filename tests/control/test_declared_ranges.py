@@ -55,3 +55,29 @@ def test_every_declared_bound_is_the_handlers(client: TestClient, register: Regi
                 assert (answer.status_code < 400) is accepted, (sub, body, answer.text)
                 checked += 1
     assert checked >= 20, checked
+
+
+def test_a_body_is_required_exactly_where_a_field_is(
+    client: TestClient, register: Register
+) -> None:
+    """An operation whose body the document calls optional takes an empty POST without
+    asking for a field; one whose body it requires refuses the empty POST for it."""
+    app = register()
+    document = client.get("/openapi.json").json()
+    required = optional = 0
+    for path, item in document["paths"].items():
+        operation = item.get("post")
+        if not path.startswith("/_mockcar/applications/{client_id}/") or operation is None:
+            continue
+        if path.endswith(("/delete", "/reset", "/webhooks")) or "{" in path.split("}", 1)[1]:
+            continue  # ends the application, or needs an id of something made first
+        answer = client.post(app.path(path.removeprefix("/_mockcar/applications/{client_id}")),
+                             headers=app.auth)
+        asked = [p for p in answer.json().get("problems", []) if p.endswith(": required")]
+        if operation["requestBody"]["required"]:
+            required += 1
+            assert answer.status_code == 400 and asked, (path, answer.text)
+        else:
+            optional += 1
+            assert not asked, (path, answer.text)
+    assert required >= 3 and optional >= 5, (required, optional)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import jsonschema
 import pytest
 from starlette.testclient import TestClient
 
@@ -84,3 +85,33 @@ def test_v3_command_bounds(client: TestClient, tokens: dict[str, str]) -> None:
             body = {"data": {"attributes": {name: value, **other}}}
             answer = client.post(url, json=body, headers=headers)
             assert (answer.status_code < 400) is accepted, (path, body, answer.text)
+
+
+def test_the_token_endpoint_declares_each_grants_field(client: TestClient) -> None:
+    """Each grant type's body names the field it cannot do without, as the endpoint
+    refuses its absence (RFC 6749 sections 4.1.3 and 6)."""
+    operation = client.get("/openapi.json").json()["paths"]["/oauth/token"]["post"]
+    schema = operation["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+    app = client.post("/_mockcar/applications", json={}).json()
+    auth = (app["client_id"], app["client_secret"])
+    for grant, field in (("authorization_code", "code"), ("refresh_token", "refresh_token")):
+        bare = {"grant_type": grant}
+        assert not jsonschema.Draft202012Validator(schema).is_valid(bare)
+        answer = client.post("/oauth/token", data=bare, auth=auth)
+        assert answer.status_code == 400 and field in answer.json()["error_description"]
+        assert jsonschema.Draft202012Validator(schema).is_valid({**bare, field: "x"})
+
+
+def test_the_subscription_mode_filter_is_an_enum(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    document = client.get("/openapi.json").json()
+    schema = _declared(document, "/v3/subscriptions", "get", "filter[vehicle.mode]")
+    headers = {"Authorization": f"Bearer {tokens['management']}"}
+    for mode in schema["enum"]:
+        answer = client.get("/v3/subscriptions", params={"filter[vehicle.mode]": mode},
+                            headers=headers)
+        assert answer.status_code == 200, answer.text
+    refused = client.get("/v3/subscriptions", params={"filter[vehicle.mode]": "test"},
+                         headers=headers)
+    assert refused.status_code == 400
