@@ -113,11 +113,14 @@ def _action(*values: str) -> Schema:
 
 
 # Request bodies (JSON) of the endpoints that take one.
+# Node sends the limit as a string ("0.9"): a decimal from 0 to 1.
+_NUMBER_TEXT: Schema = {"type": "string", "pattern": r"^\s*(0(\.[0-9]*)?|\.[0-9]+|1(\.0*)?)\s*$"}
+
 REQUESTS: dict[Key, Schema] = {
     ("POST", "/security"): _action("LOCK", "UNLOCK"),
     ("POST", "/charge"): _action("START", "STOP"),
     # Node sends the number as a string ("0.9").
-    ("POST", "/charge/limit"): obj(limit={"anyOf": [FRACTION, STRING]}),
+    ("POST", "/charge/limit"): obj(limit={"anyOf": [FRACTION, _NUMBER_TEXT]}),
     ("POST", "/navigation/destination"): obj(
         latitude={"type": "number", "minimum": -90, "maximum": 90},
         longitude={"type": "number", "minimum": -180, "maximum": 180}),
@@ -127,8 +130,10 @@ REQUESTS: dict[Key, Schema] = {
         {"enabled": BOOLEAN, "enable": BOOLEAN, "time": STRING},
         type=enum("START_TIME", "DEPARTURE_TIME")),
     ("POST", "/tesla/charge/charge_port_door"): _action("OPEN", "CLOSE"),
-    ("POST", "/tesla/climate/cabin"): obj({"temperature": NUMBER},
-                                          action=enum("START", "STOP", "SET")),
+    # SET needs the temperature; START and STOP may carry one.
+    ("POST", "/tesla/climate/cabin"): {"oneOf": [
+        obj({"temperature": NUMBER}, action=enum("START", "STOP")),
+        obj(action=enum("SET"), temperature=NUMBER)]},
     ("POST", "/tesla/climate/defroster"): _action("START", "STOP"),
     ("POST", "/tesla/climate/steering_wheel"): _action("START", "STOP"),
     **{(method, f"/{make}/charge/schedule_by_location"): {"anyOf": [
@@ -139,7 +144,9 @@ REQUESTS: dict[Key, Schema] = {
     ("POST", "/nissan/charge/schedule"): _WEEKLY,
 }
 
-_DATE = {"type": "string", "description": "YYYY-MM-DD or an ISO 8601 instant"}
+_DATE = {"anyOf": [{"type": "string", "format": "date"},
+                   {"type": "string", "format": "date-time"}],
+         "description": "YYYY-MM-DD or an ISO 8601 instant"}
 _RANGE = tuple(Param(name, "query", _DATE, f"Also spelled {other}.")
                for name, other in (("startDate", "start_date"), ("endDate", "end_date"),
                                    ("start_date", "startDate"), ("end_date", "endDate")))

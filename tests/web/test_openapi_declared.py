@@ -5,6 +5,7 @@ limit and destination, Management API v3 page size)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import jsonschema
@@ -115,3 +116,54 @@ def test_the_subscription_mode_filter_is_an_enum(
     refused = client.get("/v3/subscriptions", params={"filter[vehicle.mode]": "test"},
                          headers=headers)
     assert refused.status_code == 400
+
+
+def _body_schema(document: dict[str, Any], path: str) -> dict[str, Any]:
+    schema: dict[str, Any] = document["paths"][path]["post"]["requestBody"]["content"][
+        "application/json"]["schema"]
+    return schema
+
+
+def test_v2_bodies_and_queries_say_what_is_needed(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    """Each pair: a request the document calls invalid is refused, its valid twin is
+    accepted (a Tesla's cabin, the charge limit as Node sends it, the charge records'
+    dates, the Compatibility API's scope)."""
+    document = client.get("/openapi.json").json()
+    owner = {"Authorization": f"Bearer {tokens['access']}"}
+    vehicle = f"/v2.0/vehicles/{tokens['vehicle']}"
+    checker = jsonschema.FormatChecker()
+    # jsonschema checks date-time only with an optional package; ISO 8601 as Python reads it.
+    checker.checks("date-time", raises=ValueError)(
+        lambda value: not isinstance(value, str) or bool(datetime.fromisoformat(value)))
+    bodies = [
+        ("/tesla/climate/cabin", {"action": "SET"}, {"action": "SET", "temperature": 21}),
+        ("/tesla/climate/cabin", {"action": "SET", "temperature": "warm"}, {"action": "STOP"}),
+        ("/charge/limit", {"limit": ""}, {"limit": "0.8"}),
+    ]
+    for sub, refused, accepted in bodies:
+        validator = jsonschema.Draft202012Validator(
+            _body_schema(document, "/v{version}/vehicles/{vehicle_id}" + sub),
+            format_checker=checker)
+        assert not validator.is_valid(refused) and validator.is_valid(accepted), sub
+        assert client.post(vehicle + sub, json=refused, headers=owner).status_code == 400
+        answer = client.post(vehicle + sub, json=accepted, headers=owner)
+        assert answer.status_code == 200, (sub, answer.text)
+    records = _declared(document, "/v{version}/vehicles/{vehicle_id}/tesla/charge/records",
+                        "get", "startDate")
+    dates = jsonschema.Draft202012Validator(records, format_checker=checker)
+    for value, valid in (("2026-01-31", True), ("2026-01-31T12:00:00Z", True),
+                         ("last tuesday", False)):
+        assert dates.is_valid(value) is valid
+        answer = client.get(vehicle + "/tesla/charge/records", params={"startDate": value},
+                            headers=owner)
+        assert (answer.status_code == 200) is valid, (value, answer.text)
+    app = client.post("/_mockcar/applications", json={}).json()
+    auth = (app["client_id"], app["client_secret"])
+    scope = _declared(document, "/v{version}/compatibility", "get", "scope")
+    assert scope["minLength"] == 1
+    for value, status in (("", 400), ("read_odometer", 200)):
+        answer = client.get("/v2.0/compatibility", auth=auth,
+                            params={"vin": "5YJ3E1EA7KF317000", "scope": value})
+        assert answer.status_code == status, (value, answer.text)
