@@ -169,6 +169,7 @@ def server() -> Iterator[MockcarServer]:
         yield running
 
 
+@pytest.mark.timeout(360)  # the run is bounded by its examples; this only stops a hang
 def test_no_operation_answers_5xx_or_off_its_schema(
     server: MockcarServer, tmp_path: Path
 ) -> None:
