@@ -87,7 +87,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         tag="Management", operation_id="get_connections")),
     **_both(V + "/management/connections", "DELETE", _api(
         "Delete connections by vehicle, user or both", "DeletedConnections",
-        "managementBasic", *_FILTERS, tag="Management", operation_id="delete_connections")),
+        "managementBasic", *_FILTERS, tag="Management", operation_id="delete_connections",
+        description="Give vehicle_id, user_id or both; with neither the answer is 400 "
+        "VALIDATION.")),
     **_both(V + "/compatibility", "GET", _api(
         "Whether a VIN can connect, and which endpoints it supports", "Compatibility",
         "clientBasic",
