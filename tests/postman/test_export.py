@@ -102,7 +102,7 @@ def test_cli_failures_are_one_line_and_an_exit_code(tmp_path: Path) -> None:
 
 
 def control_token_of(environment: dict[str, Any]) -> str:
-    return next(v["value"] for v in environment["values"] if v["key"] == "controlToken")
+    return str(next(v["value"] for v in environment["values"] if v["key"] == "controlToken"))
 
 
 def test_the_cli_writes_the_servers_control_token(tmp_path: Path,
