@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -90,16 +91,22 @@ def test_a_body_over_the_limit_is_refused_unread_and_the_connection_closed(
                                  b" " * (LIMIT + 1), **{"content-type": "application/json"})
     assert (status, body["error"], headers["connection"]) == (413, "too_large", "close")
     # Chunked: no length to check up front, so the read stops at the limit.
-    chunks = (b" " * 1000 for _ in range(LIMIT // 1000 + 5))
-    fresh = http.client.HTTPConnection("127.0.0.1", server.settings.port, timeout=30)
-    try:
-        fresh.request("POST", "/v3/vehicles/x/commands/security/lock", body=chunks,
-                      headers={"content-type": "application/json"}, encode_chunked=True)
-        answer = fresh.getresponse()
+    # A raw socket: the server answers and closes while chunks are still being sent, which
+    # http.client reports as a broken pipe before it would read the answer.
+    with socket.create_connection(("127.0.0.1", server.settings.port), timeout=30) as raw:
+        raw.sendall(b"POST /v3/vehicles/x/commands/security/lock HTTP/1.1\r\n"
+                    b"Host: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    b"Transfer-Encoding: chunked\r\n\r\n")
+        chunk = b"3e8\r\n" + b" " * 1000 + b"\r\n"
+        try:
+            for _ in range(LIMIT // 1000 + 5):
+                raw.sendall(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # refused mid-body, as it should be
+        answer = http.client.HTTPResponse(raw)
+        answer.begin()
         refused = json.loads(answer.read())
-        assert answer.status == 413 and refused["errors"][0]["status"] == "413"
-    finally:
-        fresh.close()
+    assert answer.status == 413 and refused["errors"][0]["status"] == "413"
     # The server is none the worse.
     assert call(connection, "GET", "/_mockcar/health")[0] == 200
 
