@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from mockcar.app import create_app
-from mockcar.domain.scopes import PERMISSIONS
+from mockcar.domain.world.scopes import PERMISSIONS
 from mockcar.settings import Settings
 
 

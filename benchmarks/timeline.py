@@ -21,9 +21,9 @@ from datetime import UTC, datetime, timedelta
 
 from benchmarks.fleet import get
 from mockcar.app import create_app
-from mockcar.domain.clock import Clock
-from mockcar.domain.scopes import PERMISSIONS
-from mockcar.domain.world import Mode, World
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.scopes import PERMISSIONS
+from mockcar.domain.world.world import Mode, World
 from mockcar.scenario import load_world
 from mockcar.settings import Settings, default_scenario
 

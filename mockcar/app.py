@@ -7,33 +7,26 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from mockcar.delivery.lifespan import WakeOnChange, lifespan
-from mockcar.domain.tenants import Tenants
-from mockcar.domain.world import World
+from mockcar.domain.world.tenants import Tenants
+from mockcar.domain.world.world import World
 from mockcar.oauth.client_credentials import build_application_token_server
 from mockcar.oauth.server import build_authorization_server
 from mockcar.scenario import load_world
+from mockcar.scenario.catalog.platform import vehicle_catalog
 from mockcar.scenario.library import ScenarioLibrary
-from mockcar.scenario.platform_catalog import vehicle_catalog
 from mockcar.settings import Settings, bundled_scenarios
-from mockcar.web import (
-    connect,
-    control,
-    home,
-    openapi,
-    page_assets,
-    postman,
-    refusal,
-    tenancy,
-    token,
-    v2,
-    v3,
-    webhooks_v3,
-)
+from mockcar.web import home, page_assets, refusal, tenancy, v2, v3
+from mockcar.web.auth import token
+from mockcar.web.connect import pages as connect
+from mockcar.web.control import routes as control
+from mockcar.web.docs.openapi import document as openapi
+from mockcar.web.docs.postman import collection as postman
 from mockcar.web.errors import exception_handlers
 from mockcar.web.guard import Guard
 from mockcar.web.journal import JournalMiddleware
 from mockcar.web.request_id import RequestIdMiddleware
 from mockcar.web.v2 import compatibility, management
+from mockcar.web.v3 import management as webhooks_v3
 
 
 def create_app(settings: Settings | None = None, world: World | None = None) -> Starlette:

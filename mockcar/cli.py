@@ -236,7 +236,7 @@ def _postman(args: argparse.Namespace) -> int:
     import json
 
     from mockcar.scenario import ScenarioError, load_world
-    from mockcar.web.postman import documents
+    from mockcar.web.docs.postman.collection import documents
 
     try:
         # Not `_settings`: these flags are a subset of serve's.
@@ -265,7 +265,7 @@ def _postman(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     """The schema bundled as scenarios/mockcar.schema.json, generated from the models."""
-    from mockcar.scenario.schema_json import text
+    from mockcar.scenario.schema.jsonschema import text
 
     sys.stdout.write(text())
     return 0

@@ -10,7 +10,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from mockcar.app import create_app
-from mockcar.domain.world import World
+from mockcar.domain.world.world import World
 from mockcar.settings import Settings, sdk_environment
 
 

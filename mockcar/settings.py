@@ -125,7 +125,7 @@ class Settings:
 
 def speed(raw: str, source: str = "--speed") -> float:
     """A clock speed: a number above 0 and at most a day per second (Clock.MAX_SPEED)."""
-    from mockcar.domain.clock import MAX_SPEED
+    from mockcar.domain.world.clock import MAX_SPEED
 
     try:
         value = float(raw)

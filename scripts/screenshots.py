@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import Page, ViewportSize, sync_playwright
 
-from mockcar.domain.world import Application
+from mockcar.domain.world.world import Application
 from mockcar.testing import MockcarServer
 
 DEBIAN_CHROMIUM = "/usr/bin/chromium"

@@ -19,12 +19,13 @@ from starlette.testclient import TestClient
 
 from mockcar import cli
 from mockcar.app import create_app
-from mockcar.domain.clock import Clock
-from mockcar.domain.scopes import PERMISSIONS
-from mockcar.domain.vehicle import Powertrain
-from mockcar.domain.world import Mode, World
-from mockcar.scenario import build_world, catalog, load_scenario
-from mockcar.scenario.schema_json import FILE_NAME, MODELINE, text
+from mockcar.domain.vehicles.vehicle import Powertrain
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.scopes import PERMISSIONS
+from mockcar.domain.world.world import Mode, World
+from mockcar.scenario import build_world, load_scenario
+from mockcar.scenario.catalog import models as catalog
+from mockcar.scenario.schema.jsonschema import FILE_NAME, MODELINE, text
 from mockcar.settings import Settings, default_scenario
 
 FOLDER = default_scenario().parent

@@ -1,3 +1,3 @@
 """Webhook deliveries over HTTP: the asyncio dispatcher, the payloads' wire shapes and
 the app lifespan that runs them. It does I/O, so it is not domain; the domain
-(mockcar.domain.deliveries, deliveries_watch) decides what is sent and keeps the log."""
+(mockcar.domain.webhooks.deliveries, deliveries_watch) decides what is sent and keeps the log."""

@@ -1,10 +1,10 @@
 """The webhook dispatcher: an asyncio background service that turns each World's
 webhook events into signed HTTP POSTs, with retries (reference: smartcar-v3-simulator-
-webhooks.md §5; the rules themselves are mockcar.domain.deliveries').
+webhooks.md §5; the rules themselves are mockcar.domain.webhooks.deliveries').
 
 It runs on the server's event loop, started and stopped by the app's lifespan, and
 never blocks a request: evaluating what is due is O(subscriptions) on each pass
-(mockcar.domain.deliveries_watch, about 150 us per subscription of five signals) and
+(mockcar.domain.webhooks.watch, about 150 us per subscription of five signals) and
 yields to the loop every `SLICE`; sending is done by `concurrency` worker tasks with an
 async HTTP client, each attempt bounded by the World's policy timeout. A slow or dead
 receiver therefore holds at most one worker per attempt, for at most its timeout; API
@@ -31,8 +31,9 @@ import httpx
 
 from mockcar import jsontext
 from mockcar.delivery import payloads, v2items
-from mockcar.domain import signatures, webhooks
-from mockcar.domain.deliveries import (
+from mockcar.domain.webhooks import signatures
+from mockcar.domain.webhooks import webhook as webhooks
+from mockcar.domain.webhooks.deliveries import (
     DELIVERED,
     FAILED,
     TIMEOUT,
@@ -43,8 +44,8 @@ from mockcar.domain.deliveries import (
     Event,
     new_id,
 )
-from mockcar.domain.deliveries_watch import ScheduledContent, evaluation
-from mockcar.domain.world import World
+from mockcar.domain.webhooks.watch import ScheduledContent, evaluation
+from mockcar.domain.world.world import World
 
 log = logging.getLogger("mockcar.webhooks")
 

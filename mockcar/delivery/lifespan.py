@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockcar.delivery.dispatcher import Dispatcher
-from mockcar.domain.world import World
+from mockcar.domain.world.world import World
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

@@ -21,8 +21,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from mockcar.domain.deliveries import CHARGING_EVENT, SCHEDULED, VERIFY, Challenge, Event
-from mockcar.domain.deliveries_watch import (
+from mockcar.domain.signals.reading import Signal
+from mockcar.domain.webhooks.deliveries import CHARGING_EVENT, SCHEDULED, VERIFY, Challenge, Event
+from mockcar.domain.webhooks.watch import (
     ChargingContent,
     ErrorChange,
     ErrorContent,
@@ -30,8 +31,7 @@ from mockcar.domain.deliveries_watch import (
     StateContent,
     VehicleRef,
 )
-from mockcar.domain.signals import Signal
-from mockcar.domain.webhooks import V2, Webhook
+from mockcar.domain.webhooks.webhook import V2, Webhook
 from mockcar.web.errors import doc_url
 
 V3_VERSION = "4.0"

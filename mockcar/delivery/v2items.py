@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
-from mockcar.domain.deliveries import Event, new_id
-from mockcar.domain.deliveries_watch import ScheduledContent
-from mockcar.domain.units import UnitSystem
-from mockcar.domain.world import World
+from mockcar.domain.vehicles.units import UnitSystem
+from mockcar.domain.webhooks.deliveries import Event, new_id
+from mockcar.domain.webhooks.watch import ScheduledContent
+from mockcar.domain.world.world import World
 from mockcar.web.v2 import batch
 from mockcar.web.v2.context import Context
 

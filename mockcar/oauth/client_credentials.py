@@ -7,7 +7,7 @@ docs), and mockcar also accepts HTTP Basic (what every other Smartcar endpoint u
 it serves only `grant_type=client_credentials`, answers `{access_token, token_type,
 expires_in: 3600}` with no refresh token, and fails with 400 `invalid_request` or 401
 `invalid_client`. Tokens are stored in the application's tenant World
-(mockcar.domain.application_tokens).
+(mockcar.domain.world.application_tokens).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from authlib.oauth2.rfc6749 import (
     grants,
 )
 
-from mockcar.domain import application_tokens
+from mockcar.domain.world import application_tokens
 from mockcar.oauth.client_auth import decode_basic
 from mockcar.oauth.errors import ClientAuthenticationError, echo
 from mockcar.oauth.models import OAuthClient

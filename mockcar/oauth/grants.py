@@ -15,7 +15,7 @@ from authlib.oauth2.rfc6749 import (
     grants,
 )
 
-from mockcar.domain.world import Connection, World
+from mockcar.domain.world.world import Connection, World
 from mockcar.oauth.errors import invalid_code, invalid_refresh_token, unauthorized_redirect_uri
 from mockcar.oauth.models import TOKEN_ENDPOINT_AUTH_METHOD, OAuthClient, OAuthCode, OAuthToken
 

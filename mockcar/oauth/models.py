@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
 
-from mockcar.domain.scopes import DEFAULT_SCOPE, PERMISSIONS, REQUIRED_PREFIX
-from mockcar.domain.world import (
+from mockcar.domain.world.scopes import DEFAULT_SCOPE, PERMISSIONS, REQUIRED_PREFIX
+from mockcar.domain.world.world import (
     ACCESS_TOKEN_LIFETIME,
     Application,
     AuthorizationCode,

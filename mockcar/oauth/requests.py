@@ -14,7 +14,7 @@ from authlib.oauth2.rfc6749 import InsecureTransportError, OAuth2Payload, OAuth2
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
-from mockcar.domain.world import Token
+from mockcar.domain.world.world import Token
 
 # authlib's OAuth2Request.__init__ checks transport security itself, against the process-
 # wide AUTHLIB_INSECURE_TRANSPORT variable. mockcar decides that per server instead (see

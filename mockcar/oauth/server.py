@@ -20,7 +20,7 @@ from authlib.oauth2.rfc6749 import (
 )
 from starlette.responses import JSONResponse, Response
 
-from mockcar.domain.world import Connection, World
+from mockcar.domain.world.world import Connection, World
 from mockcar.oauth.client_auth import authenticate_client_basic
 from mockcar.oauth.errors import MethodNotAllowedError, echo
 from mockcar.oauth.grants import AuthorizationCodeGrant, RotatingRefreshTokenGrant

@@ -5,15 +5,15 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from mockcar.domain.clock import Clock
-from mockcar.domain.world import Application, Owner, World
-from mockcar.scenario.behaviour import configure
-from mockcar.scenario.fleet import FleetCache, FleetView, fleet_name, fleet_seed
-from mockcar.scenario.fleet_checks import fleets_of
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import Application, Owner, World
+from mockcar.scenario.fleets.rules import fleets_of
+from mockcar.scenario.fleets.table import FleetCache, FleetView, fleet_name, fleet_seed
 from mockcar.scenario.generate import FleetGenerator, management_token
+from mockcar.scenario.latency_and_faults import configure
 from mockcar.scenario.loader import load_scenario
-from mockcar.scenario.schema import Scenario
-from mockcar.scenario.timeline_build import attach
+from mockcar.scenario.schema.scenario import Scenario
+from mockcar.scenario.timelines.build import attach
 
 
 def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None = None,
@@ -22,7 +22,7 @@ def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None
 
     `seed` overrides the scenario's seed (CLI `--seed`). The same scenario, seed and
     clock time give an identical World; building is cheap enough to do per test.
-    Fleets are made on first use (mockcar.scenario.fleet); `fleets` keeps their tables
+    Fleets are made on first use (mockcar.scenario.fleets.table); `fleets` keeps their tables
     between builds, so a World copied from a large fleet costs nothing per vehicle.
     """
     seed = scenario.seed if seed is None else seed
@@ -45,7 +45,7 @@ def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None
         for i, v in enumerate(spec.vehicles):
             key = generator.vehicle_key(spec.email, i, v)
             vehicle = generator.vehicle(v, key, spec.country, now)
-            if v.timeline is not None:  # issue 4: it moves in time (mockcar.domain.timeline)
+            if v.timeline is not None:  # issue 4: it moves in time (mockcar.domain.timelines.timeline)
                 attach(vehicle, v.timeline, seed, key, now, location_given=v.location is not None)
             vehicles.append(vehicle)
         owner = Owner(

@@ -17,13 +17,15 @@ from datetime import datetime
 
 from faker import Faker
 
-from mockcar.domain.brands import brand_key
-from mockcar.domain.clock import Clock
-from mockcar.domain.test_accounts import LEVEL_POWERTRAINS, VinAccount, vin_account
-from mockcar.domain.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
-from mockcar.domain.world import VehicleFactory
-from mockcar.scenario import catalog, schema, vin
-from mockcar.scenario.schema import VehicleSpec
+from mockcar.domain.connect.test_accounts import LEVEL_POWERTRAINS, VinAccount, vin_account
+from mockcar.domain.vehicles.brands import brand_key
+from mockcar.domain.vehicles.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import VehicleFactory
+from mockcar.scenario.catalog import models as catalog
+from mockcar.scenario.catalog import vin
+from mockcar.scenario.schema import scenario as schema
+from mockcar.scenario.schema.scenario import VehicleSpec
 
 # Ages are counted from a fixed year, not today, so a world does not drift with the date.
 REFERENCE_YEAR = 2025

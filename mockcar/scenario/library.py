@@ -1,5 +1,5 @@
 """Scenarios for tenants: the `WorldSource` the control API builds a registered
-application's World from (mockcar.domain.tenants).
+application's World from (mockcar.domain.world.tenants).
 
 A scenario is parsed and validated once and kept; each World built from it is new, with
 its own clock, so building one per test costs about as much as generating its vehicles.
@@ -19,17 +19,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from mockcar.domain.clock import Clock
-from mockcar.domain.tenants import ScenarioChoice, ScenarioRejected
-from mockcar.domain.vehicle import Vehicle
-from mockcar.domain.world import Owner, World
+from mockcar.domain.vehicles.vehicle import Vehicle
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.tenants import ScenarioChoice, ScenarioRejected
+from mockcar.domain.world.world import Owner, World
 from mockcar.scenario.build import build_world
 from mockcar.scenario.errors import ScenarioError
-from mockcar.scenario.fleet import FleetCache
+from mockcar.scenario.fleets.table import FleetCache
 from mockcar.scenario.generate import FleetGenerator
 from mockcar.scenario.loader import MAX_BYTES, load_scenario, validate
-from mockcar.scenario.schema import Scenario
-from mockcar.scenario.timeline_build import attach
+from mockcar.scenario.schema.scenario import Scenario
+from mockcar.scenario.timelines.build import attach
 from mockcar.scenario.yamlsource import Document, parse
 
 INLINE = "<inline scenario>"
@@ -52,7 +52,7 @@ class ScenarioLibrary:
         self._files: dict[Path, Scenario] = {}
         self._inline: OrderedDict[str, Scenario] = OrderedDict()
         # Fleet tables outlive Worlds: a tenant copied from a 100,000-vehicle scenario
-        # shares its table (mockcar.scenario.fleet) and costs nothing per vehicle.
+        # shares its table (mockcar.scenario.fleets.table) and costs nothing per vehicle.
         self._fleets = FleetCache()
         # The control API builds on worker threads; one build at a time keeps the caches
         # above consistent.

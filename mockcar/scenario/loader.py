@@ -12,9 +12,14 @@ from typing import Any, BinaryIO
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from mockcar.scenario import checks, messages, schema_timeline
+from mockcar.scenario import pydantic_messages as messages
+from mockcar.scenario import rules as checks
 from mockcar.scenario.errors import Loc, Problem, ScenarioError, format_path
-from mockcar.scenario.schema import (
+from mockcar.scenario.schema import timeline as schema_timeline
+from mockcar.scenario.schema.faults import FaultSpec
+from mockcar.scenario.schema.fleet import FleetSpec, PerOwner
+from mockcar.scenario.schema.latency import AsleepSpec
+from mockcar.scenario.schema.scenario import (
     SUPPORTED_VERSION,
     ApplicationSpec,
     Battery,
@@ -24,9 +29,6 @@ from mockcar.scenario.schema import (
     Scenario,
     VehicleSpec,
 )
-from mockcar.scenario.schema_faults import FaultSpec
-from mockcar.scenario.schema_fleet import FleetSpec, PerOwner
-from mockcar.scenario.schema_latency import AsleepSpec
 from mockcar.scenario.yamlsource import Document, parse
 
 # Which model a key belongs to, by the mapping keys on its path (indices dropped).

@@ -162,7 +162,7 @@ def mockcar_app(
 ) -> Starlette:
     """A fresh in-process app over the chosen scenario."""
     from mockcar.app import create_app
-    from mockcar.domain.tenants import ScenarioChoice
+    from mockcar.domain.world.tenants import ScenarioChoice
     from mockcar.scenario.library import ScenarioLibrary
     from mockcar.settings import bundled_scenarios
 

@@ -16,7 +16,7 @@ from typing import Self
 import uvicorn
 
 from mockcar.app import create_app
-from mockcar.domain.world import World
+from mockcar.domain.world.world import World
 from mockcar.settings import Settings, sdk_environment
 
 STARTUP_TIMEOUT = 10.0

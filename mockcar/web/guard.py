@@ -36,7 +36,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockcar.settings import Settings
-from mockcar.web import connect, refusal
+from mockcar.web import refusal
+from mockcar.web.connect import pages as connect
 
 MAX_HEADER_BYTES = 64 * 1024
 CONTROL = "/_mockcar"

@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from mockcar.domain.scopes import READ_PERMISSIONS
-from mockcar.domain.world import World
+from mockcar.domain.world.scopes import READ_PERMISSIONS
+from mockcar.domain.world.world import World
 from mockcar.settings import sdk_environment
 from mockcar.web.templating import TEMPLATES
 

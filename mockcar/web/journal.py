@@ -16,7 +16,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockcar.domain.journal import BODY_LIMIT
+from mockcar.domain.world.journal import BODY_LIMIT
 from mockcar.web import tenancy
 from mockcar.web.errors import HINT_HEADER
 

@@ -27,13 +27,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from mockcar.domain.subscriptions import ManagementError
+from mockcar.domain.webhooks.subscriptions import ManagementError
 from mockcar.errors import SmartcarError
-from mockcar.web import connect, webhooks_v3
 from mockcar.web import errors as v2_errors
-from mockcar.web.control_core import ControlError
+from mockcar.web.connect import pages as connect
+from mockcar.web.control.operations import ControlError
 from mockcar.web.templating import TEMPLATES
 from mockcar.web.v3 import errors as v3_errors
+from mockcar.web.v3 import management as webhooks_v3
 
 TOKEN_PATHS = frozenset({"/oauth/token", "/oauth2/token"})
 

@@ -25,10 +25,10 @@ from starlette.requests import Request
 from starlette.types import Scope
 
 from mockcar import basic_auth
-from mockcar.domain.journal import Journal
-from mockcar.domain.tenants import Tenant, Tenants
-from mockcar.domain.world import Connection, World
-from mockcar.web.connect_flow import ConnectSession
+from mockcar.domain.world.journal import Journal
+from mockcar.domain.world.tenants import Tenant, Tenants
+from mockcar.domain.world.world import Connection, World
+from mockcar.web.connect.flow import ConnectSession
 
 CLAIM = "mockcar.claim"
 CONNECT_STEPS = "/oauth/authorize/"
@@ -59,7 +59,7 @@ def world(request: Request) -> World:
 
 def authenticated(request: Request, token: str) -> Connection:
     """The connection an access token speaks for, in its tenant's World; then any fault
-    rule of that World that matches the request answers instead (mockcar.domain.faults)."""
+    rule of that World that matches the request answers instead (mockcar.domain.world.faults)."""
     found = claim(request.scope).world
     connection = found.authenticate(token)
     if len(found.faults):

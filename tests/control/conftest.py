@@ -12,8 +12,8 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
-from mockcar.domain.clock import Clock
-from mockcar.domain.world import World
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import World
 from mockcar.scenario import load_world
 from mockcar.settings import Settings, default_scenario
 from tests.control.helpers import App, Register

@@ -10,8 +10,8 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
-from mockcar.domain.tenants import Tenants
-from mockcar.domain.world import World
+from mockcar.domain.world.tenants import Tenants
+from mockcar.domain.world.world import World
 from mockcar.settings import Settings
 from tests.control.helpers import App, Register, bearer, connect
 
@@ -247,7 +247,7 @@ def test_an_unexpected_failure_is_a_500_in_the_control_shape(
     def broken(world: World) -> dict[str, object]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("mockcar.web.control_wire.state", broken)
+    monkeypatch.setattr("mockcar.web.control.responses.state", broken)
     failed = client.get("/_mockcar/state")
     assert failed.status_code == 500
     assert failed.json() == {"error": "internal", "status": 500,

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from starlette.testclient import TestClient
 
-from mockcar.domain.world import World
+from mockcar.domain.world.world import World
 from tests.control.conftest import START
 from tests.control.helpers import Register, bearer, connect
 

@@ -10,9 +10,9 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from mockcar.domain.journal import token_id
-from mockcar.domain.tenants import Tenants
-from mockcar.domain.world import World
+from mockcar.domain.world.journal import token_id
+from mockcar.domain.world.tenants import Tenants
+from mockcar.domain.world.world import World
 from mockcar.errors import CATALOG
 from tests.control.helpers import App, Register, bearer, connect
 

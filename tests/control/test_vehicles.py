@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from mockcar.domain.overrides import FIELDS
-from mockcar.domain.vehicle import Powertrain
-from mockcar.domain.world import World
-from mockcar.web import control_schemas
+from mockcar.domain.vehicles.overrides import FIELDS
+from mockcar.domain.vehicles.vehicle import Powertrain
+from mockcar.domain.world.world import World
+from mockcar.web.control import schemas as control_schemas
 from tests.control.helpers import ALICE, Register, bearer, connect
 
 

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 
 import pytest
 
-from mockcar.domain import capabilities
-from mockcar.domain.capabilities import (
+from mockcar.domain.vehicles import capabilities
+from mockcar.domain.vehicles.capabilities import (
     SMARTCAR_NOT_CAPABLE,
     VEHICLE_NOT_CAPABLE,
     capable,
     endpoints_for,
     require_capable,
 )
-from mockcar.domain.scopes import PERMISSIONS
+from mockcar.domain.world.scopes import PERMISSIONS
 from mockcar.errors import SmartcarError
 
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mockcar.domain.clock import (
+from mockcar.domain.world.clock import (
     EARLIEST,
     LATEST,
     MAX_ADVANCE,
@@ -56,7 +56,7 @@ class _Wall:
 
 def test_speed_scales_world_time_and_never_jumps(monkeypatch: pytest.MonkeyPatch) -> None:
     wall = _Wall()
-    monkeypatch.setattr("mockcar.domain.clock.time.time", wall)
+    monkeypatch.setattr("mockcar.domain.world.clock.time.time", wall)
     clock = Clock()
     start = clock.now()
     clock.set_speed(60)
@@ -108,7 +108,7 @@ def test_an_advance_is_ten_years_at_most_and_never_passes_the_last_year() -> Non
 
 def test_a_running_clock_stops_at_the_last_instant(monkeypatch: pytest.MonkeyPatch) -> None:
     wall = _Wall()
-    monkeypatch.setattr("mockcar.domain.clock.time.time", wall)
+    monkeypatch.setattr("mockcar.domain.world.clock.time.time", wall)
     clock = Clock()
     clock.set(LATEST - timedelta(days=1))
     clock.set_speed(MAX_SPEED)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from mockcar.domain import compatibility
-from mockcar.domain.clock import Clock
-from mockcar.domain.compatibility import ModelLine, VehicleCatalog
-from mockcar.domain.world import World
-from mockcar.scenario.platform_catalog import vehicle_catalog
+from mockcar.domain.vehicles import compatibility
+from mockcar.domain.vehicles.compatibility import ModelLine, VehicleCatalog
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import World
+from mockcar.scenario.catalog.platform import vehicle_catalog
 
 CATALOG = VehicleCatalog(
     models=(ModelLine("MINI", "Cooper SE", "BEV", (2020, 2024)),

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mockcar.domain import connections
-from mockcar.domain.clock import Clock
-from mockcar.domain.webhooks import Webhook
-from mockcar.domain.world import Application, Connection, Owner, World
+from mockcar.domain.webhooks.webhook import Webhook
+from mockcar.domain.world import connections
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import Application, Connection, Owner, World
 from mockcar.errors import SmartcarError
 from mockcar.scenario import load_world
 from mockcar.settings import default_scenario

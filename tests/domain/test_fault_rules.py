@@ -7,8 +7,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from mockcar.domain.clock import Clock
-from mockcar.domain.faults import FaultError, Faults, parse_moment
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.faults import FaultError, Faults, parse_moment
 from mockcar.scenario import load_world
 from mockcar.settings import default_scenario
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockcar.domain.faults import FaultError, Faults
+from mockcar.domain.world.faults import FaultError, Faults
 
 
 def test_rules_are_checked_in_order_and_count_their_hits() -> None:

@@ -1,5 +1,5 @@
 """Latency: the pure delay function, policy precedence, seeded draws and asleep
-vehicles (issue 4, "Latency and faults"; mockcar.domain.latency)."""
+vehicles (issue 4, "Latency and faults"; mockcar.domain.world.latency)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mockcar.domain.latency import (
+from mockcar.domain.world.latency import (
     IDEAL_POLICY,
     MAKE_FACTORS,
     TYPICAL,

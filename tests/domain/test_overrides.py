@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mockcar.domain import overrides
-from mockcar.domain.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
+from mockcar.domain.vehicles import overrides
+from mockcar.domain.vehicles.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mockcar.domain import charging, readings, tesla
-from mockcar.domain.clock import Clock
-from mockcar.domain.schedules import ScheduleSlot
-from mockcar.domain.vehicle import Location, Powertrain, Vehicle
-from mockcar.domain.world import World
+from mockcar.domain.vehicles import charging, readings, tesla
+from mockcar.domain.vehicles.schedules import ScheduleSlot
+from mockcar.domain.vehicles.vehicle import Location, Powertrain, Vehicle
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import World
 from mockcar.errors import SmartcarError
 from mockcar.scenario import load_world
 from mockcar.settings import default_scenario

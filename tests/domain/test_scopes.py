@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from mockcar.domain.scopes import DEFAULT_SCOPE, RequestedScope
+from mockcar.domain.world.scopes import DEFAULT_SCOPE, RequestedScope
 
 
 def test_required_prefix_is_stripped_and_remembered() -> None:

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mockcar.domain import readings, signals
-from mockcar.domain.clock import Clock
-from mockcar.domain.vehicle import Powertrain, Vehicle
-from mockcar.domain.world import World
+from mockcar.domain.signals import reading as signals
+from mockcar.domain.vehicles import readings
+from mockcar.domain.vehicles.vehicle import Powertrain, Vehicle
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import World
 from mockcar.scenario import load_world
 from mockcar.settings import default_scenario
 

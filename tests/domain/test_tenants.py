@@ -7,14 +7,14 @@ import uuid
 
 import pytest
 
-from mockcar.domain.tenants import (
+from mockcar.domain.world.tenants import (
     ScenarioChoice,
     Tenant,
     TenantLimitReached,
     Tenants,
     new_application,
 )
-from mockcar.domain.world import World
+from mockcar.domain.world.world import World
 from mockcar.scenario import load_world
 from mockcar.settings import default_scenario
 

@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mockcar.domain.clock import Clock
-from mockcar.domain.test_accounts import (
+from mockcar.domain.connect.test_accounts import (
     error_trigger,
     reauthenticate_path,
     trigger_email,
     triggered_error,
     vin_account,
 )
+from mockcar.domain.world.clock import Clock
 from mockcar.errors import CATALOG
 from mockcar.scenario import load_world
 from mockcar.settings import default_scenario

@@ -1,4 +1,4 @@
-"""Vehicles that move in time (mockcar.domain.timeline): what each segment does to the
+"""Vehicles that move in time (mockcar.domain.timelines.timeline): what each segment does to the
 readings, how a timeline repeats or ends, and the data age a reading carries."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from mockcar.domain import charging
-from mockcar.domain.timeline import REFUEL_AT, refuelled
-from mockcar.domain.timeline_charge import ChargeCurve, taper_for
-from mockcar.domain.timeline_route import Route, bearing, distance_km
-from mockcar.domain.vehicle import ChargeState, Location, Powertrain, Vehicle
+from mockcar.domain.timelines.charge import ChargeCurve, taper_for
+from mockcar.domain.timelines.route import Route, bearing, distance_km
+from mockcar.domain.timelines.timeline import REFUEL_AT, refuelled
+from mockcar.domain.vehicles import charging
+from mockcar.domain.vehicles.vehicle import ChargeState, Location, Powertrain, Vehicle
 from tests.support.timelines import (
     CAPACITY_KWH,
     HOME,

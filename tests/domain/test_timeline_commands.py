@@ -1,5 +1,5 @@
 """Commands and overrides on top of a timeline: each holds until the timeline's next event
-that sets the same thing (mockcar.domain.timeline, "Commands and overrides")."""
+that sets the same thing (mockcar.domain.timelines.timeline, "Commands and overrides")."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from mockcar.domain import charging, overrides
-from mockcar.domain.timeline_charge import ChargeCurve
-from mockcar.domain.vehicle import ChargeState, Vehicle
+from mockcar.domain.timelines.charge import ChargeCurve
+from mockcar.domain.vehicles import charging, overrides
+from mockcar.domain.vehicles.vehicle import ChargeState, Vehicle
 from mockcar.errors import SmartcarError
 from tests.support.timelines import CAPACITY_KWH, START, drive, parked, vehicle
 from tests.support.timelines import charging as charge_for

@@ -14,10 +14,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from mockcar.domain import overrides, timeline_cycles
-from mockcar.domain.timeline import Kind, Segment
-from mockcar.domain.timeline_route import Route
-from mockcar.domain.vehicle import Location, Powertrain, Vehicle
+from mockcar.domain.timelines import cycles as timeline_cycles
+from mockcar.domain.timelines.route import Route
+from mockcar.domain.timelines.timeline import Kind, Segment
+from mockcar.domain.vehicles import overrides
+from mockcar.domain.vehicles.vehicle import Location, Powertrain, Vehicle
 from mockcar.errors import SmartcarError
 from tests.support.timelines import HOUR, START, vehicle
 

@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import pytest
 import smartcar
 
-from mockcar.domain import signatures, webhooks
-from mockcar.domain.clock import Clock
-from mockcar.domain.webhooks import Webhook
-from mockcar.domain.world import Application, Connection, World
+from mockcar.domain.webhooks import signatures
+from mockcar.domain.webhooks import webhook as webhooks
+from mockcar.domain.webhooks.webhook import Webhook
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import Application, Connection, World
 from mockcar.errors import SmartcarError
 from mockcar.scenario import load_world
 from mockcar.settings import default_scenario

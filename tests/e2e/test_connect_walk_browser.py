@@ -21,8 +21,8 @@ import smartcar
 import smartcar.config
 from playwright.sync_api import Browser, Page, ViewportSize
 
-from mockcar.domain.scopes import DESCRIPTIONS
-from mockcar.domain.world import Application
+from mockcar.domain.world.scopes import DESCRIPTIONS
+from mockcar.domain.world.world import Application
 from mockcar.testing import MockcarServer
 
 SCOPE = ["read_vehicle_info", "read_odometer", "read_battery"]

@@ -11,8 +11,8 @@ import httpx
 import pytest
 import smartcar
 
-from mockcar.domain.vehicle import Powertrain
-from mockcar.domain.world import Owner
+from mockcar.domain.vehicles.vehicle import Powertrain
+from mockcar.domain.world.world import Owner
 from mockcar.errors import CATALOG
 from mockcar.testing import MockcarServer
 from mockcar.testing.sdk import smartcar_sdk_pointed_at

@@ -19,9 +19,9 @@ import httpx
 import pytest
 import smartcar
 
-from mockcar.domain import signatures
-from mockcar.domain.vehicle import Powertrain
-from mockcar.domain.world import Application, Connection, Owner, World
+from mockcar.domain.vehicles.vehicle import Powertrain
+from mockcar.domain.webhooks import signatures
+from mockcar.domain.world.world import Application, Connection, Owner, World
 from mockcar.testing import MockcarServer
 from mockcar.testing.sdk import smartcar_sdk_pointed_at
 

@@ -17,14 +17,14 @@ import httpx
 import pytest
 import smartcar
 
-from mockcar.domain.scopes import PERMISSIONS
-from mockcar.domain.test_accounts import trigger_email
-from mockcar.domain.vehicle import Location, Powertrain, Vehicle
-from mockcar.domain.world import World
+from mockcar.domain.connect.test_accounts import trigger_email
+from mockcar.domain.vehicles.vehicle import Location, Powertrain, Vehicle
+from mockcar.domain.world.scopes import PERMISSIONS
+from mockcar.domain.world.world import World
 from mockcar.errors import CATALOG
 from mockcar.testing import MockcarServer
 from mockcar.testing.sdk import smartcar_sdk_pointed_at
-from mockcar.web.v2.endpoints_brands import BRAND_READS
+from mockcar.web.v2.make_endpoint_table import BRAND_READS
 from tests.support.forms import choose_all_vehicles, open_page
 from tests.web.v2.conftest import add_vehicle, owner_of
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 import smartcar
 
-from mockcar.domain.scopes import PERMISSIONS
+from mockcar.domain.world.scopes import PERMISSIONS
 from mockcar.settings import Settings
 from mockcar.testing import MockcarServer
 from mockcar.testing.sdk import smartcar_sdk_pointed_at

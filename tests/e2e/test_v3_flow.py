@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 import pytest
 
-from mockcar.domain.world import Owner
+from mockcar.domain.world.world import Owner
 from mockcar.scenario import load_world
 from mockcar.settings import Settings, default_scenario
 from mockcar.testing import MockcarServer

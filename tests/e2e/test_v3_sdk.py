@@ -13,8 +13,8 @@ import smartcar
 import smartcar.smartcar
 from smartcar.exception import SmartcarException
 
-from mockcar.domain import signals as catalogue
-from mockcar.domain.world import Mode, World
+from mockcar.domain.signals import reading as catalogue
+from mockcar.domain.world.world import Mode, World
 from mockcar.testing import MockcarServer
 from mockcar.testing.sdk import smartcar_sdk_pointed_at
 from tests.support.forms import choose_all_vehicles, open_page

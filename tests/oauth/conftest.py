@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mockcar.app import create_app
-from mockcar.domain.world import AuthorizationCode, Connection, World
+from mockcar.domain.world.world import AuthorizationCode, Connection, World
 from mockcar.settings import Settings
 from tests.oauth.helpers import APP, EXCHANGE, IssueCode, TokenClient, make_world
 

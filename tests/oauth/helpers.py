@@ -18,9 +18,9 @@ import httpx2
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from mockcar.domain.clock import Clock
-from mockcar.domain.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
-from mockcar.domain.world import Application, AuthorizationCode, Owner, World
+from mockcar.domain.vehicles.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import Application, AuthorizationCode, Owner, World
 
 START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 EXCHANGE = "http://localhost:8000/exchange"

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from mockcar.domain.world import Connection, World
+from mockcar.domain.world.world import Connection, World
 from mockcar.errors import SmartcarError
 from tests.oauth.helpers import (
     CALLBACK,

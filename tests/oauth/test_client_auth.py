@@ -8,7 +8,7 @@ import base64
 import pytest
 
 from mockcar.app import create_app
-from mockcar.domain.world import World
+from mockcar.domain.world.world import World
 from mockcar.settings import Settings
 from tests.oauth.helpers import (
     APP,

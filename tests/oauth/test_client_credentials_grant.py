@@ -11,9 +11,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
-from mockcar.domain import application_tokens
-from mockcar.domain.tenants import ScenarioChoice
-from mockcar.domain.world import World
+from mockcar.domain.world import application_tokens
+from mockcar.domain.world.tenants import ScenarioChoice
+from mockcar.domain.world.world import World
 from mockcar.errors import SmartcarError
 from mockcar.settings import Settings
 from tests.oauth.helpers import APP, OTHER_APP, TokenClient, assert_oauth_error, basic, is_uuid4

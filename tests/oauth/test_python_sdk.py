@@ -9,7 +9,7 @@ import pytest
 import smartcar
 import smartcar.config
 
-from mockcar.domain.world import Connection, World
+from mockcar.domain.world.world import Connection, World
 from mockcar.testing import MockcarServer
 from tests.oauth.helpers import APP, EXCHANGE, IssueCode
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mockcar.domain.world import Connection, World
+from mockcar.domain.world.world import Connection, World
 from mockcar.errors import SmartcarError
 from tests.oauth.helpers import (
     OTHER_AUTH,

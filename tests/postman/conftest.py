@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from mockcar.domain.world import World
+from mockcar.domain.world.world import World
 from mockcar.scenario import load_world
 from mockcar.settings import default_scenario
-from mockcar.web import postman
+from mockcar.web.docs.postman import collection as postman
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / ".newman" / "node_modules"

@@ -12,23 +12,21 @@ from typing import Any
 import jsonschema
 import pytest
 
-from mockcar.domain import capabilities
-from mockcar.domain.clock import Clock
-from mockcar.domain.scopes import PERMISSIONS
-from mockcar.domain.world import World
-from mockcar.web import (
-    openapi_operations,
-    postman,
-    postman_control,
-    postman_setup,
-    postman_smartcar,
-    postman_v3,
-    v2,
-)
-from mockcar.web.control import served
-from mockcar.web.openapi_vehicle import REQUESTS
-from mockcar.web.postman_model import SCHEMA_URL
-from mockcar.web.postman_smartcar import FOLDERS
+from mockcar.domain.vehicles import capabilities
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.scopes import PERMISSIONS
+from mockcar.domain.world.world import World
+from mockcar.web import v2
+from mockcar.web.control.routes import served
+from mockcar.web.docs.openapi import operations as openapi_operations
+from mockcar.web.docs.openapi.vehicle_endpoints import REQUESTS
+from mockcar.web.docs.postman import collection as postman
+from mockcar.web.docs.postman import control_tour as postman_control
+from mockcar.web.docs.postman import setup_folder as postman_setup
+from mockcar.web.docs.postman import v2_folders as postman_smartcar
+from mockcar.web.docs.postman import v3_folders as postman_v3
+from mockcar.web.docs.postman.model import SCHEMA_URL
+from mockcar.web.docs.postman.v2_folders import FOLDERS
 from tests.postman.conftest import BASE_URL, requests, script
 
 Route = tuple[str, str]
@@ -64,7 +62,7 @@ def test_every_control_route_has_a_request(collection: dict[str, Any]) -> None:
     assert wanted - sent(collection) == set()
     # ...and a step of the tour describes each: no generic placeholder request.
     assert postman_control.undescribed() == [], (
-        "describe these control routes with a Step in mockcar/web/postman_control.py "
+        "describe these control routes with a Step in mockcar/web/docs/postman/control_tour.py "
         "(body, what to store), so newman can run them in order")
     assert postman_control.UNDESCRIBED not in json.dumps(collection)
 
@@ -255,7 +253,7 @@ def test_every_api_v3_route_has_a_request(collection: dict[str, Any]) -> None:
             ("POST", "/v3/vehicles/{vehicle_id}/commands/security/lock")} <= routes
     assert len(routes) >= 17
     assert routes - postman_v3.called() == set(), (
-        "call these API v3 routes with a Step in mockcar/web/postman_v3.py")
+        "call these API v3 routes with a Step in mockcar/web/docs/postman/v3_folders.py")
     v3 = folder_named(collection, postman_v3.FOLDER)
     found = {(item["request"]["method"], shape("/" + "/".join(item["request"]["url"]["path"])))
              for _, item in requests(v3["item"])}

@@ -16,7 +16,7 @@ from mockcar.app import create_app
 from mockcar.cli import main
 from mockcar.scenario import load_world
 from mockcar.settings import Settings, default_scenario
-from mockcar.web import postman
+from mockcar.web.docs.postman import collection as postman
 from tests.postman.conftest import ROOT
 
 # An application without Postman's callback among its redirect URIs.

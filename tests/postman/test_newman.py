@@ -16,7 +16,8 @@ import pytest
 from mockcar.cli import main
 from mockcar.settings import Settings, default_scenario
 from mockcar.testing.server import MockcarServer
-from mockcar.web import postman, postman_v3
+from mockcar.web.docs.postman import collection as postman
+from mockcar.web.docs.postman import v3_folders as postman_v3
 from tests.postman.conftest import run_node
 
 NEWMAN_TIMEOUT = 300  # seconds; a run takes a few

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mockcar.web import postman
+from mockcar.web.docs.postman import collection as postman
 from tests.postman.conftest import ROOT
 
 

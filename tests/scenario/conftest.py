@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mockcar.domain.clock import Clock
+from mockcar.domain.world.clock import Clock
 
 WriteScenario = Callable[[str], Path]
 

@@ -3,8 +3,9 @@ rely on."""
 
 from __future__ import annotations
 
-from mockcar.domain.clock import Clock
-from mockcar.scenario import load_scenario, load_world, vin
+from mockcar.domain.world.clock import Clock
+from mockcar.scenario import load_scenario, load_world
+from mockcar.scenario.catalog import vin
 from mockcar.settings import default_scenario
 
 

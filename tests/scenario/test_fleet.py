@@ -13,13 +13,15 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
-from mockcar.domain.clock import Clock
-from mockcar.domain.scopes import PERMISSIONS
-from mockcar.domain.tenants import ScenarioChoice
-from mockcar.domain.vehicle import Powertrain
-from mockcar.domain.world import Mode, World
-from mockcar.scenario import ScenarioError, build_world, catalog, load_scenario, vin
-from mockcar.scenario.fleet import FleetCache, FleetView
+from mockcar.domain.vehicles.vehicle import Powertrain
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.scopes import PERMISSIONS
+from mockcar.domain.world.tenants import ScenarioChoice
+from mockcar.domain.world.world import Mode, World
+from mockcar.scenario import ScenarioError, build_world, load_scenario
+from mockcar.scenario.catalog import models as catalog
+from mockcar.scenario.catalog import vin
+from mockcar.scenario.fleets.table import FleetCache, FleetView
 from mockcar.scenario.library import ScenarioLibrary
 from mockcar.settings import Settings, default_scenario
 from tests.scenario.conftest import WriteScenario

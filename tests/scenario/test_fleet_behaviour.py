@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from mockcar.domain.clock import Clock
+from mockcar.domain.world.clock import Clock
 from mockcar.scenario import ScenarioError, build_world, load_scenario
 from tests.scenario.conftest import WriteScenario
 

@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
-from mockcar.domain.clock import Clock
-from mockcar.domain.vehicle import Powertrain, Vehicle
-from mockcar.domain.world import World
-from mockcar.scenario import Scenario, build_world, catalog, load_scenario, vin
+from mockcar.domain.vehicles.vehicle import Powertrain, Vehicle
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import World
+from mockcar.scenario import Scenario, build_world, load_scenario
+from mockcar.scenario.catalog import models as catalog
+from mockcar.scenario.catalog import vin
 from tests.scenario.conftest import WriteScenario
 
 EMPTY = Scenario(version=1)

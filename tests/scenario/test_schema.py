@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from mockcar.scenario import load_scenario
-from mockcar.scenario.schema import VehicleSpec
+from mockcar.scenario.schema.scenario import VehicleSpec
 from tests.scenario.conftest import WriteScenario
 
 

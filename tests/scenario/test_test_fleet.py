@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mockcar.domain.brands import brand_key
-from mockcar.domain.capabilities import ENDPOINTS, reason
-from mockcar.domain.clock import Clock
-from mockcar.domain.world import VehicleFactory
-from mockcar.scenario import catalog
+from mockcar.domain.vehicles.brands import brand_key
+from mockcar.domain.vehicles.capabilities import ENDPOINTS, reason
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import VehicleFactory
 from mockcar.scenario.build import build_world
-from mockcar.scenario.schema import Scenario
-from mockcar.web.connect_request import SMARTCAR_BRANDS
+from mockcar.scenario.catalog import models as catalog
+from mockcar.scenario.schema.scenario import Scenario
+from mockcar.web.connect.authorize_request import SMARTCAR_BRANDS
 
 EMPTY = Scenario(version=1)
 

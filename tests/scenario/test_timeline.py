@@ -1,5 +1,5 @@
 """`timeline:` in scenario files: what it builds, and every mistake located at its file,
-line and key path (mockcar.scenario.schema_timeline)."""
+line and key path (mockcar.scenario.schema.timeline)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mockcar.domain.clock import Clock
-from mockcar.domain.timeline import Kind
-from mockcar.domain.vehicle import Location
+from mockcar.domain.timelines.timeline import Kind
+from mockcar.domain.vehicles.vehicle import Location
+from mockcar.domain.world.clock import Clock
 from mockcar.scenario import Problem, ScenarioError, load_scenario, load_world
 from mockcar.settings import default_scenario
 from tests.scenario.conftest import WriteScenario

@@ -1,4 +1,4 @@
-"""Trip profiles (mockcar.scenario.timeline_profiles): a day or two of segments per
+"""Trip profiles (mockcar.scenario.timelines.profiles): a day or two of segments per
 profile, routes inside the vehicle's region, and the same seed giving the same answers."""
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockcar.domain.clock import Clock
-from mockcar.domain.timeline import Kind
-from mockcar.domain.timeline_route import distance_km
-from mockcar.domain.vehicle import Location, Vehicle
-from mockcar.domain.world import World
-from mockcar.scenario import build_world, catalog
+from mockcar.domain.timelines.route import distance_km
+from mockcar.domain.timelines.timeline import Kind
+from mockcar.domain.vehicles.vehicle import Location, Vehicle
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import World
+from mockcar.scenario import build_world
+from mockcar.scenario.catalog import models as catalog
 from mockcar.scenario.loader import validate
 from mockcar.scenario.yamlsource import parse
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from mockcar.scenario import vin
+from mockcar.scenario.catalog import vin
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mockcar.domain.clock import Clock
-from mockcar.domain.webhooks import Webhook
+from mockcar.domain.webhooks.webhook import Webhook
+from mockcar.domain.world.clock import Clock
 from mockcar.scenario import ScenarioError, build_world, load_scenario
 from mockcar.settings import default_scenario
 from tests.scenario.conftest import WriteScenario

@@ -23,7 +23,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.types import Message, Receive, Scope, Send
 
-from mockcar.web import openapi
+from mockcar.web.docs.openapi import document as openapi
 from tests.support.openapi_check import Checker, Exchange
 
 KEY = pytest.StashKey["Recorder"]()

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from mockcar.domain.timeline import Energy, Kind, Motion, Segment, Timeline
-from mockcar.domain.timeline_route import Route
-from mockcar.domain.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
+from mockcar.domain.timelines.route import Route
+from mockcar.domain.timelines.timeline import Energy, Kind, Motion, Segment, Timeline
+from mockcar.domain.vehicles.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
 
 START = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 HOME = Location(45.0, 7.0)

@@ -26,7 +26,7 @@ import pytest
 import smartcar
 import smartcar.config
 
-from mockcar.domain.scopes import PERMISSIONS
+from mockcar.domain.world.scopes import PERMISSIONS
 
 SHELL = __SHELL__
 

@@ -19,7 +19,7 @@ from httpx2 import Response
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
-from mockcar.domain.world import Application, World
+from mockcar.domain.world.world import Application, World
 from mockcar.scenario import load_world
 from mockcar.settings import Settings, default_scenario
 

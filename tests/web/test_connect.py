@@ -18,9 +18,9 @@ import httpx
 import pytest
 from markupsafe import escape
 
-from mockcar.domain.clock import Clock
-from mockcar.domain.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
-from mockcar.domain.world import Application, Owner, World
+from mockcar.domain.vehicles.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import Application, Owner, World
 from mockcar.settings import Settings
 from mockcar.testing import MockcarServer
 from tests.support.forms import Page, follow, open_page

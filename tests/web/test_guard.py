@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 
 from mockcar.app import create_app
 from mockcar.settings import Settings
-from mockcar.web import control
+from mockcar.web.control import routes as control
 
 LOCAL = "http://localhost:8765"
 DEEP = b"[" * 1000 + b"]" * 1000

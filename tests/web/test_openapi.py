@@ -14,8 +14,9 @@ from starlette.testclient import TestClient
 
 from mockcar.app import create_app
 from mockcar.settings import Settings
-from mockcar.web import openapi, v2
-from mockcar.web.openapi_vehicle import RESPONSES
+from mockcar.web import v2
+from mockcar.web.docs.openapi import document as openapi
+from mockcar.web.docs.openapi.vehicle_endpoints import RESPONSES
 from tests.support.openapi_check import Checker, Exchange
 
 
@@ -43,8 +44,8 @@ def test_the_document_is_valid_openapi_3_1(document: dict[str, Any]) -> None:
 def test_every_route_is_documented(client: TestClient, document: dict[str, Any]) -> None:
     undocumented = document["x-mockcar-undocumented"]
     assert undocumented == [], (
-        "Document these in mockcar/web/openapi_operations.py (or, for a vehicle "
-        f"endpoint, RESPONSES in mockcar/web/openapi_vehicle.py): {undocumented}")
+        "Document these in mockcar/web/docs/openapi/operations.py (or, for a vehicle "
+        f"endpoint, RESPONSES in mockcar/web/docs/openapi/vehicle_endpoints.py): {undocumented}")
     paths = document["paths"]
     for route in client.app.routes:  # type: ignore[attr-defined]
         assert isinstance(route, Route)

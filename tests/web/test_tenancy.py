@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 import pytest
 
-from mockcar.domain.tenants import ScenarioChoice, Tenant, Tenants, new_application
+from mockcar.domain.world.tenants import ScenarioChoice, Tenant, Tenants, new_application
 from mockcar.scenario import load_world
 from mockcar.settings import Settings, default_scenario
 from mockcar.testing import MockcarServer

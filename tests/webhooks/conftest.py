@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from mockcar.domain.clock import Clock
-from mockcar.domain.deliveries import DeliveryPolicy
-from mockcar.domain.scopes import PERMISSIONS
-from mockcar.domain.webhooks import Webhook
-from mockcar.domain.world import Application, Connection, World
+from mockcar.domain.webhooks.deliveries import DeliveryPolicy
+from mockcar.domain.webhooks.webhook import Webhook
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.scopes import PERMISSIONS
+from mockcar.domain.world.world import Application, Connection, World
 from mockcar.scenario import load_world
 from mockcar.settings import default_scenario
 from mockcar.testing.server import MockcarServer

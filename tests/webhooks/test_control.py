@@ -13,7 +13,7 @@ import smartcar
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
-from mockcar.domain.world import Application, World
+from mockcar.domain.world.world import Application, World
 from mockcar.settings import Settings
 from mockcar.testing.server import MockcarServer
 from tests.webhooks.conftest import FAST, LEAF, TESLA, connect

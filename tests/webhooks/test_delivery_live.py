@@ -9,7 +9,7 @@ import json
 import httpx
 import smartcar
 
-from mockcar.domain.world import Application, World
+from mockcar.domain.world.world import Application, World
 from mockcar.testing.server import MockcarServer
 from tests.webhooks.conftest import TESLA, Hook, connect
 from tests.webhooks.receiver import Receiver

@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import smartcar
 
-from mockcar.domain.clock import Clock
-from mockcar.domain.deliveries import DeliveryPolicy
-from mockcar.domain.world import Application, World
+from mockcar.domain.webhooks.deliveries import DeliveryPolicy
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import Application, World
 from mockcar.scenario import load_world
 from mockcar.settings import Settings
 from mockcar.testing.server import MockcarServer

@@ -13,8 +13,8 @@ import pytest
 
 from mockcar.delivery import dispatcher as module
 from mockcar.delivery.dispatcher import Dispatcher
-from mockcar.domain import deliveries_watch
-from mockcar.domain.world import World
+from mockcar.domain.webhooks import watch as deliveries_watch
+from mockcar.domain.world.world import World
 from tests.webhooks.conftest import Hook
 from tests.webhooks.receiver import DEADLINE
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import httpx
 import smartcar
 
-from mockcar.domain.webhooks import V2, Trigger
-from mockcar.domain.world import Application, World
+from mockcar.domain.webhooks.webhook import V2, Trigger
+from mockcar.domain.world.world import Application, World
 from mockcar.testing.server import MockcarServer
 from tests.webhooks.conftest import ICE, LEAF, START, TESLA, Hook, connect
 from tests.webhooks.receiver import Receiver

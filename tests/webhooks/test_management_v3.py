@@ -12,7 +12,7 @@ import smartcar
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
-from mockcar.domain.world import Application, Connection, World
+from mockcar.domain.world.world import Application, Connection, World
 from mockcar.settings import Settings
 from mockcar.testing.server import MockcarServer
 from tests.webhooks.conftest import ICE, LEAF, TESLA, Hook, connect

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from mockcar.domain.webhooks import V2, Trigger
-from mockcar.scenario.schema_webhooks import WebhookSpec
+from mockcar.domain.webhooks.webhook import V2, Trigger
+from mockcar.scenario.schema.webhooks import WebhookSpec
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "webhooks.md"
 

@@ -9,8 +9,8 @@ import time
 import httpx
 import smartcar
 
-from mockcar.domain.deliveries import DELIVERED, FAILED, SKIPPED, TIMEOUT, Attempt
-from mockcar.domain.world import Application, World
+from mockcar.domain.webhooks.deliveries import DELIVERED, FAILED, SKIPPED, TIMEOUT, Attempt
+from mockcar.domain.world.world import Application, World
 from mockcar.testing.server import MockcarServer
 from tests.webhooks.conftest import FAST, HANGING, TESLA, Hook, connect
 from tests.webhooks.receiver import DEADLINE, HANG, Receiver

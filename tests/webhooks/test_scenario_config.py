@@ -1,5 +1,5 @@
 """Webhooks configured in a scenario: url, signals, trigger and version reach the World;
-mistakes are reported at their line and key path (mockcar.scenario.schema_webhooks)."""
+mistakes are reported at their line and key path (mockcar.scenario.schema.webhooks)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mockcar.domain.clock import Clock
-from mockcar.domain.webhooks import (
+from mockcar.domain.webhooks.webhook import (
     DEFAULT_SIGNALS,
     DEFAULT_V2_PATHS,
     V2,
@@ -17,6 +16,7 @@ from mockcar.domain.webhooks import (
     Webhook,
     seconds,
 )
+from mockcar.domain.world.clock import Clock
 from mockcar.scenario import ScenarioError, build_world, load_scenario
 
 HEAD = """\

@@ -1,5 +1,5 @@
-"""What fires when (mockcar.domain.deliveries_watch) and the verification gate
-(mockcar.domain.deliveries), without HTTP: events appear in the World's outbox."""
+"""What fires when (mockcar.domain.webhooks.watch) and the verification gate
+(mockcar.domain.webhooks.deliveries), without HTTP: events appear in the World's outbox."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from mockcar.domain import webhooks
-from mockcar.domain.deliveries import (
+from mockcar.domain.webhooks import webhook as webhooks
+from mockcar.domain.webhooks.deliveries import (
     CHARGING_EVENT,
     SCHEDULED,
     SKIPPED,
@@ -19,15 +19,15 @@ from mockcar.domain.deliveries import (
     DeliveryPolicy,
     Event,
 )
-from mockcar.domain.deliveries_watch import (
+from mockcar.domain.webhooks.watch import (
     ChargingContent,
     ErrorContent,
     ScheduledContent,
     StateContent,
     evaluate,
 )
-from mockcar.domain.webhooks import V2, Trigger
-from mockcar.domain.world import World
+from mockcar.domain.webhooks.webhook import V2, Trigger
+from mockcar.domain.world.world import World
 from tests.webhooks.conftest import ICE, LEAF, TESLA, Hook, connect
 
 

@@ -15,7 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from mockcar.web.v2 import batch, handlers, pipeline, webhooks
+from mockcar.web.v2 import account as handlers
+from mockcar.web.v2 import application as webhooks
+from mockcar.web.v2 import batch
+from mockcar.web.v2 import vehicle_endpoint as pipeline
 
 PREFIX = "/v{version}"
 VEHICLE = PREFIX + "/vehicles/{vehicle_id}"

@@ -23,10 +23,12 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from mockcar.domain.vehicle import Vehicle
+from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.errors import SmartcarError
 from mockcar.web.errors import error_body, error_headers, request_id
-from mockcar.web.v2 import bodies, handlers, pipeline
+from mockcar.web.v2 import account as handlers
+from mockcar.web.v2 import request_parsing as bodies
+from mockcar.web.v2 import vehicle_endpoint as pipeline
 from mockcar.web.v2.context import Context
 
 MAX_REQUESTS = 100  # a batch this long is a mistake, not a use

@@ -1,7 +1,7 @@
 """Compatibility API v2.0 (reference: smartcar-v2.md §7): `GET /v{version}/compatibility`
 by VIN, scope and country, and `GET /v{version}/compatibility/matrix`, both with HTTP
 Basic client authentication. Parameters are checked here; the answers are the domain's
-(mockcar.domain.compatibility). `/v1.0/compatibility` answers v1.0's `{"compatible"}`.
+(mockcar.domain.vehicles.compatibility). `/v1.0/compatibility` answers v1.0's `{"compatible"}`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from mockcar.domain import compatibility
-from mockcar.domain.compatibility import VehicleCatalog
-from mockcar.domain.scopes import PERMISSIONS, REQUIRED_PREFIX
-from mockcar.domain.test_accounts import LEVEL_POWERTRAINS
-from mockcar.domain.world import Mode
+from mockcar.domain.connect.test_accounts import LEVEL_POWERTRAINS
+from mockcar.domain.vehicles import compatibility
+from mockcar.domain.vehicles.compatibility import VehicleCatalog
+from mockcar.domain.world.scopes import PERMISSIONS, REQUIRED_PREFIX
+from mockcar.domain.world.world import Mode
 from mockcar.errors import SmartcarError
-from mockcar.web.v2 import credentials, wire_platform
+from mockcar.web.v2 import credentials
+from mockcar.web.v2 import platform_responses as wire_platform
 
 PATH = "/v{version}/compatibility"
 # Like scenario VINs: 17 letters and digits, the I/O/Q rule not enforced (Smartcar's own

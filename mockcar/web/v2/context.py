@@ -10,8 +10,8 @@ from datetime import datetime
 
 from starlette.requests import Request
 
-from mockcar.domain.units import UnitSystem
-from mockcar.domain.world import Connection
+from mockcar.domain.vehicles.units import UnitSystem
+from mockcar.domain.world.world import Connection
 
 
 @dataclass(frozen=True)

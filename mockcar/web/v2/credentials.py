@@ -12,11 +12,11 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from mockcar import basic_auth
-from mockcar.domain.connections import application_by_management_token
-from mockcar.domain.world import Application, Connection, World
+from mockcar.domain.world.connections import application_by_management_token
+from mockcar.domain.world.world import Application, Connection, World
 from mockcar.errors import SmartcarError
 from mockcar.web import tenancy
-from mockcar.web.v2 import handlers
+from mockcar.web.v2 import account as handlers
 
 MANAGEMENT_USER = "default"  # the Basic user name Smartcar expects with an AMT (§6.1)
 

@@ -12,10 +12,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from mockcar.domain import connections
-from mockcar.domain.world import Mode
+from mockcar.domain.world import connections
+from mockcar.domain.world.world import Mode
 from mockcar.errors import SmartcarError
-from mockcar.web.v2 import credentials, wire_platform
+from mockcar.web.v2 import credentials
+from mockcar.web.v2 import platform_responses as wire_platform
 
 PATH = "/v{version}/management/connections"
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from mockcar.web.v3 import commands, connections, routing, token, vehicles
+from mockcar.web.auth import application_token as token
+from mockcar.web.v3 import commands, connections, routing, vehicles
 
 VEHICLE = "/v3/vehicles/{vehicle_id}"
 

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from mockcar.domain import application_tokens
-from mockcar.domain.test_accounts import ErrorTrigger
-from mockcar.domain.vehicle import Vehicle
-from mockcar.domain.world import Application, Connection, World
+from mockcar.domain.connect.test_accounts import ErrorTrigger
+from mockcar.domain.vehicles.vehicle import Vehicle
+from mockcar.domain.world import application_tokens
+from mockcar.domain.world.world import Application, Connection, World
 from mockcar.errors import SmartcarError
 from mockcar.web import tenancy
 
@@ -70,7 +70,7 @@ def application(request: Request) -> tuple[World, Application]:
 def vehicle(request: Request, endpoint: str) -> VehicleAccess:
     """The vehicle `{vehicle_id}` of the path for whoever the bearer token speaks; then
     any fault rule of the World matching `endpoint` (below /v3/vehicles/{id}) answers
-    instead, as on API v2 (mockcar.domain.faults)."""
+    instead, as on API v2 (mockcar.domain.world.faults)."""
     token = bearer(request)
     world = tenancy.world(request)
     vehicle_id = str(request.path_params["vehicle_id"])

@@ -21,12 +21,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from mockcar import jsontext
-from mockcar.domain import capabilities
-from mockcar.domain.schedules import invalid
-from mockcar.domain.test_accounts import triggered_error
-from mockcar.domain.vehicle import Location, Vehicle
+from mockcar.domain.connect.test_accounts import triggered_error
+from mockcar.domain.vehicles import capabilities
+from mockcar.domain.vehicles.schedules import invalid
+from mockcar.domain.vehicles.vehicle import Location, Vehicle
 from mockcar.errors import SmartcarError
-from mockcar.web.v3 import access, wire
+from mockcar.web.v3 import access
+from mockcar.web.v3 import responses as wire
 from mockcar.web.v3.routing import Handler
 
 # (vehicle, the body's data.attributes, now) -> the parameters echoed in the execution

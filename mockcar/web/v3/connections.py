@@ -11,9 +11,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from mockcar.domain import user_connections
+from mockcar.domain.world import user_connections
 from mockcar.errors import SmartcarError
-from mockcar.web.v3 import access, wire
+from mockcar.web.v3 import access
+from mockcar.web.v3 import responses as wire
 from mockcar.web.v3.vehicles import positive
 
 PAGE_SIZE = (10, 100)  # default and maximum page[size]

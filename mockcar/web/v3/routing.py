@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from mockcar.errors import SmartcarError
 from mockcar.web.v3.errors import error_response
-from mockcar.web.v3.openapi_v3 import openapi
+from mockcar.web.v3.openapi import openapi
 
 log = logging.getLogger("mockcar.v3")
 

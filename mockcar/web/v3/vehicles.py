@@ -1,7 +1,7 @@
 """API v3 vehicle reads: the vehicle resource and its signals (reference:
 smartcar-v3-simulator-webhooks.md §1.3–1.6).
 
-Signals come from mockcar.domain.signals, computed from the vehicle state API v2 reads,
+Signals come from mockcar.domain.signals.reading, computed from the vehicle state API v2 reads,
 at the World's clock. A signal the connection was not granted the permission for, or the
 vehicle cannot give, is in the list with status ERROR (PERMISSION, COMPATIBILITY) rather
 than failing the request.
@@ -21,11 +21,12 @@ from dataclasses import replace
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from mockcar.domain import signals as catalogue
-from mockcar.domain.signals import Signal
-from mockcar.domain.test_accounts import triggered_error
+from mockcar.domain.connect.test_accounts import triggered_error
+from mockcar.domain.signals import reading as catalogue
+from mockcar.domain.signals.reading import Signal
 from mockcar.errors import SmartcarError
-from mockcar.web.v3 import access, wire
+from mockcar.web.v3 import access
+from mockcar.web.v3 import responses as wire
 from mockcar.web.v3.access import VehicleAccess
 
 REQUEST_LEVEL = frozenset({"AUTHENTICATION", "BILLING", "RATE_LIMIT", "SERVER", "VALIDATION",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from mockcar.domain.world import World
+from mockcar.domain.world.world import World
 from tests.web.v2.conftest import Grant, owner_of
 
 V2 = "/v2.0/vehicles"

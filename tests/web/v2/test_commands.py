@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockcar.domain.vehicle import Powertrain, Vehicle
-from mockcar.domain.world import World
+from mockcar.domain.vehicles.vehicle import Powertrain, Vehicle
+from mockcar.domain.world.world import World
 from tests.web.v2.conftest import Grant, vehicle_with
 
 SUCCESS = {"status": "success", "message": "Successfully sent request to vehicle"}

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockcar.domain.vehicle import Powertrain
-from mockcar.domain.world import Application, World
+from mockcar.domain.vehicles.vehicle import Powertrain
+from mockcar.domain.world.world import Application, World
 
 URL = "/v2.0/compatibility"
 MATRIX = URL + "/matrix"

@@ -8,12 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from starlette.testclient import TestClient
 
-from mockcar.domain import capabilities
-from mockcar.domain.units import KM_PER_MILE, KPA_PER_PSI
-from mockcar.domain.vehicle import Location, Powertrain, Region, Vehicle
-from mockcar.domain.world import World
+from mockcar.domain.vehicles import capabilities
+from mockcar.domain.vehicles.units import KM_PER_MILE, KPA_PER_PSI
+from mockcar.domain.vehicles.vehicle import Location, Powertrain, Region, Vehicle
+from mockcar.domain.world.world import World
 from mockcar.web.v2 import VEHICLE_ENDPOINTS
-from mockcar.web.v2.pipeline import HANDLERS
+from mockcar.web.v2.vehicle_endpoint import HANDLERS
 from tests.web.v2.conftest import Grant, add_vehicle, vehicle_with
 from tests.web.v2.test_reads import TIMESTAMP, base
 

@@ -11,9 +11,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
-from mockcar.domain.latency import Latency, Policy, Sleep
-from mockcar.domain.vehicle import Powertrain
-from mockcar.domain.world import World
+from mockcar.domain.vehicles.vehicle import Powertrain
+from mockcar.domain.world.latency import Latency, Policy, Sleep
+from mockcar.domain.world.world import World
 from mockcar.settings import Settings
 from tests.web.v2.conftest import Grant, vehicle_with
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockcar.domain.vehicle import Powertrain
-from mockcar.domain.world import World
+from mockcar.domain.vehicles.vehicle import Powertrain
+from mockcar.domain.world.world import World
 from mockcar.errors import CATALOG
 from mockcar.web.legacy import V1_TYPES
 from tests.web.v2.conftest import Grant, login_as, vehicle_with

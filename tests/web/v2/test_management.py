@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from starlette.testclient import TestClient
 
-from mockcar.domain.world import Application, Owner, World
+from mockcar.domain.world.world import Application, Owner, World
 from mockcar.errors import CATALOG
 from tests.web.v2.conftest import START
 

@@ -8,9 +8,9 @@ import uuid
 import pytest
 from starlette.testclient import TestClient
 
-from mockcar.domain.units import KM_PER_MILE, LITERS_PER_US_GALLON
-from mockcar.domain.vehicle import Powertrain
-from mockcar.domain.world import World
+from mockcar.domain.vehicles.units import KM_PER_MILE, LITERS_PER_US_GALLON
+from mockcar.domain.vehicles.vehicle import Powertrain
+from mockcar.domain.world.world import World
 from mockcar.errors import CATALOG
 from tests.web.v2.conftest import START, Grant, vehicle_with
 

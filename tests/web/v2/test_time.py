@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockcar.domain.timeline_route import distance_km
-from mockcar.domain.vehicle import Location, Vehicle
-from mockcar.domain.world import World
+from mockcar.domain.timelines.route import distance_km
+from mockcar.domain.vehicles.vehicle import Location, Vehicle
+from mockcar.domain.world.world import World
 from tests.web.v2.conftest import START, Grant
 
 F150 = "14a03569-d26b-4496-92e5-dfe8cb1855fe"

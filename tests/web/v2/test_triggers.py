@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from starlette.testclient import TestClient
 
-from mockcar.domain.test_accounts import trigger_email
-from mockcar.domain.world import World
+from mockcar.domain.connect.test_accounts import trigger_email
+from mockcar.domain.world.world import World
 from mockcar.errors import CATALOG
 from tests.web.v2.conftest import login_as
 from tests.web.v2.test_errors import assert_envelope

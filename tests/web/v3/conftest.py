@@ -12,10 +12,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
-from mockcar.domain.clock import Clock
-from mockcar.domain.scopes import PERMISSIONS
-from mockcar.domain.vehicle import Powertrain, Vehicle
-from mockcar.domain.world import Application, Connection, World
+from mockcar.domain.vehicles.vehicle import Powertrain, Vehicle
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.scopes import PERMISSIONS
+from mockcar.domain.world.world import Application, Connection, World
 from mockcar.errors import CATALOG
 from mockcar.scenario import load_world
 from mockcar.settings import Settings, default_scenario

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockcar.domain.vehicle import Location, Powertrain
-from mockcar.domain.world import World
+from mockcar.domain.vehicles.vehicle import Location, Powertrain
+from mockcar.domain.world.world import World
 from tests.web.v3.conftest import (
     START,
     Connect,

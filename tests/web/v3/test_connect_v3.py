@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
-from mockcar.domain.world import Owner
+from mockcar.domain.world.world import Owner
 from mockcar.scenario import load_world
 from mockcar.settings import Settings, default_scenario
 from mockcar.testing import MockcarServer

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from starlette.testclient import TestClient
 
-from mockcar.domain.vehicle import Powertrain
-from mockcar.domain.world import World
+from mockcar.domain.vehicles.vehicle import Powertrain
+from mockcar.domain.world.world import World
 from tests.web.v2.conftest import owner_of
 from tests.web.v3.conftest import (
     START,

@@ -7,8 +7,8 @@ import json
 
 from starlette.testclient import TestClient
 
-from mockcar.domain import signals as catalogue
-from mockcar.web.v3.openapi_v3 import BODIES
+from mockcar.domain.signals import reading as catalogue
+from mockcar.web.v3.openapi import BODIES
 from tests.support.openapi_check import Checker, Exchange
 
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from starlette.testclient import TestClient
 
-from mockcar.domain import signals as catalogue
-from mockcar.domain.vehicle import Powertrain
-from mockcar.domain.world import World
+from mockcar.domain.signals import reading as catalogue
+from mockcar.domain.vehicles.vehicle import Powertrain
+from mockcar.domain.world.world import World
 from mockcar.errors import CATALOG
 from tests.web.v2.conftest import owner_of
 from tests.web.v3.conftest import (

@@ -1,5 +1,5 @@
 """API v3 and API v2 read one state as the clock moves: a vehicle driving on a timeline
-(mockcar.domain.timeline) reads the same odometer and position through both, at every
+(mockcar.domain.timelines.timeline) reads the same odometer and position through both, at every
 frozen clock time, and the signals move with it."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
-from mockcar.domain.clock import Clock
-from mockcar.domain.world import World
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.world import World
 from mockcar.scenario import load_world
 from mockcar.settings import Settings
 from tests.web.v3.conftest import START, as_user, connect_token

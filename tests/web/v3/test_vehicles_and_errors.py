@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from mockcar.domain.scopes import PERMISSIONS
-from mockcar.domain.vehicle import Powertrain
-from mockcar.domain.world import World
+from mockcar.domain.vehicles.vehicle import Powertrain
+from mockcar.domain.world.scopes import PERMISSIONS
+from mockcar.domain.world.world import World
 from tests.web.v3.conftest import (
     V3_APP,
     Connect,

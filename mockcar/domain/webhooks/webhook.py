@@ -1,0 +1,224 @@
+"""Webhooks an application declares, and which vehicles are subscribed to them
+(reference: smartcar-v2.md §3.3 subscribe/unsubscribe, §6.3; smartcar-v3-simulator-
+webhooks.md §5 for what a webhook delivers).
+
+A webhook is configured by the scenario (`applications[].webhooks`) or through the
+control API: where deliveries go (`url`), what they carry (`signals`: v3 signal codes, or
+v2 endpoint paths for a v2 webhook), when they fire (`trigger`: on a signal change, or on
+a schedule) and in which envelope (`version`: "v3" is Smartcar's current "4.0" envelope,
+"v2" the legacy one). Membership lives in `World.subscriptions` (webhook id -> vehicle
+ids); what each subscription has been told so far lives in `World.deliveries`
+(mockcar.domain.webhooks.deliveries). Deliveries themselves are sent by mockcar.delivery.
+
+A vehicle is subscribed with the owner's access token (v2) or the management API (v3,
+mockcar.domain.webhooks.subscriptions) and unsubscribed with the application management token.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mockcar.domain.signals import reading as catalogue
+from mockcar.domain.vehicles import capabilities
+from mockcar.domain.world.connections import application_by_management_token
+from mockcar.errors import SmartcarError
+
+if TYPE_CHECKING:
+    from mockcar.domain.world.world import Application, Connection, World
+
+V2, V3 = "v2", "v3"
+VERSIONS = (V2, V3)
+
+# What a webhook carries when its configuration names nothing: signals (v3) or endpoint
+# paths (v2) every make answers, plus the EV battery an app most often watches.
+DEFAULT_SIGNALS = (
+    "odometer-traveleddistance", "location-preciselocation", "closure-islocked",
+    "tractionbattery-stateofcharge", "charge-ischarging",
+)
+DEFAULT_V2_PATHS = ("/odometer", "/location", "/battery", "/charge")
+_DURATION = re.compile(r"(?:(\d+)([dhms]))+")
+_UNITS = {"d": 86_400, "h": 3600, "m": 60, "s": 1}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """When a webhook fires besides its first delivery: on a change of any of its
+    signals (`every_seconds` None), or every `every_seconds` of World time, on the
+    multiples of that period since the Unix epoch (every 3600 s: on the hour)."""
+
+    every_seconds: int | None = None
+
+    @property
+    def on_change(self) -> bool:
+        return self.every_seconds is None
+
+    def describe(self) -> str:
+        return "on_change" if self.every_seconds is None else f"every {self.every_seconds}s"
+
+
+ON_CHANGE = Trigger()
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """A webhook as the Smartcar Dashboard defines it. Without a `url` nothing is
+    delivered (vehicles can still be subscribed)."""
+
+    id: str
+    name: str
+    url: str | None = None
+    signals: tuple[str, ...] = field(default=())  # empty: DEFAULT_SIGNALS / _V2_PATHS
+    trigger: Trigger = ON_CHANGE
+    version: str = V3
+
+    @property
+    def carried(self) -> tuple[str, ...]:
+        """The signal codes (v3) or endpoint paths (v2) each delivery carries."""
+        if self.signals:
+            return self.signals
+        return DEFAULT_V2_PATHS if self.version == V2 else DEFAULT_SIGNALS
+
+
+def seconds(value: Any) -> int:
+    """A duration with units (`1h30m`, `45m`, `90s`, `1d`) or whole seconds, >= 1 s."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        total = value
+    elif isinstance(value, str) and _DURATION.fullmatch(value.strip()):
+        total = sum(int(n) * _UNITS[u] for n, u in re.findall(r"(\d+)([dhms])", value))
+    else:
+        raise ValueError(f"must be a duration like 1h, 15m or 30s (units d, h, m, s), "
+                         f"got {value!r}")
+    if total < 1:
+        raise ValueError("must be at least 1 second")
+    return total
+
+
+def carried_problem(version: str, item: str) -> str | None:
+    """What is wrong with one `signals` entry of a webhook of `version`, or None."""
+    if version == V2:
+        path = item.rstrip("/")
+        if capabilities.endpoint("GET", path) is None:
+            return (f"{item!r} is not a Vehicle API GET path (a v2 webhook carries paths "
+                    "like /odometer, /battery, /location)")
+        return None
+    if item.lower() not in catalogue.BY_CODE:
+        return (f"{item!r} is not a signal code (codes look like odometer-traveleddistance; "
+                "GET /v3/vehicles/{id}/signals lists them)")
+    return None
+
+
+def find_webhook(application: Application, webhook_id: str) -> Webhook | None:
+    return next((w for w in application.webhooks if w.id == webhook_id), None)
+
+
+def owner_of(world: World, webhook_id: str) -> tuple[Application, Webhook] | None:
+    """The application declaring a webhook id, and the webhook (ids are unique in a
+    World, as at Smartcar)."""
+    for application in world.applications.values():
+        webhook = find_webhook(application, webhook_id)
+        if webhook is not None:
+            return application, webhook
+    return None
+
+
+def subscribe(world: World, connection: Connection, vehicle_id: str, webhook_id: str) -> Webhook:
+    """Subscribe a vehicle this connection covers to one of its application's webhooks.
+    An unknown webhook id is `400 VALIDATION` with code null, as Smartcar answers.
+    Subscribing again changes nothing; a new subscription gets a FIRST_DELIVERY."""
+    world.vehicle_for(connection, vehicle_id)
+    application = world.application(connection.client_id)
+    webhook = find_webhook(application, webhook_id) if application else None
+    if application is None or webhook is None:
+        raise _unknown_webhook(application, webhook_id)
+    members = world.subscriptions.setdefault(webhook.id, set())
+    if vehicle_id not in members:
+        members.add(vehicle_id)
+        world.deliveries.subscribed(webhook.id, vehicle_id, connection.user_id, world.now())
+    return webhook
+
+
+def unsubscribe(world: World, management_token: str, vehicle_id: str, webhook_id: str) -> None:
+    """Unsubscribe with the application management token (a bad one is
+    `401 AUTHENTICATION`). Unsubscribing a vehicle that is not subscribed succeeds, so an
+    app's cleanup may repeat it; an unknown vehicle or webhook is a VALIDATION error."""
+    application = application_by_management_token(world, management_token)
+    if application is None:
+        raise SmartcarError(
+            "AUTHENTICATION",
+            message="Unsubscribing takes 'Authorization: Bearer <application management "
+            "token>', not an access token; this one names no application.",
+        )
+    webhook = find_webhook(application, webhook_id)
+    if webhook is None:
+        raise _unknown_webhook(application, webhook_id)
+    if vehicle_id not in world.vehicles:
+        raise SmartcarError(
+            "VALIDATION", "PARAMETER", message=f"There is no vehicle {vehicle_id!r}.",
+            detail=[{"field": ["vehicle_id"], "message": "is not a known vehicle"}],
+        )
+    remove_subscription(world, webhook.id, vehicle_id)
+
+
+def remove_subscription(world: World, webhook_id: str, vehicle_id: str) -> bool:
+    """End one subscription; whether there was one. Pending deliveries already made
+    are still sent (Smartcar gives no guarantee either way); nothing new is made."""
+    members = world.subscriptions.get(webhook_id, set())
+    if vehicle_id not in members:
+        return False
+    members.discard(vehicle_id)
+    world.deliveries.unsubscribed(webhook_id, vehicle_id)
+    return True
+
+
+def subscribers(world: World, webhook_id: str) -> frozenset[str]:
+    """The ids of the vehicles subscribed to a webhook."""
+    return frozenset(world.subscriptions.get(webhook_id, ()))
+
+
+def _unknown_webhook(application: Application | None, webhook_id: str) -> SmartcarError:
+    known = ", ".join(f"{w.id} ({w.name})" for w in application.webhooks) if application else ""
+    return SmartcarError(
+        "VALIDATION",
+        message=f"Webhook {webhook_id!r} is not one of this application's webhooks"
+        + (f"; it has: {known}." if known else "; it declares none (scenario: "
+           "applications[].webhooks)."),
+        detail=[{"field": ["webhook_id"], "message": "is not a webhook of this application"}],
+    )
+
+
+# -- configuration at runtime (control API) -----------------------------------------------
+
+
+def add_webhook(world: World, client_id: str, webhook: Webhook) -> Application:
+    """Give an application a new webhook (or replace the one with its id: a changed URL
+    must be verified again). Returns the application as it now is."""
+    application = world.applications[client_id]
+    for other in world.applications.values():
+        if other.client_id != client_id and find_webhook(other, webhook.id) is not None:
+            raise ValueError(f"webhook id {webhook.id!r} is taken by application "
+                             f"{other.client_id!r}; ids are unique across applications")
+    old = find_webhook(application, webhook.id)
+    if old is not None and old.url != webhook.url:
+        world.deliveries.forget_webhook(webhook.id)
+    kept = tuple(w for w in application.webhooks if w.id != webhook.id)
+    application = dataclasses.replace(application, webhooks=(*kept, webhook))
+    world.applications[client_id] = application
+    if webhook.url is not None and world.deliveries.status(webhook.id).status == "unverified":
+        world.deliveries.challenge(client_id, webhook.id, world.now())
+    return application
+
+
+def remove_webhook(world: World, client_id: str, webhook_id: str) -> Application:
+    """Delete a webhook with its subscriptions; what waited for it is dropped."""
+    application = world.applications[client_id]
+    for vehicle_id in sorted(world.subscriptions.get(webhook_id, ())):
+        remove_subscription(world, webhook_id, vehicle_id)
+    world.subscriptions.pop(webhook_id, None)
+    world.deliveries.forget_webhook(webhook_id)
+    application = dataclasses.replace(
+        application, webhooks=tuple(w for w in application.webhooks if w.id != webhook_id))
+    world.applications[client_id] = application
+    return application

@@ -1,0 +1,444 @@
+"""The World: every piece of mutable state mockcar has, and the rules over it.
+
+Applications, owners and their vehicles come from a scenario; connections (an owner's
+consent), authorization codes and tokens are made as clients walk Connect and call the
+token endpoint. Every expiry reads `self.clock`. Nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from mockcar.domain.connect.test_accounts import ErrorTrigger, error_trigger, vin_account
+from mockcar.domain.vehicles.brands import brand_key, of_brand
+from mockcar.domain.vehicles.vehicle import Vehicle
+from mockcar.domain.webhooks.deliveries import Deliveries
+from mockcar.domain.webhooks.webhook import Webhook
+from mockcar.domain.world.application_tokens import ApplicationToken
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.faults import Faults
+from mockcar.domain.world.fleet import Fleet, Owners, Vehicles
+from mockcar.domain.world.latency import Latency
+from mockcar.errors import SmartcarError
+
+# Lifetimes from Smartcar's docs (reference: smartcar-v2.md §1.2, §2.3).
+CODE_LIFETIME = timedelta(minutes=10)
+ACCESS_TOKEN_LIFETIME = timedelta(hours=2)
+REFRESH_TOKEN_LIFETIME = timedelta(days=60)
+# Docs give both 1 and 10 minutes for how long a used refresh token keeps working; we
+# take the stricter one so apps that depend on the longer grace find out here.
+REFRESH_GRACE = timedelta(minutes=1)
+
+
+class Mode:
+    LIVE = "live"
+    SIMULATED = "simulated"
+    TEST = "test"
+    ALL = (LIVE, SIMULATED, TEST)
+
+
+@dataclass(frozen=True)
+class Application:
+    client_id: str
+    client_secret: str
+    name: str
+    redirect_uris: tuple[str, ...]
+    management_token: str
+    webhooks: tuple[Webhook, ...] = ()
+    # How Connect ends for this application: `code` (API v2's authorization code) or
+    # `user_id` (API v3: the owner's user id, no code; reference v3 doc §1.2).
+    connect_redirect: str = "code"
+
+    def check_secret(self, secret: str) -> bool:
+        return secrets.compare_digest(self.client_secret.encode(), secret.encode())
+
+
+@dataclass
+class Owner:
+    """A connected-services account: an email and password at a brand, and its cars."""
+
+    id: str
+    email: str
+    password: str
+    country: str
+    vehicle_ids: list[str]
+    generated: bool = False  # made on the fly for a test-mode login
+    # The brands (make ids) a test-mode account's vehicles have been made for: signing
+    # in at another brand adds that brand's vehicles to the same account.
+    brands: set[str] = field(default_factory=set)
+
+    def check_password(self, password: str) -> bool:
+        return secrets.compare_digest(self.password.encode(), password.encode())
+
+    @property
+    def error_trigger(self) -> ErrorTrigger | None:
+        """The API error a `TYPE.CODE@smartcar.com` login makes every non-static
+        request answer (mockcar.domain.connect.test_accounts)."""
+        return error_trigger(self.email)
+
+
+@dataclass
+class Connection:
+    """One owner's consent to one application, for chosen vehicles and permissions."""
+
+    id: str
+    client_id: str
+    user_id: str
+    vehicle_ids: tuple[str, ...]
+    permissions: tuple[str, ...]
+    mode: str
+    connected_at: datetime
+    error_trigger: ErrorTrigger | None = None  # from the owner's login email
+    owner_email: str = ""
+
+
+@dataclass
+class AuthorizationCode:
+    code: str
+    client_id: str
+    redirect_uri: str | None
+    connection_id: str
+    issued_at: datetime
+    used: bool = False
+
+    def expired(self, now: datetime) -> bool:
+        return now >= self.issued_at + CODE_LIFETIME
+
+
+@dataclass
+class Token:
+    """An access/refresh token pair issued for one connection."""
+
+    access_token: str
+    refresh_token: str
+    client_id: str
+    connection_id: str
+    issued_at: datetime
+    refreshed_at: datetime | None = None  # when this pair's refresh token was used
+    revoked: bool = False
+    # The authorization code the chain of rotations started from (None: issued directly),
+    # and the pair this one's refresh token was exchanged for.
+    code: str | None = None
+    successor: Token | None = None
+
+    @property
+    def access_expires_at(self) -> datetime:
+        return self.issued_at + ACCESS_TOKEN_LIFETIME
+
+    @property
+    def refresh_expires_at(self) -> datetime:
+        return self.issued_at + REFRESH_TOKEN_LIFETIME
+
+    def access_valid(self, now: datetime) -> bool:
+        return not self.revoked and now < self.access_expires_at
+
+    def refresh_valid(self, now: datetime) -> bool:
+        if self.revoked or now >= self.refresh_expires_at:
+            return False
+        return self.refreshed_at is None or now < self.refreshed_at + REFRESH_GRACE
+
+
+class LoginError(Exception):
+    """Sign-in refused; the message is what the Connect page shows."""
+
+
+# Makes the vehicles of a test-mode owner: (email, the brand's make id picked in
+# Connect or None, how many) -> vehicles, deterministic.
+VehicleFactory = Callable[[str, str | None, int], list[Vehicle]]
+
+
+@dataclass
+class World:
+    clock: Clock
+    seed: int
+    applications: dict[str, Application] = field(default_factory=dict)
+    # By lower-case email and by vehicle id; a scenario's fleets are made on first use
+    # (mockcar.domain.world.fleet), so lookups stay O(1) at 100,000 vehicles.
+    owners: Owners = field(default_factory=Owners)
+    vehicles: Vehicles = field(default_factory=Vehicles)
+    vehicle_factory: VehicleFactory | None = None
+    connections: dict[str, Connection] = field(default_factory=dict)
+    codes: dict[str, AuthorizationCode] = field(default_factory=dict)
+    tokens_by_access: dict[str, Token] = field(default_factory=dict)
+    tokens_by_refresh: dict[str, Token] = field(default_factory=dict)
+    # Authorization code -> every pair issued from it, rotations included: a replayed
+    # code revokes them all (RFC 6749 §4.1.2).
+    tokens_by_code: dict[str, list[Token]] = field(default_factory=dict)
+    # Connect flows in progress, by unguessable session id. The values belong to the web
+    # layer (mockcar.web.connect.flow.ConnectSession); they live here so that a reset,
+    # which rebuilds the World, forgets them too.
+    connect_sessions: dict[str, object] = field(default_factory=dict)
+    # Webhook id -> ids of the vehicles subscribed to it (mockcar.domain.webhooks.webhook).
+    subscriptions: dict[str, set[str]] = field(default_factory=dict)
+    # What each webhook is owed and was sent (mockcar.domain.webhooks.deliveries).
+    deliveries: Deliveries = field(default_factory=Deliveries)
+    # Injected errors (control API); a reset, which rebuilds the World, clears them.
+    faults: Faults = field(default_factory=Faults)
+    # How long vehicle requests take, and how asleep vehicles answer (scenario `latency`).
+    latency: Latency = field(default_factory=Latency)
+    # API v3 application tokens (client credentials), by access token
+    # (mockcar.domain.world.application_tokens).
+    application_tokens: dict[str, ApplicationToken] = field(default_factory=dict)
+    # Told of every token issued (Connect pairs and application tokens):
+    # mockcar.domain.world.tenants indexes tokens by it, so a request's access token finds its
+    # World in one lookup.
+    on_token_issued: Callable[[Token | ApplicationToken], None] | None = field(
+        default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        # Fault rules by make or by clock window ask this World (mockcar.domain.world.faults).
+        self.faults.bind(self._make_of, self.now)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def _make_of(self, vehicle_id: str) -> str | None:
+        vehicle = self.vehicles.get(vehicle_id)
+        return vehicle.make if vehicle is not None else None
+
+    # -- setup ------------------------------------------------------------------------
+
+    def add_application(self, app: Application) -> None:
+        self.applications[app.client_id] = app
+
+    def add_owner(self, owner: Owner, vehicles: Iterable[Vehicle]) -> None:
+        for vehicle in vehicles:
+            self.vehicles[vehicle.id] = vehicle
+        self.owners[owner.email.lower()] = owner
+
+    def add_fleet(self, fleet: Fleet) -> None:
+        """A generated fleet's vehicles and owners, made when first looked up."""
+        self.vehicles.add_fleet(fleet)
+        self.owners.add_fleet(fleet)
+
+    # -- Connect ----------------------------------------------------------------------
+
+    def application(self, client_id: str | None) -> Application | None:
+        return self.applications.get(client_id or "")
+
+    def sign_in(self, email: str, password: str, mode: str, brand: str | None = None) -> Owner:
+        """Smartcar's sign-in rules: test mode accepts any credentials (a scenario
+        owner's email gets that owner's cars, any other vehicles of `brand`, the make id
+        picked in Connect, made on first sign-in there); simulated and live need a
+        scenario owner and the right password. Which of the account's vehicles Connect
+        lists is `owner_vehicles(owner, brand)`."""
+        email = email.strip()
+        if not email or "@" not in email:
+            raise LoginError("Enter the email address of your connected-services account.")
+        owner = self.owners.get(email.lower())
+        if mode == Mode.TEST:
+            if owner is None or owner.generated:
+                owner = self._test_owner(email, owner, brand)
+            return owner
+        if owner is None or owner.generated or not owner.check_password(password):
+            raise LoginError("Incorrect email or password. Please try again.")
+        return owner
+
+    def _test_owner(self, email: str, owner: Owner | None, brand: str | None) -> Owner:
+        """The test-mode account of `email` with vehicles of `brand`: one account per
+        email (one user id), holding each brand's vehicles once they were signed in to.
+        A `<VIN>@<level>.smartcar.com` account holds its one vehicle whatever the brand."""
+        key = brand_key(brand) if brand else ""
+        if owner is not None and (key in owner.brands or vin_account(email) is not None):
+            return owner
+        if self.vehicle_factory is None:
+            raise LoginError("This world has no vehicle generator for test-mode accounts.")
+        vehicles = self.vehicle_factory(email, key or None, test_vehicle_count(email))
+        if owner is None:
+            owner = Owner(
+                id=str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                  f"mockcar:{self.seed}:owner:{email.lower()}")),
+                email=email,
+                password="",
+                country="US",
+                vehicle_ids=[],
+                generated=True,
+            )
+        owner.vehicle_ids.extend(v.id for v in vehicles)
+        owner.brands.add(key)
+        self.add_owner(owner, vehicles)
+        return owner
+
+    def owner_vehicles(self, owner: Owner, brand: str | None = None) -> list[Vehicle]:
+        """The account's vehicles; with `brand` (a make or make id), those Connect lists
+        after a sign-in at that brand: its vehicles of that make. A VIN test account's
+        vehicle is listed at every brand (its make follows the VIN)."""
+        vehicles = [self.vehicles[v] for v in owner.vehicle_ids]
+        if brand is None or (owner.generated and vin_account(owner.email) is not None):
+            return vehicles
+        return of_brand(vehicles, brand)
+
+    def connect(
+        self,
+        client_id: str,
+        owner: Owner,
+        vehicle_ids: Iterable[str],
+        permissions: Iterable[str],
+        mode: str,
+    ) -> Connection:
+        chosen = tuple(v for v in vehicle_ids if v in owner.vehicle_ids)
+        if not chosen:
+            raise ValueError("a connection needs at least one of the owner's vehicles")
+        connection = Connection(
+            id=str(uuid.uuid4()),
+            client_id=client_id,
+            user_id=owner.id,
+            vehicle_ids=chosen,
+            permissions=tuple(permissions),
+            mode=mode,
+            connected_at=self.now(),
+            error_trigger=owner.error_trigger,
+            owner_email=owner.email,
+        )
+        self.connections[connection.id] = connection
+        return connection
+
+    def issue_code(self, connection: Connection, redirect_uri: str | None) -> AuthorizationCode:
+        code = AuthorizationCode(
+            code=str(uuid.uuid4()),
+            client_id=connection.client_id,
+            redirect_uri=redirect_uri,
+            connection_id=connection.id,
+            issued_at=self.now(),
+        )
+        self.codes[code.code] = code
+        return code
+
+    # -- tokens -----------------------------------------------------------------------
+
+    def redeemable_code(self, code: str, client_id: str) -> AuthorizationCode | None:
+        """The code if it is this client's, unused and unexpired; else None."""
+        found = self.codes.get(code)
+        if found is None or found.used or found.client_id != client_id:
+            return None
+        if found.expired(self.now()):
+            return None
+        return found
+
+    def spend_code(self, code: AuthorizationCode) -> None:
+        code.used = True
+
+    def replay_code(self, code: str, client_id: str) -> int:
+        """RFC 6749 §4.1.2: a code used a second time (by the client it was issued to)
+        revokes every token issued from it, rotated pairs included. Returns how many
+        pairs were revoked; 0 when the code was never redeemed or is not this client's."""
+        found = self.codes.get(code)
+        if found is None or not found.used or found.client_id != client_id:
+            return 0
+        family = self.tokens_by_code.get(code, [])
+        for token in family:
+            token.revoked = True
+        return len(family)
+
+    def issue_token(
+        self, connection_id: str, client_id: str, access_token: str, refresh_token: str,
+        *, code: str | None = None,
+    ) -> Token:
+        """A new pair; `code` is the authorization code its chain started from."""
+        token = Token(
+            access_token=access_token,
+            refresh_token=refresh_token,
+            client_id=client_id,
+            connection_id=connection_id,
+            issued_at=self.now(),
+            code=code,
+        )
+        self.tokens_by_access[access_token] = token
+        self.tokens_by_refresh[refresh_token] = token
+        if code is not None:
+            self.tokens_by_code.setdefault(code, []).append(token)
+        if self.on_token_issued is not None:
+            self.on_token_issued(token)
+        return token
+
+    def refreshable_token(self, refresh_token: str, client_id: str) -> Token | None:
+        token = self.tokens_by_refresh.get(refresh_token)
+        if token is None or token.client_id != client_id:
+            return None
+        if not token.refresh_valid(self.now()):
+            return None
+        if token.connection_id not in self.connections:
+            return None
+        return token
+
+    def spend_refresh_token(self, token: Token, successor: Token | None = None) -> None:
+        """Rotation: the old refresh token keeps working for `REFRESH_GRACE` only, and
+        answers with `successor`, the pair it was first exchanged for."""
+        if token.refreshed_at is None:
+            token.refreshed_at = self.now()
+            token.successor = successor
+
+    # -- API access -------------------------------------------------------------------
+
+    def authenticate(self, access_token: str | None) -> Connection:
+        """The connection an access token speaks for, or AUTHENTICATION."""
+        token = self.tokens_by_access.get(access_token or "")
+        if token is None or not token.access_valid(self.now()):
+            raise SmartcarError(
+                "AUTHENTICATION",
+                message="The access token is unknown or has expired (access tokens live "
+                "2 hours; refresh them with the refresh token).",
+            )
+        connection = self.connections.get(token.connection_id)
+        if connection is None:
+            raise SmartcarError(
+                "AUTHENTICATION", message="The owner has revoked this access token."
+            )
+        return connection
+
+    def vehicle_for(self, connection: Connection, vehicle_id: str) -> Vehicle:
+        """The vehicle if this connection covers it, else a VALIDATION:PARAMETER error
+        listing the vehicles it does cover."""
+        if vehicle_id not in connection.vehicle_ids or vehicle_id not in self.vehicles:
+            raise SmartcarError(
+                "VALIDATION", "PARAMETER",
+                message=f"Vehicle {vehicle_id!r} is not connected to this access token; it "
+                f"covers: {', '.join(connection.vehicle_ids)}.",
+            )
+        return self.vehicles[vehicle_id]
+
+    def owner_by_id(self, user_id: str) -> Owner | None:
+        return self.owners.by_id(user_id)
+
+    def owner_of(self, vehicle_id: str) -> Owner | None:
+        """The owner whose account holds the vehicle."""
+        return self.owners.of_vehicle(vehicle_id)
+
+    def vehicle_by_vin(self, vin: str) -> Vehicle | None:
+        """The vehicle with this VIN (upper-case), in one lookup."""
+        return self.vehicles.by_vin(vin)
+
+
+def require_permission(connection: Connection, permission: str) -> None:
+    if permission not in connection.permissions:
+        granted = ", ".join(connection.permissions) or "none"
+        raise SmartcarError(
+            "PERMISSION",
+            message=f"This endpoint needs the '{permission}' permission; the owner granted: "
+            f"{granted}. Add '{permission}' to the Connect scope.",
+        )
+
+
+MAX_TEST_VEHICLES = 999
+
+
+def test_vehicle_count(email: str) -> int:
+    """Smartcar's `<n>-vehicles@smartcar.com` convention; a `<VIN>@<level>.smartcar.com`
+    login has its one vehicle; any other email gets 1–3 vehicles, chosen
+    deterministically by the email."""
+    if vin_account(email) is not None:
+        return 1
+    local, _, domain = email.lower().partition("@")
+    if domain == "smartcar.com" and local.endswith("-vehicles"):
+        number = local.removesuffix("-vehicles")
+        if number.isdigit() and 1 <= int(number) <= MAX_TEST_VEHICLES:
+            return int(number)
+    return 1 + int.from_bytes(email.lower().encode(), "big") % 3
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(24)

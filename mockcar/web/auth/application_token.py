@@ -1,0 +1,27 @@
+"""`POST /oauth2/token`: Smartcar's IAM host, application tokens by the client-credentials
+grant (reference: smartcar-v3-simulator-webhooks.md §1.2). The form is read as for the
+v2 token endpoint (mockcar.web.auth.token.answer); the server on
+`app.state.application_token_server` (mockcar.oauth.client_credentials) answers, in the
+OAuth error shape, never the v3 `errors` envelope."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from mockcar.web.auth import token
+from mockcar.web.v3.openapi import openapi
+
+__all__ = ["application_token", "openapi", "routes"]
+
+PATH = "/oauth2/token"
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+async def application_token(request: Request) -> Response:
+    return await token.answer(request, request.app.state.application_token_server)
+
+
+routes: list[BaseRoute] = [Route(PATH, application_token, methods=_METHODS,
+                                 name="application_token")]
