@@ -101,7 +101,8 @@ _CATALOG: tuple[ErrorSpec, ...] = (
               "perform this request.",
               resolution_url="https://www.tesla.com/_ak/smartcar.com"),
     # Smartcar documents Retry-After for VEHICLE only; SMARTCAR_API sends it too here, so
-    # a client's back-off can be tested with either (reference §4.2, open question 4).
+    # a client's back-off can be tested with either (Smartcar does not say whether SMARTCAR_API
+# carries it: https://smartcar.com/docs/errors/api-errors/rate-limit-errors).
     ErrorSpec("RATE_LIMIT", "SMARTCAR_API", 429, _RETRY,
               "Your application has exceeded its rate limit. Please retry your request in a "
               "few minutes.", retry_after=120),

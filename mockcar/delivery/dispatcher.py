@@ -1,6 +1,7 @@
 """The webhook dispatcher: an asyncio background service that turns each World's
-webhook events into signed HTTP POSTs, with retries (reference: smartcar-v3-simulator-
-webhooks.md §5; the rules themselves are mockcar.domain.webhooks.deliveries').
+webhook events into signed HTTP POSTs, with retries
+(https://smartcar.com/docs/api-reference/webhooks/delivery-behavior; the rules themselves are
+mockcar.domain.webhooks.deliveries').
 
 It runs on the server's event loop, started and stopped by the app's lifespan, and
 never blocks a request: evaluating what is due is O(subscriptions) on each pass

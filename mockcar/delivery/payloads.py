@@ -1,13 +1,14 @@
-"""Wire shapes of webhook deliveries: the one place their JSON is written (reference:
-smartcar-v3-simulator-webhooks.md §5.2–5.3; smartcar-v2.md §6.4–6.6).
+"""Wire shapes of webhook deliveries: the one place their JSON is written
+(https://smartcar.com/docs/api-reference/webhooks/events/overview,
+https://smartcar.com/docs/integrations/webhooks/callback-verification).
 
 * v3 webhooks get Smartcar's current envelope, `meta.version` "4.0":
   `{eventId, eventType, data, triggers?, meta}`; VEHICLE_STATE carries every configured
   signal as `{code, name, group, body, status{value}, meta{retrievedAt, oemUpdatedAt}}`
   (an erroring one `status{value: ERROR, error{type, code}}` and no body).
 * v2 webhooks get the legacy envelope `{version: "2.0", webhookId, eventName, mode,
-  payload}`: `verify`, `scheduled` (open question 9 of the reference: the tutorial's
-  spelling, not `schedule`) and `eventBased`.
+  payload}`: `verify`, `scheduled` (the tutorial's spelling; Smartcar's
+  pages are not consistent about `schedule`) and `eventBased`.
 
 Times: `deliveredAt`, `retrievedAt` and `oemUpdatedAt` are epoch milliseconds (the real
 payloads' unit; one docs example shows ISO for VERIFY's `deliveredAt`, mockcar uses

@@ -1,6 +1,7 @@
-"""The `vehicles[]` of a v2 `scheduled` webhook payload (reference: smartcar-v2.md §6.6):
+"""The `vehicles[]` of a v2 `scheduled` webhook payload:
 per vehicle `{vehicleId, requestId, data: [...]}`, where each `data` item has the shape of
-a batch sub-response (§3.5: `{path, code, body, headers}`).
+a batch sub-response (`{path, code, body, headers}`,
+https://smartcar.com/docs/api-reference/batch).
 
 The items are made by the Vehicle API's own batch code (mockcar.web.v2.batch), so a
 scheduled delivery reads exactly what `POST /vehicles/{id}/batch` would at the same

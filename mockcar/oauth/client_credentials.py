@@ -1,5 +1,6 @@
 """API v3's application tokens: the client-credentials grant at `POST /oauth2/token`
-(RFC 6749 §4.4; reference: smartcar-v3-simulator-webhooks.md §1.2, smartcar-v2.md §2.6).
+(RFC 6749 §4.4, https://www.rfc-editor.org/rfc/rfc6749#section-4.4;
+https://smartcar.com/docs/api-reference/authorization/request-access-token).
 
 A second authorization server beside the v2 one (mockcar.oauth.server), because the two
 hosts differ: Smartcar's IAM host takes the client id and secret in the form body (its
@@ -112,7 +113,7 @@ class ApplicationTokenServer(MockcarAuthorizationServer):
         scope: str | None = None, expires_in: int | None = None,
         include_refresh_token: bool = True,
     ) -> dict[str, Any]:
-        """One hour, never a refresh token (reference §1.2)."""
+        """One hour, never a refresh token, as Smartcar's application tokens."""
         return {"access_token": str(uuid.uuid4()), "token_type": "Bearer",
                 "expires_in": APPLICATION_TOKEN_SECONDS}
 

@@ -2,7 +2,9 @@
 
 Both subclass authlib's grants and keep their flow (client authentication, grant-type
 check, token generation, save, then spend); what they add is storage in the World and
-Smartcar's error texts and tolerances (reference: smartcar-v2.md §2).
+Smartcar's error texts and tolerances
+(https://smartcar.com/docs/api-reference/authorization/auth-code-exchange,
+https://smartcar.com/docs/api-reference/authorization/refreshing-access-token).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
     from mockcar.oauth.server import MockcarAuthorizationServer
 
 # Node's SDK sends the key whatever happens: `redirect_uri=undefined` when the client has
-# none (reference §2.1). Empty is treated the same way.
+# none (the SDK builds the form from every key it knows). Empty is treated the same way.
 _ABSENT_REDIRECT_URIS = frozenset({"", "undefined"})
 
 

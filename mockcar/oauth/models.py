@@ -19,7 +19,7 @@ from mockcar.domain.world.world import (
 )
 
 # Smartcar's SDKs authenticate at the token endpoint with HTTP Basic only
-# (reference: smartcar-v2.md §0.3, §2.1).
+# (https://smartcar.com/docs/api-reference/authorization/auth-code-exchange).
 TOKEN_ENDPOINT_AUTH_METHOD = "client_secret_basic"
 GRANT_TYPES = frozenset({"authorization_code", "refresh_token"})
 ACCESS_TOKEN_SECONDS = int(ACCESS_TOKEN_LIFETIME.total_seconds())

@@ -36,7 +36,8 @@ WorldLookup = Callable[[str], World | None]
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # RFC 6749 §3.2: request parameters MUST NOT be included more than once.
 SINGLE_PARAMETERS = ("grant_type", "code", "redirect_uri", "refresh_token", "scope")
-# The only keys a Smartcar token response has (reference §2.2), in its order.
+# The only keys a Smartcar token response has, in its order
+# (https://smartcar.com/docs/api-reference/authorization/auth-code-exchange).
 TOKEN_RESPONSE_KEYS = ("access_token", "token_type", "expires_in", "refresh_token")
 
 _DEFAULT_DESCRIPTIONS = {
@@ -179,7 +180,7 @@ class MockcarAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
 
     def handle_error_response(self, request: object, error: OAuth2Error) -> Response:
         """RFC 6749 §5.2, always with an error_description: the Python SDK turns an
-        `error` without one into a generic SDK_ERROR (reference §2.4)."""
+        `error` without one into a generic SDK_ERROR."""
         if not error.description:
             error.description = error.get_error_description() or _DEFAULT_DESCRIPTIONS.get(
                 error.error, "The token request failed."

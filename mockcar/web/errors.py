@@ -1,4 +1,5 @@
-"""Rendering errors for clients: the v2 error envelope (reference: smartcar-v2.md §4.1),
+"""Rendering errors for clients: the v2 error envelope
+(https://smartcar.com/docs/api-reference/api-errors),
 and the app-wide handlers that make sure no traceback ever reaches a client."""
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def error_response(
 ) -> JSONResponse:
     """`status` overrides the catalog's, for HTTP-level refusals (405) that Smartcar's
     catalog has no entry for; the body's statusCode always equals the HTTP status.
-    Requests under `/v1.x/` get the legacy v1.0 shape (reference §4.6)."""
+    Requests under `/v1.x/` get the legacy v1.0 shape (mockcar.web.legacy)."""
     code = status or error.status
     if legacy.is_legacy(request.url.path):
         body = legacy.error_body(error, request_id(request), code)

@@ -1,5 +1,5 @@
-"""The legacy v1.0 error shape, for clients pinned to `/v1.x/` (reference:
-smartcar-v2.md §4.6): `{"error", "message", "code", "statusCode", "requestId"}`.
+"""The legacy v1.0 error shape, for clients pinned to `/v1.x/` (the SDKs still parse it:
+the Python SDK's `exception.py`): `{"error", "message", "code", "statusCode", "requestId"}`.
 
 Smartcar's v1 types were snake-case names with their own codes (`VS_000`); mockcar maps
 each v2 type to the v1 name that covered it and keeps the v2 code, which the SDKs only

@@ -1,5 +1,6 @@
 """`POST /oauth2/token`: Smartcar's IAM host, application tokens by the client-credentials
-grant (reference: smartcar-v3-simulator-webhooks.md §1.2). The form is read as for the
+grant (https://smartcar.com/docs/api-reference/authorization/request-access-token). The form is
+read as for the
 v2 token endpoint (mockcar.web.auth.token.answer); the server on
 `app.state.application_token_server` (mockcar.oauth.client_credentials) answers, in the
 OAuth error shape, never the v3 `errors` envelope."""

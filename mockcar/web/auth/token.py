@@ -1,4 +1,6 @@
-"""`POST /oauth/token`: Smartcar's auth host (reference: smartcar-v2.md §2).
+"""`POST /oauth/token`: Smartcar's auth host
+(https://smartcar.com/docs/api-reference/authorization/auth-code-exchange,
+https://smartcar.com/docs/api-reference/authorization/refreshing-access-token).
 
 A thin handler: read the form body (asynchronously, since authlib is synchronous), then
 let the authorization server on `app.state` answer. Any `?flags=` query is ignored.
