@@ -9,7 +9,7 @@ https://smartcar.com/docs/api-reference/authorization/refreshing-access-token).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from authlib.oauth2.rfc6749 import (
     InvalidRequestError,
@@ -21,16 +21,14 @@ from mockcar.domain.world.world import Connection, World
 from mockcar.oauth.errors import invalid_code, invalid_refresh_token, unauthorized_redirect_uri
 from mockcar.oauth.models import TOKEN_ENDPOINT_AUTH_METHOD, OAuthClient, OAuthCode, OAuthToken
 
-if TYPE_CHECKING:
-    from mockcar.oauth.server import MockcarAuthorizationServer
-
 # Node's SDK sends the key whatever happens: `redirect_uri=undefined` when the client has
 # none (the SDK builds the form from every key it knows). Empty is treated the same way.
 _ABSENT_REDIRECT_URIS = frozenset({"", "undefined"})
 
 
 class _WorldGrant:
-    server: MockcarAuthorizationServer
+    # authlib sets `server` and `request` on each grant it builds; the grants need only
+    # the request (the server that registers them imports this module, not the reverse).
     request: Any
 
     @property

@@ -6,7 +6,8 @@ answer (an ICE car has no EV battery), so every API version renders the same ref
 Commands change the state, and the state decides whether a command can run (reference:
 smartcar-v2.md §4.3, "where errors typically arise").
 
-A vehicle with a timeline (`motion`, mockcar.domain.timelines.timeline) moves in time: its `state`
+A vehicle with a timeline (`motion`: a `Motion`, which mockcar.domain.timelines.timeline
+implements above this module) moves in time: its `state`
 is then the state at its anchor, `at(now)` is the vehicle as it reads at `now`, and every
 command first `settle`s at its own time. Without a timeline a vehicle only changes when a
 command or an override changes it, and `at(now)` is the vehicle itself.
@@ -18,7 +19,7 @@ from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from mockcar.domain.timelines.charge import ChargeCurve
 from mockcar.domain.vehicles.schedules import (
@@ -28,9 +29,6 @@ from mockcar.domain.vehicles.schedules import (
     invalid,
 )
 from mockcar.errors import SmartcarError
-
-if TYPE_CHECKING:
-    from mockcar.domain.timelines.timeline import Motion
 
 CHARGE_LIMIT_RANGE = (0.5, 1.0)  # what set-charge-limit accepts (reference §3.4)
 CRUISE_KMH = 50.0  # the speed of a vehicle marked moving without a speed
@@ -148,6 +146,23 @@ class VehicleState:
     asleep: bool = False
     charge_power_kw: float | None = None
     charge_curve: ChargeCurve | None = None
+
+
+class Motion(Protocol):
+    """What moves a vehicle in time: a timeline and its anchor
+    (mockcar.domain.timelines.timeline.Motion). Declared here, where the vehicle holds
+    one, so the vehicle needs nothing from the timelines that move it."""
+
+    @property
+    def anchor(self) -> datetime: ...
+
+    def state_at(self, vehicle: Vehicle, now: datetime) -> tuple[VehicleState, datetime]:
+        """The vehicle's state at `now` and the time its data is from."""
+        ...
+
+    def settled(self, now: datetime) -> Motion:
+        """The same motion re-anchored at `now`."""
+        ...
 
 
 @dataclass

@@ -12,7 +12,7 @@ with a fitting status, never JSON and never a traceback.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -36,6 +36,7 @@ from mockcar.web.connect.authorize_request import (
 )
 from mockcar.web.connect.flow import AppRedirect, ConnectSession, StepError
 from mockcar.web.connect.reauthentication import parse_reauthentication_request
+from mockcar.web.handler import Handler
 from mockcar.web.page_assets import CONTENT_SECURITY_POLICY
 from mockcar.web.templating import TEMPLATES
 
@@ -51,8 +52,6 @@ PAGE_HEADERS = {
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 BASE = "/oauth/authorize"
 REAUTHENTICATE = "/oauth/reauthenticate"
-
-Handler = Callable[[Request], Awaitable[Response]]
 
 
 class PageError(Exception):

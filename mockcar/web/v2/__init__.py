@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from mockcar.web.handler import Handler
 from mockcar.web.v2 import account as handlers
 from mockcar.web.v2 import application as webhooks
 from mockcar.web.v2 import batch
@@ -23,7 +24,7 @@ from mockcar.web.v2 import vehicle_endpoint as pipeline
 PREFIX = "/v{version}"
 VEHICLE = PREFIX + "/vehicles/{vehicle_id}"
 
-VEHICLE_ENDPOINTS: dict[tuple[str, str], handlers.Handler] = {
+VEHICLE_ENDPOINTS: dict[tuple[str, str], Handler] = {
     **pipeline.HANDLERS,
     ("POST", "/batch"): batch.batch,
     **webhooks.ENDPOINTS,
@@ -64,7 +65,7 @@ async def vehicle_endpoint(request: Request) -> Response:
     raise HTTPException(404)
 
 
-def _both(path: str, endpoint: handlers.Handler, methods: list[str]) -> list[BaseRoute]:
+def _both(path: str, endpoint: Handler, methods: list[str]) -> list[BaseRoute]:
     return [
         Route(path, endpoint, methods=methods, name=endpoint.__name__),
         Route(path + "/", endpoint, methods=methods, name=endpoint.__name__ + "_slash"),

@@ -6,7 +6,6 @@ propagate to the app's error handler."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -18,8 +17,6 @@ from mockcar.errors import SmartcarError
 from mockcar.web import tenancy
 from mockcar.web.v2 import request_parsing as bodies
 from mockcar.web.v2 import vehicle_responses as wire
-
-Handler = Callable[[Request], Awaitable[Response]]
 
 VERSION = re.compile(r"\d+\.\d+")
 VEHICLES_PAGE = (10, 50)  # default and maximum `limit` of GET /vehicles

@@ -8,17 +8,14 @@ none has a request body (Node sends `{}` to unsubscribe, which is ignored).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from mockcar.domain.webhooks import webhook as webhooks
 from mockcar.domain.world import connections
+from mockcar.web.handler import Handler
 from mockcar.web.v2 import credentials
 from mockcar.web.v2 import platform_responses as wire_platform
-
-Handler = Callable[[Request], Awaitable[Response]]
 
 APPLICATION = "/application"
 WEBHOOK = "/webhooks/{webhook_id}"

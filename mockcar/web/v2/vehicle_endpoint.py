@@ -29,6 +29,7 @@ from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world.world import Connection, require_permission
 from mockcar.errors import SmartcarError
 from mockcar.web import tenancy
+from mockcar.web.handler import Handler
 from mockcar.web.v2 import account as handlers
 from mockcar.web.v2 import request_parsing as bodies
 from mockcar.web.v2 import vehicle_responses as wire
@@ -85,7 +86,7 @@ def render(read: Read, vehicle: Vehicle, ctx: Context) -> tuple[Any, dict[str, s
     return body, headers
 
 
-def read_handler(read: Read) -> handlers.Handler:
+def read_handler(read: Read) -> Handler:
     """One handler per read row, named after its Smartcar operation."""
     target = read.target
 
@@ -102,7 +103,7 @@ def read_handler(read: Read) -> handlers.Handler:
     return handler
 
 
-def command_handler(command: Command) -> handlers.Handler:
+def command_handler(command: Command) -> Handler:
     """One handler per command row: the guard first, then the body, then the vehicle,
     whose state may refuse."""
     target = command.target
@@ -131,7 +132,7 @@ def wrong_case_error(sub_path: str) -> SmartcarError:
     )
 
 
-def wrong_case(sub_path: str) -> handlers.Handler:
+def wrong_case(sub_path: str) -> Handler:
     """A handler for `/{MAKE}/...`: authenticate as any endpoint does, then refuse."""
 
     async def handler(request: Request) -> Response:
@@ -152,7 +153,7 @@ def lower_make_path(sub_path: str) -> str | None:
     return "/".join([segments[0], segments[1].lower(), *segments[2:]])
 
 
-HANDLERS: dict[tuple[str, str], handlers.Handler] = {
+HANDLERS: dict[tuple[str, str], Handler] = {
     **{("GET", read.path): read_handler(read) for read in ALL_READS},
     **{(c.method, c.path): command_handler(c) for c in ALL_COMMANDS},
 }

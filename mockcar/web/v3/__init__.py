@@ -16,11 +16,12 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from mockcar.web.auth import application_token as token
+from mockcar.web.handler import Handler
 from mockcar.web.v3 import commands, connections, routing, vehicles
 
 VEHICLE = "/v3/vehicles/{vehicle_id}"
 
-VEHICLE_ENDPOINTS: dict[tuple[str, str], routing.Handler] = {
+VEHICLE_ENDPOINTS: dict[tuple[str, str], Handler] = {
     ("GET", ""): vehicles.get_vehicle,
     ("GET", "/signals"): vehicles.get_signals,
     ("GET", "/signals/{code}"): vehicles.get_signal,

@@ -26,9 +26,9 @@ from mockcar.domain.vehicles import capabilities
 from mockcar.domain.vehicles.schedules import invalid
 from mockcar.domain.vehicles.vehicle import Location, Vehicle
 from mockcar.errors import SmartcarError
+from mockcar.web.handler import Handler
 from mockcar.web.v3 import access
 from mockcar.web.v3 import responses as wire
-from mockcar.web.v3.routing import Handler
 
 # (vehicle, the body's data.attributes, now) -> the parameters echoed in the execution
 Run = Callable[[Vehicle, dict[str, Any], datetime], dict[str, Any]]

@@ -22,7 +22,6 @@ management OpenAPI (`bad_request`, `unauthorized`, `not_found`, `conflict`), wri
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -38,6 +37,7 @@ from mockcar.domain.world.connections import application_by_management_token
 from mockcar.domain.world.world import Application, Mode, World
 from mockcar.errors import SmartcarError
 from mockcar.web import tenancy
+from mockcar.web.handler import Handler
 
 log = logging.getLogger("mockcar.management")
 
@@ -47,8 +47,6 @@ CREATED = {"meta": {"message": "subscription creation in progress"}}
 TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
           409: "Conflict", 500: "Internal Error"}
 FILTERS = ("userId", "webhookId", "vehicleId", "vehicle.mode")
-
-Handler = Callable[[Request], Awaitable[Response]]
 
 
 def _caller(request: Request) -> tuple[World, Application]:

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from mockcar.errors import SmartcarError
+from mockcar.web.handler import Handler
 from mockcar.web.v3.errors import error_response
-from mockcar.web.v3.openapi import openapi
 
 log = logging.getLogger("mockcar.v3")
 
-Handler = Callable[[Request], Awaitable[Response]]
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
-__all__ = ["ALL_METHODS", "Handler", "dispatch", "openapi", "routes", "serve"]
+__all__ = ["ALL_METHODS", "dispatch", "routes", "serve"]
 
 
 def serve(table: Mapping[str, Handler]) -> Handler:
