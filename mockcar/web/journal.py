@@ -1,4 +1,5 @@
-"""The request journal's recorder: a pure ASGI middleware (issue 5, "Request journal").
+"""The request journal's recorder: a pure ASGI middleware (the journal itself is
+mockcar.domain.world.journal).
 
 After each response it appends one entry to the journal of the request's tenant
 (mockcar.web.tenancy decides which; usually the handler already has). It is on every

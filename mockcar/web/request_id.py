@@ -1,7 +1,7 @@
 """Give every request an `sc-request-id` (UUID v4) and put it on every response.
 
 Handlers read it from `request.state.request_id` so a v2 error body's `requestId` equals
-the header (reference: smartcar-v2.md §0.5).
+the header (https://smartcar.com/docs/api-reference/headers).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Which World serves a request, and whose journal records it (issue 5, "Tenants").
+"""Which World serves a request, and whose journal records it (the tenants of
+mockcar.domain.world.tenants).
 
 The one place the web layer finds a World. A request is claimed by what it carries, in
 this order:

@@ -1,6 +1,6 @@
 """The Connect authorization request: parsing and validating `GET /oauth/authorize`
-(reference: smartcar-v2.md §1.1) and building the redirect back to the application
-(§1.2, §1.3).
+(https://smartcar.com/docs/connect/redirect-to-connect) and building the redirect back to the application
+(https://smartcar.com/docs/connect/handle-the-response).
 
 Everything that can be wrong before we know where to send the user back (client, redirect
 URI) is refused with an error page, never a redirect: an unregistered redirect URI must
@@ -124,7 +124,8 @@ class AuthorizationRequest:
     country: str
     user: str | None
     # Re-authentication (/oauth/reauthenticate): the vehicle whose owner signs in again;
-    # Connect then ends with `vehicle_id` instead of a code (reference §1.4).
+    # Connect then ends with `vehicle_id` instead of a code
+    # (https://smartcar.com/docs/connect/re-auth/redirect-to-connect).
     reauthenticate_vehicle: str | None = None
 
     @property

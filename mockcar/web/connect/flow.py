@@ -1,6 +1,7 @@
 """The Connect step machine: preamble → brand → sign-in → permissions (with the vehicle
-choice on the same page when the account has several) → redirect (reference:
-smartcar-v2.md §1.1–1.3). The redirect carries a `code`, or for an
+choice on the same page when the account has several) → redirect
+(https://smartcar.com/docs/connect/redirect-to-connect, https://smartcar.com/docs/connect/handle-the-response).
+The redirect carries a `code`, or for an
 application configured for API v3 (`connect_redirect: user_id`) the owner's `user_id`;
 re-authentication (mockcar.web.connect.reauthentication) ends at sign-in with `vehicle_id`.
 
@@ -32,7 +33,7 @@ MAX_SESSIONS = 10_000
 # Steps, in order; a session is at the first one whose input it lacks.
 BRAND, SIGN_IN, PERMISSIONS = "brands", "sign-in", "permissions"
 
-# Smartcar's Connect test accounts that end in an error (reference §1.1 table, §1.3).
+# Smartcar's Connect test accounts that end in an error (https://smartcar.com/docs/errors/testing-errors).
 INVALID_SUBSCRIPTION_EMAIL = "smartcar@invalid-subscription.com"
 VEHICLE_INCOMPATIBLE_EMAIL = "smartcar@vehicle-incompatible.com"
 INCOMPATIBLE_VEHICLE = (
@@ -247,7 +248,7 @@ def approve(world: World, session: ConnectSession, chosen: Iterable[str]) -> App
     )
     end_session(world, session)
     if request.application.connect_redirect == USER_ID_REDIRECT:
-        # API v3 apps get the owner's user id, no code (v3 reference §1.2).
+        # API v3 apps get the owner's user id, no code (https://smartcar.com/docs/connect/handle-the-response).
         return session.back_to_app(("user_id", connection.user_id))
     code = world.issue_code(
         connection, request.redirect_uri if request.redirect_uri_given else None
@@ -256,7 +257,8 @@ def approve(world: World, session: ConnectSession, chosen: Iterable[str]) -> App
 
 
 def reauthenticated(world: World, session: ConnectSession, account: Owner) -> AppRedirect:
-    """Re-authentication ends at sign-in: the vehicle's owner is back (reference §1.4)."""
+    """Re-authentication ends at sign-in: the vehicle's owner is back
+    (https://smartcar.com/docs/connect/re-auth/redirect-to-connect)."""
     vehicle_id = session.request.reauthenticate_vehicle
     if vehicle_id not in account.vehicle_ids:
         raise StepError(

@@ -1,5 +1,5 @@
-"""Smartcar Connect as HTML pages that work without JavaScript (reference:
-smartcar-v2.md §1); the one script, the brand list's filter-as-you-type, only adds to a
+"""Smartcar Connect as HTML pages that work without JavaScript
+(https://smartcar.com/docs/connect/what-is-connect); the one script, the brand list's filter-as-you-type, only adds to a
 search that also works as a plain form.
 
 `GET /oauth/authorize` validates the Connect URL and shows the preamble; the steps live

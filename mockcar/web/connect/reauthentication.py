@@ -1,5 +1,6 @@
-"""Connect's re-authentication URL, `GET /oauth/reauthenticate` (reference:
-smartcar-v2.md §1.4; smartcar-v3-simulator-webhooks.md §1.2 "Connect variants").
+"""Connect's re-authentication URL, `GET /oauth/reauthenticate`
+(https://smartcar.com/docs/connect/re-auth/redirect-to-connect,
+https://smartcar.com/docs/connect/re-auth/handle-response).
 
     /oauth/reauthenticate?response_type=vehicle_id&client_id=...&vehicle_id=...
         [&redirect_uri=...][&state=...][&mode=...][&user=...]

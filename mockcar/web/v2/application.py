@@ -1,5 +1,6 @@
-"""Vehicle endpoints about the application rather than the car (reference:
-smartcar-v2.md §3.3–3.4, §6.3): disconnect (`DELETE /vehicles/{id}/application`) and
+"""Vehicle endpoints about the application rather than the car
+(https://smartcar.com/docs/api-reference/delete-disconnect,
+https://smartcar.com/docs/api-reference/webhooks/subscribe-webhook): disconnect (`DELETE /vehicles/{id}/application`) and
 webhook subscribe/unsubscribe (`POST`/`DELETE /vehicles/{id}/webhooks/{webhook_id}`).
 
 They join the vehicle dispatcher's table through `ENDPOINTS`. None needs a permission;

@@ -1,5 +1,5 @@
-"""`POST /vehicles/{id}/batch`: several reads in one request (reference:
-smartcar-v2.md §3.5).
+"""`POST /vehicles/{id}/batch`: several reads in one request
+(https://smartcar.com/docs/api-reference/batch).
 
 Each sub-request runs the same guard as its own endpoint (permission, capability,
 test-mode trigger) and its error stays inside its sub-response; only a failure of the

@@ -1,5 +1,5 @@
-"""Who is calling the platform endpoints, and in which World (reference: smartcar-v2.md
-§0.3): the owner's access token (subscribe, disconnect), the application management
+"""Who is calling the platform endpoints, and in which World
+(https://smartcar.com/docs/api-reference/management-api-intro): the owner's access token (subscribe, disconnect), the application management
 token (`Bearer <AMT>` to unsubscribe, `Basic default:<AMT>` for the Management API), or
 the client id and secret (`Basic`, Compatibility API).
 

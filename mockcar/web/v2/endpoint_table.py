@@ -1,4 +1,4 @@
-"""The tables of API v2.0 vehicle endpoints (reference: smartcar-v2.md §3.1, §3.3): reads
+"""The tables of API v2.0 vehicle endpoints (https://smartcar.com/docs/api-reference/headers): reads
 with their body and data headers, commands with what they do to the vehicle. The
 permission and capability of each row come from the domain's table
 (mockcar.domain.vehicles.capabilities), so the Vehicle API and the Compatibility API agree.
@@ -23,7 +23,8 @@ Executor = Callable[[Vehicle, Any, Context], dict[str, Any]]  # (vehicle, JSON b
 
 
 class Headers(Enum):
-    """Which `sc-*` headers a read carries besides `sc-request-id` (reference §3.1)."""
+    """Which `sc-*` headers a read carries besides `sc-request-id`
+    (https://smartcar.com/docs/api-reference/headers)."""
 
     STATIC = "static"  # vin, attributes, permissions: nothing was fetched from the car
     DATA = "data"  # sc-data-age and sc-fetched-at

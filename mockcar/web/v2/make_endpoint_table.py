@@ -1,4 +1,5 @@
-"""The make-specific rows of the v2.0 endpoint tables (reference: smartcar-v2.md §3.7):
+"""The make-specific rows of the v2.0 endpoint tables
+(https://smartcar.com/docs/api-reference/about-brand-specific):
 `/{make}/...`, the make lower-case. Which vehicles may call them is the domain's
 capability table; these rows say how each renders or acts.
 """

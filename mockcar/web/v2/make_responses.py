@@ -1,6 +1,7 @@
-"""API v2.0 wire shapes of the make-specific endpoints (reference: smartcar-v2.md §3.7;
-field names from Smartcar's make-specific API reference pages). Distances, speeds and
-temperatures follow the request's unit system (§3.2); energy, power, current and voltage
+"""API v2.0 wire shapes of the make-specific endpoints (field names from Smartcar's
+make-specific pages, https://smartcar.com/docs/api-reference/about-brand-specific and the pages
+beside it, e.g. https://smartcar.com/docs/api-reference/tesla/get-battery). Distances, speeds and
+temperatures follow the request's unit system (`sc-unit-system`); energy, power, current and voltage
 do not.
 """
 

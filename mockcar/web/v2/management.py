@@ -1,5 +1,7 @@
 """Management API v2.0: an application's vehicle connections, listed and deleted
-(reference: smartcar-v2.md §6.1–6.2), at `/v{version}/management/connections` with and
+(https://smartcar.com/docs/api-reference/management/get-vehicle-connections,
+https://smartcar.com/docs/api-reference/management/delete-vehicle-connections), at
+`/v{version}/management/connections` with and
 without the trailing slash Python sends.
 
 Authorized by `Basic base64("default:" + <application management token>)`; the token

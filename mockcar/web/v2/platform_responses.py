@@ -1,5 +1,6 @@
 """Wire shapes of the v2.0 platform endpoints: webhooks, disconnect, the Management API
-and the Compatibility API (reference: smartcar-v2.md §3.4, §6.1–6.3, §7). Every field
+and the Compatibility API (https://smartcar.com/docs/api-reference/management-api-intro,
+https://smartcar.com/docs/api-reference/compatibility/by-vin). Every field
 name the SDKs read for these is written here and nowhere else."""
 
 from __future__ import annotations

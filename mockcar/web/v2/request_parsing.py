@@ -1,8 +1,8 @@
 """Reading what a client sent: JSON bodies, their fields, query dates and paging.
 
 Every refusal is a Smartcar VALIDATION error whose `detail` names the field, in the
-shape Smartcar uses (`[{"field": [...], "message": ...}]`, reference: smartcar-v2.md
-§4.1): a missing or malformed field is VALIDATION with a null code, a well-formed value
+shape Smartcar uses (`[{"field": [...], "message": ...}]`,
+https://smartcar.com/docs/errors/api-errors/validation-errors): a missing or malformed field is VALIDATION with a null code, a well-formed value
 out of range is VALIDATION:PARAMETER.
 """
 
@@ -64,7 +64,7 @@ def action(body: Any, allowed: tuple[str, ...]) -> str:
 
 def number(value: Any, name: str) -> float:
     """A JSON number, or a string holding one: the Node SDK sends the charge limit as
-    a string (reference §3.3)."""
+    a string (its `setChargeLimit`)."""
     if isinstance(value, str):
         try:
             value = float(value.strip())
@@ -77,7 +77,7 @@ def number(value: Any, name: str) -> float:
 
 def query_value(query: Mapping[str, str], *names: str) -> str | None:
     """The first of `names` present in the query: Smartcar's SDKs disagree on spelling
-    (Python `startDate`, Node and Java `start_date`, reference §3.3)."""
+    (Python `startDate`, Node and Java `start_date`)."""
     for name in names:
         if query.get(name):
             return query[name]
@@ -131,7 +131,7 @@ def query_date(query: Mapping[str, str], *names: str) -> date | None:
 
 
 def paging(query: Mapping[str, str], default: int, maximum: int) -> tuple[int, int]:
-    """(limit, offset) of a paged list (reference §3.3)."""
+    """(limit, offset) of a paged list (https://smartcar.com/docs/api-reference/all-vehicles)."""
 
     def integer(name: str, fallback: int, low: int, high: int) -> int:
         raw = query.get(name)

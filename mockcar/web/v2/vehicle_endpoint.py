@@ -2,9 +2,11 @@
 
 1. version segment and bearer token (`handlers._connection`), the vehicle the token
    covers (`handlers._vehicle`);
-2. the endpoint's permission → 403 PERMISSION naming it (reference: smartcar-v2.md §5);
+2. the endpoint's permission → 403 PERMISSION naming it
+   (https://smartcar.com/docs/api-reference/permissions);
 3. the vehicle's capability → 501 COMPATIBILITY (mockcar.domain.vehicles.capabilities);
-4. a test-mode error trigger on the connection (`TYPE.CODE@smartcar.com`, §1.1) →
+4. a test-mode error trigger on the connection (`TYPE.CODE@smartcar.com`,
+   https://smartcar.com/docs/errors/testing-errors) →
    that error, except on static endpoints;
 5. the World's latency (mockcar.domain.world.latency): the request waits as the scenario
    says (none by default), and an asleep vehicle wakes slowly or answers ASLEEP;
@@ -74,7 +76,8 @@ async def wait(request: Request, vehicle: Vehicle, ctx: Context, *, static: bool
 
 
 def render(read: Read, vehicle: Vehicle, ctx: Context) -> tuple[Any, dict[str, str]]:
-    """A read's body and its `sc-*` headers (reference §3.1), from the vehicle as it
+    """A read's body and its `sc-*` headers (https://smartcar.com/docs/api-reference/headers), from
+    the vehicle as it
     reads at the request's time, so the body and `sc-data-age` agree."""
     vehicle = vehicle.at(ctx.now)
     body = read.render(vehicle, ctx)
@@ -123,7 +126,7 @@ def command_handler(command: Command) -> Handler:
 
 def wrong_case_error(sub_path: str) -> SmartcarError:
     """Smartcar answers PERMISSION when a make-specific path spells the make in
-    upper case (reference §3.7)."""
+    upper case (https://smartcar.com/docs/api-reference/about-brand-specific)."""
     make = sub_path.split("/")[1]
     return SmartcarError(
         "PERMISSION",

@@ -1,5 +1,6 @@
 """API v2.0 wire shapes of the general vehicle endpoints: JSON bodies and response headers
-(reference: smartcar-v2.md §3.1–3.4). Every field name the SDKs read is written here and
+(https://smartcar.com/docs/api-reference/headers and each endpoint's page under
+https://smartcar.com/docs/api-reference/). Every field name the SDKs read is written here and
 nowhere else (make-specific shapes: `wire_brands`).
 
 Renderers take the vehicle and the request `Context`; they convert units on the way
@@ -83,7 +84,8 @@ def battery_capacity(vehicle: Vehicle, ctx: Context) -> dict[str, Any]:
 
 def nominal_capacity(vehicle: Vehicle, ctx: Context) -> dict[str, Any]:
     """`url` is Connect's battery-capacity selector, set while the pack is unknown
-    (reference §1.4, §3.4); it points at this origin, where Connect lives."""
+    (https://smartcar.com/docs/connect/user-selected-batcap); it points at this origin, where Connect
+    lives."""
     reading = readings.nominal_capacity(vehicle)
     url = None
     if reading.nominal is None:
@@ -124,7 +126,7 @@ def engine_oil(vehicle: Vehicle, ctx: Context) -> dict[str, Any]:
 
 
 def tire_pressure(vehicle: Vehicle, ctx: Context) -> dict[str, Any]:
-    """kPa, or psi for imperial (reference §3.2)."""
+    """kPa, or psi for imperial (https://smartcar.com/docs/api-reference/headers, `sc-unit-system`)."""
     tires = readings.tire_pressures(vehicle)
 
     def convert(kpa: float) -> float:
@@ -153,7 +155,7 @@ def security(vehicle: Vehicle, ctx: Context) -> dict[str, Any]:
 
 
 def service_history(vehicle: Vehicle, ctx: Context) -> list[dict[str, Any]]:
-    """A top-level array (reference §3.4). Shapes follow the SDKs' types where the
+    """A top-level array. Shapes follow the SDKs' types where the
     docs disagree: string ids, `serviceDetails` as a list of {type, value}.
     `odometerDistance` follows the unit system, as the Node SDK documents."""
     start, end = bodies.date_range(ctx.query)
