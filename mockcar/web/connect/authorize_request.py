@@ -1,6 +1,6 @@
 """The Connect authorization request: parsing and validating `GET /oauth/authorize`
-(https://smartcar.com/docs/connect/redirect-to-connect) and building the redirect back to the application
-(https://smartcar.com/docs/connect/handle-the-response).
+(https://smartcar.com/docs/connect/redirect-to-connect) and building the redirect back to
+the application (https://smartcar.com/docs/connect/handle-the-response).
 
 Everything that can be wrong before we know where to send the user back (client, redirect
 URI) is refused with an error page, never a redirect: an unregistered redirect URI must

@@ -1,7 +1,7 @@
 """The Connect step machine: preamble → brand → sign-in → permissions (with the vehicle
 choice on the same page when the account has several) → redirect
-(https://smartcar.com/docs/connect/redirect-to-connect, https://smartcar.com/docs/connect/handle-the-response).
-The redirect carries a `code`, or for an
+(https://smartcar.com/docs/connect/redirect-to-connect,
+https://smartcar.com/docs/connect/handle-the-response). The redirect carries a `code`, or for an
 application configured for API v3 (`connect_redirect: user_id`) the owner's `user_id`;
 re-authentication (mockcar.web.connect.reauthentication) ends at sign-in with `vehicle_id`.
 
@@ -33,7 +33,8 @@ MAX_SESSIONS = 10_000
 # Steps, in order; a session is at the first one whose input it lacks.
 BRAND, SIGN_IN, PERMISSIONS = "brands", "sign-in", "permissions"
 
-# Smartcar's Connect test accounts that end in an error (https://smartcar.com/docs/errors/testing-errors).
+# Smartcar's Connect test accounts that end in an error
+# (https://smartcar.com/docs/errors/testing-errors).
 INVALID_SUBSCRIPTION_EMAIL = "smartcar@invalid-subscription.com"
 VEHICLE_INCOMPATIBLE_EMAIL = "smartcar@vehicle-incompatible.com"
 INCOMPATIBLE_VEHICLE = (
@@ -248,7 +249,8 @@ def approve(world: World, session: ConnectSession, chosen: Iterable[str]) -> App
     )
     end_session(world, session)
     if request.application.connect_redirect == USER_ID_REDIRECT:
-        # API v3 apps get the owner's user id, no code (https://smartcar.com/docs/connect/handle-the-response).
+        # API v3 apps get the owner's user id, no code
+        # (https://smartcar.com/docs/connect/handle-the-response).
         return session.back_to_app(("user_id", connection.user_id))
     code = world.issue_code(
         connection, request.redirect_uri if request.redirect_uri_given else None

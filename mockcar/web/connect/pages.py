@@ -1,6 +1,6 @@
 """Smartcar Connect as HTML pages that work without JavaScript
-(https://smartcar.com/docs/connect/what-is-connect); the one script, the brand list's filter-as-you-type, only adds to a
-search that also works as a plain form.
+(https://smartcar.com/docs/connect/what-is-connect); the one script, the brand list's
+filter-as-you-type, only adds to a search that also works as a plain form.
 
 `GET /oauth/authorize` validates the Connect URL and shows the preamble; the steps live
 under `/oauth/authorize/{session}/…` and follow Post/Redirect/Get, so reloading a page

@@ -2,8 +2,8 @@
 
 Every refusal is a Smartcar VALIDATION error whose `detail` names the field, in the
 shape Smartcar uses (`[{"field": [...], "message": ...}]`,
-https://smartcar.com/docs/errors/api-errors/validation-errors): a missing or malformed field is VALIDATION with a null code, a well-formed value
-out of range is VALIDATION:PARAMETER.
+https://smartcar.com/docs/errors/api-errors/validation-errors): a missing or malformed field is
+VALIDATION with a null code, a well-formed value out of range is VALIDATION:PARAMETER.
 """
 
 from __future__ import annotations
@@ -131,7 +131,8 @@ def query_date(query: Mapping[str, str], *names: str) -> date | None:
 
 
 def paging(query: Mapping[str, str], default: int, maximum: int) -> tuple[int, int]:
-    """(limit, offset) of a paged list (https://smartcar.com/docs/api-reference/all-vehicles)."""
+    """(limit, offset) of a paged list
+    (https://smartcar.com/docs/api-reference/all-vehicles)."""
 
     def integer(name: str, fallback: int, low: int, high: int) -> int:
         raw = query.get(name)

@@ -84,8 +84,8 @@ def battery_capacity(vehicle: Vehicle, ctx: Context) -> dict[str, Any]:
 
 def nominal_capacity(vehicle: Vehicle, ctx: Context) -> dict[str, Any]:
     """`url` is Connect's battery-capacity selector, set while the pack is unknown
-    (https://smartcar.com/docs/connect/user-selected-batcap); it points at this origin, where Connect
-    lives."""
+    (https://smartcar.com/docs/connect/user-selected-batcap); it points at this origin,
+    where Connect lives."""
     reading = readings.nominal_capacity(vehicle)
     url = None
     if reading.nominal is None:
@@ -126,7 +126,7 @@ def engine_oil(vehicle: Vehicle, ctx: Context) -> dict[str, Any]:
 
 
 def tire_pressure(vehicle: Vehicle, ctx: Context) -> dict[str, Any]:
-    """kPa, or psi for imperial (https://smartcar.com/docs/api-reference/headers, `sc-unit-system`)."""
+    """kPa, or psi for imperial (`sc-unit-system`, https://smartcar.com/docs/api-reference/headers)."""
     tires = readings.tire_pressures(vehicle)
 
     def convert(kpa: float) -> float:
