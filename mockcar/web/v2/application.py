@@ -1,7 +1,8 @@
 """Vehicle endpoints about the application rather than the car
 (https://smartcar.com/docs/api-reference/delete-disconnect,
 https://smartcar.com/docs/api-reference/webhooks/subscribe-webhook): disconnect
-(`DELETE /vehicles/{id}/application`) and webhook subscribe/unsubscribe (`POST`/`DELETE /vehicles/{id}/webhooks/{webhook_id}`).
+(`DELETE /vehicles/{id}/application`) and webhook subscribe/unsubscribe
+(`POST`/`DELETE /vehicles/{id}/webhooks/{webhook_id}`).
 
 They join the vehicle dispatcher's table through `ENDPOINTS`. None needs a permission;
 none has a request body (Node sends `{}` to unsubscribe, which is ignored).

@@ -1,6 +1,7 @@
 """Compatibility API v2.0 (https://smartcar.com/docs/api-reference/compatibility/by-vin,
 https://smartcar.com/docs/api-reference/compatibility/by-region-and-make):
-`GET /v{version}/compatibility` by VIN, scope and country, and `GET /v{version}/compatibility/matrix`, both with HTTP
+`GET /v{version}/compatibility` by VIN, scope and country, and
+`GET /v{version}/compatibility/matrix`, both with HTTP
 Basic client authentication. Parameters are checked here; the answers are the domain's
 (mockcar.domain.vehicles.compatibility). `/v1.0/compatibility` answers v1.0's `{"compatible"}`.
 """

@@ -1,6 +1,7 @@
 """Who is calling the platform endpoints, and in which World
 (https://smartcar.com/docs/api-reference/management-api-intro): the owner's access token
-(subscribe, disconnect), the application management token (`Bearer <AMT>` to unsubscribe, `Basic default:<AMT>` for the Management API), or
+(subscribe, disconnect), the application management token (`Bearer <AMT>` to unsubscribe,
+`Basic default:<AMT>` for the Management API), or
 the client id and secret (`Basic`, Compatibility API).
 
 Every World lookup of the platform handlers goes through `world()` here, so resolving a

@@ -126,7 +126,8 @@ def engine_oil(vehicle: Vehicle, ctx: Context) -> dict[str, Any]:
 
 
 def tire_pressure(vehicle: Vehicle, ctx: Context) -> dict[str, Any]:
-    """kPa, or psi for imperial (`sc-unit-system`, https://smartcar.com/docs/api-reference/headers)."""
+    """kPa, or psi for imperial (`sc-unit-system`,
+    https://smartcar.com/docs/api-reference/headers)."""
     tires = readings.tire_pressures(vehicle)
 
     def convert(kpa: float) -> float:
