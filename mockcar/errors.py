@@ -9,11 +9,32 @@ Descriptions are Smartcar's texts, word for word: the SDKs build their messages 
 `TYPE:CODE - description` and applications compare them. What mockcar adds to explain a
 particular refusal (which scope, which vehicle) is the error's `hint`, which the web layer
 sends outside Smartcar's body (the `mockcar-hint` header, the journal, the console).
+
+The exceptions the domain raises form one hierarchy::
+
+    Exception
+    ├── SmartcarError ............ a refusal in Smartcar's API catalog (type, code); its
+    │                              status is part of the documented error (the body's
+    │                              statusCode), so it travels with the catalog entry
+    └── DomainError .............. a rule refused a request; carries a `Kind`, never a status
+        ├── ManagementError ...... Management API v3 subscriptions (domain.webhooks.subscriptions)
+        ├── WebhookURLError ...... a webhook URL a receiver could not be (domain.webhooks.urls)
+        ├── LoginError ........... Connect sign-in refused (domain.world.world)
+        ├── TenantLimitReached ... no room for another application (domain.world.tenants)
+        ├── ScenarioRejected ..... + ValueError: a scenario that cannot be used (tenants)
+        ├── ClockRangeError ...... + ValueError: a time outside the clock's range (clock)
+        ├── FaultError ........... + ValueError: a fault rule that cannot be added (faults)
+        └── OverrideError ........ + ValueError: vehicle changes refused (vehicles.overrides)
+
+A `Kind` says what went wrong (not found, invalid, conflict...); each web host maps it
+to its status in one table (mockcar.web.error_status) and writes the error in its own
+shape. A `DomainError`'s message is the explanation a client reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 
@@ -230,3 +251,21 @@ class SmartcarError(Exception):
     def hint(self) -> str | None:
         """mockcar's explanation of this particular refusal, if it has one."""
         return self.message
+
+
+class Kind(StrEnum):
+    """What went wrong, in words every interface can map to its own status or shape."""
+
+    INVALID = "invalid"  # the input breaks a rule; resending it unchanged fails again
+    UNAUTHORIZED = "unauthorized"  # no credential, or one that proves nothing
+    FORBIDDEN = "forbidden"  # a valid credential that does not reach this
+    NOT_FOUND = "not_found"  # nothing by that id, for this caller
+    CONFLICT = "conflict"  # the input is valid but the current state refuses it
+    LIMIT = "limit"  # a bound on how many (applications, requests) is reached
+
+
+class DomainError(Exception):
+    """A refusal by a domain rule: its message says what was wrong and what to do, its
+    `kind` what sort of refusal it is. Subclasses set a class-wide `kind` or pass one."""
+
+    kind: Kind = Kind.INVALID

@@ -27,7 +27,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from mockcar.domain.webhooks.subscriptions import ManagementError
 from mockcar.errors import SmartcarError
 from mockcar.web import errors as v2_errors
 from mockcar.web.connect import pages as connect
@@ -82,7 +81,7 @@ def respond(request: Request, status: int, message: str,
             body = ControlError(status, code, message).body()
             return JSONResponse(body, status_code=status, headers=extra)
         case Shape.MANAGEMENT:
-            return webhooks_v3.error_response(ManagementError(status, code, message), extra)
+            return webhooks_v3.error_response(status, message, extra, code=code)
         case Shape.V3:
             return v3_errors.error_response(request, _smartcar(status, message), status, extra)
         case Shape.OAUTH:

@@ -21,9 +21,10 @@ from datetime import datetime
 from typing import Any
 
 from mockcar.domain.vehicles.vehicle import DOORS, STORAGE, Location, Vehicle
+from mockcar.errors import DomainError
 
 
-class OverrideError(ValueError):
+class OverrideError(DomainError, ValueError):
     """Changes refused; `problems` maps each field to what is wrong with it."""
 
     def __init__(self, problems: dict[str, str]) -> None:

@@ -7,8 +7,8 @@ its record (`Watch`: id, user, creation time) in `World.deliveries`. Its id is s
 (webhook, vehicle). Creating one is effective at once (Smartcar answers 202 "creation in
 progress"; mockcar's is done by the time the answer leaves) and sends the FIRST_DELIVERY.
 
-Refusals are `ManagementError`s with the HTTP status the reference lists for these
-operations (400, 404, 409); the web layer writes them in the v3 `errors[]` shape.
+Refusals are `ManagementError`s with a `Kind` (invalid, not found, conflict); the web layer
+maps it to the status Smartcar answers and writes the v3 `errors[]` shape.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from mockcar.domain.webhooks import webhook as webhooks
+from mockcar.domain.webhooks import membership as webhooks
 from mockcar.domain.webhooks.deliveries import Watch
 from mockcar.domain.world.world import Mode
+from mockcar.errors import DomainError, Kind
 
 if TYPE_CHECKING:
     from mockcar.domain.vehicles.vehicle import Vehicle
@@ -28,13 +29,12 @@ if TYPE_CHECKING:
 PAGE_SIZE = (25, 100)  # default and maximum page[size] (reference §1.3, [3P] for the max)
 
 
-class ManagementError(Exception):
-    """A refusal of the Management API: `status` and a lower-case `code` as the
-    reference's generic examples (`bad_request`, `not_found`, `conflict`)."""
+class ManagementError(DomainError):
+    """A refusal of the Management API: what sort (`kind`) and what was wrong (`detail`)."""
 
-    def __init__(self, status: int, code: str, detail: str) -> None:
+    def __init__(self, kind: Kind, detail: str) -> None:
         super().__init__(detail)
-        self.status, self.code, self.detail = status, code, detail
+        self.kind, self.detail = kind, detail
 
 
 @dataclass(frozen=True)
@@ -65,16 +65,16 @@ def create(world: World, application: Application, webhook_id: str, user_id: str
     webhook = webhooks.find_webhook(application, webhook_id)
     if webhook is None:
         known = ", ".join(w.id for w in application.webhooks) or "none"
-        raise ManagementError(404, "not_found", f"No webhook {webhook_id!r} in this "
+        raise ManagementError(Kind.NOT_FOUND, f"No webhook {webhook_id!r} in this "
                               f"application; its webhooks: {known}.")
     connection = _connection(world, application.client_id, user_id, vehicle_id)
     if connection is None:
-        raise ManagementError(404, "not_found", f"User {user_id!r} has not connected vehicle "
+        raise ManagementError(Kind.NOT_FOUND, f"User {user_id!r} has not connected vehicle "
                               f"{vehicle_id!r} to this application (GET /v3/connections "
                               "lists who connected what).")
     members = world.subscriptions.setdefault(webhook.id, set())
     if vehicle_id in members:
-        raise ManagementError(409, "conflict", f"Vehicle {vehicle_id!r} is already "
+        raise ManagementError(Kind.CONFLICT, f"Vehicle {vehicle_id!r} is already "
                               f"subscribed to webhook {webhook.id!r}.")
     members.add(vehicle_id)
     watch = world.deliveries.subscribed(webhook.id, vehicle_id, user_id, world.now())
@@ -87,7 +87,7 @@ def listing(world: World, application: Application, *, user_id: str | None = Non
     """The application's subscriptions matching every filter given, oldest first (ties
     by id, so pages are stable)."""
     if mode is not None and mode not in (Mode.LIVE, Mode.SIMULATED):
-        raise ManagementError(400, "bad_request", f"filter[vehicle.mode] must be live or "
+        raise ManagementError(Kind.INVALID, f"filter[vehicle.mode] must be live or "
                               f"simulated; got {mode[:20]!r}.")
     found: list[Subscription] = []
     for webhook in application.webhooks:
@@ -118,7 +118,7 @@ def get(world: World, application: Application, subscription_id: str) -> Subscri
                 shown = _find(world, application, webhook.id, member)
                 if shown is not None:
                     return shown
-    raise ManagementError(404, "not_found", f"No subscription {subscription_id!r} in this "
+    raise ManagementError(Kind.NOT_FOUND, f"No subscription {subscription_id!r} in this "
                           "application (GET /v3/subscriptions lists them).")
 
 

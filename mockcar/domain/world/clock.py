@@ -10,6 +10,8 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
+from mockcar.errors import DomainError
+
 
 class Clock:
     """World time as a linear function of wall time, or a frozen instant.
@@ -117,7 +119,7 @@ MAX_ADVANCE = timedelta(days=3660)
 ADVANCE_RANGE = "an advance moves the clock forward by 0 to 3660 days (ten years) at a time"
 
 
-class ClockRangeError(ValueError):
+class ClockRangeError(DomainError, ValueError):
     """A time or an advance outside what the clock accepts; the message says the range."""
 
 

@@ -29,13 +29,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
-from mockcar.errors import CATALOG, SmartcarError
+from mockcar.errors import CATALOG, DomainError, SmartcarError
 
 Moment = time | datetime
 _TIME_OF_DAY = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?")
 
 
-class FaultError(ValueError):
+class FaultError(DomainError, ValueError):
     """A rule that cannot be added: the message says what is wrong, `field` where."""
 
     def __init__(self, message: str, field: str | None = None) -> None:

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from mockcar.domain.vehicles.vehicle import Vehicle
-from mockcar.domain.world.application_tokens import ApplicationToken
 from mockcar.domain.world.journal import CAPACITY, Journal
-from mockcar.domain.world.world import Application, Token, World, new_secret
+from mockcar.domain.world.records import Application, ApplicationToken, Token
+from mockcar.domain.world.world import World, new_secret
+from mockcar.errors import DomainError, Kind
 
 # Registered tenants held at most (Settings.max_applications); one more is refused, never
 # made room for by dropping another run's tenant. A test fixture deletes its tenant on
@@ -39,15 +40,17 @@ FALLBACK_APPLICATION = Application(
 )
 
 
-class TenantLimitReached(Exception):
+class TenantLimitReached(DomainError):
     """The registry holds `limit` tenants already; a new one needs one deleted first."""
+
+    kind = Kind.LIMIT
 
     def __init__(self, limit: int) -> None:
         super().__init__(f"{limit} applications are registered, the most this server holds")
         self.limit = limit
 
 
-class ScenarioRejected(ValueError):
+class ScenarioRejected(DomainError, ValueError):
     """The scenario asked for cannot be used; `problems` are one line each."""
 
     def __init__(self, problems: list[str]) -> None:

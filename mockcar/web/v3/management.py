@@ -35,8 +35,8 @@ from mockcar.domain.webhooks.subscriptions import ManagementError, Subscription
 from mockcar.domain.world import application_tokens
 from mockcar.domain.world.connections import application_by_management_token
 from mockcar.domain.world.world import Application, Mode, World
-from mockcar.errors import SmartcarError
-from mockcar.web import tenancy
+from mockcar.errors import Kind, SmartcarError
+from mockcar.web import error_status, tenancy
 from mockcar.web.handler import Handler
 
 log = logging.getLogger("mockcar.management")
@@ -53,7 +53,7 @@ def _caller(request: Request) -> tuple[World, Application]:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise ManagementError(401, "unauthorized", "Send 'Authorization: Bearer <application "
+        raise ManagementError(Kind.UNAUTHORIZED, "Send 'Authorization: Bearer <application "
                               "management token>' (or an application token).")
     world = tenancy.world(request)
     application = application_by_management_token(world, token)
@@ -61,7 +61,7 @@ def _caller(request: Request) -> tuple[World, Application]:
         try:
             application = application_tokens.authenticate(world, token)
         except SmartcarError:
-            raise ManagementError(401, "unauthorized", "The bearer token is neither an "
+            raise ManagementError(Kind.UNAUTHORIZED, "The bearer token is neither an "
                                   "application management token nor a live application "
                                   "token.") from None
     return world, application
@@ -85,7 +85,7 @@ async def list_subscriptions(request: Request) -> Response:
     default, maximum = subscriptions.PAGE_SIZE
     size = _positive(request, "page[size]", default)
     if size > maximum:
-        raise ManagementError(400, "bad_request", f"page[size] is at most {maximum}.")
+        raise ManagementError(Kind.INVALID, f"page[size] is at most {maximum}.")
     number = _positive(request, "page[number]", 1)
     found = subscriptions.listing(
         world, application, user_id=filters["userId"], webhook_id=filters["webhookId"],
@@ -113,12 +113,12 @@ def _attributes(raw: bytes) -> dict[str, str]:
     data = body.get("data") if isinstance(body, dict) else None
     attributes = data.get("attributes") if isinstance(data, dict) else None
     if not isinstance(attributes, dict):
-        raise ManagementError(400, "bad_request", 'The body must be {"data": {"attributes": '
+        raise ManagementError(Kind.INVALID, 'The body must be {"data": {"attributes": '
                               '{"webhookId": ..., "userId": ..., "vehicleId": ...}}}.')
     missing = [k for k in ("webhookId", "userId", "vehicleId")
                if not isinstance(attributes.get(k), str) or not attributes[k]]
     if missing:
-        raise ManagementError(400, "bad_request", "data.attributes needs "
+        raise ManagementError(Kind.INVALID, "data.attributes needs "
                               + ", ".join(missing) + " (strings).")
     return {k: attributes[k] for k in ("webhookId", "userId", "vehicleId")}
 
@@ -128,7 +128,7 @@ def _positive(request: Request, name: str, default: int) -> int:
     if raw is None or raw == "":
         return default
     if not raw.isdigit() or int(raw) < 1:
-        raise ManagementError(400, "bad_request", f"{name} must be a whole number from 1; "
+        raise ManagementError(Kind.INVALID, f"{name} must be a whole number from 1; "
                               f"got {raw[:20]!r}.")
     return int(raw)
 
@@ -177,10 +177,22 @@ def _page(page: subscriptions.Page, request: Request) -> dict[str, Any]:
     }
 
 
-def error_response(error: ManagementError, headers: dict[str, str] | None = None) -> Response:
-    body = {"errors": [{"status": str(error.status), "code": error.code,
-                        "title": TITLES.get(error.status, "Error"), "detail": error.detail}]}
-    return JSONResponse(body, status_code=error.status, headers=headers)
+# The lower-case `code` of each status, as the reference's generic examples spell it.
+CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found",
+         405: "method_not_allowed", 409: "conflict", 500: "internal_error"}
+
+
+def error_response(status: int, detail: str, headers: dict[str, str] | None = None, *,
+                   code: str | None = None) -> Response:
+    """The v3 `errors[]` body of a refusal with `status`; `code` defaults to the status's."""
+    body = {"errors": [{"status": str(status), "code": code or CODES.get(status, "error"),
+                        "title": TITLES.get(status, "Error"), "detail": detail}]}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def refusal(error: ManagementError) -> Response:
+    """A domain refusal in the v3 shape, its status from its kind."""
+    return error_response(error_status.status(error), error.detail)
 
 
 # -- routes ------------------------------------------------------------------------------
@@ -192,19 +204,18 @@ def _serve(table: dict[str, Handler]) -> Handler:
     async def endpoint(request: Request) -> Response:
         handler = table.get("GET" if request.method == "HEAD" else request.method)
         if handler is None:
-            return error_response(ManagementError(
-                405, "method_not_allowed", f"{request.method} is not allowed on "
-                f"{request.url.path}; use {allowed}."), {"Allow": allowed})
+            return error_response(
+                405, f"{request.method} is not allowed on {request.url.path}; use "
+                f"{allowed}.", {"Allow": allowed})
         try:
             return await handler(request)
         except ManagementError as error:
-            return error_response(error)
+            return refusal(error)
         except Exception:
             log.exception("management: unexpected error on %s %s", request.method,
                           request.url.path)
-            return error_response(ManagementError(
-                500, "internal_error", "mockcar hit an unexpected error; its log has the "
-                "details."))
+            return error_response(
+                500, "mockcar hit an unexpected error; its log has the details.")
 
     endpoint.__name__ = endpoint.__qualname__ = "_".join(h.__name__ for h in table.values())
     return endpoint
