@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     app.state.vehicle_catalog = vehicle_catalog()
     # The scenario's World; each application registered through the control API gets
     # its own World in `tenants` (mockcar.web.tenancy routes requests between them).
-    if settings.speed != 1.0:  # `mockcar serve --speed N` (issue 4, "Time")
+    if settings.speed != 1.0:  # `mockcar serve --speed N`: the World's clock runs N times as fast
         world.clock.set_speed(settings.speed)
     app.state.world = world
     app.state.tenants = tenants = Tenants(limit=settings.max_applications)

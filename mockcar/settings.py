@@ -53,7 +53,7 @@ def scenario_file(raw: str | Path, source: str = "--scenario") -> Path:
 
 def sdk_environment(base_url: str) -> dict[str, str]:
     """The variables the official Python SDK reads (at import time) to find mockcar.
-    Python's SMARTCAR_AUTH_ORIGIN is the full token URL (reference §0.2)."""
+    Python's SMARTCAR_AUTH_ORIGIN is the full token URL (its `smartcar/config.py`)."""
     return {
         "SMARTCAR_API_ORIGIN": base_url,
         "SMARTCAR_CONNECT_ORIGIN": base_url,
@@ -84,7 +84,7 @@ class Settings:
     # authlib refuses plain http except for localhost; docker service names need this.
     insecure_transport: bool = True
     seed: int | None = None
-    # World seconds per wall second (issue 4, "Time"): vehicles with a timeline drive,
+    # World seconds per wall second (mockcar.domain.world.clock): vehicles with a timeline drive,
     # charge and sleep N times faster. Tests freeze and advance the clock instead.
     speed: float = 1.0
     # No request log on the console (`mockcar serve --quiet`, MOCKCAR_QUIET=1).

@@ -1,7 +1,7 @@
 """The token endpoint's error texts (RFC 6749 §5.2,
 https://www.rfc-editor.org/rfc/rfc6749#section-5.2; Smartcar's own:
-https://smartcar.com/docs/api-reference/authorization/auth-code-exchange) and the OAuth errors authlib
-lacks.
+https://smartcar.com/docs/api-reference/authorization/auth-code-exchange) and the OAuth
+errors authlib lacks.
 
 Descriptions that Smartcar's E2E tests pin ("Invalid code: X.", "Invalid refresh_token:
 X.", "Unauthorized redirect_uri: X") are reproduced exactly; the ones nobody has captured

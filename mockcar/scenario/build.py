@@ -45,7 +45,7 @@ def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None
         for i, v in enumerate(spec.vehicles):
             key = generator.vehicle_key(spec.email, i, v)
             vehicle = generator.vehicle(v, key, spec.country, now)
-            if v.timeline is not None:  # issue 4: it moves in time (mockcar.domain.timelines.timeline)
+            if v.timeline is not None:  # it moves in time (mockcar.domain.timelines.timeline)
                 attach(vehicle, v.timeline, seed, key, now, location_given=v.location is not None)
             vehicles.append(vehicle)
         owner = Owner(

@@ -148,7 +148,8 @@ def management_token(seed: int, client_id: str) -> str:
 
 
 def _vin_account(email: str) -> VinAccount | None:
-    """Smartcar's `<VIN>@<level>.smartcar.com` test account (reference §1.1), if the
+    """Smartcar's `<VIN>@<level>.smartcar.com` test account
+    (https://smartcar.com/docs/errors/testing-errors), if the
     email is one with a usable VIN: the level picks the powertrain and capabilities."""
     account = vin_account(email)
     if account is None or vin.problem(account.vin) is not None:

@@ -22,7 +22,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidato
 
 from mockcar.domain.world.latency import IDEAL, REALISTIC
 
-MAX_MS = 300_000  # the SDKs give up after 310 s (reference §1)
+MAX_MS = 300_000  # the official SDKs give up after 310 s
 _CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 

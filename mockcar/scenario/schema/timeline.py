@@ -1,5 +1,5 @@
-"""The `timeline:` of a scenario vehicle: segments or a named trip profile (issue 4,
-"Time"; the model is in mockcar.domain.timelines.timeline)::
+"""The `timeline:` of a scenario vehicle: segments or a named trip profile (the model is
+in mockcar.domain.timelines.timeline)::
 
     timeline:
       profile: commute          # commute | road_trip | overnight_charge | parked

@@ -1,5 +1,5 @@
 """`applications[].webhooks[]` of a scenario: where deliveries go, what they carry, when
-they fire (issue 7, "Webhooks"; the model is mockcar.domain.webhooks.webhook)::
+they fire (the model is mockcar.domain.webhooks.webhook)::
 
     webhooks:
       - id: 5d2a2f6e-3b1c-4c8e-9a47-1f0b8e6d2c11   # required, unique across applications

@@ -1,6 +1,6 @@
-"""Named trip profiles, like the trip types of Smartcar's Vehicle Simulator (reference:
-smartcar-v3-simulator-webhooks.md §3.1: driving, charging and parked trips lasting
-8–24 h), generated as timeline segments from a seeded random stream.
+"""Named trip profiles, like the trip types of Smartcar's Vehicle Simulator
+(https://smartcar.com/docs/getting-started/dashboard/simulator: driving, charging and parked
+trips lasting 8–24 h), generated as timeline segments from a seeded random stream.
 
 * commute (24 h, from the morning departure): home to work, 8–25 km across town at
   30–50 km/h, parked at work for the day, home again; a plug-in car then charges at its

@@ -1,4 +1,4 @@
-"""Control API operations on the server and on applications (issue 5): health, reset,
+"""Control API operations on the server and on applications: health, reset,
 registering and deleting applications (tenants), headless Connect, revoking a grant.
 
 Registering an application builds it a World from a copy of a scenario — the server's

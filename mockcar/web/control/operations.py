@@ -1,7 +1,7 @@
 """What every control API operation shares: the operation table's row type, the request
 context a handler gets, reading JSON input, and the control API's own error shape.
 
-The control API (`/_mockcar/…`, issue 5) is mockcar's, not Smartcar's, so its errors are
+The control API (`/_mockcar/…`) is mockcar's, not Smartcar's, so its errors are
 not Smartcar's envelope but one small JSON shape with the HTTP status repeated:
 
     {"error": "invalid_request", "message": "what was wrong and what to do",

@@ -1,4 +1,4 @@
-"""mockcar's control API under `/_mockcar/` (issue 5): steer the simulation and check
+"""mockcar's control API under `/_mockcar/`: steer the simulation and check
 what an application did, from tests, scripts, newman or curl.
 
 Routes come from the operation tables (mockcar.web.control.applications, control_world), so the

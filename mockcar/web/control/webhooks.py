@@ -1,5 +1,4 @@
-"""Control API operations on an application's webhooks and their deliveries (issue 7,
-"Webhooks"), at `/_mockcar/applications/{client_id}/…` — a webhook belongs to an
+"""Control API operations on an application's webhooks and their deliveries, at `/_mockcar/applications/{client_id}/…` — a webhook belongs to an
 application, so these are served for the scenario's applications and registered ones
 alike, authenticated as that application:
 

@@ -1,5 +1,5 @@
 """Control API operations on one World: its state, clock, vehicles, faults and request
-journal (issue 5). Each is served for the scenario World at `/_mockcar/…` and for an
+journal. Each is served for the scenario World at `/_mockcar/…` and for an
 application's World at `/_mockcar/applications/{client_id}/…`.
 """
 

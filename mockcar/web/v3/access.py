@@ -1,5 +1,7 @@
-"""Who is calling API v3, and what they may reach (reference:
-smartcar-v3-simulator-webhooks.md §1.2, §1.6; open question 5).
+"""Who is calling API v3, and what they may reach
+(https://smartcar.com/docs/api-reference/authorization/request-access-token,
+https://smartcar.com/docs/api-reference/vehicles-api-intro). Smartcar does not say whether a Connect
+access token without `sc-user-id` is accepted; the official SDKs send exactly that.
 
 Two credentials reach a vehicle, both as `Authorization: Bearer <token>`:
 

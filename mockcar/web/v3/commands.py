@@ -1,5 +1,5 @@
 """API v3 commands under `/v3/vehicles/{id}/commands/...`, answering command-execution
-resources (reference: smartcar-v3-simulator-webhooks.md §1.3 "Command response").
+resources (https://smartcar.com/docs/api-reference/evs/set-charge-limit shows one).
 
 Each runs the very domain command API v2 runs (Vehicle.lock, start_charge, ...), behind
 the same permission (control_security, control_charge, control_navigation) and the same

@@ -1,5 +1,5 @@
-"""API v3 connections and users, for the application token (reference:
-smartcar-v3-simulator-webhooks.md §1.3–1.4): list with `filter[userId]`,
+"""API v3 connections and users, for the application token
+(https://smartcar.com/docs/api-reference/list-connections): list with `filter[userId]`,
 `filter[vehicleId]`, `filter[vehicle.mode]` and JSON:API paging (`page[number]`,
 default 1; `page[size]`, default 10, at most 100), get one, delete one (204), delete a
 user and all their connections (204). An `sc-user-id` header on the list filters by that

@@ -1,5 +1,6 @@
-"""API v3's error envelope, the one place it is written (reference:
-smartcar-v3-simulator-webhooks.md §1.4 "v3 errors"; smartcar-v2.md §4.7).
+"""API v3's error envelope, the one place it is written (the error responses of
+https://smartcar.com/docs/api-reference/get-signal; each `links.about` is a page under
+https://smartcar.com/docs/errors/api-errors/).
 
     {"errors": [{"status": "409", "type": "VEHICLE_STATE", "code": "IN_MOTION",
                  "title": "In Motion", "detail": "...", "links": {"about": "<docURL>"},

@@ -1,6 +1,7 @@
 """Smartcar's Management API v3 for webhook subscriptions, on mockcar's one origin
-(reference: smartcar-v3-simulator-webhooks.md §1.1 host `management.api.smartcar.com/v3`,
-§1.3 "mgmt /subscriptions", §1.4 "Subscription"):
+(Smartcar's host `management.api.smartcar.com/v3`: https://smartcar.com/docs/api-reference/create-subscription,
+https://smartcar.com/docs/api-reference/list-subscriptions,
+https://smartcar.com/docs/api-reference/get-subscription):
 
 * `POST /v3/subscriptions` `{"data": {"attributes": {webhookId, userId, vehicleId}}}` →
   202 `{"meta": {"message": "subscription creation in progress"}}`; 409 if it exists;
@@ -9,8 +10,8 @@
 * `GET` and `DELETE /v3/subscriptions/{subscriptionId}` (DELETE → 204).
 
 The paths do not collide with the Vehicle API's `/v3/vehicles`, `/v3/connections`,
-`/v3/users` (open question 6 of the reference: mockcar serves the OpenAPI pages'
-`/subscriptions`, not the blog's `/webhooks/{id}/subscriptions`). Every path also answers
+`/v3/users` (mockcar serves the OpenAPI pages' `/subscriptions`; Smartcar's
+API v3 announcement names `/webhooks/{id}/subscriptions`). Every path also answers
 with a trailing slash.
 
 Authorized by `Authorization: Bearer <token>`: the application management token, or an

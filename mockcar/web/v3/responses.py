@@ -1,7 +1,8 @@
-"""API v3 wire shapes (JSON:API-like), written here and nowhere else (reference:
-smartcar-v3-simulator-webhooks.md §1.3–1.4; smartcar-v2.md §3.8). Errors: `errors`.
+"""API v3 wire shapes (JSON:API-like), written here and nowhere else
+(https://smartcar.com/docs/api-reference/get-vehicle, https://smartcar.com/docs/api-reference/get-signals,
+https://smartcar.com/docs/api-reference/list-connections). Errors: `errors`.
 
-Choices where the reference is open (its open questions, and README "API v3"):
+Choices where Smartcar's pages are silent or disagree (README "API v3"):
 
 1. A vehicle (`GET /vehicles/{id}`) and a single signal are top-level resources; lists
    are `data: [...]` with `meta` and `links`.
@@ -12,7 +13,7 @@ Choices where the reference is open (its open questions, and README "API v3"):
    examples and real webhook payloads; other times (connection `createdAt`, command
    `executedAt`) are ISO 8601 with milliseconds and a Z.
 
-Links are relative to the v3 base (`/vehicles/{id}`), as in the reference's examples.
+Links are relative to the v3 base (`/vehicles/{id}`), as in Smartcar's examples.
 """
 
 from __future__ import annotations

@@ -2,8 +2,7 @@
 table of handlers by method, and every failure rendered in the v3 envelope
 (mockcar.web.v3.errors) — a wrong method, a domain refusal, an unexpected bug — so no v2
 body ever leaves a `/v3/` path. Paths answer with and without a trailing slash (the Node
-SDK asks for `/v3/vehicles/{id}/`, Python for `/v3/vehicles/{id}`; reference
-smartcar-v3-simulator-webhooks.md §1.6)."""
+SDK asks for `/v3/vehicles/{id}/`, Python for `/v3/vehicles/{id}`)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """JSON Schemas of every body mockcar answers with, by component name (the document's
 `components.schemas`). They describe the wire shapes written in `mockcar.web.v2.vehicle_responses*`,
-`mockcar.web.errors` and `mockcar.oauth.server` (reference: smartcar-v2.md §2.2, §3.4,
-§3.7, §4.1, §4.6, §6, §7); the test suite checks every response it sees against them.
+`mockcar.web.errors` and `mockcar.oauth.server` (Smartcar's pages for each: the endpoint's
+under https://smartcar.com/docs/api-reference/, https://smartcar.com/docs/api-reference/api-errors);
+the test suite checks every response it sees against them.
 Objects are closed (`additionalProperties: false`), so a renamed field cannot drift.
 """
 

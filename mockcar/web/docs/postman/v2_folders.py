@@ -3,8 +3,8 @@ drift: one request (or more, for a command with several actions) per entry of th
 dispatcher (`mockcar.web.v2.VEHICLE_ENDPOINTS`), plus the platform routes — vehicles and
 user, Connect's authorization page and the token endpoint, Compatibility, Management.
 
-Folders follow Smartcar's own v2 collection (reference: smartcar-v3-simulator-webhooks.md
-§4): All Vehicles (its test script stores `vehicle_id`), Vehicle Info, EV Battery Level,
+Folders follow Smartcar's own v2 collection
+(https://www.postman.com/smartcar/smartcar-api/collection/fqmwehs/smartcar-api): All Vehicles (its test script stores `vehicle_id`), Vehicle Info, EV Battery Level,
 Lock/Unlock, Control Charge, Charge Limit, Batch, make-specific (a sub-folder per make),
 Management, Compatibility; mockcar adds Navigation, Diagnostics, Webhooks and Auth.
 Smartcar's collection sends lock/unlock to /v1.0/; mockcar's uses /v2.0/ throughout.
