@@ -1,5 +1,6 @@
 """Smartcar's Management API v3 for webhook subscriptions, on mockcar's one origin
-(Smartcar's host `management.api.smartcar.com/v3`: https://smartcar.com/docs/api-reference/create-subscription,
+(Smartcar's host `management.api.smartcar.com/v3`:
+https://smartcar.com/docs/api-reference/create-subscription,
 https://smartcar.com/docs/api-reference/list-subscriptions,
 https://smartcar.com/docs/api-reference/get-subscription):
 

@@ -1,5 +1,6 @@
 """API v3 wire shapes (JSON:API-like), written here and nowhere else
-(https://smartcar.com/docs/api-reference/get-vehicle, https://smartcar.com/docs/api-reference/get-signals,
+(https://smartcar.com/docs/api-reference/get-vehicle,
+https://smartcar.com/docs/api-reference/get-signals,
 https://smartcar.com/docs/api-reference/list-connections). Errors: `errors`.
 
 Choices where Smartcar's pages are silent or disagree (README "API v3"):

@@ -1,5 +1,6 @@
 """API v3 vehicle reads: the vehicle resource and its signals
-(https://smartcar.com/docs/api-reference/get-vehicle, https://smartcar.com/docs/api-reference/get-signals,
+(https://smartcar.com/docs/api-reference/get-vehicle,
+https://smartcar.com/docs/api-reference/get-signals,
 https://smartcar.com/docs/api-reference/get-signal).
 
 Signals come from mockcar.domain.signals.reading, computed from the vehicle state API v2 reads,
@@ -7,8 +8,8 @@ at the World's clock. A signal the connection was not granted the permission for
 vehicle cannot give, is in the list with status ERROR (PERMISSION, COMPATIBILITY) rather
 than failing the request.
 
-Test-mode error logins (`TYPE.CODE@smartcar.com`, https://smartcar.com/docs/errors/testing-errors) answer as v2
-does on every non-static read, split by what the error is about: errors about the
+Test-mode error logins (`TYPE.CODE@smartcar.com`, https://smartcar.com/docs/errors/testing-errors)
+answer as v2 does on every non-static read, split by what the error is about: errors about the
 vehicle's data (COMPATIBILITY, CONNECTED_SERVICES_ACCOUNT, PERMISSION, UPSTREAM,
 VEHICLE_STATE) become each non-static signal's ERROR; errors about the request
 (AUTHENTICATION, BILLING, RATE_LIMIT, SERVER, VALIDATION, RESOURCE_NOT_FOUND) fail it

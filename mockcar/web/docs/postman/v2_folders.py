@@ -4,7 +4,8 @@ dispatcher (`mockcar.web.v2.VEHICLE_ENDPOINTS`), plus the platform routes — ve
 user, Connect's authorization page and the token endpoint, Compatibility, Management.
 
 Folders follow Smartcar's own v2 collection
-(https://www.postman.com/smartcar/smartcar-api/collection/fqmwehs/smartcar-api): All Vehicles (its test script stores `vehicle_id`), Vehicle Info, EV Battery Level,
+(https://www.postman.com/smartcar/smartcar-api/collection/fqmwehs/smartcar-api):
+All Vehicles (its test script stores `vehicle_id`), Vehicle Info, EV Battery Level,
 Lock/Unlock, Control Charge, Charge Limit, Batch, make-specific (a sub-folder per make),
 Management, Compatibility; mockcar adds Navigation, Diagnostics, Webhooks and Auth.
 Smartcar's collection sends lock/unlock to /v1.0/; mockcar's uses /v2.0/ throughout.
