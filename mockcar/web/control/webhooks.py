@@ -1,6 +1,7 @@
 """Control API operations on an application's webhooks and their deliveries, at
-`/_mockcar/applications/{client_id}/…` — a webhook belongs to an application, so these are served for the scenario's applications and registered ones
-alike, authenticated as that application:
+`/_mockcar/applications/{client_id}/…` — a webhook belongs to an application, so these
+are served for the scenario's applications and registered ones alike, authenticated as
+that application:
 
 * `GET /webhooks`, `GET /webhooks/{webhook_id}`: each webhook's configuration, its
   verification (unverified | pending | verified | failed) and subscribed vehicles;
