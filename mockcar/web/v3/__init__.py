@@ -1,6 +1,7 @@
 """Smartcar API v3 on mockcar's one origin
 (https://smartcar.com/docs/api-reference/vehicles-api-intro): the IAM token endpoint
-(`/oauth2/token`), vehicles, signals, commands, connections and users under `/v3/`. Management (webhook subscriptions) lives elsewhere.
+(`/oauth2/token`), vehicles, signals, commands, connections and users under `/v3/`.
+Management (webhook subscriptions) lives elsewhere.
 
 Three route lists, for three places in the app's table:
 
