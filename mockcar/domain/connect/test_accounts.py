@@ -1,4 +1,4 @@
-"""Smartcar's test-mode login conventions (reference: smartcar-v2.md §1.1, §4.3).
+"""Smartcar's test-mode login conventions (https://smartcar.com/docs/errors/testing-errors).
 
 A connected-services account's email decides how its vehicles behave:
 
@@ -88,7 +88,8 @@ def triggered_error(
 
 
 def reauthenticate_path(client_id: str, vehicle_id: str) -> str:
-    """Connect's re-authentication URL without its origin (reference §1.4)."""
+    """Connect's re-authentication URL without its origin
+    (https://smartcar.com/docs/connect/re-auth/redirect-to-connect)."""
     query = urlencode(
         {"response_type": "vehicle_id", "client_id": client_id, "vehicle_id": vehicle_id}
     )

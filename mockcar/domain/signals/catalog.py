@@ -1,8 +1,9 @@
 """The v3 signal catalogue: each signal's group, name, permission, the v2 capability row
 whose make/part rules it shares, and how its body is read from the vehicle.
 
-Reference: smartcar-v3-simulator-webhooks.md §1.5. Every code the reference checked
-against Smartcar's signal pages is here, with the body shape shown there; bodies are
+Every code checked against Smartcar's signal pages (https://smartcar.com/docs/api-reference/signals/
+and the pages under it, e.g. https://smartcar.com/docs/api-reference/signals/odometer) is here,
+with the body shape shown there; bodies are
 built from the same readings API v2 renders (Vehicle methods, mockcar.domain.vehicles.readings,
 charging, makes, tesla), so the two APIs cannot disagree. Units follow the reference's
 examples (`percent`, `kilometers`, `kWh`, `ampere`, `volts`, `km/h`, `celsius`,
@@ -48,7 +49,8 @@ class SignalSpec:
 
     def require_capable(self, vehicle: Vehicle) -> None:
         """COMPATIBILITY when the v2 row this signal shares refuses the vehicle, or when
-        it is an `incompatible` test vehicle (reference smartcar-v2.md §4.3)."""
+        it is an `incompatible` test vehicle
+        (https://smartcar.com/docs/errors/api-errors/compatibility-errors)."""
         if self.capability is not None:
             target = capabilities.endpoint("GET", self.capability)
             assert target is not None, f"no capability row GET {self.capability}"

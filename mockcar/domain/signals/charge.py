@@ -1,4 +1,4 @@
-"""The bodies of the v3 Charge signals (reference: smartcar-v3-simulator-webhooks.md §1.5),
+"""The bodies of the v3 Charge signals (https://smartcar.com/docs/api-reference/signals/charge),
 read from the same charging model API v2's make-specific endpoints render
 (mockcar.domain.vehicles.charging, makes), and the shape helpers every signal body shares. The
 catalogue itself is mockcar.domain.signals.catalog.

@@ -1,7 +1,9 @@
 """Signals: API v3's view of a vehicle, computed from the same state as API v2's readings.
 
-Reference: smartcar-v3-simulator-webhooks.md §1.4 (signal resource), §1.5 (catalogue),
-§5.3 (webhook VEHICLE_STATE payloads carry the same signals).
+Smartcar's pages: https://smartcar.com/docs/api-reference/get-signal (the signal resource),
+https://smartcar.com/docs/api-reference/signals/ (the catalogue),
+https://smartcar.com/docs/api-reference/webhooks/events/vehicle-state (webhook VEHICLE_STATE
+payloads carry the same signals).
 
 A signal is `<group>-<name>` lower-cased (`odometer-traveleddistance`), with a `body` in
 Smartcar's v3 vocabulary when it can be read, or a Smartcar error when it cannot (status
@@ -21,8 +23,9 @@ The contract other modules rely on (API v3 in mockcar.web.v3, webhook deliveries
 * `permissions=` (both) — when given, a signal whose permission is missing is an ERROR
   carrying PERMISSION; when None (webhooks decide subscriptions elsewhere), no check.
 
-Bodies are metric whatever the caller's `sc-unit-system` (open question 4 of the
-reference: mockcar picks "v3 units are fixed and named in the body"); percentages are
+Bodies are metric whatever the caller's `sc-unit-system` (Smartcar does not say whether
+the header changes v3 units: mockcar picks "v3 units are fixed and named in the body");
+percentages are
 0–100, as the v3 examples show, where v2 says 0–1.
 """
 

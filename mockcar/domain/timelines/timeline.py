@@ -1,5 +1,6 @@
 """Vehicles that move in time: a timeline of segments, and the vehicle's state at any
-clock time computed from it in closed form (DESIGN principle 2; issue 4, "Time").
+clock time computed from it in closed form (DESIGN principle 2), so any instant is as
+cheap to read as the first.
 
 Segments. `parked` (optionally at a location), `driving` a route at a speed (its
 duration follows), `charging` at a charger of some power, `asleep`. The segments start

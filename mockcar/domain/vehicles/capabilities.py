@@ -1,8 +1,10 @@
 """Which vehicle endpoints exist, which permission each needs, and which vehicles can
 answer them: the one table both the Vehicle API and the Compatibility API read.
 
-Reference: smartcar-v2.md §3.3 (endpoints and permissions), §3.7 (make-specific
-endpoints), §4.3 (COMPATIBILITY errors), §7.1 (capabilities per endpoint).
+Smartcar's pages: https://smartcar.com/docs/api-reference/permissions (endpoints and permissions),
+https://smartcar.com/docs/api-reference/about-brand-specific (make-specific endpoints),
+https://smartcar.com/docs/errors/api-errors/compatibility-errors (COMPATIBILITY errors),
+https://smartcar.com/docs/api-reference/compatibility/by-vin (capabilities per endpoint).
 
 A vehicle can be refused for two reasons, which Smartcar tells apart:
 
@@ -63,7 +65,7 @@ class Endpoint:
     makes: frozenset[str] | None = None  # upper-case makes served; None: every make
     regions: frozenset[str] | None = None
     static: bool = False  # answers without asking the car: never refused, never triggered
-    make_specific: bool = False  # a `/{make}/...` endpoint of §3.7, make lower-case
+    make_specific: bool = False  # a `/{make}/...` endpoint, make lower-case
 
 
 def _brand(makes: str, method: str, tail: str, permission: str,
@@ -101,7 +103,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              regions=frozenset({"US"})),
     Endpoint("GET", "/diagnostics/system_status", "read_diagnostics", makes=GM | FCA),
     Endpoint("GET", "/diagnostics/dtcs", "read_diagnostics", makes=GM | FCA),
-    # Make-specific endpoints (§3.7).
+    # Make-specific endpoints.
     *_brand("TESLA", "GET", "/battery", "read_battery"),
     *_brand("TESLA", "GET", "/charge", "read_charge"),
     *_brand("TESLA", "GET", "/charge/ammeter", "read_charge"),
@@ -165,7 +167,7 @@ def endpoint(method: str, path: str) -> Endpoint | None:
 
 def endpoints_for(permission: str) -> tuple[Endpoint, ...]:
     """The general (not make-specific) endpoints a permission opens, in table order:
-    what the Compatibility API lists per requested permission (§7.1)."""
+    what the Compatibility API lists per requested permission."""
     return tuple(e for e in ENDPOINTS if e.permission == permission and not e.make_specific)
 
 

@@ -1,6 +1,7 @@
 """The electrics of a charging session: the charger a car is plugged into, the current it
 draws, the power, and when it will reach its limit. Tesla, Chevrolet/Cadillac and Audi
-expose these through make-specific endpoints (reference: smartcar-v2.md §3.7).
+expose these through make-specific endpoints
+(https://smartcar.com/docs/api-reference/about-brand-specific).
 
 A session reading (amperage, power, completion) needs a charging car and answers
 VEHICLE_STATE:NOT_CHARGING otherwise; voltage needs only the plug. The charge rate is

@@ -1,5 +1,6 @@
 """Smartcar's Compatibility API: can this VIN connect, and what can it do; and the
-matrix of makes and models (reference: smartcar-v2.md §7).
+matrix of makes and models (https://smartcar.com/docs/api-reference/compatibility/by-vin,
+https://smartcar.com/docs/api-reference/compatibility/by-region-and-make).
 
 What a vehicle can do comes from the one capability table (mockcar.domain.vehicles.capabilities).
 Which makes and models exist comes from a `VehicleCatalog` handed in by the wiring
@@ -15,7 +16,8 @@ Decisions where Smartcar's documents are silent:
   it, `SMARTCAR_NOT_CAPABLE` when none does for that make, and `VEHICLE_NOT_CAPABLE` when
   it depends on the model (a make selling both BEVs and ICE cars has `/battery` on some).
   An unknown make is `compatible: false`, `MAKE_NOT_COMPATIBLE`.
-* `test_mode_compatibility_level` (the levels of §1.1 test accounts) overrides the VIN:
+* `test_mode_compatibility_level` (the levels of the `<VIN>@<level>` test accounts) overrides
+  the VIN:
   `incompatible` is `compatible: false`, `VEHICLE_NOT_COMPATIBLE`.
 * Outside the US only `compatible` is meaningful: `capabilities` is empty.
 """
@@ -36,7 +38,7 @@ REGIONS = ("US", "CA", "EUROPE")
 POWERTRAINS = ("ICE", "BEV", "PHEV", "HEV")
 TEST_VIN_PREFIX = "0SC"
 
-# The matrix names features, not paths (§7.2: "EV battery", "Lock & unlock").
+# The matrix names features, not paths ("EV battery", "Lock & unlock").
 FEATURES: dict[tuple[str, str], str] = {
     ("GET", ""): "Vehicle info",
     ("GET", "/vin"): "VIN",
@@ -133,7 +135,7 @@ def check_vin(
     world: World, catalog: VehicleCatalog, vin: str, permissions: Sequence[str],
     country: str = "US", test_level: str | None = None,
 ) -> Answer:
-    """§7.1 for an upper-case 17-character VIN and known permissions."""
+    """Compatibility by VIN, for an upper-case 17-character VIN and known permissions."""
     region = catalog.region(country)
     known = world.vehicle_by_vin(vin)
     make = known.make if known is not None else catalog.make_of_vin(vin)
@@ -164,7 +166,7 @@ def matrix(
     catalog: VehicleCatalog, region: str, makes: Iterable[str] | None = None,
     powertrain: str | None = None, permissions: Sequence[str] = (),
 ) -> dict[str, list[MatrixModel]]:
-    """§7.2: each make's models with the features and permissions they support in the
+    """The matrix: each make's models with the features and permissions they support in the
     region; with `permissions`, only models supporting all of them."""
     wanted = {m.upper() for m in makes} if makes is not None else None
     result: dict[str, list[MatrixModel]] = {}

@@ -1,4 +1,5 @@
-"""Make-specific readings and commands beyond Tesla's (reference: smartcar-v2.md §3.7):
+"""Make-specific readings and commands beyond Tesla's
+(https://smartcar.com/docs/api-reference/about-brand-specific):
 BMW and MINI charge records, Ford and Lincoln charge schedules per saved location,
 Nissan weekly charge schedules, Audi's charge status. Chevrolet and Cadillac's voltmeter
 and completion time are the shared charging model (mockcar.domain.vehicles.charging).
@@ -93,7 +94,7 @@ def set_location_schedule(
     weekday: object, weekend: object, now: datetime,
 ) -> ChargingLocation:
     """Replace the limit and windows of the saved location at (latitude, longitude);
-    a place the car has not charged at is VALIDATION:PARAMETER (reference §3.7)."""
+    a place the car has not charged at is VALIDATION:PARAMETER."""
     saved = list(charging_locations(vehicle))
     index = next((i for i, spot in enumerate(saved)
                   if abs(spot.latitude - latitude) <= SAME_PLACE_DEGREES

@@ -1,6 +1,6 @@
 """Readings a scenario does not spell out, derived from the vehicle: engine oil life, tire
-pressures, diagnostics, service history and nominal battery capacity (reference:
-smartcar-v2.md §3.4).
+pressures, diagnostics, service history and nominal battery capacity (each endpoint's
+page under https://smartcar.com/docs/api-reference/).
 
 Each is a pure function of the vehicle's state and a random stream seeded by the vehicle
 id and a topic, so the same world always reads the same values (DESIGN principle 3),
@@ -94,7 +94,7 @@ def trouble_codes(vehicle: Vehicle, now: datetime) -> tuple[TroubleCode, ...]:
     codes = []
     for code in rng.sample(pool, count):
         at = REFERENCE + timedelta(days=rng.uniform(0, 300))
-        # Some cars report when a code appeared, some do not (reference §3.4).
+        # Some cars report when a code appeared, some do not (its `timestamp` may be null).
         codes.append(TroubleCode(code, min(at, now) if rng.random() < 0.7 else None))
     return tuple(codes)
 

@@ -1,6 +1,7 @@
 """Charging schedules and saved charging locations, as vehicles keep them.
 
-Three makes expose three shapes (reference: smartcar-v2.md §3.7): Tesla's start or
+Three makes expose three shapes (https://smartcar.com/docs/api-reference/about-brand-specific):
+Tesla's start or
 departure time, Nissan's weekly windows (at most three), Ford and Lincoln's schedules per
 saved charging location. Times are `HH:MM`, 24-hour, as the wire carries them.
 """
@@ -25,7 +26,8 @@ def check_time(value: object, field_path: list[str | int]) -> str:
 
 
 def invalid(field_path: list[str | int], message: str) -> SmartcarError:
-    """VALIDATION:PARAMETER with Smartcar's `detail` shape (reference §4.1)."""
+    """VALIDATION:PARAMETER with Smartcar's `detail` shape
+    (https://smartcar.com/docs/errors/api-errors/validation-errors)."""
     name = ".".join(str(part) for part in field_path)
     return SmartcarError(
         "VALIDATION", "PARAMETER", message=f"'{name}' {message}.",

@@ -3,8 +3,8 @@
 Quantities are metric and fractions are 0–1, as the domain's one convention; the web layer
 converts units on the way out. Readings raise `SmartcarError` when the vehicle cannot
 answer (an ICE car has no EV battery), so every API version renders the same refusal.
-Commands change the state, and the state decides whether a command can run (reference:
-smartcar-v2.md §4.3, "where errors typically arise").
+Commands change the state, and the state decides whether a command can run
+(https://smartcar.com/docs/errors/api-errors/vehicle-state-errors).
 
 A vehicle with a timeline (`motion`: a `Motion`, which mockcar.domain.timelines.timeline
 implements above this module) moves in time: its `state`
@@ -30,7 +30,7 @@ from mockcar.domain.vehicles.schedules import (
 )
 from mockcar.errors import SmartcarError
 
-CHARGE_LIMIT_RANGE = (0.5, 1.0)  # what set-charge-limit accepts (reference §3.4)
+CHARGE_LIMIT_RANGE = (0.5, 1.0)  # what set-charge-limit accepts
 CRUISE_KMH = 50.0  # the speed of a vehicle marked moving without a speed
 
 
