@@ -1,5 +1,5 @@
 """Setting a vehicle's state from outside, as a test or the control API does: unplug it,
-open a door, move it, set its battery (`PATCH /_mockcar/vehicles/{id}`).
+open a door, move it, set its battery (`POST /_mockcar/vehicles/{vehicle_id}/state`).
 
 Unlike a command, an override is not refused by the vehicle's state: it *is* the state.
 It is still checked against what the vehicle is (a combustion car has no battery to set)

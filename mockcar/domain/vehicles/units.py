@@ -1,4 +1,5 @@
-"""Unit systems of the Vehicle API (`sc-unit-system`, https://smartcar.com/docs/api-reference/headers).
+"""Unit systems of the Vehicle API (`sc-unit-system`,
+https://smartcar.com/docs/api-reference/headers).
 
 The domain keeps every quantity metric (°C, km/h); conversion happens once, when a reading is
 serialized for a client that asked for imperial.
