@@ -1,6 +1,6 @@
 """Tesla's make-specific readings and commands (shapes from Smartcar's Tesla pages, e.g.
-https://smartcar.com/docs/api-reference/tesla/get-battery): heading, temperatures, climate, the charge
-schedule, charge and billing records, alerts, extended attributes and the account's
+https://smartcar.com/docs/api-reference/tesla/get-battery): heading, temperatures, climate, the
+charge schedule, charge and billing records, alerts, extended attributes and the account's
 access.
 
 Everything is derived from the vehicle's state and its seed; commands change the state,

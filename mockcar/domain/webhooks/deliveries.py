@@ -1,6 +1,7 @@
 """What a World owes its webhooks: events waiting to be sent, the verification of each
 webhook, what every subscription has been told so far, and the log of every attempt
-(reference: smartcar-v3-simulator-webhooks.md §5; smartcar-v2.md §6.4–6.6).
+(https://smartcar.com/docs/api-reference/webhooks/delivery-behavior,
+https://smartcar.com/docs/integrations/webhooks/callback-verification).
 
 Pure bookkeeping, no I/O: mockcar.domain.webhooks.watch makes events as signals change
 and schedules come due; mockcar.delivery takes them from the outbox (`take`), sends them

@@ -1,4 +1,5 @@
-"""Webhook signatures (reference: smartcar-v2.md §6.4–6.5).
+"""Webhook signatures (https://smartcar.com/docs/integrations/webhooks/payload-verification,
+https://smartcar.com/docs/integrations/webhooks/callback-verification).
 
 Smartcar keys every webhook HMAC with the application management token (AMT): a
 delivery's `SC-Signature` header is the lower-case hex HMAC-SHA256 of the raw request
@@ -35,5 +36,5 @@ def verify(amt: str, signature: str, body: str | bytes) -> bool:
 def compact_json(payload: Any) -> str:
     """The body a sender must sign: compact, key order kept, non-ASCII unescaped, so
     that Node's `JSON.stringify(JSON.parse(raw))` gives back the very bytes signed
-    (its `verifyPayload` re-serialises the parsed body, §6.5)."""
+    (its `verifyPayload` re-serialises the parsed body)."""
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)

@@ -1,5 +1,6 @@
-"""Webhook subscriptions as Smartcar's Management API v3 sees them (reference:
-smartcar-v3-simulator-webhooks.md §1.3 "mgmt /subscriptions", §1.4 "Subscription").
+"""Webhook subscriptions as Smartcar's Management API v3 sees them
+(https://smartcar.com/docs/api-reference/create-subscription,
+https://smartcar.com/docs/api-reference/get-subscription).
 
 A subscription is one vehicle on one of the application's webhooks, for the user who
 connected it: the same membership API v2's subscribe makes (`World.subscriptions`), with
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
     from mockcar.domain.vehicles.vehicle import Vehicle
     from mockcar.domain.world.world import Application, Connection, World
 
-PAGE_SIZE = (25, 100)  # default and maximum page[size] (reference §1.3, [3P] for the max)
+# default and maximum page[size] (https://smartcar.com/docs/api-reference/list-subscriptions)
+PAGE_SIZE = (25, 100)
 
 
 class ManagementError(DomainError):

@@ -1,6 +1,6 @@
 """When webhooks fire: compare each subscribed vehicle's signals with what its
-subscription was last told, and look at the schedules (reference: smartcar-v3-simulator-
-webhooks.md §5.3, smartcar-v2.md §6.6).
+subscription was last told, and look at the schedules
+(https://smartcar.com/docs/api-reference/webhooks/events/vehicle-state).
 
 `evaluate(world)` is called by the dispatcher on every tick and whenever a request may
 have changed something (a command, a control-API clock or state change, a subscription).

@@ -1,6 +1,6 @@
 """Webhooks an application declares, and which vehicles are subscribed to them
-(reference: smartcar-v2.md §3.3 subscribe/unsubscribe, §6.3; smartcar-v3-simulator-
-webhooks.md §5 for what a webhook delivers).
+(https://smartcar.com/docs/api-reference/webhooks/subscribe-webhook; what a webhook delivers:
+https://smartcar.com/docs/api-reference/webhooks/events/overview).
 
 A webhook is configured by the scenario (`applications[].webhooks`) or through the
 control API: where deliveries go (`url`), what they carry (`signals`: v3 signal codes, or

@@ -1,5 +1,5 @@
 """Application tokens: API v3's one token per application, from the client-credentials
-grant (reference: smartcar-v3-simulator-webhooks.md §1.2; smartcar-v2.md §2.6).
+grant (https://smartcar.com/docs/api-reference/authorization/request-access-token).
 
 An application token speaks for the application, not for an owner: it lasts one hour
 (World clock), has no refresh token, and reaches a vehicle only together with an
@@ -83,7 +83,7 @@ def user_vehicle(
 ) -> tuple[Vehicle, tuple[Connection, ...]]:
     """The vehicle and the connections through which `user_id` gave application
     `client_id` access to it; PERMISSION (403) when there are none, as Smartcar answers
-    for a resource outside the token (reference smartcar-v2.md §4.7)."""
+    for a resource outside the token (https://smartcar.com/docs/errors/api-errors/permission-errors)."""
     covering = tuple(c for c in user_connections(world, client_id, user_id)
                      if vehicle_id in c.vehicle_ids)
     vehicle = world.vehicles.get(vehicle_id)

@@ -1,5 +1,7 @@
 """Vehicle connections as the Management API sees them, and ending them
-(reference: smartcar-v2.md §6.1–6.2, §3.4 "Disconnect").
+(https://smartcar.com/docs/api-reference/management/get-vehicle-connections,
+https://smartcar.com/docs/api-reference/management/delete-vehicle-connections,
+https://smartcar.com/docs/api-reference/delete-disconnect).
 
 A `Connection` in the World is one Connect consent covering several vehicles; Smartcar's
 Management API lists one entry per (connection, vehicle). Ending a connection for a
@@ -23,7 +25,7 @@ from mockcar.errors import SmartcarError
 if TYPE_CHECKING:
     from mockcar.domain.world.world import Application, Connection, World
 
-LIST_LIMIT = (10, 100)  # default and maximum `limit` of the connections list (§6.1)
+LIST_LIMIT = (10, 100)  # default and maximum `limit` of the connections list
 _CURSOR_VERSION = "c1"
 
 

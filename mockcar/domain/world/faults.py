@@ -1,6 +1,6 @@
 """Injected faults: rules that make matching API requests fail with a catalog error
-(issue 5, control API "faults"; issue 4, scenario `faults:`; reference: smartcar-v2.md
-§4.3 for the errors).
+(the control API's `/_mockcar/faults` and a scenario's `faults:`; the errors are
+Smartcar's, https://smartcar.com/docs/api-reference/api-errors).
 
 A rule matches by method, endpoint, vehicle and make (each optional) and answers a
 Smartcar error every time, a number of times (`times`), with a probability, and/or only

@@ -1,4 +1,4 @@
-"""Vehicles and owners that are made on first use (issue 4, "Scale").
+"""Vehicles and owners that are made on first use.
 
 A scenario `fleet` of 100,000 vehicles must load in seconds and be read as fast as a
 fleet of ten. So a World does not hold a generated fleet as 100,000 objects: it holds a

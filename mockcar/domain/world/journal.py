@@ -1,5 +1,5 @@
 """The request journal: the last requests one tenant received, in a bounded ring
-(issue 5, "Request journal").
+(`GET /_mockcar/journal` reads it).
 
 An entry keeps what a test asks about — method, path, query, a few headers, the body,
 status, duration, application, vehicle, token — as received. Entries are only ever shown

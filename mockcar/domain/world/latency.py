@@ -1,11 +1,11 @@
-"""How long a vehicle request takes to answer (issue 4, "Latency and faults").
+"""How long a vehicle request takes to answer.
 
 A policy is one of:
 
 * `ideal`: no delay (the default, and what tests want);
 * `realistic`: a delay drawn from a log-normal distribution per make and kind of
   endpoint (`REALISTIC` below; Smartcar's Vehicle Simulator has the same setting,
-  reference smartcar-v3-simulator-webhooks.md §3);
+  https://smartcar.com/docs/getting-started/dashboard/simulator);
 * a table `{endpoint: ms}`: fixed delays; keys are endpoints in the fault rules' terms
   (`/odometer`, `/charge/*`, `/` for attributes, `/batch`), `*` for every other one.
 
@@ -21,10 +21,10 @@ sleep (Smartcar docs, "brand quirks").
 
 Where the realistic figures come from: Smartcar does not publish its latencies. The
 Simulator's "Realistic" setting uses "Smartcar's measured average latency for that
-brand", but the figures behind its "View latencies" link are not public (reference §3
-and open question 7). So these are estimates, stated as such: seconds rather than
+brand", but the figures behind its "View latencies" link are not public. So these are
+estimates, stated as such: seconds rather than
 milliseconds because every request goes through the carmaker's cloud to the car (the
-SDKs wait up to 310 s, reference §1); static data (attributes, VIN, permissions) comes
+official SDKs wait up to 310 s); static data (attributes, VIN, permissions) comes
 from Smartcar's own records and is fast; commands wait for the car to act; Hyundai and
 Kia answer reads from the OEM cloud's cache (brand quirks: "all other requests will be
 sent to the OEM's cloud") so they are fast to read and slow to command; GM, Nissan and

@@ -2,7 +2,7 @@
 
 Every dump of a journal entry goes through these functions, so no client secret, access
 or refresh token, authorization code, management token or password recorded from a
-request ever leaves mockcar in clear (issue 5, "Request journal"). The journal keeps the
+request ever leaves mockcar in clear (the request journal's dumps). The journal keeps the
 raw request, which never leaves the process, and redacts on the way out.
 
 A key is sensitive when its lower-cased name is one of `SENSITIVE_KEYS` or contains one

@@ -1,4 +1,5 @@
-"""Smartcar permissions (reference: smartcar-v2.md §5.1) and the Connect `scope` syntax."""
+"""Smartcar permissions (https://smartcar.com/docs/api-reference/permissions) and the Connect `scope`
+syntax."""
 
 from __future__ import annotations
 

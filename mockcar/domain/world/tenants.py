@@ -1,4 +1,4 @@
-"""Tenants: a World per registered application (DESIGN principle 4, issue 5 "Tenants").
+"""Tenants: a World per registered application (DESIGN principle 4).
 
 The server's scenario World serves the applications its scenario declares. Through the
 control API, a test registers an application of its own: it gets a World built from a

@@ -1,5 +1,5 @@
-"""API v3's connections: one per (application, user, vehicle) (reference:
-smartcar-v3-simulator-webhooks.md §1.3–1.4).
+"""API v3's connections: one per (application, user, vehicle)
+(https://smartcar.com/docs/api-reference/list-connections).
 
 The World keeps Connect consents (`Connection`, several vehicles each, possibly several
 per user); v3 lists one connection per user and vehicle, merging a user's consents to
