@@ -83,7 +83,8 @@ def user_vehicle(
 ) -> tuple[Vehicle, tuple[Connection, ...]]:
     """The vehicle and the connections through which `user_id` gave application
     `client_id` access to it; PERMISSION (403) when there are none, as Smartcar answers
-    for a resource outside the token (https://smartcar.com/docs/errors/api-errors/permission-errors)."""
+    for a resource outside the token
+    (https://smartcar.com/docs/errors/api-errors/permission-errors)."""
     covering = tuple(c for c in user_connections(world, client_id, user_id)
                      if vehicle_id in c.vehicle_ids)
     vehicle = world.vehicles.get(vehicle_id)

@@ -22,9 +22,9 @@ sleep (Smartcar docs, "brand quirks").
 Where the realistic figures come from: Smartcar does not publish its latencies. The
 Simulator's "Realistic" setting uses "Smartcar's measured average latency for that
 brand", but the figures behind its "View latencies" link are not public. So these are
-estimates, stated as such: seconds rather than
-milliseconds because every request goes through the carmaker's cloud to the car (the
-official SDKs wait up to 310 s); static data (attributes, VIN, permissions) comes
+estimates, stated as such: seconds rather than milliseconds because every request goes
+through the carmaker's cloud to the car (the official SDKs wait up to 310 s); static
+data (attributes, VIN, permissions) comes
 from Smartcar's own records and is fast; commands wait for the car to act; Hyundai and
 Kia answer reads from the OEM cloud's cache (brand quirks: "all other requests will be
 sent to the OEM's cloud") so they are fast to read and slow to command; GM, Nissan and

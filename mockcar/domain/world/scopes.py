@@ -1,5 +1,5 @@
-"""Smartcar permissions (https://smartcar.com/docs/api-reference/permissions) and the Connect `scope`
-syntax."""
+"""Smartcar permissions (https://smartcar.com/docs/api-reference/permissions) and the Connect
+`scope` syntax."""
 
 from __future__ import annotations
 
