@@ -32,8 +32,8 @@ import httpx
 
 from mockcar import jsontext
 from mockcar.delivery import payloads, v2items
+from mockcar.domain.webhooks import membership as webhooks
 from mockcar.domain.webhooks import signatures
-from mockcar.domain.webhooks import webhook as webhooks
 from mockcar.domain.webhooks.deliveries import (
     DELIVERED,
     FAILED,

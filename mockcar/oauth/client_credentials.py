@@ -25,6 +25,7 @@ from authlib.oauth2.rfc6749 import (
 )
 
 from mockcar.domain.world import application_tokens
+from mockcar.domain.world.records import APPLICATION_TOKEN_LIFETIME
 from mockcar.oauth.client_auth import decode_basic
 from mockcar.oauth.errors import ClientAuthenticationError, echo
 from mockcar.oauth.models import OAuthClient
@@ -34,7 +35,7 @@ from mockcar.oauth.server import MockcarAuthorizationServer, WorldLookup
 # One registered method that takes either form of credentials (authlib tries methods in
 # turn and ends with a generic message; this one says what was wrong).
 CLIENT_AUTH_METHOD = "client_secret_post_or_basic"
-APPLICATION_TOKEN_SECONDS = int(application_tokens.APPLICATION_TOKEN_LIFETIME.total_seconds())
+APPLICATION_TOKEN_SECONDS = int(APPLICATION_TOKEN_LIFETIME.total_seconds())
 HOW_TO = (
     "send client_id and client_secret in the application/x-www-form-urlencoded body "
     "(or as HTTP Basic credentials)"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
 
+from mockcar.domain.world.records import ACCESS_TOKEN_LIFETIME
 from mockcar.domain.world.scopes import DEFAULT_SCOPE, PERMISSIONS, REQUIRED_PREFIX
 from mockcar.domain.world.world import (
-    ACCESS_TOKEN_LIFETIME,
     Application,
     AuthorizationCode,
     Connection,

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 import smartcar
 
+from mockcar.domain.webhooks import membership as webhooks
 from mockcar.domain.webhooks import signatures
-from mockcar.domain.webhooks import webhook as webhooks
 from mockcar.domain.webhooks.webhook import Webhook
 from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.world import Application, Connection, World

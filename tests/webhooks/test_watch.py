@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from mockcar.domain.webhooks import webhook as webhooks
+from mockcar.domain.webhooks import membership as webhooks
 from mockcar.domain.webhooks.deliveries import (
     CHARGING_EVENT,
     SCHEDULED,

@@ -11,34 +11,18 @@ forgets them with everything else; the tenants' index learns of each through
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from mockcar.domain.world.records import Application, ApplicationToken, Connection
 from mockcar.errors import SmartcarError
 
 if TYPE_CHECKING:
     from mockcar.domain.vehicles.vehicle import Vehicle
-    from mockcar.domain.world.world import Application, Connection, World
+    from mockcar.domain.world.world import World
 
-APPLICATION_TOKEN_LIFETIME = timedelta(hours=1)
 # Expired tokens are dropped when a new one is issued and the store has grown past this,
 # so a long test run that fetches a token per test does not grow without bound.
 PRUNE_ABOVE = 1000
-
-
-@dataclass(frozen=True)
-class ApplicationToken:
-    access_token: str
-    client_id: str
-    issued_at: datetime
-
-    @property
-    def expires_at(self) -> datetime:
-        return self.issued_at + APPLICATION_TOKEN_LIFETIME
-
-    def valid(self, now: datetime) -> bool:
-        return now < self.expires_at
 
 
 def issue(world: World, client_id: str, access_token: str) -> ApplicationToken:

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 from mockcar.errors import SmartcarError
 
 if TYPE_CHECKING:
-    from mockcar.domain.world.world import Application, Connection, World
+    from mockcar.domain.world.records import Application, Connection
+    from mockcar.domain.world.world import World
 
 LIST_LIMIT = (10, 100)  # default and maximum `limit` of the connections list
 _CURSOR_VERSION = "c1"

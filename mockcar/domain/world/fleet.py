@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 from mockcar.domain.vehicles.vehicle import Vehicle
 
 if TYPE_CHECKING:
-    from mockcar.domain.world.world import Owner
+    from mockcar.domain.world.records import Owner
 
 T = TypeVar("T")
 

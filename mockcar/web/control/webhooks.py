@@ -21,6 +21,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from mockcar.domain.webhooks import membership
 from mockcar.domain.webhooks import webhook as webhooks
 from mockcar.domain.webhooks.deliveries import OUTCOMES, Attempt, DeliveryPolicy
 from mockcar.domain.webhooks.webhook import V2, V3, Trigger, Webhook
@@ -34,7 +35,7 @@ MAX_SECONDS = 300.0  # the longest timeout or retry base the policy accepts
 
 def _webhook(ctx: Context) -> Webhook:
     webhook_id = ctx.request.path_params["webhook_id"]
-    found = webhooks.find_webhook(ctx.target_world.applications[_client(ctx)], webhook_id)
+    found = membership.find_webhook(ctx.target_world.applications[_client(ctx)], webhook_id)
     if found is None:
         raise not_found(f"No webhook {webhook_id!r} in this application (GET …/webhooks "
                         "lists them).")
@@ -55,7 +56,7 @@ def shown(ctx: Context, webhook: Webhook) -> dict[str, Any]:
         "trigger": "on_change" if every is None else {"schedule": {"every": every}},
         "verification": {"status": state.status, "detail": state.detail,
                          "checked_at": iso(state.checked_at) if state.checked_at else None},
-        "subscribers": sorted(webhooks.subscribers(ctx.target_world, webhook.id)),
+        "subscribers": sorted(membership.subscribers(ctx.target_world, webhook.id)),
         "waiting": len(book.held.get(webhook.id, [])),
     }
 
@@ -106,7 +107,7 @@ async def create_webhook(ctx: Context) -> dict[str, Any]:
         raise invalid("The webhook cannot be made; see `problems`.", problems)
     webhook = Webhook(webhook_id, name, url, tuple(carried), Trigger(every), version)
     try:
-        application = webhooks.add_webhook(ctx.target_world, _client(ctx), webhook)
+        application = membership.add_webhook(ctx.target_world, _client(ctx), webhook)
     except ValueError as bad:
         raise invalid(str(bad), [f"id: {bad}"]) from None
     _changed(ctx, application)
@@ -123,7 +124,7 @@ async def verify_webhook(ctx: Context) -> dict[str, Any]:
 
 async def delete_webhook(ctx: Context) -> dict[str, Any]:
     webhook = _webhook(ctx)
-    _changed(ctx, webhooks.remove_webhook(ctx.target_world, _client(ctx), webhook.id))
+    _changed(ctx, membership.remove_webhook(ctx.target_world, _client(ctx), webhook.id))
     return {"deleted": webhook.id}
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from mockcar.domain.webhooks import webhook as webhooks
+from mockcar.domain.webhooks import membership as webhooks
 from mockcar.domain.world import connections
 from mockcar.web.handler import Handler
 from mockcar.web.v2 import credentials

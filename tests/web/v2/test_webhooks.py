@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from mockcar.domain.webhooks import webhook as webhooks
+from mockcar.domain.webhooks import membership as webhooks
 from mockcar.domain.world.world import Application, World
 from mockcar.web.v2 import VEHICLE_ENDPOINTS
 from tests.web.v2.conftest import Grant
