@@ -139,6 +139,6 @@ def _v2(event: Event, webhook: Webhook, scheduled: ScheduledRenderer) -> dict[st
 
 
 def signed(event: Event) -> bool:
-    """VERIFY deliveries are not signed (§5.1); everything else carries SC-Signature."""
+    """VERIFY deliveries are not signed; everything else carries SC-Signature."""
     return event.kind != VERIFY
 

@@ -33,7 +33,7 @@ from mockcar.web.connect.flow import ConnectSession
 
 CLAIM = "mockcar.claim"
 CONNECT_STEPS = "/oauth/authorize/"
-MANAGEMENT_USER = "default"  # Basic user name that goes with a management token (§6.1)
+MANAGEMENT_USER = "default"  # Basic user name that goes with a management token
 
 
 @dataclass(frozen=True, slots=True)

@@ -246,7 +246,7 @@ def parse_authorization_request(world: World, query: Mapping[str, str]) -> Autho
         mode=mode,
         state=_param(query, "state"),
         make=make,
-        # A VIN can only ever be a single choice; the SDKs send both anyway (§1.1).
+        # A VIN can only ever be a single choice; the SDKs send both anyway.
         single_select=single_select or single_select_vin is not None,
         single_select_vin=single_select_vin,
         approval_prompt=prompt if prompt in ("auto", "force") else "auto",

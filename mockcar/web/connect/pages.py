@@ -113,7 +113,8 @@ def _see(url: str) -> Response:
 
 
 def _leave(redirect: AppRedirect) -> Response:
-    """Back to the application: 302, as Smartcar documents (§1.2)."""
+    """Back to the application: 302, as Smartcar documents
+    (https://smartcar.com/docs/connect/handle-the-response)."""
     return RedirectResponse(redirect.url, status_code=302, headers={"cache-control": "no-store"})
 
 

@@ -1,7 +1,7 @@
 """Smartcar Vehicle API v2.0 under `/v{major}.{minor}/`.
 
-Every path answers with and without a trailing slash: the SDKs use both (reference
-§0.4), and Starlette's redirect hop would cost a round trip. Vehicle endpoints share one
+Every path answers with and without a trailing slash: the SDKs use both, and
+Starlette's redirect hop would cost a round trip. Vehicle endpoints share one
 route and are found in a table by (method, sub-path), so a read costs one dictionary
 lookup however many endpoints there are.
 """

@@ -25,7 +25,7 @@ WEBHOOK = "/webhooks/{webhook_id}"
 
 async def disconnect(request: Request) -> Response:
     """The owner's app gives up this vehicle: this token, and any other of the same
-    owner for this application, stops reaching it (§3.4 "Disconnect")."""
+    owner for this application, stops reaching it."""
     connection = credentials.user_connection(request)
     connections.disconnect(credentials.world(request), connection,
                            request.path_params["vehicle_id"])
@@ -42,7 +42,7 @@ async def subscribe(request: Request) -> Response:
 
 async def unsubscribe(request: Request) -> Response:
     """Authorized by the application management token as a bearer token, not by the
-    owner's access token (§0.3)."""
+    owner's access token (https://smartcar.com/docs/api-reference/webhooks/unsubscribe-webhook)."""
     world, application = credentials.bearer_management_token(request)
     webhooks.unsubscribe(world, application.management_token,
                          request.path_params["vehicle_id"], request.path_params["webhook_id"])

@@ -76,7 +76,7 @@ def _scope(request: Request, required: bool) -> tuple[str, ...]:
 
 
 async def get_compatibility(request: Request) -> Response:
-    """§7.1. Checks credentials first, then `vin`, `scope`, `country`, `mode` and
+    """Compatibility by VIN. Checks credentials first, then `vin`, `scope`, `country`, `mode` and
     `test_mode_compatibility_level`; `flags` is accepted and ignored."""
     world, _ = credentials.basic_client(request)
     catalog = _catalog(request)
@@ -103,7 +103,7 @@ async def get_compatibility(request: Request) -> Response:
 
 
 async def get_compatibility_matrix(request: Request) -> Response:
-    """§7.2: `region` is required; `make` (space-separated), `type` and `scope`
+    """The matrix: `region` is required; `make` (space-separated), `type` and `scope`
     narrow the answer."""
     credentials.basic_client(request)
     region = _one_of(request, "region", compatibility.REGIONS, required=True)

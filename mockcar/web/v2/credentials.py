@@ -19,7 +19,7 @@ from mockcar.errors import SmartcarError
 from mockcar.web import tenancy
 from mockcar.web.v2 import account as handlers
 
-MANAGEMENT_USER = "default"  # the Basic user name Smartcar expects with an AMT (§6.1)
+MANAGEMENT_USER = "default"  # the Basic user name Smartcar expects with an AMT
 
 
 def world(request: Request) -> World:
@@ -43,7 +43,7 @@ def user_connection(request: Request) -> Connection:
 
 
 def bearer_management_token(request: Request) -> tuple[World, Application]:
-    """`Authorization: Bearer <AMT>` (webhook unsubscribe, §3.3)."""
+    """`Authorization: Bearer <AMT>` (webhook unsubscribe)."""
     check_version(request)
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     found = world(request)
@@ -59,7 +59,7 @@ def bearer_management_token(request: Request) -> tuple[World, Application]:
 
 
 def basic_management_token(request: Request) -> tuple[World, Application]:
-    """`Authorization: Basic base64("default:" + AMT)` (Management API, §6.1)."""
+    """`Authorization: Basic base64("default:" + AMT)` (Management API)."""
     check_version(request)
     hint = "Send 'Authorization: Basic base64(\"default:\" + <management token>)'."
     user, token = _basic(request, hint)
@@ -73,7 +73,7 @@ def basic_management_token(request: Request) -> tuple[World, Application]:
 
 
 def basic_client(request: Request) -> tuple[World, Application]:
-    """`Authorization: Basic base64(client_id:client_secret)` (Compatibility API, §7)."""
+    """`Authorization: Basic base64(client_id:client_secret)` (Compatibility API)."""
     check_version(request)
     hint = "Send 'Authorization: Basic base64(<client id>:<client secret>)'."
     client_id, secret = _basic(request, hint)

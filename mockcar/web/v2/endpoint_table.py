@@ -2,7 +2,7 @@
 with their body and data headers, commands with what they do to the vehicle. The
 permission and capability of each row come from the domain's table
 (mockcar.domain.vehicles.capabilities), so the Vehicle API and the Compatibility API agree.
-Make-specific rows (§3.7) are in `endpoints_brands`.
+Make-specific rows are in `mockcar.web.v2.make_endpoint_table`.
 """
 
 from __future__ import annotations

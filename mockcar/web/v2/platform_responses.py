@@ -29,7 +29,7 @@ def connection(entry: ConnectionEntry) -> dict[str, Any]:
 
 
 def connections_page(page: ConnectionPage) -> dict[str, Any]:
-    """`paging.cursor` is null on the last page (§6.1)."""
+    """`paging.cursor` is null on the last page."""
     return {
         "connections": [connection(e) for e in page.entries],
         "paging": {"cursor": page.cursor},

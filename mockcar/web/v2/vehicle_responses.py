@@ -27,7 +27,7 @@ PERMISSIONS_PAGE = (25, 100)  # default and maximum `limit` of GET /permissions
 
 def timestamp(moment: datetime) -> str:
     """ISO 8601 UTC with exactly three fractional digits and a Z: Java parses
-    `sc-data-age` with a fixed pattern and throws on anything else (§0.5). Every moment
+    `sc-data-age` with a fixed pattern and throws on anything else. Every moment
     here is UTC (the World's clock); isoformat is twice as fast as strftime."""
     return moment.isoformat(timespec="milliseconds")[:23] + "Z"
 

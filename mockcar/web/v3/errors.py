@@ -61,7 +61,7 @@ def error_object(error: SmartcarError, status: int | None = None) -> dict[str, A
 
 
 def signal_error(error: SmartcarError) -> dict[str, Any]:
-    """The short form inside a signal's `status.error` (§1.4)."""
+    """The short form inside a signal's `status.error`."""
     return {"type": error.type, "code": error.code, "description": error.description,
             "resolution": {"type": error.spec.resolution}}
 

@@ -49,7 +49,7 @@ def vehicle_resource(vehicle: Vehicle) -> dict[str, Any]:
 
 
 def signal_resource(vehicle_id: str, signal: Signal) -> dict[str, Any]:
-    """A signal; an erroring one has `status.error` and no `body` (§1.4)."""
+    """A signal; an erroring one has `status.error` and no `body`."""
     status: dict[str, Any] = {"value": signal.status}
     attributes: dict[str, Any] = {"code": signal.code, "name": signal.name,
                                   "group": signal.group, "status": status}
@@ -123,7 +123,7 @@ def connections_page(items: Sequence[tuple[UserConnection, Vehicle | None]], pag
 
 def command_execution(execution_id: str, command_type: str, parameters: dict[str, Any],
                       executed_at: datetime) -> dict[str, Any]:
-    """A synchronous command that succeeded (§1.3 "Command response")."""
+    """A synchronous command that succeeded (https://smartcar.com/docs/api-reference/evs/set-charge-limit)."""
     return {"data": {
         "id": execution_id,
         "type": "command-execution",

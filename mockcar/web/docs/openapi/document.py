@@ -190,7 +190,7 @@ def _vehicle_paths(paths: dict[str, dict[str, Any]], undocumented: list[str]) ->
             op_id = (operation.operation_id or "") + ("_slash" if slash else "")
             paths.setdefault(path, {})[method.lower()] = _operation(path, operation, op_id)
     # The dispatcher's fallback: any other sub-path is a 404, or, for a make-specific path
-    # whose make is not lower-case, the 403 PERMISSION Smartcar answers (§3.7).
+    # whose make is not lower-case, the 403 PERMISSION Smartcar answers.
     other = v2.VEHICLE + "/{rest}"
     paths[other] = {m.lower(): _operation(other, Operation(
         summary="Any other vehicle sub-path", tags=("Vehicle",),

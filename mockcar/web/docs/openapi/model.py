@@ -16,7 +16,7 @@ NUMBER: Schema = {"type": "number"}
 BOOLEAN: Schema = {"type": "boolean"}
 FRACTION: Schema = {"type": "number", "minimum": 0, "maximum": 1}
 ANY: Schema = {}
-# sc-data-age, sc-fetched-at and every time in a body: ISO 8601, milliseconds, Z (§0.5).
+# sc-data-age, sc-fetched-at and every time in a body: ISO 8601, milliseconds, Z.
 TIMESTAMP: Schema = {"type": "string",
                      "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"}
 UUID: Schema = {"type": "string", "format": "uuid"}

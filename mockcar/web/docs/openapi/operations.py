@@ -34,7 +34,7 @@ def _api(summary: str, component: str, security: str, *params: Param, tag: str,
 
 
 def _both(path: str, method: str, operation: Operation) -> dict[tuple[str, str], Operation]:
-    """A path served with and without the trailing slash the SDKs differ on (§0.4)."""
+    """A path served with and without the trailing slash the SDKs differ on."""
     slash = Operation(**{**operation.__dict__,
                          "operation_id": f"{operation.operation_id}_slash"})
     return {(method, path): operation, (method, path + "/"): slash}

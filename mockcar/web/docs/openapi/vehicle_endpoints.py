@@ -59,7 +59,7 @@ RESPONSES: dict[Key, str] = {
     ("DELETE", "/application"): "Status",
     ("POST", "/webhooks/{webhook_id}"): "Subscription",
     ("DELETE", "/webhooks/{webhook_id}"): "Status",
-    # Make-specific (§3.7).
+    # Make-specific.
     ("GET", "/tesla/battery"): "TeslaBattery",
     ("GET", "/tesla/charge"): "TeslaCharge",
     ("GET", "/tesla/charge/ammeter"): "Ammeter",

@@ -85,7 +85,7 @@ def _car(variable: str, make: str, model: str, year: int, powertrain: str,
 
 
 EVERYDAY = _car("vehicle_id", "TOYOTA", "RAV4 Prime", 2023, "PHEV", charging=False)
-# One car per make with make-specific endpoints (§3.7). A make missing here gets a
+# One car per make with make-specific endpoints. A make missing here gets a
 # generic electric car of that make (`make_vehicle`).
 MAKE_CARS: dict[str, SetupVehicle] = {
     car.make.lower(): car for car in (

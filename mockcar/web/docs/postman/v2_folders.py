@@ -49,7 +49,7 @@ Folder = tuple[str, ...]  # folder names from the top: ("Make specific", "Tesla"
 
 ALL_SCOPES = " ".join(sorted(PERMISSIONS))
 CLIENT_AUTH = DEMO_AUTH  # HTTP Basic client_id:client_secret (token endpoint, Compatibility)
-MANAGEMENT_AUTH = basic("default", "{{management_token}}")  # Management API (§6.1)
+MANAGEMENT_AUTH = basic("default", "{{management_token}}")  # Management API
 MAKE_SPECIFIC = "Make specific"
 
 
