@@ -139,8 +139,8 @@ def _positive(request: Request, name: str, default: int) -> int:
 
 
 def resource(found: Subscription) -> dict[str, Any]:
-    """A subscription as https://smartcar.com/docs/api-reference/get-subscription shows it (ISO times).
-    """
+    """A subscription as Smartcar shows it, ISO times included
+    (https://smartcar.com/docs/api-reference/get-subscription)."""
     vehicle = found.vehicle
     created = found.created_at.isoformat(timespec="seconds").replace("+00:00", "Z")
     return {

@@ -123,7 +123,8 @@ def connections_page(items: Sequence[tuple[UserConnection, Vehicle | None]], pag
 
 def command_execution(execution_id: str, command_type: str, parameters: dict[str, Any],
                       executed_at: datetime) -> dict[str, Any]:
-    """A synchronous command that succeeded (https://smartcar.com/docs/api-reference/evs/set-charge-limit)."""
+    """A synchronous command that succeeded
+    (https://smartcar.com/docs/api-reference/evs/set-charge-limit)."""
     return {"data": {
         "id": execution_id,
         "type": "command-execution",
