@@ -1,7 +1,6 @@
 """The scenarios bundled in scenarios/: each declares the JSON Schema on line 1 and says
 what it is for, validates against that schema and against mockcar, and keeps the promise
-its header makes; the schema file is exactly what `mockcar schema` prints (issue 4,
-"Tools and scenarios")."""
+its header makes; the schema file is exactly what `mockcar schema` prints."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Fault rules by make and by a window of the World's clock through the control API, a
 RATE_LIMIT that says when to come back, rules declared in a registered scenario, and
-the pytest handle (issue 4, "Latency and faults")."""
+the pytest handle."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Connections as the Management API sees them: entries, cursor paging, deletion and
-disconnecting a vehicle (smartcar-v2.md §6.1–6.2)."""
+disconnecting a vehicle (https://smartcar.com/docs/api-reference/management/get-vehicle-connections)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Fault rules by make and by clock window, RATE_LIMIT's Retry-After, and a World's
-binding (issue 4, "Latency and faults"); the older kinds are in test_faults.py."""
+binding; the older kinds are in test_faults.py."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Latency: the pure delay function, policy precedence, seeded draws and asleep
-vehicles (issue 4, "Latency and faults"; mockcar.domain.world.latency)."""
+vehicles (mockcar.domain.world.latency)."""
 
 from __future__ import annotations
 

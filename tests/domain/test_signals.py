@@ -19,7 +19,7 @@ from mockcar.settings import default_scenario
 
 NOW = datetime(2026, 7, 15, 12, tzinfo=UTC)
 
-# The codes smartcar-v3-simulator-webhooks.md §1.5 checked against Smartcar's pages.
+# The codes checked against Smartcar's signal pages (https://smartcar.com/docs/api-reference/signals/).
 _CONFIRMED_TEXT = """
 tractionbattery-stateofcharge tractionbattery-range tractionbattery-nominalcapacity
 tractionbattery-isheateractive tractionbattery-maxrangechargecounter

@@ -1,4 +1,5 @@
-"""Webhook subscriptions (smartcar-v2.md §6.3) and signatures (§6.4–6.5)."""
+"""Webhook subscriptions (https://smartcar.com/docs/api-reference/webhooks/subscribe-webhook) and
+signatures (https://smartcar.com/docs/integrations/webhooks/payload-verification)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""API v3 end to end on a live server, as a new Smartcar app integrates it (reference:
-smartcar-v3-simulator-webhooks.md §1.2 "Typical flow"): an application token from the
+"""API v3 end to end on a live server, as a new Smartcar app integrates it
+(https://smartcar.com/docs/api-reference/vehicles-api-intro): an application token from the
 client-credentials grant, Connect walked through its HTML forms ending with `user_id`,
 the user's connections, the vehicle, its signals, commands, and reading them back — over
 plain HTTP, with no mockcar code on the client side."""

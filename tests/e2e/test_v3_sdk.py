@@ -2,7 +2,7 @@
 access token from the v2 code flow (what the SDK has), then `Vehicle.get_signals`,
 `Vehicle.get_signal` and `smartcar.smartcar.get_vehicle` (not re-exported by the
 package), whose origin is `SMARTCAR_VEHICLE_API_V3_ORIGIN` → `smartcar.config.
-VEHICLE_API_ORIGIN` (reference: smartcar-v3-simulator-webhooks.md §1.6, §2)."""
+VEHICLE_API_ORIGIN`."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def test_get_vehicle(server: MockcarServer, session: tuple[str, str]) -> None:
 def test_v3_errors_reach_the_sdk_as_sdk_error_with_the_raw_body(
     session: tuple[str, str],
 ) -> None:
-    """Neither SDK parses `errors[]` (reference §1.4 "SDK caveat"): Python raises its
+    """Neither SDK parses `errors[]`: Python raises its
     generic exception carrying the body."""
     token, vehicle_id = session
     with pytest.raises(SmartcarException) as refused:

@@ -101,7 +101,7 @@ class TokenClient:
 
 def assert_oauth_error(response: httpx2.Response, status: int, error: str,
                        description: str | None = None) -> dict[str, Any]:
-    """The RFC 6749 §5.2 shape every token-endpoint failure has (reference §2.4)."""
+    """The RFC 6749 §5.2 shape every token-endpoint failure has."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/json"
     assert response.headers["cache-control"] == "no-store"

@@ -1,4 +1,5 @@
-"""grant_type=authorization_code (RFC 6749 §4.1.3; reference: smartcar-v2.md §2)."""
+"""grant_type=authorization_code (RFC 6749 §4.1.3;
+https://smartcar.com/docs/api-reference/authorization/auth-code-exchange)."""
 
 from __future__ import annotations
 
@@ -97,7 +98,7 @@ def test_nodes_literal_undefined_redirect_uri_counts_as_absent(
 
 
 def test_an_omitted_redirect_uri_is_accepted(client: TokenClient, issue_code: IssueCode) -> None:
-    # The Python and Java SDKs omit it when the AuthClient has none (reference §2.1).
+    # The Python and Java SDKs omit it when the AuthClient has none.
     assert client.exchange(issue_code(EXCHANGE).code).status_code == 200
 
 

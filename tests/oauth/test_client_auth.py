@@ -1,5 +1,5 @@
 """Client authentication (RFC 6749 §2.3.1, HTTP Basic only) and the token endpoint's
-request errors (RFC 6749 §5.2; reference: smartcar-v2.md §2.4)."""
+request errors (RFC 6749 §5.2)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""grant_type=client_credentials at POST /oauth2/token (RFC 6749 §4.4; reference:
-smartcar-v3-simulator-webhooks.md §1.2, smartcar-v2.md §2.6): application tokens of one
-hour, no refresh token, 400 invalid_request and 401 invalid_client."""
+"""grant_type=client_credentials at POST /oauth2/token (RFC 6749 §4.4;
+https://smartcar.com/docs/api-reference/authorization/request-access-token): application tokens of
+one hour, no refresh token, 400 invalid_request and 401 invalid_client."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""grant_type=refresh_token with rotation (RFC 6749 §6; reference: smartcar-v2.md §2.3)."""
+"""grant_type=refresh_token with rotation (RFC 6749 §6;
+https://smartcar.com/docs/api-reference/authorization/refreshing-access-token)."""
 
 from __future__ import annotations
 

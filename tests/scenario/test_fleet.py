@@ -1,5 +1,5 @@
 """Generated fleets: what a `fleet:` expands to, determinism, made-on-first-use storage,
-and located validation errors (issue 4, "Fleets")."""
+and located validation errors."""
 
 from __future__ import annotations
 

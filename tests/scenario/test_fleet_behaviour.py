@@ -1,5 +1,5 @@
 """`faults:`, `latency:`, `latency_by_make:` and `asleep:` in a scenario: what they build
-and their located errors (issue 4, "Latency and faults")."""
+and their located errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every response of the suite checked against /openapi.json (issue 3).
+"""Every response of the suite checked against /openapi.json.
 
 For the whole session, every mockcar app — under Starlette's TestClient or a live
 `MockcarServer` — is wrapped at the ASGI boundary: `Starlette.__call__` records each HTTP

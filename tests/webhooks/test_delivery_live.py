@@ -1,6 +1,6 @@
 """Deliveries received by a real HTTP receiver from a live server, checked with the
-official SDK's `verify_payload` and `hash_challenge` (reference: smartcar-v3-simulator-
-webhooks.md §5.1, §5.3)."""
+official SDK's `verify_payload` and `hash_challenge`
+(https://smartcar.com/docs/integrations/webhooks/payload-verification)."""
 
 from __future__ import annotations
 

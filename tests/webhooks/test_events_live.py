@@ -1,6 +1,6 @@
 """VEHICLE_ERROR and the v2 envelopes on a live server: scheduled payloads in the batch
 item shape when the clock reaches a slot, eventBased charging events after a command
-(reference: smartcar-v3-simulator-webhooks.md §5.2–5.3, smartcar-v2.md §6.6)."""
+(https://smartcar.com/docs/api-reference/webhooks/events/overview)."""
 
 from __future__ import annotations
 

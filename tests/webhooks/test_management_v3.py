@@ -1,4 +1,4 @@
-"""Management API v3 subscriptions (reference: smartcar-v3-simulator-webhooks.md §1.3–1.4):
+"""Management API v3 subscriptions (https://smartcar.com/docs/api-reference/list-subscriptions):
 create (202), list with filters and JSON:API paging, get, delete (204), authenticated by
 the application management token; errors in `errors[]`."""
 

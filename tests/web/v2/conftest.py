@@ -52,7 +52,7 @@ def add_vehicle(world: World, make: str, powertrain: Powertrain = Powertrain.BEV
     template = vehicle_with(world, powertrain)
     vehicle = copy.deepcopy(template)
     # Numbered among the vehicles without a timeline, so that the default scenario's
-    # moving vehicles (issue 4) left the ids, and the values drawn from them, as they were.
+    # moving vehicles left the ids, and the values drawn from them, as they were.
     standing = sum(1 for v in world.vehicles.values() if v.motion is None)
     vehicle.id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"test-vehicle:{make}:{powertrain}:"
                                 f"{standing}"))

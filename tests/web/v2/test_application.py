@@ -1,5 +1,5 @@
 """`DELETE /v2.0/vehicles/{id}/application`: the app disconnects a vehicle
-(smartcar-v2.md §3.4 "Disconnect")."""
+(https://smartcar.com/docs/api-reference/delete-disconnect)."""
 
 from __future__ import annotations
 

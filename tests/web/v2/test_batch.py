@@ -1,4 +1,4 @@
-"""POST /batch (reference §3.5): sub-responses with a normalised path, an integer code and
+"""POST /batch (https://smartcar.com/docs/api-reference/batch): sub-responses with a normalised path, an integer code and
 a headers object always; errors stay inside their sub-response; units apply."""
 
 from __future__ import annotations

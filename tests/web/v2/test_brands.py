@@ -1,4 +1,4 @@
-"""Make-specific endpoints (reference §3.7): served for their make only, make lower-case in
+"""Make-specific endpoints: served for their make only, make lower-case in
 the path, bodies from the vehicle's state, and commands whose effect reads back."""
 
 from __future__ import annotations

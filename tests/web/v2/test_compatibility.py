@@ -1,5 +1,5 @@
 """Compatibility API: `GET /v2.0/compatibility` and `/v2.0/compatibility/matrix` with
-HTTP Basic client authentication (smartcar-v2.md §7)."""
+HTTP Basic client authentication (https://smartcar.com/docs/api-reference/compatibility/by-vin)."""
 
 from __future__ import annotations
 

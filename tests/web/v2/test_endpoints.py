@@ -1,4 +1,4 @@
-"""The §3.3 endpoints beyond the first reads: nominal capacity, engine oil, tires, service
+"""The v2 vehicle endpoints beyond the first reads: nominal capacity, engine oil, tires, service
 history, diagnostics, charge limit and destination commands, and `flags` everywhere."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Latency and asleep vehicles through the Vehicle API (issue 4): the pipeline waits what
+"""Latency and asleep vehicles through the Vehicle API: the pipeline waits what
 the World's latency says, with the app's sleeper (a recorder here, so nothing is slow),
 once per batch, and an asleep vehicle wakes slowly or answers ASLEEP."""
 

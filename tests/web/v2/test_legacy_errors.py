@@ -1,4 +1,4 @@
-"""Clients pinned to `/v1.0/` get the legacy v1.0 error shape (reference §4.6); data
+"""Clients pinned to `/v1.0/` get the legacy v1.0 error shape; data
 answers are the same as v2.0's."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Management API: `GET`/`DELETE /v2.0/management/connections` with
-`Basic base64("default:" + AMT)` (smartcar-v2.md §6.1–6.2)."""
+`Basic base64("default:" + AMT)`
+(https://smartcar.com/docs/api-reference/management/get-vehicle-connections)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Test-mode login emails (reference §1.1, §4.3): `TYPE.CODE@smartcar.com` makes every
+"""Test-mode login emails (https://smartcar.com/docs/errors/testing-errors):
+`TYPE.CODE@smartcar.com` makes every
 non-static request answer that error; `<VIN>@<level>.smartcar.com` shapes capabilities."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Webhook subscribe (owner's bearer token) and unsubscribe (application management
-token as bearer), smartcar-v2.md §3.4 and §6.3."""
+token as bearer): https://smartcar.com/docs/api-reference/webhooks/subscribe-webhook."""
 
 from __future__ import annotations
 

@@ -230,7 +230,8 @@ def test_an_application_token_lives_one_hour(
 def test_v3_units_stay_metric_whatever_sc_unit_system_says(
     client: TestClient, world: World, connect: Connect, token: str
 ) -> None:
-    """Open question 4 of the reference: mockcar's v3 bodies name their unit and ignore
+    """Smartcar does not say whether `sc-unit-system` changes v3 units: mockcar's v3
+    bodies name their unit and ignore
     `sc-unit-system` (the Python SDK sends it with get_signals)."""
     ice = vehicle_with(world, Powertrain.ICE)
     headers = {**as_user(token, connect(ice).user_id), "sc-unit-system": "imperial"}
