@@ -1,4 +1,5 @@
-"""The Compatibility API's domain answers (https://smartcar.com/docs/api-reference/compatibility/by-vin),
+"""The Compatibility API's domain answers
+(https://smartcar.com/docs/api-reference/compatibility/by-vin),
 over mockcar's catalog."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Connections as the Management API sees them: entries, cursor paging, deletion and
-disconnecting a vehicle (https://smartcar.com/docs/api-reference/management/get-vehicle-connections)."""
+disconnecting a vehicle
+(https://smartcar.com/docs/api-reference/management/get-vehicle-connections)."""
 
 from __future__ import annotations
 

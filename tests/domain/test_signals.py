@@ -19,7 +19,8 @@ from mockcar.settings import default_scenario
 
 NOW = datetime(2026, 7, 15, 12, tzinfo=UTC)
 
-# The codes checked against Smartcar's signal pages (https://smartcar.com/docs/api-reference/signals/).
+# The codes checked against Smartcar's signal pages
+# (https://smartcar.com/docs/api-reference/signals/).
 _CONFIRMED_TEXT = """
 tractionbattery-stateofcharge tractionbattery-range tractionbattery-nominalcapacity
 tractionbattery-isheateractive tractionbattery-maxrangechargecounter
