@@ -1,5 +1,6 @@
 """POST /batch (https://smartcar.com/docs/api-reference/batch): sub-responses with a
-normalised path, an integer code and a headers object always; errors stay inside their sub-response; units apply."""
+normalised path, an integer code and a headers object always; errors stay inside their
+sub-response; units apply."""
 
 from __future__ import annotations
 
