@@ -29,7 +29,6 @@ from mockcar import basic_auth
 from mockcar.domain.world.journal import Journal
 from mockcar.domain.world.tenants import Tenant, Tenants
 from mockcar.domain.world.world import Connection, World
-from mockcar.web.connect.flow import ConnectSession
 
 CLAIM = "mockcar.claim"
 CONNECT_STEPS = "/oauth/authorize/"
@@ -176,7 +175,7 @@ def _by_session(tenants: Tenants, scenario: World, session_id: str) -> Claim:
     if tenant is not None:
         return Claim(tenant.world, tenant.journal, tenant.client_id, tenant)
     session = scenario.connect_sessions.get(session_id)
-    if isinstance(session, ConnectSession):
+    if session is not None:
         return Claim(scenario, tenants.scenario_journal, session.request.client_id, None)
     return Claim(scenario, tenants.unclaimed_journal, None, None)
 

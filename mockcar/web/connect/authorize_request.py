@@ -11,28 +11,25 @@ shown as error pages too, so a developer sees what to fix in their Connect URL.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from mockcar.domain.vehicles.brands import brand_key
+from mockcar.domain.connect.authorization import AuthorizationRequest, redirect_url
+from mockcar.domain.connect.brands import SMARTCAR_BRANDS, Brand, make_key, make_name
+from mockcar.domain.connect.flow import brands, find_brand, search_brands
 from mockcar.domain.world.scopes import RequestedScope
 from mockcar.domain.world.world import Application, Mode, World
 
+# The brand catalog and the request the flow reads live in mockcar.domain.connect; they
+# are named here too, where the Connect URL is parsed into them.
+__all__ = [
+    "COUNTRY_NAMES", "SMARTCAR_BRANDS", "AuthorizationRequest", "Brand",
+    "ConnectRequestError", "application_of", "brands", "country_flag", "find_brand",
+    "make_key", "make_name", "mode_of", "parse_authorization_request", "parse_flags",
+    "redirect_of", "redirect_url", "search_brands",
+]
+
 DEFAULT_COUNTRY = "US"
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
-
-# Brands Smartcar Connect lists (display names); the World's own makes are added to
-# these so every scenario vehicle's brand can be picked.
-SMARTCAR_BRANDS: tuple[str, ...] = (
-    "Acura", "Alfa Romeo", "Audi", "BMW", "Buick", "Cadillac", "Chevrolet", "Chrysler",
-    "Citroën", "CUPRA", "Dodge", "DS", "Fiat", "Ford", "Genesis", "GMC", "Honda",
-    "Hyundai", "Infiniti", "Jaguar", "Jeep", "Kia", "Land Rover", "Lexus", "Lincoln",
-    "Lucid", "Mazda", "Mercedes-Benz", "MINI", "Mitsubishi", "Nissan", "Opel", "Peugeot",
-    "Polestar", "Porsche", "Ram", "Renault", "Rivian", "Škoda", "Subaru", "Tesla",
-    "Toyota", "Vauxhall", "Volkswagen", "Volvo",
-)
 
 COUNTRY_NAMES: dict[str, str] = {
     "US": "United States", "CA": "Canada", "GB": "United Kingdom", "DE": "Germany",
@@ -50,107 +47,6 @@ class ConnectRequestError(Exception):
         super().__init__(message)
         self.message = message
         self.details = tuple(details)
-
-
-@dataclass(frozen=True)
-class Brand:
-    key: str  # TESLA, MERCEDES_BENZ: the `make` value and the button id
-    name: str  # what the user reads
-
-
-def make_key(make: str) -> str:
-    """`Mercedes-Benz` → `MERCEDES_BENZ`, `Tesla` → `TESLA` (Smartcar's make ids)."""
-    return brand_key(make)
-
-
-_BRAND_NAMES = {make_key(name): name for name in SMARTCAR_BRANDS}
-
-
-def make_name(make: str) -> str:
-    """What a person reads for a make id: `FORD` → `Ford`, `MERCEDES_BENZ` →
-    `Mercedes-Benz`; a make Connect does not list, in title case (`SMART` → `Smart`)."""
-    known = _BRAND_NAMES.get(make_key(make))
-    if known is not None:
-        return known
-    return make.replace("_", " ").title() if make.isupper() else make
-
-
-def brands(world: World) -> list[Brand]:
-    """Smartcar's brands plus every make in the World, sorted by name, one per key."""
-    found: dict[str, Brand] = {}
-    for name in (*SMARTCAR_BRANDS, *sorted(world.vehicles.makes())):
-        key = make_key(name)
-        if key and key not in found:
-            found[key] = Brand(key, make_name(name))
-    return sorted(found.values(), key=lambda b: _folded(b.name))
-
-
-def _folded(text: str) -> str:
-    """Without case and accents, so Škoda sorts and matches with the S."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def find_brand(world: World, make: str) -> Brand | None:
-    key = make_key(make)
-    return next((b for b in brands(world) if b.key == key), None)
-
-
-def search_brands(world: World, query: str) -> list[Brand]:
-    needle = _folded(query.strip())
-    every = brands(world)
-    if not needle:
-        return every
-    return [b for b in every if needle in _folded(b.name) or needle in b.key.casefold()]
-
-
-@dataclass(frozen=True)
-class AuthorizationRequest:
-    """A validated `GET /oauth/authorize`. `redirect_uri` is the one the user goes back
-    to; `redirect_uri_given` says whether the client sent it, which decides whether the
-    token endpoint must see it again (RFC 6749 §4.1.3)."""
-
-    application: Application
-    redirect_uri: str
-    redirect_uri_given: bool
-    scope: RequestedScope
-    mode: str
-    state: str | None
-    make: Brand | None
-    single_select: bool
-    single_select_vin: str | None
-    approval_prompt: str
-    flags: str | None
-    country: str
-    user: str | None
-    # Re-authentication (/oauth/reauthenticate): the vehicle whose owner signs in again;
-    # Connect then ends with `vehicle_id` instead of a code
-    # (https://smartcar.com/docs/connect/re-auth/redirect-to-connect).
-    reauthenticate_vehicle: str | None = None
-
-    @property
-    def client_id(self) -> str:
-        return self.application.client_id
-
-    def summary(self) -> list[tuple[str, str]]:
-        """The request as the pages show it (developer aid), in the Connect URL's terms."""
-        rows = [
-            ("client_id", self.client_id),
-            ("redirect_uri", self.redirect_uri),
-            ("scope", " ".join(
-                ("required:" if p in self.scope.required else "") + p
-                for p in self.scope.permissions
-            )),
-            ("mode", self.mode),
-            ("state", self.state),
-            ("make", self.make.key if self.make else None),
-            ("single_select", "true" if self.single_select else None),
-            ("single_select_vin", self.single_select_vin),
-            ("flags", self.flags),
-            ("user", self.user),
-            ("vehicle_id", self.reauthenticate_vehicle),
-        ]
-        return [(k, v) for k, v in rows if v]
 
 
 def _param(query: Mapping[str, str], name: str) -> str | None:
@@ -239,7 +135,9 @@ def parse_authorization_request(world: World, query: Mapping[str, str]) -> Autho
     flags = _param(query, "flags")
     prompt = (query.get("approval_prompt") or "auto").lower()
     return AuthorizationRequest(
-        application=application,
+        client_id=application.client_id,
+        application_name=application.name,
+        connect_redirect=application.connect_redirect,
         redirect_uri=redirect_uri,
         redirect_uri_given=given_uri is not None,
         scope=scope,
@@ -269,12 +167,3 @@ def parse_flags(flags: str | None) -> dict[str, str]:
 def country_flag(flags: str | None) -> str:
     country = parse_flags(flags).get("country", "")
     return country.upper() if _COUNTRY.match(country) else DEFAULT_COUNTRY
-
-
-def redirect_url(redirect_uri: str, params: Sequence[tuple[str, str | None]]) -> str:
-    """`redirect_uri` with `params` appended to whatever query it already has; params
-    whose value is None are left out, and any fragment is dropped (RFC 6749 §3.1.2)."""
-    parts = urlsplit(redirect_uri)
-    added = urlencode([(k, v) for k, v in params if v is not None])
-    query = f"{parts.query}&{added}" if parts.query and added else parts.query or added
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))

@@ -4,7 +4,7 @@ filter-as-you-type, only adds to a search that also works as a plain form.
 
 `GET /oauth/authorize` validates the Connect URL and shows the preamble; the steps live
 under `/oauth/authorize/{session}/…` and follow Post/Redirect/Get, so reloading a page
-never resubmits a form. The step machine is `connect_flow`; these handlers parse the
+never resubmits a form. The step machine is mockcar.domain.connect.flow; these handlers parse the
 form, check the session's CSRF token, call it and render. Every failure is an HTML page
 with a fitting status, never JSON and never a traceback.
 """
@@ -21,11 +21,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from mockcar.domain.connect import flow
+from mockcar.domain.connect.flow import AppRedirect, StepError
+from mockcar.domain.connect.session import ConnectSession
 from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world.scopes import DESCRIPTIONS
 from mockcar.domain.world.world import World
 from mockcar.web import tenancy
-from mockcar.web.connect import flow
 from mockcar.web.connect.authorize_request import (
     COUNTRY_NAMES,
     ConnectRequestError,
@@ -34,7 +36,6 @@ from mockcar.web.connect.authorize_request import (
     parse_authorization_request,
     search_brands,
 )
-from mockcar.web.connect.flow import AppRedirect, ConnectSession, StepError
 from mockcar.web.connect.reauthentication import parse_reauthentication_request
 from mockcar.web.handler import Handler
 from mockcar.web.page_assets import CONTENT_SECURITY_POLICY
@@ -87,7 +88,7 @@ def _page(
         base.update(
             mode=session.request.mode,
             summary=session.request.summary(),
-            app_name=session.request.application.name,
+            app_name=session.request.application_name,
             csrf_token=session.csrf_token,
             exit_action=step_url(session, "exit"),
         )

@@ -59,7 +59,9 @@ def parse_reauthentication_request(
               "/oauth/authorize to connect a new vehicle.")])
     flags = query.get("flags") or None
     return AuthorizationRequest(
-        application=application,
+        client_id=application.client_id,
+        application_name=application.name,
+        connect_redirect=application.connect_redirect,
         redirect_uri=redirect_uri,
         redirect_uri_given=given_uri is not None,
         scope=RequestedScope.parse(None),

@@ -1,46 +1,56 @@
 """The Connect step machine: preamble → brand → sign-in → permissions (with the vehicle
-choice on the same page when the account has several) → redirect
-(https://smartcar.com/docs/connect/redirect-to-connect,
-https://smartcar.com/docs/connect/handle-the-response). The redirect carries a `code`, or for an
-application configured for API v3 (`connect_redirect: user_id`) the owner's `user_id`;
-re-authentication (mockcar.web.connect.reauthentication) ends at sign-in with `vehicle_id`.
+choice on the same page when the account has several) → back to the application
+(https://smartcar.com/docs/connect/connect-parameters). The redirect carries a `code`, or
+for an application configured for API v3 (`connect_redirect: user_id`) the owner's
+`user_id`; re-authentication ends at sign-in with `vehicle_id`.
 
-A flow in progress is a `ConnectSession`, kept server-side in `World.connect_sessions`
-under an unguessable id, so a scenario reset forgets it along with everything else. Each
-session carries its own CSRF token: every POST must echo it, which binds the form to this
-authorization request. Sessions live `SESSION_LIFETIME` by the World's clock.
-
-Outcomes that leave Connect are `AppRedirect`s (the URL to send the browser to);
-everything else is state the handlers render.
+Functions of the World and a `ConnectSession` (mockcar.domain.connect.session), shared
+by the Connect pages (mockcar.web.connect.pages) and headless Connect
+(mockcar.domain.connect.headless). Outcomes that leave Connect are `AppRedirect`s;
+input a step refuses raises `StepError`; everything else is session state.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
 
+from mockcar.domain.connect.authorization import AuthorizationRequest, redirect_url
+from mockcar.domain.connect.brands import (
+    Brand,
+    find_listed_brand,
+    listed_brands,
+    search_listed_brands,
+)
+from mockcar.domain.connect.session import BRAND, PERMISSIONS, SIGN_IN, ConnectSession
 from mockcar.domain.vehicles.vehicle import Vehicle
-from mockcar.domain.world.world import LoginError, Mode, Owner, World
-from mockcar.web.connect.authorize_request import AuthorizationRequest, Brand, redirect_url
+from mockcar.domain.world.world import (
+    AuthorizationCode,
+    Connection,
+    LoginError,
+    Mode,
+    Owner,
+    World,
+)
 
-SESSION_LIFETIME = timedelta(minutes=30)
+__all__ = [
+    "BRAND", "PERMISSIONS", "SIGN_IN", "USER_ID_REDIRECT", "AppRedirect", "StepError",
+    "approve", "brands", "candidates", "choose_brand", "choose_vehicles", "deny",
+    "end_session", "exit_flow", "find_brand", "find_session", "owner", "search_brands",
+    "sign_in", "start_session",
+]
+
 USER_ID_REDIRECT = "user_id"  # Application.connect_redirect of an API v3 app
-# Bounds memory if something hammers /oauth/authorize: the oldest sessions go first.
-MAX_SESSIONS = 10_000
-
-# Steps, in order; a session is at the first one whose input it lacks.
-BRAND, SIGN_IN, PERMISSIONS = "brands", "sign-in", "permissions"
 
 # Smartcar's Connect test accounts that end in an error
-# (https://smartcar.com/docs/errors/testing-errors).
+# (https://smartcar.com/docs/getting-started/test-your-integration).
 INVALID_SUBSCRIPTION_EMAIL = "smartcar@invalid-subscription.com"
 VEHICLE_INCOMPATIBLE_EMAIL = "smartcar@vehicle-incompatible.com"
 INCOMPATIBLE_VEHICLE = (
     ("vin", "0SCAUDI012FE3B132"), ("make", "AUDI"), ("model", "A4"), ("year", "2019"),
 )
 
+# The errors Connect ends with, as (error, error_description).
 ACCESS_DENIED = ("access_denied", "User denied access to application.")
 INVALID_SUBSCRIPTION = (
     "invalid_subscription", "User does not have an active connected vehicle subscription",
@@ -57,9 +67,18 @@ CONFIGURATION_ERROR = (
 
 @dataclass(frozen=True)
 class AppRedirect:
-    """Leave Connect: send the browser back to the application at `url`."""
+    """Leave Connect: send the browser back to the application at `url`, which carries
+    `params` (`state` last, echoed verbatim). An approval also says what it made: the
+    `connection`, and the `code` when the application gets one."""
 
     url: str
+    params: dict[str, str]
+    connection: Connection | None = field(default=None, compare=False)
+    code: AuthorizationCode | None = field(default=None, compare=False)
+
+    @property
+    def error(self) -> str | None:
+        return self.params.get("error")
 
 
 class StepError(Exception):
@@ -70,87 +89,55 @@ class StepError(Exception):
         self.message = message
 
 
-@dataclass
-class ConnectSession:
-    id: str
-    csrf_token: str
-    request: AuthorizationRequest
-    created_at: datetime
-    make: Brand | None = None
-    owner_email: str | None = None  # key into World.owners once signed in
-    vehicle_ids: tuple[str, ...] | None = None
-    # A problem found mid-flow that the user can only leave by (configuration_error).
-    blocked: str | None = None
+# -- brands -----------------------------------------------------------------------------
 
-    def expired(self, now: datetime) -> bool:
-        return now >= self.created_at + SESSION_LIFETIME
 
-    def csrf_ok(self, token: str | None) -> bool:
-        return token is not None and secrets.compare_digest(
-            self.csrf_token.encode(), token.encode()
-        )
+def brands(world: World) -> list[Brand]:
+    """Smartcar's brands plus every make in the World, sorted by name, one per key."""
+    return listed_brands(world.vehicles.makes())
 
-    @property
-    def step(self) -> str:
-        if self.make is None:
-            return BRAND
-        if self.owner_email is None:
-            return SIGN_IN
-        return PERMISSIONS
 
-    def reached(self, step: str) -> bool:
-        order = (BRAND, SIGN_IN, PERMISSIONS)
-        return order.index(step) <= order.index(self.step)
+def find_brand(world: World, make: str) -> Brand | None:
+    return find_listed_brand(world.vehicles.makes(), make)
 
-    # -- leaving Connect ----------------------------------------------------------
 
-    def back_to_app(self, *params: tuple[str, str | None]) -> AppRedirect:
-        """The redirect with `params` then `state` (echoed verbatim, §1.2)."""
-        return AppRedirect(
-            redirect_url(self.request.redirect_uri, [*params, ("state", self.request.state)])
-        )
-
-    def error(self, error: tuple[str, str], *extra: tuple[str, str | None]) -> AppRedirect:
-        return self.back_to_app(("error", error[0]), ("error_description", error[1]), *extra)
+def search_brands(world: World, query: str) -> list[Brand]:
+    return search_listed_brands(world.vehicles.makes(), query)
 
 
 # -- the session store ------------------------------------------------------------------
 
 
 def start_session(world: World, request: AuthorizationRequest) -> ConnectSession:
-    now = world.now()
-    sessions = world.connect_sessions
-    stale = [
-        sid for sid, s in sessions.items()
-        if not isinstance(s, ConnectSession) or s.expired(now)
-    ]
-    for sid in stale:
-        del sessions[sid]
-    while len(sessions) >= MAX_SESSIONS:
-        del sessions[next(iter(sessions))]
-    session = ConnectSession(
-        id=secrets.token_urlsafe(24),
-        csrf_token=secrets.token_urlsafe(32),
-        request=request,
-        created_at=now,
-        make=request.make,
-    )
-    sessions[session.id] = session
-    return session
+    return world.connect_sessions.start(request, world.now())
 
 
 def find_session(world: World, session_id: str) -> ConnectSession | None:
-    session = world.connect_sessions.get(session_id)
-    if not isinstance(session, ConnectSession):
-        return None
-    if session.expired(world.now()):
-        del world.connect_sessions[session_id]
-        return None
-    return session
+    return world.connect_sessions.find(session_id, world.now())
 
 
 def end_session(world: World, session: ConnectSession) -> None:
-    world.connect_sessions.pop(session.id, None)
+    world.connect_sessions.end(session)
+
+
+# -- leaving Connect --------------------------------------------------------------------
+
+
+def back_to_app(
+    session: ConnectSession, *params: tuple[str, str | None],
+    connection: Connection | None = None, code: AuthorizationCode | None = None,
+) -> AppRedirect:
+    """The redirect with `params` then `state`; params whose value is None are left out."""
+    sent = [(k, v) for k, v in (*params, ("state", session.request.state)) if v is not None]
+    return AppRedirect(
+        redirect_url(session.request.redirect_uri, sent), dict(sent), connection, code
+    )
+
+
+def _error(
+    session: ConnectSession, error: tuple[str, str], *extra: tuple[str, str | None]
+) -> AppRedirect:
+    return back_to_app(session, ("error", error[0]), ("error_description", error[1]), *extra)
 
 
 # -- steps ------------------------------------------------------------------------------
@@ -183,14 +170,15 @@ def sign_in(
     world: World, session: ConnectSession, email: str, password: str
 ) -> AppRedirect | None:
     """Sign in at the brand. Returns a redirect when Connect ends here (test-mode error
-    accounts, an account without vehicles); raises `StepError` for bad credentials."""
+    accounts, an account without vehicles, re-authentication); raises `StepError` for
+    bad credentials."""
     mode = session.request.mode
     folded = email.strip().lower()
     if mode in (Mode.TEST, Mode.SIMULATED):
         if folded == INVALID_SUBSCRIPTION_EMAIL:
-            return session.error(INVALID_SUBSCRIPTION)
+            return _error(session, INVALID_SUBSCRIPTION)
         if folded == VEHICLE_INCOMPATIBLE_EMAIL:
-            return session.error(VEHICLE_INCOMPATIBLE, *INCOMPATIBLE_VEHICLE)
+            return _error(session, VEHICLE_INCOMPATIBLE, *INCOMPATIBLE_VEHICLE)
     try:
         account = world.sign_in(email, password, mode, _brand(session))
     except LoginError as refused:
@@ -198,7 +186,7 @@ def sign_in(
     if session.request.reauthenticate_vehicle is not None:
         return reauthenticated(world, session, account)
     if not world.owner_vehicles(account, _brand(session)):
-        return session.error(NO_VEHICLES)
+        return _error(session, NO_VEHICLES)
     session.owner_email = account.email.lower()
     session.vehicle_ids = None
     session.blocked = None
@@ -218,7 +206,7 @@ def sign_in(
 
 def _brand(session: ConnectSession) -> str | None:
     """The make id signed in at: the account's vehicles Connect lists are that brand's
-    (the control API's headless Connect may leave it out: every vehicle)."""
+    (headless Connect may leave it out: every vehicle)."""
     return session.make.key if session.make is not None else None
 
 
@@ -248,42 +236,41 @@ def approve(world: World, session: ConnectSession, chosen: Iterable[str]) -> App
         request.client_id, signed_in, session.vehicle_ids, granted, request.mode
     )
     end_session(world, session)
-    if request.application.connect_redirect == USER_ID_REDIRECT:
-        # API v3 apps get the owner's user id, no code
-        # (https://smartcar.com/docs/connect/handle-the-response).
-        return session.back_to_app(("user_id", connection.user_id))
+    if request.connect_redirect == USER_ID_REDIRECT:
+        # API v3 apps get the owner's user id, no code.
+        return back_to_app(session, ("user_id", connection.user_id), connection=connection)
     code = world.issue_code(
         connection, request.redirect_uri if request.redirect_uri_given else None
     )
-    return session.back_to_app(("code", code.code))
+    return back_to_app(session, ("code", code.code), connection=connection, code=code)
 
 
 def reauthenticated(world: World, session: ConnectSession, account: Owner) -> AppRedirect:
-    """Re-authentication ends at sign-in: the vehicle's owner is back
-    (https://smartcar.com/docs/connect/re-auth/redirect-to-connect)."""
+    """Re-authentication ends at sign-in: the vehicle's owner is back."""
     vehicle_id = session.request.reauthenticate_vehicle
     if vehicle_id not in account.vehicle_ids:
         raise StepError(
             "This account does not have the vehicle being re-authenticated; sign in with "
             "the account it was connected with.")
     end_session(world, session)
-    return session.back_to_app(("vehicle_id", vehicle_id))
+    return back_to_app(session, ("vehicle_id", vehicle_id))
 
 
 def deny(world: World, session: ConnectSession) -> AppRedirect:
     end_session(world, session)
-    return session.error(ACCESS_DENIED)
+    return _error(session, ACCESS_DENIED)
 
 
 def exit_flow(world: World, session: ConnectSession, reason: str) -> AppRedirect | None:
     """Leave Connect from a dead end: "I don't see my brand" (vehicle_incompatible) or
-    a configuration problem the user cannot fix (configuration_error, §1.3)."""
+    a configuration problem the user cannot fix (configuration_error)."""
     if reason == "no_brand" and session.request.make is None:
         end_session(world, session)
-        return session.error(VEHICLE_INCOMPATIBLE)
+        return _error(session, VEHICLE_INCOMPATIBLE)
     if reason == "configuration" and session.blocked is not None:
         end_session(world, session)
-        return session.error(
-            CONFIGURATION_ERROR, ("status_code", "400"), ("error_message", session.blocked)
+        return _error(
+            session, CONFIGURATION_ERROR, ("status_code", "400"),
+            ("error_message", session.blocked),
         )
     return None
