@@ -26,7 +26,6 @@ trigger   on_change: a v3 webhook sends VEHICLE_STATE when a signal changes; a v
 from __future__ import annotations
 
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -40,6 +39,7 @@ from pydantic import (
     field_validator,
 )
 
+from mockcar.domain.webhooks.receiver_url import receiver_url
 from mockcar.domain.webhooks.webhook import V3, Trigger, Webhook, carried_problem, seconds
 
 _CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -49,15 +49,6 @@ def _webhook_id(value: str) -> str:
     # It is a path segment: /vehicles/{id}/webhooks/{webhook_id}, /v3/subscriptions.
     if not value or any(c.isspace() or c in "/?#" for c in value):
         raise ValueError(f"must be non-empty without spaces, '/', '?' or '#', got {value!r}")
-    return value
-
-
-def _url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(
-            c.isspace() for c in value):
-        raise ValueError(f"must be an absolute http(s) URL like https://app.example/webhooks, "
-                         f"got {value!r}")
     return value
 
 
@@ -82,7 +73,7 @@ class WebhookSpec(BaseModel):
     model_config = _CONFIG
     id: Annotated[str, AfterValidator(_webhook_id)]
     name: Annotated[str, AfterValidator(_name)]
-    url: Annotated[str, AfterValidator(_url)] | None = None
+    url: Annotated[str, AfterValidator(receiver_url)] | None = None
     version: Literal["v2", "v3"] = "v3"
     signals: list[str] = []
     # Tagged by shape, so a mistake is reported against the one form it was meant as.

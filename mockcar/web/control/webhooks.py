@@ -24,6 +24,7 @@ from typing import Any
 from mockcar.domain.webhooks import membership
 from mockcar.domain.webhooks import webhook as webhooks
 from mockcar.domain.webhooks.deliveries import OUTCOMES, Attempt, DeliveryPolicy
+from mockcar.domain.webhooks.receiver_url import WebhookURLError, receiver_url
 from mockcar.domain.webhooks.webhook import V2, V3, Trigger, Webhook
 from mockcar.domain.world.world import Application
 from mockcar.web.control import schemas as s
@@ -87,8 +88,11 @@ async def create_webhook(ctx: Context) -> dict[str, Any]:
     problems = []
     if not webhook_id or any(c.isspace() or c in "/?#" for c in webhook_id):
         problems.append("id: must be non-empty without spaces, '/', '?' or '#'")
-    if url is not None and not url.startswith(("http://", "https://")):
-        problems.append("url: must be an absolute http(s) URL")
+    if url is not None:
+        try:
+            receiver_url(url)
+        except WebhookURLError as bad:
+            problems.append(f"url: {bad}")
     if version not in (V2, V3):
         problems.append("version: must be v2 or v3")
     else:
