@@ -5,14 +5,12 @@ check (tests/support/openapi_plugin.py) holds API v3 to what is written here."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from mockcar.domain.signals.catalog import CATALOG
 from mockcar.web.docs.openapi.model import (
     BOOLEAN,
     INTEGER,
-    JSON,
     NUMBER,
     STRING,
     Operation,
@@ -24,6 +22,7 @@ from mockcar.web.docs.openapi.model import (
     nullable,
     obj,
     ref,
+    render,
 )
 
 TIME: Schema = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"}
@@ -31,6 +30,7 @@ LINK: Schema = nullable(STRING)
 _ID = ("sc-request-id",)
 _REQUEST_ID = {"description": "UUID v4 of this request.", "required": True,
                "schema": {"type": "string", "format": "uuid"}}
+_HEADERS = {"sc-request-id": _REQUEST_ID}
 
 
 def _const(value: str) -> Schema:
@@ -288,33 +288,7 @@ def _oauth2_token() -> Operation:
 
 
 def _render(path: str, operation: Operation, operation_id: str | None = None) -> dict[str, Any]:
-    """One OpenAPI operation object, as mockcar.web.docs.openapi.document writes its own."""
-    parameters: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": STRING}
-        for name in re.findall(r"\{(\w+)\}", path)
-    ] + [{"name": p.name, "in": p.where, "schema": p.schema, "required": p.required,
-          **({"description": p.description} if p.description else {})}
-         for p in operation.params]
-    responses: dict[str, Any] = {}
-    for status, reply in operation.replies.items():
-        rendered: dict[str, Any] = {"description": reply.description}
-        if reply.schema is not None and reply.media == JSON:
-            rendered["content"] = {JSON: {"schema": reply.schema}}
-        if reply.headers:
-            rendered["headers"] = {name: _REQUEST_ID for name in reply.headers}
-        responses[str(status)] = rendered
-    result: dict[str, Any] = {
-        "operationId": operation_id or operation.operation_id,
-        "summary": operation.summary, "tags": list(operation.tags),
-        "parameters": parameters, "responses": responses,
-        "security": [{name: []} for name in operation.security],
-    }
-    if operation.description:
-        result["description"] = operation.description
-    if operation.body is not None:
-        result["requestBody"] = {"required": True,
-                                 "content": {operation.body_media: {"schema": operation.body}}}
-    return result
+    return render(path, operation, operation_id, headers=_HEADERS)
 
 
 def openapi() -> dict[str, Any]:

@@ -35,7 +35,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from mockcar.web import guard, v2
-from mockcar.web.docs.openapi.model import JSON, TIMESTAMP, Operation, Param, Reply, enum, ref
+from mockcar.web.docs.openapi.model import (
+    JSON,
+    TIMESTAMP,
+    Operation,
+    Reply,
+    enum,
+    ref,
+    render,
+)
 from mockcar.web.docs.openapi.operations import OPERATIONS
 from mockcar.web.docs.openapi.schemas import SCHEMAS
 from mockcar.web.docs.openapi.vehicle_endpoints import vehicle_operation
@@ -204,45 +212,8 @@ def _vehicle_paths(paths: dict[str, dict[str, Any]], undocumented: list[str]) ->
 
 
 def _operation(path: str, operation: Operation, operation_id: str | None = None) -> dict[str, Any]:
-    parameters = [
-        {"name": name, "in": "path", "required": True,
-         "schema": PATH_PARAMETERS.get(name, {"type": "string"})}
-        for name in re.findall(r"\{(\w+)\}", path)
-    ] + [_parameter(p) for p in operation.params]
-    result: dict[str, Any] = {
-        "operationId": operation_id or operation.operation_id,
-        "summary": operation.summary,
-        "tags": list(operation.tags),
-        "parameters": parameters,
-        "responses": {str(status): _reply(reply) for status, reply in operation.replies.items()},
-        "security": [{name: []} for name in operation.security],
-    }
-    if operation.description:
-        result["description"] = operation.description
-    if operation.body is not None:
-        result["requestBody"] = {"required": True,
-                                 "content": {operation.body_media: {"schema": operation.body}}}
-    result.update(operation.extensions)
-    return result
-
-
-def _parameter(param: Param) -> dict[str, Any]:
-    result: dict[str, Any] = {"name": param.name, "in": param.where, "schema": param.schema,
-                              "required": param.required}
-    if param.description:
-        result["description"] = param.description
-    return result
-
-
-def _reply(reply: Reply) -> dict[str, Any]:
-    result: dict[str, Any] = {"description": reply.description}
-    if reply.media == JSON and reply.schema is not None:
-        result["content"] = {JSON: {"schema": reply.schema}}
-    elif reply.media and reply.media != JSON:
-        result["content"] = {reply.media: {}}
-    if reply.headers:
-        result["headers"] = {name: HEADERS[name] for name in reply.headers}
-    return result
+    return render(path, operation, operation_id, headers=HEADERS,
+                  path_parameters=PATH_PARAMETERS)
 
 
 def _version() -> str:

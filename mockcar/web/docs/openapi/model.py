@@ -1,9 +1,12 @@
 """The vocabulary the OpenAPI document is written in: JSON Schema builders (2020-12, the
-dialect of OpenAPI 3.1) and the `Operation` a route is documented by. Pure data; the
-document is assembled in `mockcar.web.docs.openapi.document`."""
+dialect of OpenAPI 3.1), the `Operation` a route is documented by, and `render`, the one
+place an `Operation` becomes an OpenAPI operation object (API v2's routes in
+`mockcar.web.docs.openapi.document` and API v3's in `mockcar.web.v3.openapi` both use it).
+The document is assembled in `mockcar.web.docs.openapi.document`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,3 +96,66 @@ class Operation:
     description: str = ""
     operation_id: str | None = None
     extensions: Mapping[str, Any] = field(default_factory=dict)  # x-… keys
+
+
+_PATH_PARAMETER = re.compile(r"\{(\w+)\}")
+
+
+def render(
+    path: str,
+    operation: Operation,
+    operation_id: str | None = None,
+    *,
+    headers: Mapping[str, Schema],
+    path_parameters: Mapping[str, Schema] | None = None,
+) -> dict[str, Any]:
+    """The OpenAPI 3.1 operation object documenting `operation` at `path`
+    (https://spec.openapis.org/oas/v3.1.0#operation-object).
+
+    Every `{name}` of the path is a required path parameter, its schema from
+    `path_parameters` (a string otherwise); a reply's headers are looked up in `headers`,
+    which each API words its own way. `operation_id` overrides the operation's own (the
+    trailing-slash twin of a path gets its own id)."""
+    known = path_parameters or {}
+    parameters = [
+        {"name": name, "in": "path", "required": True,
+         "schema": known.get(name, STRING)}
+        for name in _PATH_PARAMETER.findall(path)
+    ] + [_parameter(p) for p in operation.params]
+    result: dict[str, Any] = {
+        "operationId": operation_id or operation.operation_id,
+        "summary": operation.summary,
+        "tags": list(operation.tags),
+        "parameters": parameters,
+        "responses": {str(status): _reply(reply, headers)
+                      for status, reply in operation.replies.items()},
+        "security": [{name: []} for name in operation.security],
+    }
+    if operation.description:
+        result["description"] = operation.description
+    if operation.body is not None:
+        result["requestBody"] = {"required": True,
+                                 "content": {operation.body_media: {"schema": operation.body}}}
+    result.update(operation.extensions)
+    return result
+
+
+def _parameter(param: Param) -> dict[str, Any]:
+    result: dict[str, Any] = {"name": param.name, "in": param.where, "schema": param.schema,
+                              "required": param.required}
+    if param.description:
+        result["description"] = param.description
+    return result
+
+
+def _reply(reply: Reply, headers: Mapping[str, Schema]) -> dict[str, Any]:
+    """A JSON reply with its schema, another media type by its type alone, an empty
+    media type (a redirect, a 204) with no content."""
+    result: dict[str, Any] = {"description": reply.description}
+    if reply.media == JSON and reply.schema is not None:
+        result["content"] = {JSON: {"schema": reply.schema}}
+    elif reply.media and reply.media != JSON:
+        result["content"] = {reply.media: {}}
+    if reply.headers:
+        result["headers"] = {name: headers[name] for name in reply.headers}
+    return result
