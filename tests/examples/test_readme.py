@@ -20,6 +20,7 @@ A fence's info string says how a block runs:
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -143,6 +144,31 @@ def slug(heading: str) -> str:
 def anchors(page: Path) -> set[str]:
     return {slug(line.lstrip("#")) for line in page.read_text(encoding="utf-8").splitlines()
             if re.match(r"#{1,6} ", line)}
+
+
+# `mockcar.journal` on the pages is the fixture's handle; these are the package's modules.
+PACKAGE_NAMES = (r"`(mockcar\.(?:app|cli|settings|server|errors|testing|domain|scenario|web|"
+                 r"oauth|delivery)(?:\.\w+)*)`")
+
+
+def importable(dotted: str) -> bool:
+    """A module, or an attribute of one (`mockcar.app.create_app`)."""
+    module, _, attribute = dotted.rpartition(".")
+    try:
+        return importlib.util.find_spec(dotted) is not None
+    except ModuleNotFoundError:  # a parent is a module, not a package
+        return hasattr(importlib.import_module(module), attribute)
+
+
+def test_every_source_path_named_exists() -> None:
+    """Modules and folders the pages point readers to (`mockcar/web/guard.py`,
+    `mockcar.testing.plugin`) exist."""
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for path in re.findall(r"(?<![\w/.])mockcar/[\w/]*?(?:\.py|/)(?![\w])", text):
+            assert (ROOT / path).exists(), f"{page.relative_to(ROOT)} names {path}"
+        for dotted in re.findall(PACKAGE_NAMES, text):
+            assert importable(dotted), f"{page.relative_to(ROOT)} names {dotted}"
 
 
 def test_every_local_link_and_image_resolves() -> None:
