@@ -15,18 +15,11 @@ from mockcar.scenario import load_world
 from mockcar.scenario.catalog.platform import vehicle_catalog
 from mockcar.scenario.library import ScenarioLibrary
 from mockcar.settings import Settings, bundled_scenarios
-from mockcar.web import home, page_assets, refusal, tenancy, v2, v3
-from mockcar.web.auth import token
-from mockcar.web.connect import pages as connect
-from mockcar.web.control import routes as control
-from mockcar.web.docs.openapi import document as openapi
-from mockcar.web.docs.postman import collection as postman
+from mockcar.web import refusal, routes, tenancy
 from mockcar.web.errors import exception_handlers
 from mockcar.web.guard import Guard
 from mockcar.web.journal import JournalMiddleware
 from mockcar.web.request_id import RequestIdMiddleware
-from mockcar.web.v2 import compatibility, management
-from mockcar.web.v3 import management as webhooks_v3
 
 
 def create_app(settings: Settings | None = None, world: World | None = None) -> Starlette:
@@ -39,13 +32,8 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     if world is None:
         world = load_world(settings.scenario, seed=settings.seed)
     app = Starlette(
-        # The Vehicle API first: it is the hot path, and routes are tried in order.
-        # API v3's vehicle routes before it (v2's /v{version}/vehicles/... would take
-        # them), its catch-all 404 last, after any other /v3/ route.
-        routes=[*v3.vehicle_routes, *v2.routes, *v3.routes, *management.routes,
-                *webhooks_v3.routes, *compatibility.routes, *token.routes,
-                *connect.routes, *control.routes, *home.routes, *page_assets.routes,
-                *postman.routes, *openapi.routes, *v3.fallback_routes],
+        # Every host's routes, in matching order (mockcar.web.routes).
+        routes=routes.routes,
         # The journal inside the request id, so its entries carry the id; outermost, a
         # request that may have changed state wakes the webhook dispatcher once answered.
         # The guard's refusals (size, Host, Origin, control token) carry the request id

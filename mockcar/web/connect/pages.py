@@ -37,7 +37,7 @@ from mockcar.web.connect.authorize_request import (
     search_brands,
 )
 from mockcar.web.connect.reauthentication import parse_reauthentication_request
-from mockcar.web.handler import Handler
+from mockcar.web.handler import Handler, with_operations
 from mockcar.web.page_assets import CONTENT_SECURITY_POLICY
 from mockcar.web.templating import TEMPLATES
 
@@ -201,7 +201,8 @@ def _endpoint(get: Handler | None = None, post: Handler | None = None) -> Handle
                 "the details.",
             ))
 
-    return endpoint
+    return with_operations(endpoint, {m: h.__name__ for m, h in (("GET", get), ("POST", post))
+                                      if h is not None})
 
 
 # -- handlers, one per step -------------------------------------------------------------

@@ -47,6 +47,7 @@ from mockcar.web.control.operations import (
     not_found,
     read_body,
 )
+from mockcar.web.handler import with_operations
 
 log = logging.getLogger("mockcar.control")
 
@@ -104,7 +105,7 @@ def _endpoint(methods: dict[str, Served]) -> Callable[[Request], Awaitable[Respo
                                    "has the details.")
             return JSONResponse(failure.body(), status_code=500)
 
-    return endpoint
+    return with_operations(endpoint, {m: op.name for m, (op, _) in methods.items()})
 
 
 def _aim(context: Context, scoped: bool) -> None:

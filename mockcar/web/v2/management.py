@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from mockcar.domain.world import connections
 from mockcar.domain.world.world import Mode
 from mockcar.errors import SmartcarError
+from mockcar.web.handler import with_operations
 from mockcar.web.v2 import credentials
 from mockcar.web.v2 import platform_responses as wire_platform
 
@@ -81,6 +82,9 @@ async def management_connections(request: Request) -> Response:
         return await delete_connections(request)
     return await get_connections(request)
 
+
+with_operations(management_connections, {"GET": get_connections.__name__,
+                                          "DELETE": delete_connections.__name__})
 
 routes: list[BaseRoute] = [
     Route(PATH, management_connections, methods=["GET", "DELETE"],

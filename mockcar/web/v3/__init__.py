@@ -7,7 +7,8 @@ Three route lists, for three places in the app's table:
 
 * `vehicle_routes` before API v2's (`/v{version}/vehicles/{id}/...` would take
   `/v3/vehicles/...`): two routes whose dispatcher finds the handler in `VEHICLE_ENDPOINTS`;
-* `routes` anywhere (token, connections, users);
+* `routes` anywhere (connections, users; the IAM token endpoint is
+  mockcar.web.auth.application_token's);
 * `fallback_routes` (any other `/v3/...` path: 404 in the v3 envelope) after every other
   route, so the webhook management paths under `/v3/` are matched first.
 """
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from mockcar.web.auth import application_token as token
 from mockcar.web.handler import Handler
 from mockcar.web.v3 import commands, connections, routing, vehicles
 
@@ -39,7 +39,6 @@ vehicle_routes: list[BaseRoute] = [
 ]
 
 routes: list[BaseRoute] = [
-    *token.routes,
     *routing.routes("/v3/connections/{connection_id}",
                     {"GET": connections.get_connection, "DELETE": connections.delete_connection}),
     *routing.routes("/v3/connections", {"GET": connections.list_connections}),

@@ -39,7 +39,7 @@ from mockcar.domain.world.connections import application_by_management_token
 from mockcar.domain.world.world import Application, Mode, World
 from mockcar.errors import Kind, SmartcarError
 from mockcar.web import error_status, tenancy
-from mockcar.web.handler import Handler
+from mockcar.web.handler import Handler, with_operations
 
 log = logging.getLogger("mockcar.management")
 
@@ -221,7 +221,7 @@ def _serve(table: dict[str, Handler]) -> Handler:
                 500, "mockcar hit an unexpected error; its log has the details.")
 
     endpoint.__name__ = endpoint.__qualname__ = "_".join(h.__name__ for h in table.values())
-    return endpoint
+    return with_operations(endpoint, {m: h.__name__ for m, h in table.items()})
 
 
 TABLES: dict[str, dict[str, Handler]] = {

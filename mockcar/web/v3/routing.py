@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from mockcar.errors import SmartcarError
-from mockcar.web.handler import Handler
+from mockcar.web.handler import Handler, with_operations
 from mockcar.web.v3.errors import error_response
 
 log = logging.getLogger("mockcar.v3")
@@ -40,7 +40,7 @@ def serve(table: Mapping[str, Handler]) -> Handler:
 
     endpoint.__name__ = endpoint.__qualname__ = "_".join(
         dict.fromkeys(h.__name__ for h in table.values()))
-    return endpoint
+    return with_operations(endpoint, {m: h.__name__ for m, h in table.items()})
 
 
 def dispatch(table: Mapping[tuple[str, str], Handler]) -> Handler:
