@@ -10,8 +10,8 @@ from pathlib import Path
 import jinja2
 from starlette.templating import Jinja2Templates
 
+from mockcar.domain.connect.brands import make_name
 from mockcar.web import page_assets
-from mockcar.web.connect.authorize_request import make_name
 
 TEMPLATES = Jinja2Templates(env=jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates"),

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from mockcar.domain.connect.brands import SMARTCAR_BRANDS
 from mockcar.domain.vehicles.brands import brand_key
 from mockcar.domain.vehicles.capabilities import ENDPOINTS, reason
 from mockcar.domain.world.clock import Clock
@@ -15,7 +16,6 @@ from mockcar.domain.world.world import VehicleFactory
 from mockcar.scenario.build import build_world
 from mockcar.scenario.catalog import models as catalog
 from mockcar.scenario.schema.scenario import Scenario
-from mockcar.web.connect.authorize_request import SMARTCAR_BRANDS
 
 EMPTY = Scenario(version=1)
 

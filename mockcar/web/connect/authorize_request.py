@@ -13,20 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from mockcar.domain.connect.authorization import AuthorizationRequest, redirect_url
-from mockcar.domain.connect.brands import SMARTCAR_BRANDS, Brand, make_key, make_name
-from mockcar.domain.connect.flow import brands, find_brand, search_brands
+from mockcar.domain.connect.authorization import AuthorizationRequest
+from mockcar.domain.connect.flow import brands, find_brand
 from mockcar.domain.world.scopes import RequestedScope
 from mockcar.domain.world.world import Application, Mode, World
-
-# The brand catalog and the request the flow reads live in mockcar.domain.connect; they
-# are named here too, where the Connect URL is parsed into them.
-__all__ = [
-    "COUNTRY_NAMES", "SMARTCAR_BRANDS", "AuthorizationRequest", "Brand",
-    "ConnectRequestError", "application_of", "brands", "country_flag", "find_brand",
-    "make_key", "make_name", "mode_of", "parse_authorization_request", "parse_flags",
-    "redirect_of", "redirect_url", "search_brands",
-]
 
 DEFAULT_COUNTRY = "US"
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")

@@ -22,7 +22,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from mockcar.domain.connect import flow
-from mockcar.domain.connect.flow import AppRedirect, StepError
+from mockcar.domain.connect.brands import make_name
+from mockcar.domain.connect.flow import AppRedirect, StepError, find_brand, search_brands
 from mockcar.domain.connect.session import ConnectSession
 from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world.scopes import DESCRIPTIONS
@@ -31,10 +32,7 @@ from mockcar.web import tenancy
 from mockcar.web.connect.authorize_request import (
     COUNTRY_NAMES,
     ConnectRequestError,
-    find_brand,
-    make_name,
     parse_authorization_request,
-    search_brands,
 )
 from mockcar.web.connect.reauthentication import parse_reauthentication_request
 from mockcar.web.handler import Handler, with_operations

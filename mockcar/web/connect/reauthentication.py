@@ -18,14 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from mockcar.domain.connect.authorization import AuthorizationRequest
+from mockcar.domain.connect.flow import find_brand
 from mockcar.domain.world.scopes import RequestedScope
 from mockcar.domain.world.world import World
 from mockcar.web.connect.authorize_request import (
-    AuthorizationRequest,
     ConnectRequestError,
     application_of,
     country_flag,
-    find_brand,
     mode_of,
     redirect_of,
 )
