@@ -3,7 +3,7 @@ an application token and the user id of the owner who connected the car.
 
 * **Application token**: `POST /oauth2/token`, grant_type=client_credentials, the demo
   application's client id and secret in the form body, as Smartcar's IAM docs send them
-  (https://smartcar.com/docs/api-reference/authorization/client-credentials). The
+  (https://smartcar.com/docs/api-reference/authorization/request-access-token). The
   folder's pre-request script also fetches one (`pm.sendRequest`) whenever none is
   stored or it is about to expire, so any request of the folder can be sent on its own.
 * **Connections** of the car in `vehicle_id` (stored by the setup or by "All
