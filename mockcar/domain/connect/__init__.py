@@ -1,3 +1,4 @@
-"""Connect's rules without HTTP: the test-mode login conventions (trigger emails, VIN
-logins, n-vehicle accounts) and what a signed-in account may choose.
+"""Connect's rules without HTTP: the step machine and what approval creates (flow), typed
+sessions (session), the request and brands (authorization, brands), headless Connect
+(headless) and the test-mode login conventions (test_accounts).
 """
