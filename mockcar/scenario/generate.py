@@ -17,8 +17,9 @@ from datetime import datetime
 
 from faker import Faker
 
-from mockcar.domain.connect.test_accounts import LEVEL_POWERTRAINS, VinAccount, vin_account
+from mockcar.domain.connect.test_accounts import VinAccount, vin_account
 from mockcar.domain.vehicles.brands import brand_key
+from mockcar.domain.vehicles.compatibility import LEVEL_POWERTRAINS
 from mockcar.domain.vehicles.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
 from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.world import VehicleFactory

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from mockcar.domain.timelines.charge import ChargeCurve, taper_for
 from mockcar.domain.timelines.route import Route, bearing, distance_km
 from mockcar.domain.timelines.timeline import REFUEL_AT, refuelled
 from mockcar.domain.vehicles import charging
+from mockcar.domain.vehicles.charge_curve import ChargeCurve, taper_for
 from mockcar.domain.vehicles.vehicle import ChargeState, Location, Powertrain, Vehicle
 from tests.support.timelines import (
     CAPACITY_KWH,

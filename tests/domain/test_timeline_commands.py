@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from mockcar.domain.timelines.charge import ChargeCurve
 from mockcar.domain.vehicles import charging, overrides
+from mockcar.domain.vehicles.charge_curve import ChargeCurve
 from mockcar.domain.vehicles.vehicle import ChargeState, Vehicle
 from mockcar.errors import SmartcarError
 from tests.support.timelines import CAPACITY_KWH, START, drive, parked, vehicle

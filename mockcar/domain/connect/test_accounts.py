@@ -23,15 +23,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from mockcar.domain.vehicles.compatibility import LEVEL_POWERTRAINS
 from mockcar.errors import CATALOG, SmartcarError
 
 TRIGGER_DOMAIN = "smartcar.com"
 _VIN_EMAIL = re.compile(r"(?P<vin>[a-z0-9]{17})@(?P<level>[a-z]+)\.smartcar\.com")
 
-# Test level -> the powertrain its vehicle gets (None: whatever the generator draws).
-LEVEL_POWERTRAINS: dict[str, str | None] = {
-    "compatible": "PHEV", "phev": "PHEV", "bev": "BEV", "fuel": "ICE", "incompatible": None,
-}
 ErrorTrigger = tuple[str, str | None]  # a catalog (type, code) pair
 SUCCESSFUL_REQUEST_EMAIL = "smartcar@successful-request.com"
 

@@ -7,7 +7,7 @@ One cycle is a sequence of steps on the battery level y (a fraction of capacity)
 * `Drain(amount, spill)`: driving uses `amount`; an empty battery clamps at 0 and the
   shortfall, times `spill`, is burnt as fuel (a PHEV's engine takes over; 0 on a BEV);
 * `Charge(center, factor, limit)`: y ↦ center + (y − center)·factor, stopping at the
-  limit (mockcar.domain.timelines.charge); a level already above the limit stays.
+  limit (mockcar.domain.vehicles.charge_curve); a level already above the limit stays.
 
 Each step is monotone, piecewise affine and 1-Lipschitz, so one cycle g is too, and the
 levels at the start of successive cycles, y, g(y), g(g(y)), ..., move monotonically.

@@ -14,7 +14,7 @@ What a segment does. Entering a segment is an event that sets some fields:
   grows by the distance, the battery falls by `kwh_per_km` (a PHEV then burns fuel once
   the battery is empty) or the tank by `liters_per_km`; leaving it: parked at the end;
 * charging: plugged in and charging, a new session at the segment's charger; the level
-  rises along the curve of mockcar.domain.timelines.charge up to the charge limit
+  rises along the curve of mockcar.domain.vehicles.charge_curve up to the charge limit
   (FULLY_CHARGED there); leaving it: unplugged;
 * asleep: asleep until it ends; parked: nothing (a `location` relocates the vehicle).
 
@@ -57,9 +57,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from mockcar.domain.timelines import cycles as timeline_cycles
-from mockcar.domain.timelines.charge import ChargeCurve
 from mockcar.domain.timelines.route import Route
 from mockcar.domain.vehicles import charging
+from mockcar.domain.vehicles.charge_curve import ChargeCurve
 from mockcar.domain.vehicles.vehicle import Location, Vehicle, VehicleState
 
 REFUEL_AT = 0.1  # tank fraction at which the driver refuels to full

@@ -8,7 +8,7 @@ VEHICLE_STATE:NOT_CHARGING otherwise; voltage needs only the plug. The charge ra
 what the state says, so a command that changes the current (Tesla's ammeter) or the
 limit moves the completion time.
 
-A vehicle with a timeline charges along the curve of mockcar.domain.timelines.charge; its
+A vehicle with a timeline charges along the curve of mockcar.domain.vehicles.charge_curve; its
 snapshot at a time (`Vehicle.at`) carries the session's curve, from which the power now
 and the completion time follow, so a completion time read is when advancing the clock
 shows the limit reached. Without a timeline the level does not move on its own, and the
@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from mockcar.domain.timelines.charge import CHARGING_EFFICIENCY
+from mockcar.domain.vehicles.charge_curve import CHARGING_EFFICIENCY
 from mockcar.domain.vehicles.readings import seeded
 from mockcar.domain.vehicles.schedules import invalid
 from mockcar.domain.vehicles.vehicle import Vehicle

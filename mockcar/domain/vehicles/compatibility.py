@@ -26,17 +26,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from mockcar.domain.connect.test_accounts import LEVEL_POWERTRAINS
 from mockcar.domain.vehicles import capabilities
 from mockcar.domain.vehicles.capabilities import Endpoint
-from mockcar.domain.world.world import World
+from mockcar.domain.vehicles.vehicle import Vehicle
 
 MAKE_NOT_COMPATIBLE = "MAKE_NOT_COMPATIBLE"
 VEHICLE_NOT_COMPATIBLE = "VEHICLE_NOT_COMPATIBLE"
 REGIONS = ("US", "CA", "EUROPE")
 POWERTRAINS = ("ICE", "BEV", "PHEV", "HEV")
 TEST_VIN_PREFIX = "0SC"
+# Test mode's compatibility levels (`test_mode_compatibility_level`, and the level of a
+# `<VIN>@<level>.smartcar.com` test login) -> the powertrain its vehicle has (None:
+# whatever the generator draws). https://smartcar.com/docs/api-reference/compatibility/by-vin
+LEVEL_POWERTRAINS: dict[str, str | None] = {
+    "compatible": "PHEV", "phev": "PHEV", "bev": "BEV", "fuel": "ICE", "incompatible": None,
+}
 
 # The matrix names features, not paths ("EV battery", "Lock & unlock").
 FEATURES: dict[tuple[str, str], str] = {
@@ -131,8 +137,14 @@ class MatrixModel:
     permissions: tuple[str, ...]
 
 
+class KnownVehicles(Protocol):
+    """Where a VIN the check is asked about may already be a vehicle (the World)."""
+
+    def vehicle_by_vin(self, vin: str) -> Vehicle | None: ...
+
+
 def check_vin(
-    world: World, catalog: VehicleCatalog, vin: str, permissions: Sequence[str],
+    world: KnownVehicles, catalog: VehicleCatalog, vin: str, permissions: Sequence[str],
     country: str = "US", test_level: str | None = None,
 ) -> Answer:
     """Compatibility by VIN, for an upper-case 17-character VIN and known permissions."""

@@ -21,7 +21,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from mockcar.domain.timelines.charge import ChargeCurve
+from mockcar.domain.vehicles.charge_curve import ChargeCurve
 from mockcar.domain.vehicles.schedules import (
     ChargingLocation,
     TeslaSchedule,

@@ -5,7 +5,7 @@ They sit below mockcar.domain.world.world (the World that holds them) and below 
 modules that act on a World (connections, application tokens, webhook membership,
 fleets), so every one of those imports them without importing each other.
 Lifetimes: https://smartcar.com/docs/api-reference/authorization/auth-code-exchange
-and https://smartcar.com/docs/api-reference/authorization/refresh-token
+and https://smartcar.com/docs/api-reference/authorization/refreshing-access-token
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from mockcar.domain.connect.test_accounts import ErrorTrigger, error_trigger
 from mockcar.domain.webhooks.webhook import Webhook
 
-# Lifetimes from Smartcar's docs (reference: smartcar-v2.md §1.2, §2.3).
+# Lifetimes from Smartcar's docs (the pages above): a code lives 10 minutes, an access
+# token 2 hours, a refresh token 60 days.
 CODE_LIFETIME = timedelta(minutes=10)
 ACCESS_TOKEN_LIFETIME = timedelta(hours=2)
 REFRESH_TOKEN_LIFETIME = timedelta(days=60)
@@ -42,7 +43,8 @@ class Application:
     management_token: str
     webhooks: tuple[Webhook, ...] = ()
     # How Connect ends for this application: `code` (API v2's authorization code) or
-    # `user_id` (API v3: the owner's user id, no code; reference v3 doc §1.2).
+    # `user_id` (API v3: the owner's user id, no code;
+    # https://smartcar.com/docs/connect/handle-the-response).
     connect_redirect: str = "code"
 
     def check_secret(self, secret: str) -> bool:

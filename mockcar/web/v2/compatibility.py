@@ -15,9 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from mockcar.domain.connect.test_accounts import LEVEL_POWERTRAINS
 from mockcar.domain.vehicles import compatibility
-from mockcar.domain.vehicles.compatibility import VehicleCatalog
+from mockcar.domain.vehicles.compatibility import LEVEL_POWERTRAINS, VehicleCatalog
 from mockcar.domain.world.scopes import PERMISSIONS, REQUIRED_PREFIX
 from mockcar.domain.world.world import Mode
 from mockcar.errors import SmartcarError
