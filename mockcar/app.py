@@ -15,8 +15,7 @@ from mockcar.scenario import load_world
 from mockcar.scenario.catalog.platform import vehicle_catalog
 from mockcar.scenario.library import ScenarioLibrary
 from mockcar.settings import Settings, bundled_scenarios
-from mockcar.web import refusal, routes, tenancy
-from mockcar.web.errors import exception_handlers
+from mockcar.web import error_shapes, routes, tenancy
 from mockcar.web.guard import Guard
 from mockcar.web.journal import JournalMiddleware
 from mockcar.web.request_id import RequestIdMiddleware
@@ -39,9 +38,11 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
         # The guard's refusals (size, Host, Origin, control token) carry the request id
         # and are not journaled: no handler saw them.
         middleware=[Middleware(WakeOnChange), Middleware(RequestIdMiddleware),
-                    Middleware(Guard, settings=settings), Middleware(JournalMiddleware)],
-        # A path no route matches answers in its host's shape (mockcar.web.refusal).
-        exception_handlers={**exception_handlers, **refusal.exception_handlers},
+                    Middleware(Guard, settings=settings), Middleware(JournalMiddleware),
+                    Middleware(error_shapes.ShapedErrors)],
+        # Every error, and a path no route matches, answers in its host's shape
+        # (mockcar.web.error_shapes); innermost, ShapedErrors answers a handler's failure.
+        exception_handlers=error_shapes.exception_handlers,
         # Starts and stops the webhook dispatcher (app.state.dispatcher).
         lifespan=lifespan,
     )

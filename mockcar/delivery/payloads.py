@@ -33,14 +33,14 @@ from mockcar.domain.webhooks.watch import (
     VehicleRef,
 )
 from mockcar.domain.webhooks.webhook import V2, Webhook
-from mockcar.web.errors import doc_url
+from mockcar.wire.errors import doc_url
 
 V3_VERSION = "4.0"
 V2_VERSION = "2.0"
 V2_NAMES = {VERIFY: "verify", SCHEDULED: "scheduled", CHARGING_EVENT: "eventBased"}
 
 # Renders a v2 `scheduled` payload's `vehicles[]` (mockcar.delivery.v2items): needs the
-# Vehicle API's v2 machinery, so the dispatcher hands it in.
+# World and the server's public origin, which the dispatcher holds, so it hands it in.
 ScheduledRenderer = Callable[[Event, ScheduledContent], list[dict[str, Any]]]
 
 

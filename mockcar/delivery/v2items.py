@@ -3,12 +3,11 @@ per vehicle `{vehicleId, requestId, data: [...]}`, where each `data` item has th
 a batch sub-response (`{path, code, body, headers}`,
 https://smartcar.com/docs/api-reference/batch).
 
-The items are made by the Vehicle API's own batch code (mockcar.web.v2.batch), so a
-scheduled delivery reads exactly what `POST /vehicles/{id}/batch` would at the same
-clock time, through the same connection: its permissions, the vehicle's capabilities and
-a test-mode error login all apply, and each error stays inside its item. A delivery has
-no HTTP request of its own, so a stand-in request (the server's public origin, the
-item's request id) carries what error bodies cite.
+The items are the Vehicle API's own batch items (mockcar.wire.v2.reads), so a scheduled
+delivery reads exactly what `POST /vehicles/{id}/batch` would at the same clock time,
+through the same connection: its permissions, the vehicle's capabilities and a test-mode
+error login all apply, and each error stays inside its item. Error bodies cite the
+server's public origin (where Connect's re-authentication is) and the item's request id.
 """
 
 from __future__ import annotations
@@ -16,43 +15,33 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from starlette.requests import Request
-
 from mockcar.domain.vehicles.units import UnitSystem
 from mockcar.domain.webhooks.deliveries import Event, new_id
 from mockcar.domain.webhooks.watch import ScheduledContent
 from mockcar.domain.world.world import World
-from mockcar.web.v2 import batch
-from mockcar.web.v2.context import Context
+from mockcar.wire.v2.context import Context
+from mockcar.wire.v2.reads import batch_item
 
 
-def stand_in(base_url: str, request_id: str) -> Request:
-    """A GET request to `base_url` whose state carries `request_id`."""
+def origin(base_url: str) -> str:
+    """scheme://host[:port] of `base_url`, as a request to it would name its origin."""
     parts = urlsplit(base_url)
-    secure = parts.scheme == "https"
-    host = parts.hostname or "127.0.0.1"
-    port = parts.port or (443 if secure else 80)
-    return Request({
-        "type": "http", "method": "GET", "path": "/", "raw_path": b"/", "root_path": "",
-        "query_string": b"", "scheme": parts.scheme or "http", "server": (host, port),
-        "headers": [(b"host", parts.netloc.encode() or host.encode())],
-        "state": {"request_id": request_id},
-    })
+    return f"{parts.scheme or 'http'}://{parts.netloc or '127.0.0.1'}"
 
 
 def vehicles(world: World, base_url: str, event: Event,
              content: ScheduledContent) -> list[dict[str, Any]]:
     """Each vehicle still reachable through its connection, read at the event's time."""
     found: list[dict[str, Any]] = []
+    public = origin(base_url)
     for vehicle_id, connection_id in content.vehicles:
         vehicle = world.vehicles.get(vehicle_id)
         connection = world.connections.get(connection_id or "")
         if vehicle is None or connection is None or vehicle_id not in connection.vehicle_ids:
             continue
         request_id = new_id()
-        request = stand_in(base_url, request_id)
         ctx = Context(units=UnitSystem.METRIC, now=event.created_at, query={},
-                      connection=connection, request=request)
-        data = [batch._sub_response(request, vehicle, ctx, path) for path in content.paths]
+                      connection=connection, origin_of=lambda: public)
+        data = [batch_item(vehicle, ctx, path, request_id) for path in content.paths]
         found.append({"vehicleId": vehicle_id, "requestId": request_id, "data": data})
     return found

@@ -1,6 +1,6 @@
 """Rendering errors for clients: the v2 error envelope
 (https://smartcar.com/docs/api-reference/api-errors),
-and the app-wide handlers that make sure no traceback ever reaches a client."""
+and Starlette's 404/405 in it (mockcar.web.error_shapes picks the shape by host)."""
 
 from __future__ import annotations
 
@@ -111,12 +111,8 @@ def error_response(
     )
 
 
-async def _smartcar_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, SmartcarError)
-    return error_response(request, exc)
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's 404 (no route) and 405 in Vehicle API v2's envelope."""
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
         error = SmartcarError(
@@ -134,22 +130,3 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     else:
         error = SmartcarError("VALIDATION", None, message=str(exc.detail))
     return error_response(request, error, exc.status_code, exc.headers)
-
-
-async def _unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
-    # Answered outside every middleware (Starlette's ServerErrorMiddleware), so without
-    # the guard's header: it is set here.
-    return error_response(
-        request,
-        SmartcarError("SERVER", "INTERNAL", message="mockcar hit an unexpected error; "
-                      "its log has the details."),
-        headers={"x-content-type-options": "nosniff"},
-    )
-
-
-exception_handlers: dict[Any, Any] = {
-    SmartcarError: _smartcar_error,
-    HTTPException: _http_error,
-    Exception: _unexpected,
-}

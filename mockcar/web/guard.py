@@ -1,5 +1,5 @@
 """The checks every request passes before a handler sees it, in one pure ASGI middleware
-(`Guard`), refusing in the shape of the host the path belongs to (mockcar.web.refusal):
+(`Guard`), refusing in the shape of the host the path belongs to (mockcar.web.error_shapes):
 
 * request headers over 64 KiB in total: 431;
 * a body over `Settings.max_body_bytes` (`max_scenario_bytes` when registering an
@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockcar.settings import Settings
-from mockcar.web import refusal
+from mockcar.web import error_shapes
 from mockcar.web.connect import pages as connect
 
 MAX_HEADER_BYTES = 64 * 1024
@@ -259,7 +259,7 @@ class Guard:
         headers = {"connection": "close"} if close else {}
         if status == 401:
             headers["www-authenticate"] = 'Bearer realm="mockcar control"'
-        response = refusal.respond(request, status, message, headers)
+        response = error_shapes.respond(request, status, message, headers)
         await response(scope, _nothing, send)
 
 

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockcar.domain.world.journal import BODY_LIMIT
 from mockcar.web import tenancy
-from mockcar.web.errors import HINT_HEADER
+from mockcar.wire.errors import HINT_HEADER
 
 _HINT_HEADER = HINT_HEADER.encode()
 

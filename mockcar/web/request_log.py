@@ -24,7 +24,7 @@ from typing import TextIO
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockcar.web import tenancy
-from mockcar.web.errors import HINT_HEADER
+from mockcar.wire.errors import HINT_HEADER
 
 _HINT = HINT_HEADER.encode()
 _RESET = "\033[0m"

@@ -24,7 +24,7 @@ from mockcar.domain.world.world import World
 from mockcar.errors import CATALOG
 from mockcar.testing import MockcarServer
 from mockcar.testing.sdk import smartcar_sdk_pointed_at
-from mockcar.web.v2.make_endpoint_table import BRAND_READS
+from mockcar.wire.v2.make_endpoint_table import BRAND_READS
 from tests.support.forms import choose_all_vehicles, open_page
 from tests.web.v2.conftest import add_vehicle, owner_of
 

@@ -83,27 +83,19 @@ def _endpoint(methods: dict[str, Served]) -> Callable[[Request], Awaitable[Respo
     allowed = ", ".join(sorted({*methods, *(["HEAD"] if "GET" in methods else [])}))
 
     async def endpoint(request: Request) -> Response:
-        try:
-            found = methods.get("GET" if request.method == "HEAD" else request.method)
-            if found is None:
-                raise ControlError(405, "method_not_allowed",
-                                   f"{request.method} is not allowed here; use {allowed}.",
-                                   headers={"Allow": allowed})
-            operation, scoped = found
-            context = Context(request, await read_body(request, operation),
-                              request.app.state.tenants, request.app.state.scenarios)
-            if operation.target is not Target.SERVER:
-                _aim(context, scoped)
-            body = await operation.handler(context)
-            return JSONResponse(body, status_code=operation.status)
-        except ControlError as error:
-            return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
-        except Exception:
-            log.exception("control API: unexpected error on %s %s", request.method,
-                          request.url.path)
-            failure = ControlError(500, "internal", "mockcar hit an unexpected error; its log "
-                                   "has the details.")
-            return JSONResponse(failure.body(), status_code=500)
+        # A ControlError, or any failure, is answered by mockcar.web.error_shapes.
+        found = methods.get("GET" if request.method == "HEAD" else request.method)
+        if found is None:
+            raise ControlError(405, "method_not_allowed",
+                               f"{request.method} is not allowed here; use {allowed}.",
+                               headers={"Allow": allowed})
+        operation, scoped = found
+        context = Context(request, await read_body(request, operation),
+                          request.app.state.tenants, request.app.state.scenarios)
+        if operation.target is not Target.SERVER:
+            _aim(context, scoped)
+        body = await operation.handler(context)
+        return JSONResponse(body, status_code=operation.status)
 
     return with_operations(endpoint, {m: op.name for m, (op, _) in methods.items()})
 

@@ -20,6 +20,7 @@ from mockcar.web.v2 import account as handlers
 from mockcar.web.v2 import application as webhooks
 from mockcar.web.v2 import batch
 from mockcar.web.v2 import vehicle_endpoint as pipeline
+from mockcar.wire.v2 import reads
 
 PREFIX = "/v{version}"
 VEHICLE = PREFIX + "/vehicles/{vehicle_id}"
@@ -59,7 +60,7 @@ async def vehicle_endpoint(request: Request) -> Response:
     if sub_path in VEHICLE_PATHS:
         allowed = sorted(method for method, path in VEHICLE_ENDPOINTS if path == sub_path)
         raise HTTPException(405, headers={"Allow": ", ".join(allowed)})
-    lowered = pipeline.lower_make_path(sub_path)
+    lowered = reads.lower_make_path(sub_path)
     if lowered is not None and (request.method, lowered) in VEHICLE_ENDPOINTS:
         return await pipeline.wrong_case(sub_path)(request)
     raise HTTPException(404)

@@ -15,8 +15,8 @@ from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world.world import Connection, World
 from mockcar.errors import SmartcarError
 from mockcar.web import tenancy
-from mockcar.web.v2 import request_parsing as bodies
-from mockcar.web.v2 import vehicle_responses as wire
+from mockcar.wire.v2 import request_parsing as bodies
+from mockcar.wire.v2 import vehicle_responses as wire
 
 VERSION = re.compile(r"\d+\.\d+")
 VEHICLES_PAGE = (10, 50)  # default and maximum `limit` of GET /vehicles

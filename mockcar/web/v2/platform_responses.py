@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from mockcar.domain.world.connections import ConnectionEntry, ConnectionPage
-from mockcar.web.v2.vehicle_responses import timestamp
+from mockcar.wire.v2.vehicle_responses import timestamp
 
 STATUS_SUCCESS: dict[str, Any] = {"status": "success"}
 

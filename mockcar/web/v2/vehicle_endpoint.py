@@ -12,36 +12,31 @@
    says (none by default), and an asleep vehicle wakes slowly or answers ASLEEP;
 6. the read or the command, whose domain rules may still refuse (409 VEHICLE_STATE).
 
-`guard` and `render` are shared with batch, which runs steps 2–4 and 6 per sub-request
-and keeps each error inside its sub-response; the batch waits once (`wait`).
+Steps 2–4 (`guard`) and 6's reads (`render`) are HTTP-free, in mockcar.wire.v2.reads:
+batch and scheduled webhooks run them per item and keep each error inside its item; the
+batch waits once (`wait`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from mockcar.domain.connect.test_accounts import triggered_error
-from mockcar.domain.vehicles import capabilities
 from mockcar.domain.vehicles.units import UnitSystem
 from mockcar.domain.vehicles.vehicle import Vehicle
-from mockcar.domain.world.world import Connection, require_permission
-from mockcar.errors import SmartcarError
+from mockcar.domain.world.world import Connection
 from mockcar.web import tenancy
 from mockcar.web.handler import Handler
 from mockcar.web.v2 import account as handlers
-from mockcar.web.v2 import request_parsing as bodies
-from mockcar.web.v2 import vehicle_responses as wire
-from mockcar.web.v2.context import Context
-from mockcar.web.v2.endpoint_table import COMMANDS, READS, Command, Headers, Read
-from mockcar.web.v2.make_endpoint_table import BRAND_COMMANDS, BRAND_READS
+from mockcar.wire.v2 import request_parsing as bodies
+from mockcar.wire.v2.context import Context
+from mockcar.wire.v2.endpoint_table import COMMANDS, Command, Read
+from mockcar.wire.v2.make_endpoint_table import BRAND_COMMANDS
+from mockcar.wire.v2.reads import ALL_READS, guard, render, wrong_case_error
 
-ALL_READS: tuple[Read, ...] = READS + BRAND_READS
 ALL_COMMANDS: tuple[Command, ...] = COMMANDS + BRAND_COMMANDS
-READS_BY_PATH: dict[str, Read] = {read.path: read for read in ALL_READS}
 
 
 def context(request: Request, connection: Connection) -> Context:
@@ -50,19 +45,8 @@ def context(request: Request, connection: Connection) -> Context:
         now=handlers._world(request).now(),
         query=request.query_params,
         connection=connection,
-        request=request,
+        origin_of=lambda: str(request.base_url).rstrip("/"),
     )
-
-
-def guard(target: capabilities.Endpoint, vehicle: Vehicle, ctx: Context) -> None:
-    """Steps 2–4: permission, capability, test-mode trigger."""
-    connection = ctx.connection
-    if target.permission is not None:
-        require_permission(connection, target.permission)
-    capabilities.require_capable(vehicle, target, vehicle.id)
-    if connection.error_trigger is not None and not target.static:
-        raise triggered_error(connection.error_trigger, connection.owner_email or "email",
-                              connection.client_id, vehicle.id)
 
 
 async def wait(request: Request, vehicle: Vehicle, ctx: Context, *, static: bool) -> None:
@@ -73,20 +57,6 @@ async def wait(request: Request, vehicle: Vehicle, ctx: Context, *, static: bool
         asleep=vehicle.at(ctx.now).state.asleep, now=ctx.now)
     if seconds > 0:
         await getattr(request.app.state, "sleep", asyncio.sleep)(seconds)
-
-
-def render(read: Read, vehicle: Vehicle, ctx: Context) -> tuple[Any, dict[str, str]]:
-    """A read's body and its `sc-*` headers (https://smartcar.com/docs/api-reference/headers), from
-    the vehicle as it
-    reads at the request's time, so the body and `sc-data-age` agree."""
-    vehicle = vehicle.at(ctx.now)
-    body = read.render(vehicle, ctx)
-    headers: dict[str, str] = {}
-    if read.headers is not Headers.STATIC:
-        headers |= wire.data_headers(vehicle, ctx.now)
-    if read.headers is Headers.UNITS:
-        headers |= wire.unit_header(ctx.units)
-    return body, headers
 
 
 def read_handler(read: Read) -> Handler:
@@ -124,17 +94,6 @@ def command_handler(command: Command) -> Handler:
     return handler
 
 
-def wrong_case_error(sub_path: str) -> SmartcarError:
-    """Smartcar answers PERMISSION when a make-specific path spells the make in
-    upper case (https://smartcar.com/docs/api-reference/about-brand-specific)."""
-    make = sub_path.split("/")[1]
-    return SmartcarError(
-        "PERMISSION",
-        message=f"Make-specific paths spell the make in lower case: use "
-        f"'/{make.lower()}/...', not '/{make}/...'.",
-    )
-
-
 def wrong_case(sub_path: str) -> Handler:
     """A handler for `/{MAKE}/...`: authenticate as any endpoint does, then refuse."""
 
@@ -144,16 +103,6 @@ def wrong_case(sub_path: str) -> Handler:
         raise wrong_case_error(sub_path)
 
     return handler
-
-
-def lower_make_path(sub_path: str) -> str | None:
-    """The endpoint path `sub_path` names with its make in the wrong case, if any."""
-    segments = sub_path.split("/")
-    if len(segments) < 3 or segments[1].lower() not in capabilities.BRAND_SEGMENTS:
-        return None
-    if segments[1] == segments[1].lower():
-        return None
-    return "/".join([segments[0], segments[1].lower(), *segments[2:]])
 
 
 HANDLERS: dict[tuple[str, str], Handler] = {

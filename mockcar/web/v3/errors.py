@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from mockcar.errors import SmartcarError
-from mockcar.web.errors import doc_url, error_headers
+from mockcar.wire.errors import doc_url, error_headers
 
 V3_CODES: dict[str, str] = {
     "AUTHENTICATION": "UNAUTHORIZED",

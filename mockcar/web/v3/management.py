@@ -210,15 +210,8 @@ def _serve(table: dict[str, Handler]) -> Handler:
             return error_response(
                 405, f"{request.method} is not allowed on {request.url.path}; use "
                 f"{allowed}.", {"Allow": allowed})
-        try:
-            return await handler(request)
-        except ManagementError as error:
-            return refusal(error)
-        except Exception:
-            log.exception("management: unexpected error on %s %s", request.method,
-                          request.url.path)
-            return error_response(
-                500, "mockcar hit an unexpected error; its log has the details.")
+        # A ManagementError, or any failure, is answered by mockcar.web.error_shapes.
+        return await handler(request)
 
     endpoint.__name__ = endpoint.__qualname__ = "_".join(h.__name__ for h in table.values())
     return with_operations(endpoint, {m: h.__name__ for m, h in table.items()})

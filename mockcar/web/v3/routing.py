@@ -1,7 +1,7 @@
 """How API v3's routes are served: one Starlette route per path taking every method, a
-table of handlers by method, and every failure rendered in the v3 envelope
-(mockcar.web.v3.errors) — a wrong method, a domain refusal, an unexpected bug — so no v2
-body ever leaves a `/v3/` path. Paths answer with and without a trailing slash (the Node
+table of handlers by method; a wrong method is refused here in the v3 envelope
+(mockcar.web.v3.errors), and a domain refusal or an unexpected bug by
+mockcar.web.error_shapes in the same envelope, so no v2 body ever leaves a `/v3/` path. Paths answer with and without a trailing slash (the Node
 SDK asks for `/v3/vehicles/{id}/`, Python for `/v3/vehicles/{id}`)."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def serve(table: Mapping[str, Handler]) -> Handler:
             return _refuse(request, SmartcarError(
                 "VALIDATION", message=f"{request.method} is not allowed on "
                 f"{request.url.path}; use {allowed}."), 405, {"Allow": allowed})
-        return await _run(request, handler)
+        return await handler(request)
 
     endpoint.__name__ = endpoint.__qualname__ = "_".join(
         dict.fromkeys(h.__name__ for h in table.values()))
@@ -74,28 +74,16 @@ def dispatch(table: Mapping[tuple[str, str], Handler]) -> Handler:
                     methods = candidates
                     break
         if methods is None:
-            return await _run(request, not_found)
+            return await not_found(request)
         handler = methods.get("GET" if request.method == "HEAD" else request.method)
         if handler is None:
             allowed = ", ".join(methods)
             return _refuse(request, SmartcarError(
                 "VALIDATION", message=f"{request.method} is not allowed on "
                 f"{request.url.path}; use {allowed}."), 405, {"Allow": allowed})
-        return await _run(request, handler)
+        return await handler(request)
 
     return endpoint
-
-
-async def _run(request: Request, handler: Handler) -> Response:
-    try:
-        return await handler(request)
-    except SmartcarError as error:
-        return _refuse(request, error)
-    except Exception:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return _refuse(request, SmartcarError(
-            "SERVER", "INTERNAL",
-            message="mockcar hit an unexpected error; its log has the details."))
 
 
 def _refuse(request: Request, error: SmartcarError, status: int | None = None,

@@ -1,14 +1,12 @@
-"""What a vehicle endpoint knows about the request besides the vehicle: built once per
-request (and once per batch sub-request) by the pipeline, read by `wire` renderers and
-command executors."""
+"""What a vehicle read or command knows besides the vehicle: built once per request (and
+once per batch sub-request) by the HTTP layer, or once per vehicle by a scheduled webhook,
+and read by the renderers and command executors."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-
-from starlette.requests import Request
 
 from mockcar.domain.vehicles.units import UnitSystem
 from mockcar.domain.world.world import Connection
@@ -20,10 +18,10 @@ class Context:
     now: datetime  # the World's clock, read once
     query: Mapping[str, str]  # the request's, or a batch sub-request's
     connection: Connection
-    request: Request
+    # scheme://host[:port] the client used (every Smartcar host is this one), asked for
+    # on demand: building it from a request costs more than most reads.
+    origin_of: Callable[[], str]
 
     @property
     def origin(self) -> str:
-        """scheme://host[:port] the client used: every Smartcar host is this one.
-        Computed on demand: building it costs more than most reads."""
-        return str(self.request.base_url).rstrip("/")
+        return self.origin_of()

@@ -2,7 +2,7 @@
 with their body and data headers, commands with what they do to the vehicle. The
 permission and capability of each row come from the domain's table
 (mockcar.domain.vehicles.capabilities), so the Vehicle API and the Compatibility API agree.
-Make-specific rows are in `mockcar.web.v2.make_endpoint_table`.
+Make-specific rows are in `mockcar.wire.v2.make_endpoint_table`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 
 from mockcar.domain.vehicles import capabilities
 from mockcar.domain.vehicles.vehicle import Location, Vehicle
-from mockcar.web.v2 import request_parsing as bodies
-from mockcar.web.v2 import vehicle_responses as wire
-from mockcar.web.v2.context import Context
+from mockcar.wire.v2 import request_parsing as bodies
+from mockcar.wire.v2 import vehicle_responses as wire
+from mockcar.wire.v2.context import Context
 
 Renderer = Callable[[Vehicle, Context], Any]
 Executor = Callable[[Vehicle, Any, Context], dict[str, Any]]  # (vehicle, JSON body, ctx)

@@ -10,11 +10,11 @@ from typing import Any
 
 from mockcar.domain.vehicles import charging, makes, tesla, units
 from mockcar.domain.vehicles.vehicle import Vehicle
-from mockcar.web.v2 import make_responses as wire_brands
-from mockcar.web.v2 import request_parsing as bodies
-from mockcar.web.v2 import vehicle_responses as wire
-from mockcar.web.v2.context import Context
-from mockcar.web.v2.endpoint_table import Command, Headers, Read, Renderer
+from mockcar.wire.v2 import make_responses as wire_brands
+from mockcar.wire.v2 import request_parsing as bodies
+from mockcar.wire.v2 import vehicle_responses as wire
+from mockcar.wire.v2.context import Context
+from mockcar.wire.v2.endpoint_table import Command, Headers, Read, Renderer
 
 _D, _U, _S = Headers.DATA, Headers.UNITS, Headers.STATIC
 

@@ -13,9 +13,9 @@ from mockcar.domain.vehicles import charging, makes, tesla, units
 from mockcar.domain.vehicles.readings import seeded
 from mockcar.domain.vehicles.schedules import ScheduleSlot, TeslaSchedule, TimeWindow
 from mockcar.domain.vehicles.vehicle import CHARGE_LIMIT_RANGE, Vehicle
-from mockcar.web.v2 import request_parsing as bodies
-from mockcar.web.v2.context import Context
-from mockcar.web.v2.vehicle_responses import number, optional_timestamp, timestamp
+from mockcar.wire.v2 import request_parsing as bodies
+from mockcar.wire.v2.context import Context
+from mockcar.wire.v2.vehicle_responses import number, optional_timestamp, timestamp
 
 # -- Tesla: battery and charge -------------------------------------------------------------
 

@@ -18,8 +18,8 @@ from urllib.parse import urlencode
 from mockcar.domain.vehicles import readings, units
 from mockcar.domain.vehicles.units import UnitSystem
 from mockcar.domain.vehicles.vehicle import Opening, Vehicle
-from mockcar.web.v2 import request_parsing as bodies
-from mockcar.web.v2.context import Context
+from mockcar.wire.v2 import request_parsing as bodies
+from mockcar.wire.v2.context import Context
 
 ACTION_SUCCESS = {"status": "success", "message": "Successfully sent request to vehicle"}
 PERMISSIONS_PAGE = (25, 100)  # default and maximum `limit` of GET /permissions

@@ -13,7 +13,7 @@ from mockcar.domain.vehicles.units import KM_PER_MILE
 from mockcar.domain.vehicles.vehicle import Powertrain
 from mockcar.domain.world.world import World
 from mockcar.errors import CATALOG
-from mockcar.web.v2.vehicle_endpoint import ALL_READS
+from mockcar.wire.v2.reads import ALL_READS
 from tests.web.v2.conftest import Grant, add_vehicle, login_as, vehicle_with
 from tests.web.v2.test_reads import TIMESTAMP, base
 

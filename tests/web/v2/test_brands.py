@@ -11,8 +11,8 @@ from starlette.testclient import TestClient
 from mockcar.domain.vehicles.units import KM_PER_MILE
 from mockcar.domain.vehicles.vehicle import Powertrain, Vehicle
 from mockcar.domain.world.world import World
-from mockcar.web.v2.endpoint_table import Headers, Read
-from mockcar.web.v2.make_endpoint_table import BRAND_READS
+from mockcar.wire.v2.endpoint_table import Headers, Read
+from mockcar.wire.v2.make_endpoint_table import BRAND_READS
 from tests.web.v2.conftest import Grant, add_vehicle
 from tests.web.v2.test_reads import TIMESTAMP, base
 

@@ -18,7 +18,7 @@ from mockcar.web.docs.openapi.model import (
     ref,
 )
 from mockcar.web.docs.openapi.vehicle_endpoints import ERRORS
-from mockcar.web.v2.request_parsing import MAX_OFFSET
+from mockcar.wire.v2.request_parsing import MAX_OFFSET
 
 V = "/v{version}"
 _ID = ("sc-request-id",)

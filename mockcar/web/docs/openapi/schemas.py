@@ -1,5 +1,5 @@
 """JSON Schemas of every body mockcar answers with, by component name (the document's
-`components.schemas`). They describe the wire shapes written in `mockcar.web.v2.vehicle_responses*`,
+`components.schemas`). They describe the wire shapes written in `mockcar.wire.v2.vehicle_responses*`,
 `mockcar.web.errors` and `mockcar.oauth.server` (Smartcar's pages for each: the endpoint's
 under https://smartcar.com/docs/api-reference/, https://smartcar.com/docs/api-reference/api-errors);
 the test suite checks every response it sees against them.

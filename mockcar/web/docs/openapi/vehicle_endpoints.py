@@ -26,9 +26,9 @@ from mockcar.web.docs.openapi.model import (
     obj,
     ref,
 )
-from mockcar.web.v2.endpoint_table import Headers
-from mockcar.web.v2.request_parsing import MAX_OFFSET
-from mockcar.web.v2.vehicle_endpoint import READS_BY_PATH
+from mockcar.wire.v2.endpoint_table import Headers
+from mockcar.wire.v2.reads import READS_BY_PATH
+from mockcar.wire.v2.request_parsing import MAX_OFFSET
 
 Key = tuple[str, str]  # (method, sub-path below /vehicles/{vehicle_id}; "" = attributes)
 
