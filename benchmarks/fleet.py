@@ -1,4 +1,4 @@
-"""`make bench`, part three: fleets of 10, 10,000 and 100,000 vehicles (issue 4, "Scale").
+"""`make bench`, part three: fleets of 10, 10,000 and 100,000 vehicles.
 
 For each size, a scenario with one application and one `fleet:` of that many vehicles:
 

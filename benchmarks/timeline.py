@@ -1,4 +1,4 @@
-"""`make bench`: what a timeline costs a read (issue 4, "Time"). A vehicle with a timeline
+"""`make bench`: what a timeline costs a read. A vehicle with a timeline
 computes its state at the clock's time on every read, in closed form: the cost should
 not grow with the time since its anchor (a day, a year or a century of commuting fold
 into the same few steps).
