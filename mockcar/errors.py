@@ -20,6 +20,8 @@ The exceptions the domain raises form one hierarchy::
         ├── ManagementError ...... Management API v3 subscriptions (domain.webhooks.subscriptions)
         ├── WebhookURLError ...... a webhook URL a receiver could not be (domain.webhooks.urls)
         ├── LoginError ........... Connect sign-in refused (domain.world.world)
+        ├── StepError ............ a Connect step's input refused (domain.connect.flow)
+        │   └── SignInRefused .... headless Connect's credentials refused (connect.headless)
         ├── TenantLimitReached ... no room for another application (domain.world.tenants)
         ├── ScenarioRejected ..... + ValueError: a scenario that cannot be used (tenants)
         ├── ClockRangeError ...... + ValueError: a time outside the clock's range (clock)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from mockcar.domain.connect.flow import StepError
+from mockcar.domain.connect.headless import SignInRefused
 from mockcar.domain.vehicles.overrides import OverrideError
+from mockcar.domain.webhooks.receiver_url import WebhookURLError
 from mockcar.domain.webhooks.subscriptions import ManagementError
 from mockcar.domain.world.clock import ClockRangeError
 from mockcar.domain.world.faults import FaultError
@@ -22,6 +25,9 @@ REFUSALS = [
     ClockRangeError("out of range"),
     FaultError("bad time"),
     OverrideError({"odometer": "must be a number"}),
+    WebhookURLError("must be an absolute http(s) URL"),
+    StepError("Choose at least one vehicle."),
+    SignInRefused("Incorrect email or password."),
 ]
 
 
@@ -38,6 +44,8 @@ def test_every_kind_has_one_status() -> None:
     assert error_status.status(ManagementError(Kind.NOT_FOUND, "no such webhook")) == 404
     assert error_status.status(TenantLimitReached(3)) == 429
     assert error_status.status(LoginError("nope")) == 401
+    assert error_status.status(SignInRefused("nope")) == 401
+    assert error_status.status(StepError("nope")) == 400
 
 
 def test_value_errors_stay_value_errors() -> None:

@@ -32,6 +32,7 @@ from mockcar.domain.world.world import (
     Owner,
     World,
 )
+from mockcar.errors import DomainError
 
 __all__ = [
     "BRAND", "PERMISSIONS", "SIGN_IN", "USER_ID_REDIRECT", "AppRedirect", "StepError",
@@ -81,7 +82,7 @@ class AppRedirect:
         return self.params.get("error")
 
 
-class StepError(Exception):
+class StepError(DomainError):
     """The user's input for a step is refused; the step is shown again with `message`."""
 
     def __init__(self, message: str) -> None:

@@ -17,6 +17,7 @@ from mockcar.domain.connect.authorization import AuthorizationRequest
 from mockcar.domain.connect.flow import AppRedirect, StepError
 from mockcar.domain.connect.session import ConnectSession
 from mockcar.domain.world.world import World
+from mockcar.errors import Kind
 
 # Signs in when no email is given and the scenario declares no owner with a vehicle: a
 # test-mode account, whose vehicles are generated from the World's seed.
@@ -25,6 +26,8 @@ DEFAULT_EMAIL = "owner@mockcar.test"
 
 class SignInRefused(StepError):
     """The account's credentials are refused (the sign-in page would say `message`)."""
+
+    kind = Kind.UNAUTHORIZED
 
 
 def default_account(world: World, password: str | None) -> tuple[str, str | None]:
