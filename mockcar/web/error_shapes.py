@@ -158,6 +158,16 @@ async def management_error(request: Request, exc: Exception) -> Response:
     return webhooks_v3.refusal(exc)
 
 
+async def page_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, connect.PageError)
+    return connect.error_page(request, exc)
+
+
+async def step_redirect(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, connect.StepRedirect)
+    return connect.see_other(exc)
+
+
 def _control(error: ControlError) -> Response:
     return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
 
@@ -190,7 +200,8 @@ def failure(request: Request, exc: Exception) -> Response:
                 request, SmartcarError("SERVER", "INTERNAL", message=UNEXPECTED),
                 headers=nosniff)
         case Shape.PAGE if path != "/":
-            return _page(request, 500, UNEXPECTED, nosniff)
+            return connect.error_page(request, connect.PageError(
+                500, "Something went wrong", UNEXPECTED, headers=nosniff))
         case _:
             return v2_errors.error_response(
                 request, SmartcarError("SERVER", "INTERNAL", message=UNEXPECTED),
@@ -231,5 +242,7 @@ exception_handlers: dict[Any, Any] = {
     SmartcarError: smartcar_error,
     ControlError: control_error,
     ManagementError: management_error,
+    connect.PageError: page_error,
+    connect.StepRedirect: step_redirect,
     Exception: unexpected,
 }

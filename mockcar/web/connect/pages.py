@@ -11,7 +11,6 @@ with a fitting status, never JSON and never a traceback.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,8 +38,6 @@ from mockcar.web.handler import Handler, with_operations
 from mockcar.web.page_assets import CONTENT_SECURITY_POLICY
 from mockcar.web.templating import TEMPLATES
 
-log = logging.getLogger("mockcar.connect")
-
 # Consent pages: never cached, never framed (clickjacking), only their own hashed
 # style and script (mockcar.web.page_assets).
 PAGE_HEADERS = {
@@ -54,15 +51,26 @@ REAUTHENTICATE = "/oauth/reauthenticate"
 
 
 class PageError(Exception):
-    """Stop and show an error page."""
+    """Stop and show an error page (mockcar.web.error_shapes renders it with
+    `error_page`)."""
 
     def __init__(
         self, status: int, title: str, message: str, details: tuple[str, ...] = (),
-        session: ConnectSession | None = None,
+        session: ConnectSession | None = None, headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status, self.title, self.message = status, title, message
         self.details, self.session = details, session
+        self.headers = dict(headers or {})
+
+
+class StepRedirect(Exception):
+    """Stop and send the browser to `url` (303), the step the session is at
+    (mockcar.web.error_shapes answers it with `see_other`)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
 
 
 # -- rendering --------------------------------------------------------------------------
@@ -97,14 +105,20 @@ def _page(
     return response
 
 
-def _error_page(request: Request, error: PageError) -> Response:
+def error_page(request: Request, error: PageError) -> Response:
     session = error.session
-    return _page(
+    response = _page(
         request, "error.html", session, error.status,
         title=error.title, message=error.message, details=error.details,
         status=error.status,
         exit_action=step_url(session, "exit") if session and session.blocked else None,
     )
+    response.headers.update(error.headers)
+    return response
+
+
+def see_other(redirect: StepRedirect) -> Response:
+    return _see(redirect.url)
 
 
 def _see(url: str) -> Response:
@@ -158,15 +172,9 @@ def _texts(form: FormData, name: str) -> list[str]:
 def _guard(session: ConnectSession, step: str) -> None:
     """Steps are taken in order: ahead of the session, go back to where it is."""
     if not session.reached(step):
-        raise _Redirect(step_url(session, session.step))
+        raise StepRedirect(step_url(session, session.step))
     if session.blocked and step == flow.PERMISSIONS:
         raise PageError(400, "Cannot continue", session.blocked, session=session)
-
-
-class _Redirect(Exception):
-    def __init__(self, url: str) -> None:
-        super().__init__(url)
-        self.url = url
 
 
 def _endpoint(get: Handler | None = None, post: Handler | None = None) -> Handler:
@@ -176,28 +184,17 @@ def _endpoint(get: Handler | None = None, post: Handler | None = None) -> Handle
     allowed = [*usable, "HEAD"] if get else usable
 
     async def endpoint(request: Request) -> Response:
+        # A PageError, a StepRedirect or any failure is answered by
+        # mockcar.web.error_shapes: an HTML page or a redirect, never JSON.
         method = "GET" if request.method == "HEAD" else request.method
         handler = {"GET": get, "POST": post}.get(method)
-        try:
-            if handler is None:
-                raise PageError(
-                    405, "Method not allowed",
-                    f"{request.method} is not allowed here; use {' or '.join(usable)}.",
-                )
-            return await handler(request)
-        except PageError as error:
-            response = _error_page(request, error)
-            if error.status == 405:
-                response.headers["allow"] = ", ".join(allowed)
-            return response
-        except _Redirect as redirect:
-            return _see(redirect.url)
-        except Exception:
-            log.exception("unexpected error on %s %s", request.method, request.url.path)
-            return _error_page(request, PageError(
-                500, "Something went wrong", "mockcar hit an unexpected error; its log has "
-                "the details.",
-            ))
+        if handler is None:
+            raise PageError(
+                405, "Method not allowed",
+                f"{request.method} is not allowed here; use {' or '.join(usable)}.",
+                headers={"allow": ", ".join(allowed)},
+            )
+        return await handler(request)
 
     return with_operations(endpoint, {m: h.__name__ for m, h in (("GET", get), ("POST", post))
                                       if h is not None})
@@ -239,7 +236,7 @@ async def continue_(request: Request) -> Response:
 async def show_brands(request: Request) -> Response:
     session = _session(request)
     if session.request.make is not None:
-        raise _Redirect(step_url(session, flow.SIGN_IN))
+        raise StepRedirect(step_url(session, flow.SIGN_IN))
     return _brands_page(request, session, request.query_params.get("q", ""))
 
 
@@ -260,7 +257,7 @@ async def choose_brand(request: Request) -> Response:
     session = _session(request)
     form = await _form(request, session)
     if session.request.make is not None:
-        raise _Redirect(step_url(session, flow.SIGN_IN))
+        raise StepRedirect(step_url(session, flow.SIGN_IN))
     brand = find_brand(_world(request), _text(form, "make") or "")
     if brand is None:
         return _brands_page(request, session, "", "Choose one of the brands below.", 400)
