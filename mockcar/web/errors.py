@@ -4,7 +4,6 @@ https://smartcar.com/docs/api-reference/api-errors) as a response, and Starlette
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
@@ -14,8 +13,6 @@ from starlette.responses import JSONResponse, Response
 from mockcar.errors import SmartcarError
 from mockcar.web import legacy
 from mockcar.wire.errors import error_body, error_headers
-
-log = logging.getLogger("mockcar")
 
 
 def request_id(request: Request) -> str:
