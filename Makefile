@@ -8,10 +8,13 @@ CHROMIUM ?= /usr/bin/chromium
 # newman, Postman's runner, for tests/postman: a pinned version in .newman/ (gitignored).
 NEWMAN_VERSION := 6.2.2
 NEWMAN_DIR := .newman
+# The official Node SDK (npm smartcar), for tests/e2e/test_v3_fixed_vehicle.py: in .node-sdk/.
+NODE_SDK_VERSION := 10.4.0
+NODE_SDK_DIR := .node-sdk
 # `make dist`: the wheel and sdist other projects install (docs/install.md).
 DIST ?= dist
 
-.PHONY: run test check bench lint browser newman clean dist screenshots
+.PHONY: run test check bench lint browser newman node-sdk clean dist screenshots
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=python3.x (3.11+)" >&2; exit 1; }
@@ -50,7 +53,14 @@ $(NEWMAN_DIR)/.installed-$(NEWMAN_VERSION):
 	npm install --prefix $(NEWMAN_DIR) --no-audit --no-fund --loglevel=error newman@$(NEWMAN_VERSION)
 	touch $@
 
-test: $(VENV)/.installed-test browser newman lint
+node-sdk: $(NODE_SDK_DIR)/.installed-$(NODE_SDK_VERSION)
+
+$(NODE_SDK_DIR)/.installed-$(NODE_SDK_VERSION): $(NEWMAN_DIR)/.installed-$(NEWMAN_VERSION)
+	rm -rf $(NODE_SDK_DIR) && mkdir -p $(NODE_SDK_DIR)
+	npm install --prefix $(NODE_SDK_DIR) --no-audit --no-fund --loglevel=error smartcar@$(NODE_SDK_VERSION)
+	touch $@
+
+test: $(VENV)/.installed-test browser newman node-sdk lint
 	$(BIN)/pytest
 
 # The markers come from the fixtures a test uses (tests/conftest.py).
@@ -81,4 +91,4 @@ dist: $(VENV)/.installed-test
 	$(BIN)/python -m build --outdir $(DIST) .
 
 clean:
-	rm -rf $(VENV) $(NEWMAN_DIR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(NEWMAN_DIR) $(NODE_SDK_DIR) .pytest_cache .mypy_cache .ruff_cache

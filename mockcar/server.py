@@ -57,7 +57,8 @@ def banner(settings: Settings, world: World) -> str:
         ]
         lines += [f"  webhook:          {hook.id} ({hook.name})" for hook in app.webhooks]
         lines.append("")
-    lines.append("Point the Python SDK (pip install smartcar) at mockcar before importing it:")
+    lines.append("Point the official SDKs (Python, Node, Java, Ruby) at mockcar (Python: before "
+                 "importing it):")
     lines += [f"  export {k}={v}" for k, v in sdk_environment(base).items()]
     first = next(iter(world.applications.values()), None)
     if first is not None:
@@ -67,8 +68,8 @@ def banner(settings: Settings, world: World) -> str:
             f"  export SMARTCAR_REDIRECT_URI={first.redirect_uris[0]}",
         ]
     lines += [
-        "Node SDK (npm smartcar): SMARTCAR_AUTH_ORIGIN is the origin only:",
-        f"  export SMARTCAR_API_ORIGIN={base} SMARTCAR_AUTH_ORIGIN={base}",
+        "Node and Ruby SDKs: SMARTCAR_AUTH_ORIGIN is the origin only:",
+        f"  export SMARTCAR_AUTH_ORIGIN={base}",
         "",
         f"Connect: {base}/oauth/authorize?response_type=code&mode=test&client_id="
         + (first.client_id if first else "<client id>"),

@@ -52,14 +52,21 @@ def scenario_file(raw: str | Path, source: str = "--scenario") -> Path:
 
 
 def sdk_environment(base_url: str) -> dict[str, str]:
-    """The variables the official Python SDK reads (at import time) to find mockcar.
-    Python's SMARTCAR_AUTH_ORIGIN is the full token URL (its `smartcar/config.py`)."""
+    """The variables the official SDKs read to find mockcar. Python reads its own at
+    import time (`smartcar/config.py`); its SMARTCAR_AUTH_ORIGIN is the full token URL,
+    where Node's and Ruby's take the origin and append /oauth/token, so the one name
+    holds Python's value (Node and Ruby users set it to the bare origin). The v3 host
+    goes by three names: Python SMARTCAR_VEHICLE_API_V3_ORIGIN, Node and Java
+    SMARTCAR_API_V3_ORIGIN (node-sdk `lib/util.js`, java-sdk `Smartcar.getApiOrigin`),
+    Ruby SMARTCAR_VEHICLE_API_ORIGIN."""
     return {
         "SMARTCAR_API_ORIGIN": base_url,
         "SMARTCAR_CONNECT_ORIGIN": base_url,
         "SMARTCAR_AUTH_ORIGIN": f"{base_url}/oauth/token",
         "SMARTCAR_MANAGEMENT_API_ORIGIN": base_url,
         "SMARTCAR_VEHICLE_API_V3_ORIGIN": base_url,
+        "SMARTCAR_API_V3_ORIGIN": base_url,
+        "SMARTCAR_VEHICLE_API_ORIGIN": base_url,
     }
 
 

@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
 
 # Markers the fixtures a test uses give it, for `make check` (-m "not browser and not
 # newman"): the fast inner loop leaves out what needs Chromium or the node tools.
-NEEDS = {"browser": ("chromium",), "newman": ("newman", "node")}
+NEEDS = {"browser": ("chromium",), "newman": ("newman", "node", "node_sdk")}
 
 
 def pytest_configure(config: pytest.Config) -> None:

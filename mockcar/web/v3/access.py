@@ -12,6 +12,9 @@ Two credentials reach a vehicle, both as `Authorization: Bearer <token>`:
   `get_signal` and `get_vehicle` send, without `sc-user-id`): the vehicle must be one
   the token covers; an `sc-user-id` sent along must be the token's own user.
 
+Smartcar's fixed test vehicle (mockcar.domain.vehicles.fixed_vehicle) answers its reads
+to its fixed token in every World, with every signal permission.
+
 The connections and users endpoints take the application token only. A vehicle outside
 the credential is 403 PERMISSION (v3's ACCESS_DENIED); the World is the request's tenant
 (mockcar.web.tenancy).
@@ -24,6 +27,8 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from mockcar.domain.connect.test_accounts import ErrorTrigger
+from mockcar.domain.signals.catalog import CATALOG
+from mockcar.domain.vehicles import fixed_vehicle
 from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world import application_tokens
 from mockcar.domain.world.world import Application, Connection, World
@@ -77,6 +82,8 @@ def vehicle(request: Request, endpoint: str) -> VehicleAccess:
     world = tenancy.world(request)
     vehicle_id = str(request.path_params["vehicle_id"])
     given_user = request.headers.get(USER_HEADER, "").strip() or None
+    if token == fixed_vehicle.ACCESS_TOKEN and token not in world.tokens_by_access:
+        return _fixed(world, vehicle_id, endpoint, request.method)
     if token in world.application_tokens:
         app = application_tokens.authenticate(world, token)
         if given_user is None:
@@ -113,3 +120,20 @@ def vehicle(request: Request, endpoint: str) -> VehicleAccess:
         if error is not None:
             raise error
     return access
+
+
+def _fixed(world: World, vehicle_id: str, endpoint: str, method: str) -> VehicleAccess:
+    """Smartcar's fixed test vehicle: its reads only, to its own token."""
+    if vehicle_id != fixed_vehicle.VEHICLE_ID:
+        raise SmartcarError(
+            "PERMISSION",
+            message=f"The token {fixed_vehicle.ACCESS_TOKEN!r} reaches only Smartcar's fixed "
+            f"test vehicle {fixed_vehicle.VEHICLE_ID}, not {vehicle_id!r}.")
+    if method != "GET" or not (endpoint == "/" or endpoint.startswith("/signals")):
+        raise SmartcarError(
+            "PERMISSION",
+            message="Smartcar's fixed test vehicle answers reads only: GET /v3/vehicles/{id}, "
+            "/signals and /signals/{code}.")
+    permissions = tuple(sorted({spec.permission for spec in CATALOG}))
+    return VehicleAccess(world, fixed_vehicle.vehicle(world.now()), "", "", permissions,
+                         (), None, "")
