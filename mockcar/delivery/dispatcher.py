@@ -14,19 +14,25 @@ requests keep being served meanwhile on the same loop.
 A pass runs every `tick` seconds of wall time and as soon as `wake()` is called — after
 every request that may change state (mockcar.delivery.lifespan.WakeOnChange), so a
 control-API clock advance, a command or a subscription is delivered promptly — but at
-most once per `gap`. Retries wait in a heap by wall-clock due time; the queue of attempts
-is bounded (`queue_size`), events beyond it wait in their World's outbox.
+most once per `gap`. Retries wait until their World's clock reaches their due time
+(World time, as the schedule of mockcar.domain.webhooks.deliveries.DeliveryPolicy): a
+running clock brings them in its own time (the pump sleeps the wall time that takes at
+the clock's speed), a frozen one when a test advances it. The queue of attempts is
+bounded (`queue_size`), events beyond it wait in their World's outbox.
+
+Every delivery carries `Content-Type: application/json`, `User-Agent: Smartcar/{version}`
+(the envelope's version: 4.0, or 2.0 for a legacy webhook) and, except VERIFY,
+`SC-Signature`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import httpx
 
@@ -50,7 +56,6 @@ from mockcar.domain.world.world import World
 
 log = logging.getLogger("mockcar.webhooks")
 
-USER_AGENT = "mockcar-webhooks/1"
 BODY_KEPT = 32 * 1024  # characters of a sent body kept in the log (bodies are ~1-15 kB)
 RESPONSE_KEPT = 2048  # characters of a receiver's answer kept in the log
 SLICE = 0.005  # seconds of evaluation before the pass yields to the event loop
@@ -71,6 +76,7 @@ class Job:
     world: World
     event: Event
     attempt: int  # 1 for the first try
+    due: datetime | None = None  # a retry: the World time it may go
 
 
 class Dispatcher:
@@ -94,8 +100,7 @@ class Dispatcher:
         self._queue: asyncio.Queue[Job] | None = None
         self._client: httpx.AsyncClient | None = None
         self._tasks: list[asyncio.Task[None]] = []
-        self._retries: list[tuple[float, int, Job]] = []  # (monotonic due, seq, job)
-        self._order = itertools.count()
+        self._retries: list[Job] = []  # waiting for their World's clock
         self._live: set[int] = set()  # ids of the Worlds of the last pass
         self.passes = 0  # completed passes, for tests that wait for one
         self._stopping = False
@@ -110,7 +115,6 @@ class Dispatcher:
         self._client = httpx.AsyncClient(
             transport=self._transport, trust_env=False, follow_redirects=False,
             limits=httpx.Limits(max_connections=self.concurrency),
-            headers={"user-agent": USER_AGENT},
         )
         self._tasks = [asyncio.create_task(self._pump(), name="webhooks:pump")]
         self._tasks += [asyncio.create_task(self._worker(), name=f"webhooks:worker{i}")
@@ -153,9 +157,7 @@ class Dispatcher:
     async def _pump(self) -> None:
         assert self._wake is not None
         while not self._stopping:
-            delay = self.tick
-            if self._retries:
-                delay = max(0.0, min(delay, self._retries[0][0] - time.monotonic()))
+            delay = min([self.tick, *(self._wall_wait(job) for job in self._retries)])
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
             # that arrives as the event is set, and the pump would outlive stop().
             try:
@@ -177,11 +179,16 @@ class Dispatcher:
         assert self._queue is not None
         worlds = list(self._worlds())
         self._live = {id(w) for w in worlds}
-        now = time.monotonic()
-        while self._retries and self._retries[0][0] <= now and not self._queue.full():
-            _, _, job = heapq.heappop(self._retries)
-            if id(job.world) in self._live:
+        waiting: list[Job] = []
+        for job in self._retries:
+            if id(job.world) not in self._live:
+                continue  # the World was reset or removed; its retries went with it
+            due = job.due is None or job.world.now() >= job.due
+            if due and not self._queue.full():
                 self._queue.put_nowait(job)
+            else:
+                waiting.append(job)
+        self._retries = waiting
         for world in worlds:
             slice_ends = time.perf_counter() + SLICE
             try:
@@ -195,6 +202,17 @@ class Dispatcher:
             except Exception:
                 log.exception("webhooks: evaluating a World failed")
             self._feed(world)
+
+    def _wall_wait(self, job: Job) -> float:
+        """Wall seconds until a retry is due at its World clock's pace; a frozen clock
+        moves only when told to, and that wakes the pump."""
+        clock = job.world.clock
+        if job.due is None:
+            return 0.0
+        if clock.frozen:
+            return self.tick
+        left = (job.due - clock.now()).total_seconds()
+        return max(0.0, left / clock.speed)
 
     def _feed(self, world: World) -> None:
         """Move the World's waiting events into the queue, as far as it has room."""
@@ -224,13 +242,13 @@ class Dispatcher:
             return  # the World was reset or removed; its events went with it
         book = world.deliveries
         found = webhooks.owner_of(world, event.webhook_id)
-        if found is None or found[1].url is None:
+        if found is None or found[1].url_for(event.kind) is None:
             book.record(Attempt(book.next_seq(), event.id, None, event.kind, event.webhook_id,
                                 event.vehicle_id, job.attempt, None, "skipped",
                                 detail="the webhook was deleted or has no url"))
             return
         application, webhook = found
-        url = webhook.url
+        url = webhook.url_for(event.kind)
         assert url is not None
         delivery_id, now = new_id(), world.now()
 
@@ -239,7 +257,8 @@ class Dispatcher:
 
         body = signatures.compact_json(
             payloads.envelope(event, webhook, delivery_id, now, scheduled))
-        headers = {"content-type": "application/json"}
+        headers = {"Content-Type": "application/json",
+                   "User-Agent": payloads.user_agent(webhook)}
         signature = None
         if payloads.signed(event):
             signature = signatures.sign(application.management_token, body)
@@ -249,14 +268,18 @@ class Dispatcher:
         if event.kind == VERIFY:
             outcome, detail = self._check_challenge(application.management_token, event,
                                                     answer)
-        retry_in = None
+        retry_in = retry_at = None
         if outcome != DELIVERED and event.kind != VERIFY:
             retry_in = book.policy.delay_after(job.attempt)
+            # Counted from the attempt's start, as Smartcar's table counts elapsed time
+            # (0, 25, 75, 175 s).
+            retry_at = now + timedelta(seconds=retry_in) if retry_in is not None else None
         text = answer.text[:RESPONSE_KEPT] if answer.text is not None else None
         book.record(Attempt(
             book.next_seq(), event.id, delivery_id, event.kind, webhook.id, event.vehicle_id,
             job.attempt, url, outcome, answer.status, detail, now, answer.duration_ms,
-            retry_in, signature, body[:BODY_KEPT], text,
+            retry_in_seconds=retry_in, retry_at=retry_at, signature=signature,
+            body=body[:BODY_KEPT], response=text,
         ))
         if event.kind == VERIFY:
             state = book.status(webhook.id)
@@ -264,10 +287,8 @@ class Dispatcher:
             if isinstance(content, Challenge) and state.challenge == content.challenge:
                 book.verified(webhook.id, outcome == DELIVERED, detail, now)
                 self.wake()  # what waited for the verdict can go now
-        elif retry_in is not None:
-            due = time.monotonic() + retry_in
-            heapq.heappush(self._retries, (due, next(self._order),
-                                           Job(world, event, job.attempt + 1)))
+        elif retry_at is not None:
+            self._retries.append(Job(world, event, job.attempt + 1, retry_at))
             self.wake()  # the pump recomputes how long to sleep
 
     async def _post(self, url: str, body: str, headers: dict[str, str],

@@ -3,7 +3,8 @@
 https://smartcar.com/docs/integrations/webhooks/callback-verification).
 
 * v3 webhooks get Smartcar's current envelope, `meta.version` "4.0":
-  `{eventId, eventType, data, triggers?, meta}`; VEHICLE_STATE carries every configured
+  `{eventId, eventType, vehicleId (not in VERIFY), data, triggers?, meta{version,
+  webhookId, webhookName, deliveryId, deliveredAt, …}}`; VEHICLE_STATE carries every configured
   signal as `{code, name, group, body, status{value}, meta{retrievedAt, oemUpdatedAt}}`
   (an erroring one `status{value: ERROR, error{type, code}}` and no body).
 * v2 webhooks get the legacy envelope `{version: "2.0", webhookId, eventName, mode,
@@ -52,6 +53,13 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def user_agent(webhook: Webhook) -> str:
+    """`Smartcar/{version}`, the format the delivery-behavior page gives
+    (https://smartcar.com/docs/api-reference/webhooks/delivery-behavior); it names no
+    version, so mockcar sends the envelope's: 4.0, or 2.0 for a legacy webhook."""
+    return f"Smartcar/{V2_VERSION if webhook.version == V2 else V3_VERSION}"
+
+
 def envelope(event: Event, webhook: Webhook, delivery_id: str, delivered_at: datetime,
              scheduled: ScheduledRenderer) -> dict[str, Any]:
     """The JSON object one attempt sends."""
@@ -62,6 +70,8 @@ def envelope(event: Event, webhook: Webhook, delivery_id: str, delivered_at: dat
         "deliveryId": delivery_id, "deliveredAt": millis(delivered_at),
     }
     body: dict[str, Any] = {"eventId": event.id, "eventType": event.kind}
+    if event.vehicle_id is not None:  # not in VERIFY, which is about the webhook
+        body["vehicleId"] = event.vehicle_id
     content = event.content
     if isinstance(content, Challenge):
         body["data"] = {"challenge": content.challenge}

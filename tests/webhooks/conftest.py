@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 
 from mockcar.domain.webhooks.deliveries import DeliveryPolicy
@@ -25,8 +26,9 @@ from tests.webhooks.receiver import Receiver
 START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 HOOK_ID = "7f0c5c1e-2d3b-4a5c-9e8f-0a1b2c3d4e5f"
 TESLA = "5bc4f833-1351-4bdf-8185-277afcd07e25"  # charging, plugged in, in San Francisco
-# Retries in a blink; timeouts generous enough for a loaded machine (a test of a dead
-# receiver shortens its own: `HANGING`).
+# Retries a blink of World time apart (a test advances the frozen clock through them);
+# timeouts generous enough for a loaded machine (a test of a dead receiver shortens its
+# own: `HANGING`).
 FAST = DeliveryPolicy(timeout_seconds=5, verify_timeout_seconds=5,
                       retry_base_seconds=0.02, max_attempts=3)
 HANGING = dataclasses.replace(FAST, timeout_seconds=0.3)
@@ -70,6 +72,13 @@ def hook(world: World, app: Application, receiver: Receiver) -> Hook:
 def server(world: World) -> Iterator[MockcarServer]:
     with MockcarServer(world=world) as running:
         yield running
+
+
+def advance(server: MockcarServer, seconds: float) -> None:
+    """Move the scenario World's clock through the control API, as a test suite would;
+    the request wakes the dispatcher, which sends the retries now due."""
+    moved = httpx.post(f"{server.url}/_mockcar/clock/advance", json={"seconds": seconds})
+    assert moved.status_code == 200, moved.text
 
 
 def connect(world: World, vehicle_id: str, permissions: tuple[str, ...] | None = None

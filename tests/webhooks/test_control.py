@@ -16,7 +16,7 @@ from mockcar.app import create_app
 from mockcar.domain.world.world import Application, World
 from mockcar.settings import Settings
 from mockcar.testing.server import MockcarServer
-from tests.webhooks.conftest import FAST, LEAF, TESLA, connect
+from tests.webhooks.conftest import FAST, LEAF, TESLA, advance, connect
 from tests.webhooks.receiver import DEADLINE, Receiver
 
 
@@ -52,7 +52,7 @@ def test_create_list_get_delete(client: TestClient, world: World, app: Applicati
     shown = created.json()
     assert shown == {
         "id": "wh-hourly", "name": "Hourly", "url": "https://app.example/hooks",
-        "version": "v2", "signals": ["/odometer", "/battery"],
+        "error_url": None, "version": "v2", "signals": ["/odometer", "/battery"],
         "trigger": {"schedule": {"every": 3600}},
         "verification": {"status": "pending", "detail": "challenge sent", "checked_at": None},
         "subscribers": [], "waiting": 0,
@@ -123,6 +123,8 @@ def test_runtime_webhook_delivers_and_the_log_shows_every_attempt(
         "attributes": {"webhookId": "wh-live", "userId": connection.user_id,
                        "vehicleId": TESLA}}})
     assert subscribed.status_code == 202
+    receiver.wait_kind("VEHICLE_STATE")
+    advance(server, FAST.retry_base_seconds)  # the retry is due in World time
     retried = receiver.wait_kind("VEHICLE_STATE", 2)[1]
 
     log = httpx.get(f"{base}/deliveries", headers=amt,
@@ -134,6 +136,8 @@ def test_runtime_webhook_delivers_and_the_log_shows_every_attempt(
     assert smartcar.verify_payload(app.management_token, log[1]["signature"], log[1]["body"])
     assert log[0]["event_id"] == log[1]["event_id"] == retried.json["eventId"]
     assert log[0]["retry_in_seconds"] == FAST.retry_base_seconds
+    assert log[0]["retry_at"] == "2026-11-23T09:30:00.020Z"  # START + the first wait
+    assert log[1]["retry_at"] is None
     shown = httpx.get(f"{base}/webhooks/wh-live", headers=amt).json()
     assert shown["verification"]["status"] == "verified"
     assert shown["subscribers"] == [TESLA]

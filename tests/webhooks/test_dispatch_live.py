@@ -18,7 +18,7 @@ from mockcar.domain.world.world import Application, World
 from mockcar.scenario import load_world
 from mockcar.settings import Settings
 from mockcar.testing.server import MockcarServer
-from tests.webhooks.conftest import FAST, START, TESLA, Hook, connect
+from tests.webhooks.conftest import FAST, START, TESLA, Hook, advance, connect
 from tests.webhooks.receiver import HANG, Receiver
 
 DRIVER = "0b7c1c1e-5a4f-4d0e-9a57-3c1d2e3f4a5b"
@@ -98,6 +98,8 @@ def test_a_retry_may_arrive_after_a_newer_event(
     receiver.wait_kind("VEHICLE_STATE")  # the first delivery failed; its retry waits 1 s
     httpx.post(f"{server.url}/v2.0/vehicles/{TESLA}/security", json={"action": "UNLOCK"},
                headers=headers)
+    receiver.wait_kind("VEHICLE_STATE", 2)  # the newer event, while the clock stands
+    advance(server, 1)  # now the retry is due
 
     failed, newer, retried = receiver.wait_kind("VEHICLE_STATE", 3)
     assert [r.status for r in (failed, newer, retried)] == [500, 200, 200]

@@ -1,6 +1,6 @@
 """Retries after failure and a receiver that never answers, on a live server: the event
-keeps its id, every attempt gets a new delivery id, attempts are bounded, and the API
-keeps answering while a delivery hangs."""
+keeps its id, every attempt gets a new delivery id, attempts are bounded, a retry waits
+for the World's clock, and the API keeps answering while a delivery hangs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import smartcar
 from mockcar.domain.webhooks.deliveries import DELIVERED, FAILED, SKIPPED, TIMEOUT, Attempt
 from mockcar.domain.world.world import Application, World
 from mockcar.testing.server import MockcarServer
-from tests.webhooks.conftest import FAST, HANGING, TESLA, Hook, connect
+from tests.webhooks.conftest import FAST, HANGING, TESLA, Hook, advance, connect
 from tests.webhooks.receiver import DEADLINE, HANG, Receiver
 
 
@@ -35,12 +35,29 @@ def _logged(world: World, kind: str, count: int) -> list[Attempt]:
         time.sleep(0.01)
 
 
+def _passed(server: MockcarServer, count: int) -> None:
+    """Wait until the dispatcher has made `count` passes."""
+    end = time.monotonic() + DEADLINE
+    while server.app.state.dispatcher.passes < count:
+        assert time.monotonic() < end, "the dispatcher made no pass"
+        time.sleep(0.01)
+
+
 def test_a_failed_delivery_is_retried_with_the_same_event_id(
     world: World, app: Application, hook: Hook, receiver: Receiver, server: MockcarServer
 ) -> None:
     receiver.statuses = [500]
     webhook = hook(signals=("closure-islocked",))
     _subscribe(server, world, webhook.id)
+    receiver.wait_kind("VEHICLE_STATE")
+    _logged(world, "VEHICLE_STATE", 1)
+    # The frozen clock holds the retry back however long the wall clock runs: a pass
+    # runs at every request and every second, and none of them sends it.
+    passes = server.app.state.dispatcher.passes
+    httpx.get(f"{server.url}/_mockcar/health")
+    _passed(server, passes + 2)
+    assert len(receiver.of("VEHICLE_STATE")) == 1
+    advance(server, FAST.retry_base_seconds)
 
     failed, retried = receiver.wait_kind("VEHICLE_STATE", 2)
     assert (failed.status, retried.status) == (500, 200)
@@ -72,6 +89,9 @@ def test_a_receiver_that_never_answers_gets_bounded_retries_and_the_api_still_an
     health = httpx.get(f"{server.url}/_mockcar/health")
     assert health.status_code == 200
 
+    for count in range(1, FAST.max_attempts):  # each timed-out attempt's retry comes due
+        _logged(world, "VEHICLE_STATE", count)
+        advance(server, 1)
     attempts = _logged(world, "VEHICLE_STATE", FAST.max_attempts)
     assert [a.attempt for a in attempts] == [1, 2, 3]
     assert {a.outcome for a in attempts} == {TIMEOUT}

@@ -52,10 +52,14 @@ def state(event: Event) -> StateContent:
     return event.content
 
 
-def test_delay_schedule_is_exponential_and_bounded() -> None:
+def test_delay_schedule_is_smartcars_by_default_exponential_and_bounded() -> None:
+    # https://smartcar.com/docs/api-reference/webhooks/delivery-behavior: 4 attempts,
+    # waits of 25, 50 and 100 s, 15 s to answer.
+    documented = DeliveryPolicy()
+    assert [documented.delay_after(n) for n in range(1, 5)] == [25, 50, 100, None]
+    assert documented.timeout(VERIFY) == 15 and documented.timeout(VEHICLE_STATE) == 15
     policy = DeliveryPolicy(retry_base_seconds=2, max_attempts=6)
     assert [policy.delay_after(n) for n in range(1, 7)] == [2, 4, 8, 16, 32, None]
-    assert policy.timeout(VERIFY) == 15 and policy.timeout(VEHICLE_STATE) == 10
 
 
 def test_events_wait_for_verification_then_go(world: World, hook: Hook) -> None:

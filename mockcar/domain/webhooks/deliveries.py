@@ -16,8 +16,9 @@ over HTTP, and reports each attempt back (`record`, `verified`). The rules kept 
   if it fails, they are logged as `skipped` and the webhook gets nothing more until it is
   verified again through the control API.
 * **At least once, eventId stable.** An event keeps its id across retries; each attempt
-  has its own deliveryId. A retry is sent after `policy.delay_after(attempt)` seconds of
-  wall time, at most `policy.max_attempts` attempts in all. No ordering is promised (as
+  has its own deliveryId. A retry is due `policy.delay_after(attempt)` seconds of World
+  time after the failed attempt was sent, at most `policy.max_attempts` attempts in all;
+  then the event is dropped, and later events still go. No ordering is promised (as
   at Smartcar): a retried event may arrive after a newer one.
 """
 
@@ -56,18 +57,23 @@ OUTBOX_CAPACITY = 10_000  # events waiting per World; beyond it the oldest are d
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    """How hard mockcar tries. Smartcar publishes no retry schedule; mockcar retries
-    after 2, 4, 8, 16 and 32 s (6 attempts over about a minute) and waits 10 s for an
-    answer (15 s for VERIFY, the limit Smartcar documents). Tests shorten all of it
-    through the control API (`POST …/webhooks/policy`)."""
+    """How hard mockcar tries, as Smartcar documents it
+    (https://smartcar.com/docs/api-reference/webhooks/delivery-behavior): an answer within
+    15 s, and on failure up to 3 retries with exponential backoff from 25 s — waits of
+    25, 50 and 100 s, 4 attempts over 2 min 55 s — after which the event is dropped.
+    The waits are World time: a retry is due when the World's clock has passed the
+    attempt's time plus the wait, so a test with a frozen clock advances the clock
+    through the retries instead of sleeping. Tests may change all of it for their World
+    through the control API (`POST …/deliveries/policy`)."""
 
-    timeout_seconds: float = 10.0
+    timeout_seconds: float = 15.0
     verify_timeout_seconds: float = 15.0
-    retry_base_seconds: float = 2.0
-    max_attempts: int = 6
+    retry_base_seconds: float = 25.0
+    max_attempts: int = 4
 
     def delay_after(self, attempt: int) -> float | None:
-        """Seconds before attempt `attempt + 1`, or None when `attempt` was the last."""
+        """Seconds of World time between attempt `attempt` and the next, or None when
+        `attempt` was the last."""
         if attempt >= self.max_attempts:
             return None
         return float(self.retry_base_seconds * 2 ** (attempt - 1))
@@ -114,6 +120,7 @@ class Attempt:
     sent_at: datetime | None = None  # World time of the attempt
     duration_ms: float | None = None
     retry_in_seconds: float | None = None  # when the next attempt goes; None: no more
+    retry_at: datetime | None = None  # World time the next attempt is due
     signature: str | None = None
     body: str | None = None  # exactly what was sent
     response: str | None = None  # the start of what came back

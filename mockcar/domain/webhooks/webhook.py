@@ -23,6 +23,7 @@ from typing import Any
 
 from mockcar.domain.signals import reading as catalogue
 from mockcar.domain.vehicles import capabilities
+from mockcar.domain.webhooks.deliveries import VEHICLE_ERROR
 
 V2, V3 = "v2", "v3"
 VERSIONS = (V2, V3)
@@ -60,7 +61,9 @@ ON_CHANGE = Trigger()
 @dataclass(frozen=True)
 class Webhook:
     """A webhook as the Smartcar Dashboard defines it. Without a `url` nothing is
-    delivered (vehicles can still be subscribed)."""
+    delivered (vehicles can still be subscribed). `error_url`, the optional "Vehicle
+    error callback URI", receives the VEHICLE_ERROR payloads instead of `url`
+    (https://smartcar.com/docs/integrations/webhooks/webhook-receiver)."""
 
     id: str
     name: str
@@ -68,6 +71,14 @@ class Webhook:
     signals: tuple[str, ...] = field(default=())  # empty: DEFAULT_SIGNALS / _V2_PATHS
     trigger: Trigger = ON_CHANGE
     version: str = V3
+    error_url: str | None = None
+
+    def url_for(self, kind: str) -> str | None:
+        """Where an event of `kind` goes: VEHICLE_ERROR to `error_url` when there is one,
+        everything else (and VERIFY always) to `url`."""
+        if kind == VEHICLE_ERROR and self.error_url is not None and self.url is not None:
+            return self.error_url
+        return self.url
 
     @property
     def carried(self) -> tuple[str, ...]:

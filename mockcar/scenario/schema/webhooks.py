@@ -5,6 +5,7 @@ they fire (the model is mockcar.domain.webhooks.webhook)::
       - id: 5d2a2f6e-3b1c-4c8e-9a47-1f0b8e6d2c11   # required, unique across applications
         name: Battery watcher                        # required
         url: http://localhost:8000/webhooks          # optional: without it nothing is sent
+        error_url: http://localhost:8000/errors      # optional: VEHICLE_ERROR goes here
         version: v3            # v3 (default: Smartcar's current "4.0" envelope) | v2
         signals:               # v3: signal codes; v2: Vehicle API GET paths
           - tractionbattery-stateofcharge
@@ -13,6 +14,9 @@ they fire (the model is mockcar.domain.webhooks.webhook)::
 
 id        no whitespace, '/', '?' or '#' (it is a path segment); Smartcar's are UUIDs
 url       an absolute http(s) URL
+error_url an absolute http(s) URL, Smartcar's optional "Vehicle error callback URI":
+          VEHICLE_ERROR payloads go there instead of `url` (everything else, VERIFY
+          included, still goes to `url`)
 signals   v3: codes of the signal catalogue (odometer-traveleddistance, ...); v2: GET
           endpoint paths (/odometer, /battery, ...). Default: odometer, location, lock
           state, EV state of charge and charging (v2: /odometer /location /battery
@@ -74,6 +78,7 @@ class WebhookSpec(BaseModel):
     id: Annotated[str, AfterValidator(_webhook_id)]
     name: Annotated[str, AfterValidator(_name)]
     url: Annotated[str, AfterValidator(receiver_url)] | None = None
+    error_url: Annotated[str, AfterValidator(receiver_url)] | None = None
     version: Literal["v2", "v3"] = "v3"
     signals: list[str] = []
     # Tagged by shape, so a mistake is reported against the one form it was meant as.
@@ -96,4 +101,4 @@ class WebhookSpec(BaseModel):
     def webhook(self) -> Webhook:
         every = self.trigger.schedule.every if isinstance(self.trigger, Schedule) else None
         return Webhook(self.id, self.name, self.url, tuple(self.signals),
-                       Trigger(every_seconds=every), self.version)
+                       Trigger(every_seconds=every), self.version, self.error_url)

@@ -5,9 +5,12 @@ that application:
 
 * `GET /webhooks`, `GET /webhooks/{webhook_id}`: each webhook's configuration, its
   verification (unverified | pending | verified | failed) and subscribed vehicles;
-* `POST /webhooks`: add (or replace, by id) a webhook; one with a URL is sent the VERIFY
-  challenge at once, as Smartcar does when a webhook is created;
+* `POST /webhooks`: add (or replace, by id) a webhook, with an optional `error_url` for
+  VEHICLE_ERROR payloads; one with a URL is sent the VERIFY challenge at once, as
+  Smartcar does when a webhook is created;
 * `POST /webhooks/{webhook_id}/verify`: challenge it again ("Verify this webhook");
+* `POST /webhooks/{webhook_id}/test`: send it a test payload (the Dashboard's "send a
+  test payload"; mockcar.domain.webhooks.sample), `{"vehicle_id"}` optional;
 * `POST /webhooks/{webhook_id}/delete`: remove it and its subscriptions;
 * `GET /deliveries`: the delivery log — every attempt with its eventId, deliveryId,
   outcome, HTTP status, timing, signature and the exact body sent — filtered by webhook,
@@ -21,14 +24,22 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from mockcar.domain.webhooks import membership
+from mockcar.domain.webhooks import membership, sample
 from mockcar.domain.webhooks import webhook as webhooks
 from mockcar.domain.webhooks.deliveries import OUTCOMES, Attempt, DeliveryPolicy
 from mockcar.domain.webhooks.receiver_url import WebhookURLError, receiver_url
 from mockcar.domain.webhooks.webhook import V2, V3, Trigger, Webhook
 from mockcar.domain.world.world import Application
 from mockcar.web.control import schemas as s
-from mockcar.web.control.operations import Context, Operation, Target, invalid, iso, not_found
+from mockcar.web.control.operations import (
+    Context,
+    ControlError,
+    Operation,
+    Target,
+    invalid,
+    iso,
+    not_found,
+)
 
 APP = Target.APPLICATION
 MAX_SECONDS = 300.0  # the longest timeout or retry base the policy accepts
@@ -52,7 +63,8 @@ def shown(ctx: Context, webhook: Webhook) -> dict[str, Any]:
     state = book.status(webhook.id)
     every = webhook.trigger.every_seconds
     return {
-        "id": webhook.id, "name": webhook.name, "url": webhook.url, "version": webhook.version,
+        "id": webhook.id, "name": webhook.name, "url": webhook.url,
+        "error_url": webhook.error_url, "version": webhook.version,
         "signals": list(webhook.carried),
         "trigger": "on_change" if every is None else {"schedule": {"every": every}},
         "verification": {"status": state.status, "detail": state.detail,
@@ -82,17 +94,19 @@ async def create_webhook(ctx: Context) -> dict[str, Any]:
     webhook_id = ctx.text("id") or str(uuid.uuid4())
     name = ctx.text("name") or "Webhook"
     url, version = ctx.text("url"), ctx.text("version") or V3
+    error_url = ctx.text("error_url")
     carried = ctx.strings("signals") or []
     trigger = ctx.body.get("trigger", "on_change")
     ctx.done()
     problems = []
     if not webhook_id or any(c.isspace() or c in "/?#" for c in webhook_id):
         problems.append("id: must be non-empty without spaces, '/', '?' or '#'")
-    if url is not None:
-        try:
-            receiver_url(url)
-        except WebhookURLError as bad:
-            problems.append(f"url: {bad}")
+    for field, given in (("url", url), ("error_url", error_url)):
+        if given is not None:
+            try:
+                receiver_url(given)
+            except WebhookURLError as bad:
+                problems.append(f"{field}: {bad}")
     if version not in (V2, V3):
         problems.append("version: must be v2 or v3")
     else:
@@ -109,7 +123,8 @@ async def create_webhook(ctx: Context) -> dict[str, Any]:
         problems.append('trigger: must be "on_change" or {"schedule": {"every": "1h"}}')
     if problems:
         raise invalid("The webhook cannot be made; see `problems`.", problems)
-    webhook = Webhook(webhook_id, name, url, tuple(carried), Trigger(every), version)
+    webhook = Webhook(webhook_id, name, url, tuple(carried), Trigger(every), version,
+                      error_url)
     try:
         application = membership.add_webhook(ctx.target_world, _client(ctx), webhook)
     except ValueError as bad:
@@ -124,6 +139,21 @@ async def verify_webhook(ctx: Context) -> dict[str, Any]:
         raise invalid("The webhook has no url to challenge; give it one (POST …/webhooks).")
     ctx.target_world.deliveries.challenge(_client(ctx), webhook.id, ctx.target_world.now())
     return shown(ctx, webhook)
+
+
+async def test_webhook(ctx: Context) -> dict[str, Any]:
+    webhook = _webhook(ctx)
+    vehicle_id = ctx.text("vehicle_id")
+    ctx.done()
+    try:
+        event = sample.send_test(ctx.target_world, _client(ctx), webhook, vehicle_id)
+    except sample.SampleError as bad:
+        if vehicle_id is not None and vehicle_id not in ctx.target_world.vehicles:
+            raise not_found(f"No vehicle {vehicle_id!r} in this World.") from None
+        raise ControlError(409, "conflict", f"No test payload: {bad}.") from None
+    return {"event_id": event.id, "event_type": event.kind, "webhook_id": webhook.id,
+            "vehicle_id": event.vehicle_id,
+            "verification": ctx.target_world.deliveries.status(webhook.id).status}
 
 
 async def delete_webhook(ctx: Context) -> dict[str, Any]:
@@ -143,6 +173,7 @@ def attempt(found: Attempt) -> dict[str, Any]:
         "outcome": found.outcome, "status": found.status, "detail": found.detail,
         "sent_at": iso(found.sent_at) if found.sent_at else None,
         "duration_ms": found.duration_ms, "retry_in_seconds": found.retry_in_seconds,
+        "retry_at": iso(found.retry_at) if found.retry_at else None,
         "signature": found.signature, "body": found.body, "response": found.response,
     }
 
@@ -211,8 +242,8 @@ _NUMBER_OR_NULL = {"type": ["number", "null"]}
 _INTEGER_OR_NULL = {"type": ["integer", "null"]}
 WEBHOOK = s.obj(
     ("id", "name", "url", "version", "signals", "trigger", "verification", "subscribers"),
-    id=s.STRING, name=s.STRING, url=s.NULLABLE_STRING, version={"enum": [V2, V3]},
-    signals=s.array(s.STRING), trigger=s.ANY,
+    id=s.STRING, name=s.STRING, url=s.NULLABLE_STRING, error_url=s.NULLABLE_STRING,
+    version={"enum": [V2, V3]}, signals=s.array(s.STRING), trigger=s.ANY,
     verification=s.obj(("status", "detail", "checked_at"),
                        status={"enum": ["unverified", "pending", "verified", "failed"]},
                        detail=s.STRING, checked_at={"type": ["string", "null"]}),
@@ -220,10 +251,16 @@ WEBHOOK = s.obj(
 )
 WEBHOOKS = s.obj(("webhooks",), webhooks=s.array(WEBHOOK))
 NEW_WEBHOOK = s.obj(
-    (), extra=False, id=s.STRING, name=s.STRING, url=s.STRING, version={"enum": [V2, V3]},
-    signals=s.array(s.STRING),
+    (), extra=False, id=s.STRING, name=s.STRING, url=s.STRING, error_url=s.STRING,
+    version={"enum": [V2, V3]}, signals=s.array(s.STRING),
     trigger={"oneOf": [{"const": "on_change"}, s.obj(("schedule",), schedule=s.obj(
         ("every",), every={"type": ["string", "integer"]}))]},
+)
+NEW_TEST = s.obj((), extra=False, vehicle_id=s.STRING)
+TEST_SENT = s.obj(
+    ("event_id", "event_type", "webhook_id", "vehicle_id", "verification"),
+    event_id=s.STRING, event_type=s.STRING, webhook_id=s.STRING, vehicle_id=s.STRING,
+    verification={"enum": ["unverified", "pending", "verified", "failed"]},
 )
 ATTEMPT = s.obj(
     ("seq", "event_id", "delivery_id", "event_type", "webhook_id", "attempt", "outcome"),
@@ -231,7 +268,7 @@ ATTEMPT = s.obj(
     webhook_id=s.STRING, vehicle_id=s.NULLABLE_STRING, attempt=s.INTEGER,
     url=s.NULLABLE_STRING, outcome={"enum": list(OUTCOMES)}, status=_INTEGER_OR_NULL,
     detail=s.STRING, sent_at=s.NULLABLE_STRING, duration_ms=_NUMBER_OR_NULL,
-    retry_in_seconds=_NUMBER_OR_NULL, signature=s.NULLABLE_STRING, body=s.NULLABLE_STRING,
+    retry_in_seconds=_NUMBER_OR_NULL, retry_at=s.NULLABLE_STRING, signature=s.NULLABLE_STRING, body=s.NULLABLE_STRING,
     response=s.NULLABLE_STRING,
 )
 DELIVERIES = s.obj(("deliveries",), deliveries=s.array(ATTEMPT))
@@ -262,6 +299,9 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "/webhooks/{webhook_id}", get_webhook, "One webhook", APP, WEBHOOK),
     Operation("POST", "/webhooks/{webhook_id}/verify", verify_webhook,
               "Send the webhook a new VERIFY challenge", APP, WEBHOOK, s.EMPTY),
+    Operation("POST", "/webhooks/{webhook_id}/test", test_webhook,
+              "Send the webhook a test payload (a VEHICLE_STATE with meta.mode TEST)", APP,
+              TEST_SENT, NEW_TEST, status=202),
     Operation("POST", "/webhooks/{webhook_id}/delete", delete_webhook,
               "Remove a webhook and its subscriptions", APP, s.DELETED, s.EMPTY),
     Operation("GET", "/deliveries", get_deliveries,

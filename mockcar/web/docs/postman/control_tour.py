@@ -130,6 +130,8 @@ TOUR_STEPS: tuple[Step, ...] = (
          save=(("tour_webhook_id", "body.id"),)),
     Step(TOUR, "GET", "/webhooks/{webhook_id}", "One webhook"),
     Step(TOUR, "POST", "/webhooks/{webhook_id}/verify", "Challenge it again"),
+    Step(TOUR, "POST", "/webhooks/{webhook_id}/test", "Send it a test payload",
+         body={"vehicle_id": "{{tour_vehicle_id}}"}),
     Step(TOUR, "GET", "/deliveries", "Its delivery log", query=(("limit", "10"),)),
     Step(TOUR, "GET", "/deliveries/policy", "The delivery timeouts and retries"),
     Step(TOUR, "POST", "/deliveries/policy", "Retry sooner",
