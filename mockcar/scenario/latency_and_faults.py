@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from mockcar.domain.world.executions import policy_from
 from mockcar.domain.world.fleet import Fleet
 from mockcar.domain.world.latency import Latency, Policy, Sleep
+from mockcar.domain.world.rate_limits import RateLimitSettings
 from mockcar.domain.world.world import World
 from mockcar.scenario import fault_rules as fault_checks
 from mockcar.scenario.schema.fleet import FleetSpec
@@ -37,6 +39,9 @@ def configure(world: World, scenario: Scenario, seed: int,
             if vehicle_spec.latency is not None:
                 latency.by_vehicle[vehicle_id] = policy(vehicle_spec.latency)
     world.latency = latency
+    world.command_policy = policy_from(scenario.commands.long_running,
+                                       scenario.commands.long_running_seconds)
+    world.rate_limits.configure(RateLimitSettings(**scenario.rate_limits.model_dump()))
     for rule in scenario.faults:
         target = rule.vehicle_id
         if rule.vin is not None:

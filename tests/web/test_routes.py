@@ -62,7 +62,8 @@ NAMES = frozenset({
     'v2.set_tesla_defroster', 'v2.set_tesla_steering_heater', 'v2.start_stop_charge',
     'v2.subscribe', 'v2.tesla_charge_port_door', 'v2.unsubscribe', 'v3.charge_set_limit',
     'v3.charge_start', 'v3.charge_stop', 'v3.delete_connection', 'v3.delete_user',
-    'v3.get_connection', 'v3.get_signal', 'v3.get_signals', 'v3.get_vehicle',
+    'v3.get_connection', 'v3.get_execution', 'v3.get_signal', 'v3.get_signals',
+    'v3.get_vehicle',
     'v3.list_connections', 'v3.navigation_set_destination', 'v3.security_lock',
     'v3.security_unlock',
 })

@@ -19,9 +19,11 @@ from mockcar.domain.vehicles.brands import brand_key, of_brand
 from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.webhooks.deliveries import Deliveries
 from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.executions import CommandPolicy, Executions
 from mockcar.domain.world.faults import Faults
 from mockcar.domain.world.fleet import Fleet, Owners, Vehicles
 from mockcar.domain.world.latency import Latency
+from mockcar.domain.world.rate_limits import RateLimits
 from mockcar.domain.world.records import (
     Application,
     ApplicationToken,
@@ -93,6 +95,11 @@ class World:
     faults: Faults = field(default_factory=Faults)
     # How long vehicle requests take, and how asleep vehicles answer (scenario `latency`).
     latency: Latency = field(default_factory=Latency)
+    # API v3 command executions, which commands are long-running (scenario `commands`),
+    # and the opt-in rate limits (scenario `rate_limits`, control API).
+    executions: Executions = field(default_factory=Executions)
+    command_policy: CommandPolicy = field(default_factory=CommandPolicy)
+    rate_limits: RateLimits = field(default_factory=RateLimits)
     # API v3 application tokens (client credentials), by access token
     # (mockcar.domain.world.application_tokens).
     application_tokens: dict[str, ApplicationToken] = field(default_factory=dict)

@@ -85,3 +85,25 @@ class AsleepSpec(BaseModel):
 
 
 LatencyByMake = dict[Annotated[str, AfterValidator(_make)], LatencySpec]
+
+
+class CommandsSpec(BaseModel):
+    """Which API v3 commands are long-running (202, then PENDING until the World clock
+    reaches their completion): `long_running` maps a make (or `*`) to command types
+    (`charge-start`, `security-lock`, ... or `*`); default none, every command answering
+    200 sync (mockcar.domain.world.executions)."""
+
+    model_config = _CONFIG
+    long_running: dict[Annotated[str, AfterValidator(_make)], list[str] | str] = {}
+    long_running_seconds: Annotated[float, Field(ge=0, le=24 * 3600)] = 30.0
+
+
+class RateLimitsSpec(BaseModel):
+    """Smartcar's rate limits, off by default (mockcar.domain.world.rate_limits)."""
+
+    model_config = _CONFIG
+    enabled: bool = False
+    application_capacity: Annotated[int, Field(ge=1)] = 120
+    application_per_minute: Annotated[float, Field(ge=0)] = 2.0
+    vehicle_capacity: Annotated[int, Field(ge=1)] = 10
+    vehicle_per_minute: Annotated[float, Field(ge=0)] = 10.0

@@ -11,6 +11,10 @@ A scenario is YAML with four top-level keys::
     faults: [...]             # default []: failing requests (mockcar.scenario.schema.faults)
     latency: ideal            # ideal | realistic | {endpoint: ms}; latency_by_make: {MAKE:
     asleep: {...}             # ...}; how asleep cars answer (mockcar.scenario.schema.latency)
+    commands: {...}           # long_running: {MAKE or '*': [command types] or '*'},
+                              # long_running_seconds: 30; default none (200 sync)
+    rate_limits: {...}        # enabled: false; application_capacity 120,
+                              # application_per_minute 2, vehicle_capacity 10, vehicle_per_minute 10
     x-anything: ...           # top-level keys starting with x- are ignored: a place
                               # for YAML anchors (&tesla) to merge (<<: *tesla)
 
@@ -79,7 +83,13 @@ from mockcar.scenario.catalog import models as catalog
 from mockcar.scenario.catalog import vin
 from mockcar.scenario.schema.faults import FaultSpec
 from mockcar.scenario.schema.fleet import FleetSpec
-from mockcar.scenario.schema.latency import AsleepSpec, LatencyByMake, LatencySpec
+from mockcar.scenario.schema.latency import (
+    AsleepSpec,
+    CommandsSpec,
+    LatencyByMake,
+    LatencySpec,
+    RateLimitsSpec,
+)
 from mockcar.scenario.schema.timeline import TimelineSpec
 from mockcar.scenario.schema.webhooks import WebhookSpec
 
@@ -260,3 +270,5 @@ class Scenario(BaseModel):
     latency: LatencySpec = "ideal"
     latency_by_make: LatencyByMake = {}
     asleep: AsleepSpec = AsleepSpec()
+    commands: CommandsSpec = CommandsSpec()
+    rate_limits: RateLimitsSpec = RateLimitsSpec()

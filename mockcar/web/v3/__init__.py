@@ -28,6 +28,7 @@ VEHICLE_ENDPOINTS: dict[tuple[str, str], Handler] = {
     ("GET", "/signals/{code}"): vehicles.get_signal,
     **{("POST", "/commands" + command.path): commands.handler(command)
        for command in commands.COMMANDS},
+    ("GET", "/commands/executions/{execution_id}"): commands.get_execution,
 }
 
 vehicle_endpoint = routing.dispatch(VEHICLE_ENDPOINTS)

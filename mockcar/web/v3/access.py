@@ -50,6 +50,7 @@ class VehicleAccess:
     connections: tuple[Connection, ...]
     error_trigger: ErrorTrigger | None  # a test-mode login's error (`TYPE.CODE@...`)
     owner_email: str
+    application: bool = False  # reached with an application token and sc-user-id
 
 
 def bearer(request: Request) -> str:
@@ -98,7 +99,7 @@ def vehicle(request: Request, endpoint: str) -> VehicleAccess:
             world, found, app.client_id, given_user,
             application_tokens.permissions_of(covering), covering,
             next((c.error_trigger for c in covering if c.error_trigger), None),
-            next((c.owner_email for c in covering if c.owner_email), ""))
+            next((c.owner_email for c in covering if c.owner_email), ""), application=True)
     else:
         connection = world.authenticate(token)
         if given_user is not None and given_user != connection.user_id:
@@ -115,6 +116,10 @@ def vehicle(request: Request, endpoint: str) -> VehicleAccess:
         access = VehicleAccess(
             world, car, connection.client_id, connection.user_id, connection.permissions,
             (connection,), connection.error_trigger, connection.owner_email)
+    now = world.now()
+    # Long-running commands due by now reach the car before anything reads it.
+    world.executions.settle(now)
+    world.rate_limits.check(access.client_id, vehicle_id, now)
     if len(world.faults):
         error = world.faults.trip(request.method, endpoint, vehicle_id)
         if error is not None:

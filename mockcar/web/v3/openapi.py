@@ -5,6 +5,7 @@ check (tests/support/openapi_plugin.py) holds API v3 to what is written here."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from mockcar.domain.signals.catalog import CATALOG
@@ -189,10 +190,18 @@ SCHEMAS: dict[str, Schema] = {
     "V3ConnectionOne": obj(data=ref("V3Connection")),
     "V3Connections": obj(data=array(ref("V3Connection")), meta=_page_meta(), links=_LINKS),
     "V3CommandExecution": obj(data=obj(
-        id={"type": "string", "pattern": "^exec_"}, type=_const("command-execution"),
-        attributes=obj(commandType=STRING, status=obj(value=_const("SUCCESS")),
-                       executionMode=_const("sync"), parameters={"type": "object"}),
-        meta=obj(executedAt=TIME, completedAt=TIME, durationInSeconds=NUMBER))),
+        {"links": obj({"schedule": STRING}, self=STRING)},
+        id={"type": "string", "pattern": "^exec_"},
+        type=enum("command-execution", "charge-schedule-execution"),
+        attributes=obj(
+            {"commandType": STRING, "action": enum("create", "delete"),
+             "scheduleType": enum("daily", "weekly", "workweek"), "scheduleId": STRING},
+            status=obj({"error": obj({"description": STRING}, type=STRING,
+                                     code={"type": ["string", "null"]})},
+                       value=enum("PENDING", "SUCCESS", "FAILED")),
+            executionMode=enum("sync", "async"), parameters={"type": "object"}),
+        meta=obj({"completedAt": TIME, "expectedCompletionAt": TIME},
+                 executedAt=TIME, durationInSeconds=NUMBER))),
     "ApplicationToken": obj(access_token=STRING, token_type=_const("Bearer"),
                             expires_in={"type": "integer", "const": 3600}),
 }
@@ -264,10 +273,20 @@ def _operations() -> dict[str, dict[str, Operation]]:
             longitude={"type": "number", "minimum": -180, "maximum": 180}))),
     }
     for command in COMMANDS:
-        found[BASE + command.path] = {"post": _op(
+        operation = _op(
             f"Command {command.command_type}", "V3CommandExecution",
             "v3_" + command.command_type.replace("-", "_"), _USER,
-            body=bodies.get(command.path))}
+            body=bodies.get(command.path),
+            description="200 when the command ran within the request (sync); 202 when the "
+            "World's command policy makes it long-running (async, PENDING until the World "
+            "clock reaches expectedCompletionAt).")
+        operation = replace(operation, replies={
+            **operation.replies,
+            202: Reply("Accepted: long-running", ref("V3CommandExecution"), headers=_ID)})
+        found[BASE + command.path] = {"post": operation}
+    found[BASE + "/executions/{execution_id}"] = {"get": _op(
+        "A command execution, as it stands at the World's now", "V3CommandExecution",
+        "v3_get_execution", _USER)}
     return found
 
 

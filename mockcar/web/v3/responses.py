@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 
 from mockcar.domain.signals.reading import Signal
 from mockcar.domain.vehicles.vehicle import Vehicle
+from mockcar.domain.world.executions import Execution
 from mockcar.domain.world.user_connections import UserConnection
 from mockcar.web.v3.errors import signal_error
 
@@ -121,15 +122,36 @@ def connections_page(items: Sequence[tuple[UserConnection, Vehicle | None]], pag
     }
 
 
-def command_execution(execution_id: str, command_type: str, parameters: dict[str, Any],
-                      executed_at: datetime) -> dict[str, Any]:
-    """A synchronous command that succeeded
-    (https://smartcar.com/docs/api-reference/evs/set-charge-limit)."""
+def command_execution(execution: Execution) -> dict[str, Any]:
+    """A command-execution resource (https://smartcar.com/docs/api-reference/security/unlock-doors),
+    or a charge-schedule-execution one
+    (https://smartcar.com/docs/api-reference/charge-schedules/set-daily-charge-schedule).
+    A pending execution has no `completedAt` yet but says when it is due
+    (`expectedCompletionAt`); a failed one carries its error as v3 renders errors."""
+    attributes: dict[str, Any] = {"commandType": execution.command_type}
+    if execution.schedule is not None:
+        attributes = {"action": execution.schedule["action"],
+                      "scheduleType": execution.schedule["scheduleType"]}
+    status: dict[str, Any] = {"value": execution.status}
+    if execution.error is not None:
+        status["error"] = {"type": execution.error.type, "code": execution.error.code,
+                           "description": execution.error.description}
+    attributes |= {"status": status, "executionMode": execution.mode}
+    if execution.schedule is not None:
+        attributes["scheduleId"] = execution.schedule["scheduleId"]
+    attributes["parameters"] = execution.parameters
+    meta: dict[str, Any] = {"executedAt": iso(execution.executed_at)}
+    if execution.status == "PENDING":
+        meta["expectedCompletionAt"] = iso(execution.completed_at)
+    else:
+        meta["completedAt"] = iso(execution.completed_at)
+    meta["durationInSeconds"] = round(execution.duration_seconds, 3)
+    vehicle = f"/vehicles/{execution.vehicle_id}"
+    links = {"self": f"{vehicle}/commands/executions/{execution.id}"}
+    if execution.schedule is not None:
+        links["schedule"] = f"{vehicle}/charge-schedules/{execution.schedule['scheduleId']}"
     return {"data": {
-        "id": execution_id,
-        "type": "command-execution",
-        "attributes": {"commandType": command_type, "status": {"value": "SUCCESS"},
-                       "executionMode": "sync", "parameters": parameters},
-        "meta": {"executedAt": iso(executed_at), "completedAt": iso(executed_at),
-                 "durationInSeconds": 0},
+        "id": execution.id,
+        "type": "charge-schedule-execution" if execution.schedule else "command-execution",
+        "attributes": attributes, "links": links, "meta": meta,
     }}
