@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mockcar.domain.signals import charge
+from mockcar.domain.signals import charge, diagnostics, status
 from mockcar.domain.signals.charge import KM, PERCENT, percent, unit, value
 from mockcar.domain.vehicles import capabilities, readings, tesla
 from mockcar.domain.vehicles.vehicle import DOORS, Vehicle, not_capable
@@ -42,6 +42,9 @@ class SignalSpec:
     # shares /battery's "needs a plug-in battery". None: only the test level applies.
     capability: str | None = None
     static: bool = False  # an attribute: never refused by a test-mode error trigger
+    # Where the items of a list-valued signal are managed (the resource's `links.values`,
+    # below /vehicles/{id}); None: the signal has no such link.
+    values_link: str | None = None
 
     @property
     def code(self) -> str:
@@ -72,7 +75,9 @@ def _soc(v: Vehicle, now: datetime) -> dict[str, Any]:
 
 def _ev_range(v: Vehicle, now: datetime) -> dict[str, Any]:
     km = round(v.battery().range_km, 2)
-    return {"unit": KM, "value": km, "additionalValues": [{"type": "ESTIMATED", "value": km}]}
+    # `type` names which estimate `value` is ("Estimated > Ideal > Rated", the page says).
+    return {"unit": KM, "value": km, "type": "ESTIMATED",
+            "additionalValues": [{"type": "ESTIMATED", "value": km}]}
 
 
 def _nominal(v: Vehicle, now: datetime) -> dict[str, Any]:
@@ -206,13 +211,13 @@ def _flag(attribute: str) -> Reader:
 
 
 def _tires(v: Vehicle, now: datetime) -> dict[str, Any]:
-    """kPa, as API v2's metric /tires/pressure."""
+    """kPa, as API v2's metric /tires/pressure, named in the body's `unit`."""
     tires = readings.tire_pressures(v)
     kpa = {"frontLeft": tires.front_left, "frontRight": tires.front_right,
            "backLeft": tires.back_left, "backRight": tires.back_right}
     return {"values": [{"row": _POSITIONS[d][0], "column": _POSITIONS[d][1],
                         "tirePressure": round(kpa[d], 1)} for d in DOORS],
-            "rowCount": 2, "columnCount": 2}
+            "rowCount": 2, "columnCount": 2, "unit": "kilopascals"}
 
 
 def _attribute(name: str) -> Reader:
@@ -228,9 +233,15 @@ def _vin(v: Vehicle, now: datetime) -> dict[str, Any]:
     return value(v.vin)
 
 
+def _nickname(v: Vehicle, now: datetime) -> dict[str, Any]:
+    """The name a Vehicle Simulator car was created with, else a drawn one."""
+    return value(v.nickname or tesla.attributes(v).nickname)
+
+
 _S = SignalSpec
 _TB, _CH, _ICE = "TractionBattery", "Charge", "InternalCombustionEngine"
 _BAT, _CHG, _SEC, _CLIM = "read_battery", "read_charge", "read_security", "read_climate"
+_EXT, _INFO, _DIAG = "read_extended_vehicle_info", "read_vehicle_info", "read_diagnostics"
 
 CATALOG: tuple[SignalSpec, ...] = (
     _S(_TB, "StateOfCharge", _BAT, _soc, "/battery"),
@@ -259,7 +270,8 @@ CATALOG: tuple[SignalSpec, ...] = (
     _S(_CH, "IsFastChargerPresent", _CHG, charge.fast_charger, "/charge"),
     _S(_CH, "DetailedChargingStatus", _CHG, charge.detailed_status, "/charge"),
     _S(_CH, "ChargeLimits", _CHG, charge.charge_limits, "/charge/limit"),
-    _S(_CH, "ChargeTimers", _CHG, charge.charge_timers, "/charge"),
+    _S(_CH, "ChargeTimers", _CHG, charge.charge_timers, "/charge",
+       values_link="charge-schedules"),
     _S(_CH, "ChargeRecords", "read_charge_records", charge.charge_records, "/charge"),
     _S(_CH, "ChargerPhases", _CHG, charge.phases, "/charge"),
     _S(_CH, "ChargingConnectorType", _CHG, charge.connector, "/charge"),
@@ -284,10 +296,31 @@ CATALOG: tuple[SignalSpec, ...] = (
     _S("Wheel", "Tires", "read_tires", _tires, "/tires/pressure"),
     _S("Wheel", "Style", "read_extended_vehicle_info", _attribute("wheel_style"), static=True),
     _S("VehicleIdentification", "VIN", "read_vin", _vin, "/vin", static=True),
-    _S("VehicleIdentification", "Nickname", "read_vehicle_info", _attribute("nickname"),
-       static=True),
+    _S("VehicleIdentification", "Nickname", "read_vehicle_info", _nickname, static=True),
     _S("VehicleIdentification", "ExteriorColor", "read_extended_vehicle_info",
        _attribute("exterior_color"), static=True),
+    _S("VehicleIdentification", "Trim", _EXT, status.trim, static=True),
+    _S("VehicleIdentification", "Packages", _EXT, status.packages, static=True),
+    _S("Closure", "Tailgate", _SEC, status.tailgate, "/security"),
+    _S("Climate", "ExternalTemperature", "read_thermometer", status.exterior),
+    _S("Climate", "InternalTemperature", "read_thermometer", status.interior),
+    _S("Transmission", "GearState", "read_speedometer", status.gear),
+    _S("Transmission", "DriveMode", _EXT, status.drive_mode),
+    _S("ConnectivityStatus", "IsOnline", _INFO, status.is_online),
+    _S("ConnectivityStatus", "IsAsleep", _INFO, status.is_asleep),
+    _S("ConnectivityStatus", "IsDigitalKeyPaired", _INFO, status.digital_key_paired),
+    _S("ConnectivitySoftware", "CurrentFirmwareVersion", _EXT, status.firmware),
+    _S("VehicleUserAccount", "Permissions", "read_user_profile", status.account_permissions),
+    _S("VehicleUserAccount", "Role", "read_user_profile", status.role),
+    _S("Surveillance", "IsEnabled", _SEC, status.surveillance_enabled, static=True),
+    _S("Surveillance", "Brand", _SEC, status.surveillance_brand, static=True),
+    *(_S("Diagnostics", name, _DIAG, diagnostics.system(name)) for name in diagnostics.SYSTEMS),
+    _S("Diagnostics", "DTCCount", _DIAG, diagnostics.dtc_count),
+    _S("Diagnostics", "DTCList", _DIAG, diagnostics.dtc_list),
+    _S("Diagnostics", "OilLife", _DIAG, diagnostics.oil_life),
+    _S("Service", "IsInService", "read_service_history", diagnostics.in_service),
+    _S("Service", "Records", "read_service_history", diagnostics.service_records,
+       "/service/history"),
 )
 
 BY_CODE: dict[str, SignalSpec] = {spec.code: spec for spec in CATALOG}

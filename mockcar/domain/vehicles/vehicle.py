@@ -193,6 +193,7 @@ class Vehicle:
     test_level: str | None = None
     battery_options: tuple[float, ...] = ()
     motion: Motion | None = None  # its timeline and anchor; None: it only changes on command
+    nickname: str | None = None  # a Vehicle Simulator car's name; None: a drawn one
 
     # -- time -------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from mockcar.web.docs.openapi.model import (
     ref,
     render,
 )
+from mockcar.web.v3 import signal_schemas
 
 TIME: Schema = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"}
 LINK: Schema = nullable(STRING)
@@ -52,8 +53,10 @@ _OPENING = obj(isOpen=BOOLEAN, isLocked=BOOLEAN)
 
 BODIES: dict[str, Schema] = {
     "tractionbattery-stateofcharge": _PERCENT,
-    "tractionbattery-range": obj(unit=_const("kilometers"), value=NUMBER, additionalValues=array(
-        obj(type=enum("IDEAL_CONDITIONS", "ESTIMATED", "RATED"), value=NUMBER))),
+    "tractionbattery-range": obj(
+        unit=_const("kilometers"), value=NUMBER, type=enum("IDEAL_CONDITIONS", "ESTIMATED", "RATED"),
+        additionalValues=array(
+            obj(type=enum("IDEAL_CONDITIONS", "ESTIMATED", "RATED"), value=NUMBER))),
     "tractionbattery-nominalcapacity": obj(
         source=nullable(enum("SMARTCAR", "USER_SELECTED")), capacity=nullable(NUMBER),
         availableCapacities=array(obj(capacity=NUMBER, description=nullable(STRING))),
@@ -121,11 +124,12 @@ BODIES: dict[str, Schema] = {
     "hvac-isreardefrosteractive": _value(BOOLEAN),
     "hvac-issteeringheateractive": _value(BOOLEAN),
     "wheel-tires": obj(values=array(obj(row=INTEGER, column=INTEGER, tirePressure=NUMBER)),
-                       **_GRID),
+                       **_GRID, unit=_const("kilopascals")),
     "wheel-style": _value(STRING),
     "vehicleidentification-vin": _value({"type": "string", "pattern": "^[A-Z0-9]{17}$"}),
     "vehicleidentification-nickname": _value(STRING),
     "vehicleidentification-exteriorcolor": _value(STRING),
+    **signal_schemas.BODIES,
 }
 
 _RESOLUTION = obj({"url": STRING}, type=nullable(STRING))
@@ -144,7 +148,7 @@ def _signal() -> Schema:
             obj(**head, status=obj(value=_const("ERROR"), error=_SIGNAL_ERROR)),
         ]},
         meta=obj(retrievedAt=INTEGER, oemUpdatedAt=INTEGER),
-        links=obj(self=STRING, vehicle=STRING),
+        links=obj({"values": STRING}, self=STRING, vehicle=STRING),
     )
     schema["allOf"] = [
         {"if": {"properties": {"id": {"const": spec.code}}},

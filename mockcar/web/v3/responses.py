@@ -58,14 +58,17 @@ def signal_resource(vehicle_id: str, signal: Signal) -> dict[str, Any]:
         status["error"] = signal_error(signal.error)
     else:
         attributes["body"] = signal.body
+    links = {"self": f"/vehicles/{vehicle_id}/signals/{signal.code}",
+             "vehicle": f"/vehicles/{vehicle_id}"}
+    if signal.spec.values_link is not None:
+        links["values"] = f"/vehicles/{vehicle_id}/{signal.spec.values_link}"
     return {
         "id": signal.code,
         "type": "signal",
         "attributes": attributes,
         "meta": {"retrievedAt": epoch_ms(signal.retrieved_at),
                  "oemUpdatedAt": epoch_ms(signal.oem_updated_at)},
-        "links": {"self": f"/vehicles/{vehicle_id}/signals/{signal.code}",
-                  "vehicle": f"/vehicles/{vehicle_id}"},
+        "links": links,
     }
 
 
