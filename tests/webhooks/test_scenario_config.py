@@ -103,3 +103,19 @@ def test_mistakes_are_located(tmp_path: Path, hook: str, line: int, path: str,
     found = problems(tmp_path, hook)
     assert any(p[1].startswith(path) and text in p[2] for p in found), found
     assert all(p[0] is not None and p[0] >= line - 2 for p in found), found
+
+
+def test_a_webhook_may_name_a_separate_url_for_vehicle_errors(tmp_path: Path) -> None:
+    [hook] = load(tmp_path, """\
+      - id: wh-split
+        name: Split
+        url: http://localhost:9000/data
+        error_url: http://localhost:9000/errors
+""")
+    assert hook.error_url == "http://localhost:9000/errors"
+    assert hook.url_for("VEHICLE_ERROR") == "http://localhost:9000/errors"
+    assert hook.url_for("VEHICLE_STATE") == hook.url_for("VERIFY") == "http://localhost:9000/data"
+    [(line, where, message)] = problems(tmp_path, """\
+      - {id: wh-bad, name: Bad, url: http://localhost:9000/data, error_url: ftp://x}
+""")
+    assert where.endswith("error_url") and line == 8 and "ftp" in message

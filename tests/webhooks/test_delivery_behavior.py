@@ -1,0 +1,207 @@
+"""Webhook delivery as https://smartcar.com/docs/api-reference/webhooks/delivery-behavior
+describes it, seen by a real receiver on a live server: the documented headers and
+envelope, 4 attempts at 0, 25, 75 and 175 s of World time (the test advances the frozen
+clock through the control API; nothing sleeps through a wait), the event dropped after
+them while later events still go, VEHICLE_ERROR at the webhook's error callback URL, and
+the control API's test payload. Every signed delivery is checked with the official SDK's
+`smartcar.verify_payload`."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import httpx
+import smartcar
+
+from mockcar.domain.webhooks.deliveries import DeliveryPolicy
+from mockcar.domain.world.world import Application, World
+from mockcar.testing.server import MockcarServer
+from tests.webhooks.conftest import START, TESLA, Hook, advance, connect
+from tests.webhooks.receiver import DEADLINE, Received, Receiver
+
+ICE = "548dcff7-656d-4795-ac7f-03b02884ed32"  # no traction battery: that signal errors
+START_MS = int(START.timestamp() * 1000)
+
+
+def _subscribe(server: MockcarServer, world: World, vehicle_id: str,
+               webhook_id: str) -> dict[str, str]:
+    _, headers = connect(world, vehicle_id)
+    response = httpx.post(f"{server.url}/v2.0/vehicles/{vehicle_id}/webhooks/{webhook_id}",
+                          headers=headers)
+    assert response.status_code == 200, response.text
+    return headers
+
+
+def _passes(server: MockcarServer, count: int) -> None:
+    """Wait until the dispatcher has completed `count` passes in all."""
+    end = time.monotonic() + DEADLINE
+    while server.app.state.dispatcher.passes < count:
+        assert time.monotonic() < end, "the dispatcher made no pass"
+        time.sleep(0.01)
+
+
+def _settled(server: MockcarServer) -> None:
+    """Wait for two whole dispatcher passes, so whatever was due has been sent."""
+    _passes(server, server.app.state.dispatcher.passes + 2)
+
+
+def _signed(app: Application, delivery: Received) -> None:
+    assert delivery.signature is not None
+    assert smartcar.verify_payload(app.management_token, delivery.signature, delivery.raw)
+
+
+def test_every_delivery_carries_the_documented_headers_and_envelope(
+    world: World, app: Application, hook: Hook, receiver: Receiver, server: MockcarServer
+) -> None:
+    webhook = hook(signals=("closure-islocked",))
+    _subscribe(server, world, TESLA, webhook.id)
+    [verify] = receiver.wait_kind("VERIFY")
+    [state] = receiver.wait_kind("VEHICLE_STATE")
+
+    for delivery in (verify, state):
+        assert delivery.headers["content-type"] == "application/json"
+        assert delivery.headers["user-agent"] == "Smartcar/4.0"
+        assert int(delivery.headers["content-length"]) == len(delivery.raw.encode())
+        meta = delivery.json["meta"]
+        assert {"version", "webhookId", "webhookName", "deliveryId", "deliveredAt"} <= set(meta)
+        assert (meta["version"], meta["webhookId"], meta["webhookName"]) == (
+            "4.0", webhook.id, webhook.name)
+        assert meta["deliveredAt"] == START_MS  # epoch ms of World time: the clock is frozen
+    assert "sc-signature" not in verify.headers  # VERIFY is answered, not verified
+    assert "vehicleId" not in verify.json
+    _signed(app, state)
+    body = state.json
+    assert list(body)[:3] == ["eventId", "eventType", "vehicleId"]
+    assert (body["eventType"], body["vehicleId"]) == ("VEHICLE_STATE", TESLA)
+    assert body["data"]["vehicle"]["id"] == TESLA
+    assert body["meta"]["signalCount"] == 1
+
+
+def test_a_failing_receiver_gets_four_attempts_at_0_25_75_175_seconds_of_world_time(
+    world: World, app: Application, hook: Hook, receiver: Receiver, server: MockcarServer
+) -> None:
+    world.deliveries.policy = DeliveryPolicy()  # Smartcar's documented schedule
+    receiver.default = 500
+    webhook = hook(signals=("closure-islocked",))
+    headers = _subscribe(server, world, TESLA, webhook.id)
+    receiver.wait_kind("VEHICLE_STATE")
+
+    for waited, offset, count in ((25, 25, 2), (50, 75, 3), (100, 175, 4)):
+        advance(server, waited - 1)
+        _settled(server)
+        assert len(receiver.of("VEHICLE_STATE")) == count - 1, f"early before {offset} s"
+        advance(server, 1)
+        receiver.wait_kind("VEHICLE_STATE", count)
+    advance(server, 3600)  # the event was dropped: no fifth attempt, however long
+    _settled(server)
+
+    attempts = receiver.of("VEHICLE_STATE")
+    assert [a.json["meta"]["deliveredAt"] - START_MS for a in attempts] == [
+        0, 25_000, 75_000, 175_000]
+    assert [a.status for a in attempts] == [500] * 4
+    assert len({a.json["eventId"] for a in attempts}) == 1
+    assert len({a.json["meta"]["deliveryId"] for a in attempts}) == 4
+    for delivery in attempts:
+        _signed(app, delivery)
+        assert delivery.headers["user-agent"] == "Smartcar/4.0"
+    logged = world.deliveries.attempts(kind="VEHICLE_STATE")
+    assert [(a.attempt, a.retry_in_seconds) for a in logged] == [
+        (1, 25), (2, 50), (3, 100), (4, None)]
+    assert [a.sent_at for a in logged] == [START + timedelta(seconds=s)
+                                          for s in (0, 25, 75, 175)]
+    assert [a.retry_at for a in logged] == [START + timedelta(seconds=s)
+                                           for s in (25, 75, 175)] + [None]
+
+    # Later events still go.
+    receiver.default = 200
+    unlocked = httpx.post(f"{server.url}/v2.0/vehicles/{TESLA}/security",
+                          json={"action": "UNLOCK"}, headers=headers)
+    assert unlocked.status_code == 200
+    later = receiver.wait_kind("VEHICLE_STATE", 5)[4]
+    assert later.status == 200 and later.json["eventId"] != attempts[0].json["eventId"]
+    assert later.json["triggers"][0]["type"] == "SIGNAL_UPDATED"
+    _signed(app, later)
+
+
+def test_the_documented_schedule_is_what_a_new_world_uses(server: MockcarServer) -> None:
+    registered = httpx.post(f"{server.url}/_mockcar/applications", json={"name": "Fresh"})
+    mine = registered.json()
+    policy = httpx.get(
+        f"{server.url}/_mockcar/applications/{mine['client_id']}/deliveries/policy",
+        headers={"Authorization": f"Bearer {mine['management_token']}"})
+    assert policy.json() == {"timeout_seconds": 15, "verify_timeout_seconds": 15,
+                             "retry_base_seconds": 25, "max_attempts": 4,
+                             "retry_schedule_seconds": [25, 50, 100]}
+
+
+def test_vehicle_errors_go_to_the_error_callback_url(
+    world: World, app: Application, receiver: Receiver, server: MockcarServer
+) -> None:
+    base = f"{server.url}/_mockcar/applications/{app.client_id}"
+    amt = {"Authorization": f"Bearer {app.management_token}"}
+    with Receiver(app.management_token) as errors:
+        created = httpx.post(f"{base}/webhooks", headers=amt, json={
+            "id": "wh-errors", "url": receiver.url, "error_url": errors.url,
+            "signals": ["odometer-traveleddistance", "tractionbattery-stateofcharge"]})
+        assert created.status_code == 201, created.text
+        assert created.json()["error_url"] == errors.url
+        receiver.wait_kind("VERIFY")
+        _subscribe(server, world, ICE, "wh-errors")
+        [error] = errors.wait_kind("VEHICLE_ERROR")
+        receiver.wait_kind("VEHICLE_STATE")
+        _settled(server)
+        assert [r.kind for r in errors.received] == ["VEHICLE_ERROR"]  # no VERIFY there
+    assert "VEHICLE_ERROR" not in [r.kind for r in receiver.received]
+    _signed(app, error)
+    assert error.headers["user-agent"] == "Smartcar/4.0"
+    assert error.json["vehicleId"] == ICE
+    [problem] = error.json["data"]["errors"]
+    assert (problem["type"], problem["code"], problem["state"]) == (
+        "COMPATIBILITY", "VEHICLE_NOT_CAPABLE", "ERROR")
+    [logged] = world.deliveries.attempts(kind="VEHICLE_ERROR")
+    assert logged.url == errors.url and logged.outcome == "delivered"
+
+
+def test_the_control_api_sends_a_test_payload(
+    world: World, app: Application, hook: Hook, receiver: Receiver, server: MockcarServer
+) -> None:
+    webhook = hook(signals=("closure-islocked", "odometer-traveleddistance"))
+    base = f"{server.url}/_mockcar/applications/{app.client_id}"
+    amt = {"Authorization": f"Bearer {app.management_token}"}
+    sent = httpx.post(f"{base}/webhooks/{webhook.id}/test", headers=amt,
+                      json={"vehicle_id": TESLA})
+    assert sent.status_code == 202, sent.text
+    answer = sent.json()
+    assert (answer["event_type"], answer["webhook_id"], answer["vehicle_id"]) == (
+        "VEHICLE_STATE", webhook.id, TESLA)
+    # Never verified yet: it is challenged first, as every delivery is.
+    [verify, test] = receiver.wait_for(lambda seen: len(seen) >= 2)[:2]
+    assert (verify.kind, test.kind) == ("VERIFY", "VEHICLE_STATE")
+    _signed(app, test)
+    assert test.headers["user-agent"] == "Smartcar/4.0"
+    body = test.json
+    assert body["eventId"] == answer["event_id"]
+    assert body["meta"]["mode"] == "TEST" and body["vehicleId"] == TESLA
+    assert body["triggers"] == [{"type": "FIRST_DELIVERY"}]
+    assert [s["code"] for s in body["data"]["signals"]] == [
+        "closure-islocked", "odometer-traveleddistance"]
+    # Without a vehicle named, one of the World's is reported; the subscriptions are
+    # untouched.
+    again = httpx.post(f"{base}/webhooks/{webhook.id}/test", headers=amt, json={})
+    assert again.status_code == 202 and again.json()["vehicle_id"] in world.vehicles
+    receiver.wait_kind("VEHICLE_STATE", 2)
+    assert world.deliveries.watches == {}
+
+    missing = httpx.post(f"{base}/webhooks/{webhook.id}/test", headers=amt,
+                         json={"vehicle_id": "no-such-car"})
+    assert missing.status_code == 404 and "no-such-car" in missing.json()["message"]
+    unknown = httpx.post(f"{base}/webhooks/nope/test", headers=amt, json={})
+    assert unknown.status_code == 404
+    typo = httpx.post(f"{base}/webhooks/{webhook.id}/test", headers=amt, json={"vehicle": 1})
+    assert typo.status_code == 400
+    v2 = httpx.post(f"{base}/webhooks", headers=amt, json={
+        "id": "wh-v2", "version": "v2", "url": receiver.url})
+    assert v2.status_code == 201
+    refused = httpx.post(f"{base}/webhooks/wh-v2/test", headers=amt, json={})
+    assert refused.status_code == 409 and "v3" in refused.json()["message"]
