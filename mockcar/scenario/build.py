@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from mockcar.domain.world import simulator
 from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.world import Application, Owner, World
 from mockcar.scenario.fleets.rules import fleets_of
@@ -57,6 +58,9 @@ def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None
             vehicle_ids=[v.id for v in vehicles],
         )
         world.add_owner(owner, vehicles)
+        for vehicle, v in zip(vehicles, spec.vehicles, strict=True):
+            if v.simulator is not None and v.simulator.connected:
+                simulator.connect(world, owner, vehicle, v.simulator.application)
     cache = fleets or FleetCache(capacity=0)
     views = []
     for position, (_, fleet) in enumerate(fleets_of(scenario.fleet, scenario.fleets)):

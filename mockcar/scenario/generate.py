@@ -21,6 +21,7 @@ from mockcar.domain.connect.test_accounts import VinAccount, vin_account
 from mockcar.domain.vehicles.brands import brand_key
 from mockcar.domain.vehicles.compatibility import LEVEL_POWERTRAINS
 from mockcar.domain.vehicles.vehicle import Location, Powertrain, Region, Vehicle, VehicleState
+from mockcar.domain.world import simulator
 from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.world import VehicleFactory
 from mockcar.scenario.catalog import models as catalog
@@ -258,6 +259,8 @@ def assemble(spec: VehicleSpec, draws: Draws, region: str, now: datetime) -> Veh
         state.fuel_level = level
         vehicle.fuel_capacity_liters = fuel.capacity or entry.fuel_liters
         vehicle.fuel_range_km_full = _full_range(level, fuel.range, entry.fuel_range_km)
+    if spec.simulator is not None:
+        simulator.simulate(vehicle, spec.simulator.nickname, spec.year)
     return vehicle
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mockcar.domain.vehicles.vehicle import Vehicle
+from mockcar.domain.world import simulator
 from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.tenants import ScenarioChoice, ScenarioRejected
 from mockcar.domain.world.world import Owner, World
@@ -106,6 +107,10 @@ class ScenarioLibrary:
                  for k, v, taken in (("id", spec.id, spec.id in world.vehicles),
                                      ("vin", spec.vin, world.vehicle_by_vin(spec.vin or "")))
                  if v is not None and taken]
+        wanted = spec.simulator.application if spec.simulator is not None else None
+        if wanted is not None and wanted not in world.applications:
+            clash.append(f"vehicle.simulator.application: no application {wanted!r} in this "
+                         f"world; it has {', '.join(world.applications) or 'none'}")
         if clash:
             raise ScenarioRejected(clash)
         index = len(owner.vehicle_ids) if owner else 0
@@ -126,6 +131,8 @@ class ScenarioLibrary:
             world.add_owner(owner, [])
         world.vehicles[vehicle.id] = vehicle
         owner.vehicle_ids.append(vehicle.id)
+        if spec.simulator is not None and spec.simulator.connected:
+            simulator.connect(world, owner, vehicle, spec.simulator.application)
         return vehicle
 
     def forget(self) -> None:

@@ -49,8 +49,11 @@ def check(scenario: Scenario) -> list[Finding]:
             (("applications", i, "redirect_uris", k), uri)
             for k, uri in enumerate(app.redirect_uris)
         )
+    client_ids = [a.client_id for a in scenario.applications]
     for loc, vehicle in vehicles:
         findings += [((*loc, *sub), text) for sub, text in _vehicle(vehicle)]
+        findings += [((*loc, "simulator", *sub), text)
+                     for sub, text in _simulator(vehicle, client_ids)]
         if vehicle.timeline is not None:
             findings += [((*loc, "timeline", *sub), text) for sub, text
                          in schema_timeline.check(vehicle.timeline, vehicle.powertrain)]
@@ -70,6 +73,20 @@ def _unique(items: Iterator[tuple[Loc, str]] | list[tuple[Loc, str]]) -> list[Fi
         else:
             first[value] = loc
     return findings
+
+
+def _simulator(v: VehicleSpec, client_ids: list[str]) -> Iterator[tuple[Loc, str]]:
+    """A simulator car's make and model are the simulator's; its application exists."""
+    if v.simulator is None:
+        return
+    for key, given in (("make", v.make), ("model", v.model)):
+        if given is not None:
+            yield (), (f"a simulator vehicle's make is Simulated and its model its "
+                       f"powertrain; remove {key}: {given!r}")
+    wanted = v.simulator.application
+    if wanted is not None and wanted not in client_ids:
+        yield ("application",), (f"no application {wanted!r} in this scenario; its client "
+                                 f"ids: {', '.join(client_ids) or 'none'}")
 
 
 def _vehicle(v: VehicleSpec) -> list[tuple[Loc, str]]:

@@ -202,6 +202,18 @@ class Location(BaseModel):
     longitude: Annotated[float, Field(ge=-180, le=180)]
 
 
+class SimulatorSpec(BaseModel):
+    """A Vehicle Simulator car (mockcar.domain.world.simulator): make `Simulated`, its
+    powertrain as model, `nickname` its VehicleIdentification.Nickname signal; unless
+    `connected` is false, connected to `application` (a client id; default: the
+    scenario's first application) with every permission."""
+
+    model_config = _CONFIG
+    nickname: NonBlank
+    connected: bool = True
+    application: NonBlank | None = None
+
+
 class VehicleSpec(BaseModel):
     model_config = _CONFIG
     id: Annotated[str, AfterValidator(_uuid)] | None = None
@@ -222,6 +234,7 @@ class VehicleSpec(BaseModel):
     doors_open: list[Annotated[str, AfterValidator(_door)]] | None = None
     latency: LatencySpec | None = None
     timeline: TimelineSpec | None = None
+    simulator: SimulatorSpec | None = None
 
     @property
     def needs_battery(self) -> bool:
