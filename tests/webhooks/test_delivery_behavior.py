@@ -8,16 +8,21 @@ the control API's test payload. Every signed delivery is checked with the offici
 
 from __future__ import annotations
 
+import socket
+import struct
+import threading
 import time
 from datetime import timedelta
+from typing import Self
 
 import httpx
+import pytest
 import smartcar
 
-from mockcar.domain.webhooks.deliveries import DeliveryPolicy
+from mockcar.domain.webhooks.deliveries import Attempt, DeliveryPolicy
 from mockcar.domain.world.world import Application, World
 from mockcar.testing.server import MockcarServer
-from tests.webhooks.conftest import START, TESLA, Hook, advance, connect
+from tests.webhooks.conftest import FAST, START, TESLA, Hook, advance, connect
 from tests.webhooks.receiver import DEADLINE, Received, Receiver
 
 ICE = "548dcff7-656d-4795-ac7f-03b02884ed32"  # no traction battery: that signal errors
@@ -159,7 +164,7 @@ def test_vehicle_errors_go_to_the_error_callback_url(
     [problem] = error.json["data"]["errors"]
     assert (problem["type"], problem["code"], problem["state"]) == (
         "COMPATIBILITY", "VEHICLE_NOT_CAPABLE", "ERROR")
-    [logged] = world.deliveries.attempts(kind="VEHICLE_ERROR")
+    [logged] = _logged(world, "VEHICLE_ERROR", 1)
     assert logged.url == errors.url and logged.outcome == "delivered"
 
 
@@ -205,3 +210,89 @@ def test_the_control_api_sends_a_test_payload(
     assert v2.status_code == 201
     refused = httpx.post(f"{base}/webhooks/wh-v2/test", headers=amt, json={})
     assert refused.status_code == 409 and "v3" in refused.json()["message"]
+
+
+def test_a_redirect_is_a_failure_and_is_retried(
+    world: World, app: Application, hook: Hook, receiver: Receiver, server: MockcarServer
+) -> None:
+    receiver.statuses = [302]
+    webhook = hook(signals=("closure-islocked",))
+    _subscribe(server, world, TESLA, webhook.id)
+    receiver.wait_kind("VEHICLE_STATE")
+    advance(server, FAST.retry_base_seconds)
+    redirected, retried = receiver.wait_kind("VEHICLE_STATE", 2)
+    assert (redirected.status, retried.status) == (302, 200)
+    assert redirected.json["eventId"] == retried.json["eventId"]
+    assert [(a.outcome, a.status) for a in _logged(world, "VEHICLE_STATE", 2)] == [
+        ("failed", 302), ("delivered", 200)]
+
+
+@pytest.mark.parametrize("answer", ["reset", "refused"])
+def test_a_reset_or_refused_connection_is_a_failure_and_is_retried(
+    answer: str, world: World, app: Application, receiver: Receiver, server: MockcarServer
+) -> None:
+    base = f"{server.url}/_mockcar/applications/{app.client_id}"
+    amt = {"Authorization": f"Bearer {app.management_token}"}
+    with _Resetting() as resetting:
+        # The data URL verifies; VEHICLE_ERROR goes to a URL that resets or refuses.
+        error_url = resetting.url if answer == "reset" else f"http://127.0.0.1:{_closed_port()}/"
+        created = httpx.post(f"{base}/webhooks", headers=amt, json={
+            "id": "wh-broken", "url": receiver.url, "error_url": error_url,
+            "signals": ["tractionbattery-stateofcharge"]})
+        assert created.status_code == 201, created.text
+        _subscribe(server, world, ICE, "wh-broken")
+        first = _logged(world, "VEHICLE_ERROR", 1)[0]
+        advance(server, FAST.retry_base_seconds)
+        attempts = _logged(world, "VEHICLE_ERROR", 2)
+    assert first.outcome == "unreachable" and first.status is None
+    assert first.retry_in_seconds == FAST.retry_base_seconds
+    assert [a.attempt for a in attempts] == [1, 2]
+    assert {a.event_id for a in attempts} == {first.event_id}
+    assert {a.url for a in attempts} == {error_url}
+
+
+def _logged(world: World, kind: str, count: int) -> list[Attempt]:
+    end = time.monotonic() + DEADLINE
+    while len(found := world.deliveries.attempts(kind=kind)) < count:
+        assert time.monotonic() < end, f"only {len(found)} {kind} attempts logged"
+        time.sleep(0.01)
+    return found
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class _Resetting:
+    """A listener on 127.0.0.1 that resets every connection it accepts (linger 0)."""
+
+    def __init__(self) -> None:
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self._socket.settimeout(0.05)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True, name="resetting")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._socket.getsockname()[1]}/errors"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._socket.accept()
+            except TimeoutError:
+                continue
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                  struct.pack("ii", 1, 0))
+            connection.close()
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._socket.close()
