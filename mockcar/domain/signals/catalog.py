@@ -75,8 +75,9 @@ def _soc(v: Vehicle, now: datetime) -> dict[str, Any]:
 
 def _ev_range(v: Vehicle, now: datetime) -> dict[str, Any]:
     km = round(v.battery().range_km, 2)
-    # `type` names which estimate `value` is ("Estimated > Ideal > Rated", the page says).
-    return {"unit": KM, "value": km, "type": "ESTIMATED",
+    # `type` names which estimate `value` is: DEFAULT, as real Polestar payloads carry,
+    # beside the ESTIMATED one of `additionalValues` (the page lists no top-level type).
+    return {"unit": KM, "value": km, "type": "DEFAULT",
             "additionalValues": [{"type": "ESTIMATED", "value": km}]}
 
 

@@ -54,7 +54,7 @@ _OPENING = obj(isOpen=BOOLEAN, isLocked=BOOLEAN)
 BODIES: dict[str, Schema] = {
     "tractionbattery-stateofcharge": _PERCENT,
     "tractionbattery-range": obj(
-        unit=_const("kilometers"), value=NUMBER, type=enum("IDEAL_CONDITIONS", "ESTIMATED", "RATED"),
+        unit=_const("kilometers"), value=NUMBER, type=_const("DEFAULT"),
         additionalValues=array(
             obj(type=enum("IDEAL_CONDITIONS", "ESTIMATED", "RATED"), value=NUMBER))),
     "tractionbattery-nominalcapacity": obj(

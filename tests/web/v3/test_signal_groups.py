@@ -88,7 +88,7 @@ def test_bev_shapes_and_the_state_behind_them(client: TestClient, world: World,
     assert tires["unit"] == "kilopascals" and (tires["rowCount"], tires["columnCount"]) == (2, 2)
     assert {"row", "column", "tirePressure"} == set(tires["values"][0])
     ev_range = body(found, "tractionbattery-range")
-    assert ev_range["type"] == "ESTIMATED" and ev_range["unit"] == "kilometers"
+    assert ev_range["type"] == "DEFAULT" and ev_range["unit"] == "kilometers"
     timers = found["charge-chargetimers"]
     assert timers["links"]["values"] == f"/vehicles/{bev.id}/charge-schedules"
     assert "values" not in found["odometer-traveleddistance"]["links"]
