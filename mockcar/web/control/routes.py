@@ -21,7 +21,6 @@ shape in mockcar.web.control.operations.
 from __future__ import annotations
 
 import hmac
-import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -48,8 +47,6 @@ from mockcar.web.control.operations import (
     read_body,
 )
 from mockcar.web.handler import with_operations
-
-log = logging.getLogger("mockcar.control")
 
 OPERATIONS: tuple[Operation, ...] = (*control_apps.OPERATIONS, *control_world.OPERATIONS,
                                      *control_webhooks.OPERATIONS)

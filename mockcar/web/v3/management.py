@@ -23,7 +23,6 @@ management OpenAPI (`bad_request`, `unauthorized`, `not_found`, `conflict`), wri
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 from urllib.parse import urlencode
 
@@ -40,8 +39,6 @@ from mockcar.domain.world.world import Application, Mode, World
 from mockcar.errors import Kind, SmartcarError
 from mockcar.web import error_status, tenancy
 from mockcar.web.handler import Handler, with_operations
-
-log = logging.getLogger("mockcar.management")
 
 COLLECTION = "/v3/subscriptions"
 ITEM = COLLECTION + "/{subscription_id}"

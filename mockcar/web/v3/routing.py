@@ -6,7 +6,6 @@ SDK asks for `/v3/vehicles/{id}/`, Python for `/v3/vehicles/{id}`)."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 
@@ -17,8 +16,6 @@ from starlette.routing import BaseRoute, Route
 from mockcar.errors import SmartcarError
 from mockcar.web.handler import Handler, with_operations
 from mockcar.web.v3.errors import error_response
-
-log = logging.getLogger("mockcar.v3")
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
