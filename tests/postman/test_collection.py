@@ -298,13 +298,14 @@ def test_api_v3_signs_with_an_application_token_and_the_connections_user(
     assert 'pm.environment.set("v3_user_id", value)' in script(connections)
     vehicle_requests = [item for _, item in items
                         if item["request"]["url"]["path"][:2] == ["v3", "vehicles"]]
-    assert len(vehicle_requests) == 9  # the vehicle, two signal reads, six commands
+    assert len(vehicle_requests) == 10  # the vehicle, two signal reads, six commands, an execution
     for item in vehicle_requests:
         headers = {h["key"]: h["value"] for h in item["request"]["header"]}
         assert headers["sc-user-id"] == "{{v3_user_id}}", item["name"]
         assert item["request"]["auth"] == {"type": "bearer", "bearer": [
             {"key": "token", "value": "{{application_token}}", "type": "string"}]}
-    assert sum(1 for item in vehicle_requests if "/commands/" in item["request"]["url"]["raw"]) == 6
+    assert sum(1 for item in vehicle_requests
+               if item["request"]["method"] == "POST" and "/commands/" in item["request"]["url"]["raw"]) == 6
 
 
 def test_the_server_reset_is_skipped_unless_allow_reset_is_true(

@@ -100,9 +100,10 @@ def _data(field: str, value: str) -> tuple[str, ...]:
                 f"pm.expect(pm.response.json().data.{field}).to.eql({value});")
 
 
-def _command(name: str, path: str, command_type: str, **attributes: float) -> Step:
+def _command(name: str, path: str, command_type: str,
+             save: tuple[tuple[str, str], ...] = (), **attributes: float) -> Step:
     return Step("Commands", ("POST", VEHICLE + "/commands" + path), name,
-                f"/v3/vehicles/{CAR}/commands{path}",
+                f"/v3/vehicles/{CAR}/commands{path}", save=save,
                 body={"data": {"attributes": attributes}} if attributes else None, user=True,
                 checks=(*_data("attributes.commandType", f'"{command_type}"'),
                         *_data("attributes.status.value", '"SUCCESS"')))
@@ -152,7 +153,13 @@ STEPS: tuple[Step, ...] = (
              'pm.expect(signal.id).to.eql(pm.environment.get("signal_code"));\n'
              'pm.expect(signal.attributes.status.value).to.eql("SUCCESS");\n'
              'pm.expect(signal.attributes.body).to.have.property("value");'))),
-    _command("Unlock", "/security/unlock", "security-unlock"),
+    _command("Unlock", "/security/unlock", "security-unlock",
+             save=(("execution_id", "body.data.id"),)),
+    Step("Commands", ("GET", VEHICLE + "/commands/executions/{execution_id}"),
+         "Look the unlock's execution up",
+         f"/v3/vehicles/{CAR}/commands/executions/{{{{execution_id}}}}", user=True,
+         checks=(*_data("id", 'pm.environment.get("execution_id")'),
+                 *_data("attributes.status.value", '"SUCCESS"'))),
     _command("Lock", "/security/lock", "security-lock"),
     _command("Start charging", "/charge/start", "charge-start"),
     _command("Stop charging", "/charge/stop", "charge-stop"),
