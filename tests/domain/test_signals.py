@@ -39,7 +39,24 @@ hvac-iscabinhvacactive hvac-isfrontdefrosteractive hvac-isreardefrosteractive
 hvac-issteeringheateractive wheel-tires wheel-style vehicleidentification-vin
 vehicleidentification-nickname vehicleidentification-exteriorcolor motion-currentspeed
 """
-CONFIRMED = _CONFIRMED_TEXT.split()
+# The other groups of the schema page (https://smartcar.com/docs/api-reference/signals/schema),
+# their codes from the groups' pages and real VEHICLE_STATE payloads.
+_GROUPS_TEXT = """
+vehicleidentification-trim vehicleidentification-packages closure-tailgate
+climate-externaltemperature climate-internaltemperature transmission-gearstate
+transmission-drivemode connectivitystatus-isonline connectivitystatus-isasleep
+connectivitystatus-isdigitalkeypaired connectivitysoftware-currentfirmwareversion
+vehicleuseraccount-permissions vehicleuseraccount-role surveillance-isenabled
+surveillance-brand diagnostics-abs diagnostics-activesafety diagnostics-airbag
+diagnostics-brakefluid diagnostics-driverassistance diagnostics-emissions
+diagnostics-evbatteryconditioning diagnostics-evcharging diagnostics-evdriveunit
+diagnostics-evhvbattery diagnostics-lighting diagnostics-mil diagnostics-oilpressure
+diagnostics-oiltemperature diagnostics-telematics diagnostics-tirepressure
+diagnostics-tirepressuremonitoring diagnostics-transmission diagnostics-washerfluid
+diagnostics-waterinfuel diagnostics-dtccount diagnostics-dtclist diagnostics-oillife
+service-isinservice service-records
+"""
+CONFIRMED = _CONFIRMED_TEXT.split() + _GROUPS_TEXT.split()
 
 
 def world() -> World:
