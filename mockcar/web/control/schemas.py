@@ -184,3 +184,8 @@ CONNECT = obj(
 )
 REVOKE = obj(user_id=STRING, email=STRING, vehicle_id=STRING, extra=False)
 EMPTY = obj(extra=False)
+
+_LIMITS = {"application_capacity": INTEGER, "application_per_minute": NUMBER,
+           "vehicle_capacity": INTEGER, "vehicle_per_minute": NUMBER}
+RATE_LIMITS = props({"enabled": BOOLEAN, **_LIMITS}, ("enabled", *_LIMITS))
+SET_RATE_LIMITS = props({"enabled": BOOLEAN, **_LIMITS}, extra=False)

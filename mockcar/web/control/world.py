@@ -14,6 +14,7 @@ from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world import clock
 from mockcar.domain.world.faults import FaultError
 from mockcar.domain.world.journal import Match
+from mockcar.domain.world.rate_limits import RateLimitSettings
 from mockcar.domain.world.tenants import ScenarioRejected
 from mockcar.web.control import responses as wire
 from mockcar.web.control import schemas as s
@@ -277,6 +278,33 @@ async def clear_journal(ctx: Context) -> dict[str, Any]:
     return {"cleared": count}
 
 
+async def get_rate_limits(ctx: Context) -> dict[str, Any]:
+    return ctx.target_world.rate_limits.settings.describe()
+
+
+async def set_rate_limits(ctx: Context) -> dict[str, Any]:
+    """Turn Smartcar's rate limits on or off (mockcar.domain.world.rate_limits); the
+    buckets start full."""
+    limits = ctx.target_world.rate_limits
+    current = limits.settings
+    enabled = ctx.flag("enabled", current.enabled)
+    numbers = {name: ctx.number(name, low=0 if "minute" in name else 1, high=1_000_000,
+                                integer="capacity" in name)
+               for name in ("application_capacity", "application_per_minute",
+                            "vehicle_capacity", "vehicle_per_minute")}
+    ctx.done()
+    limits.configure(RateLimitSettings(
+        enabled=enabled,
+        application_capacity=int(numbers["application_capacity"] or current.application_capacity),
+        application_per_minute=(current.application_per_minute
+                                if numbers["application_per_minute"] is None
+                                else numbers["application_per_minute"]),
+        vehicle_capacity=int(numbers["vehicle_capacity"] or current.vehicle_capacity),
+        vehicle_per_minute=(current.vehicle_per_minute if numbers["vehicle_per_minute"] is None
+                            else numbers["vehicle_per_minute"])))
+    return limits.settings.describe()
+
+
 _JOURNAL_QUERY = (
     ("method", s.STRING, "HTTP method"),
     ("path", s.STRING, "path pattern: * matches anything, {name} one segment"),
@@ -327,4 +355,9 @@ OPERATIONS: tuple[Operation, ...] = (
               "Whether N recorded requests match", W, s.VERIFIED, s.VERIFY),
     Operation("POST", "/journal/clear", clear_journal, "Forget recorded requests", W,
               s.CLEARED, s.EMPTY),
+    Operation("GET", "/rate-limits", get_rate_limits,
+              "Smartcar's rate limits in this World (off unless turned on)", W, s.RATE_LIMITS),
+    Operation("POST", "/rate-limits", set_rate_limits,
+              "Turn the rate limits on or off, or size them (buckets start full)", W,
+              s.RATE_LIMITS, s.SET_RATE_LIMITS),
 )

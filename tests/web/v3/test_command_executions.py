@@ -200,3 +200,23 @@ def test_the_application_bucket_answers_smartcar_api(
     world.clock.advance(timedelta(seconds=30))
     again = client.get(f"/v3/vehicles/{bev.id}", headers=as_user(token, connect(bev).user_id))
     assert again.status_code == 200
+
+
+def test_the_control_api_switches_rate_limits_on_and_off(
+    client: TestClient, world: World, connect: Connect, token: str
+) -> None:
+    assert client.get("/_mockcar/rate-limits").json()["enabled"] is False
+    switched = client.post("/_mockcar/rate-limits", json={"enabled": True, "vehicle_capacity": 1})
+    assert switched.status_code == 200
+    assert switched.json() == {"enabled": True, "application_capacity": 120,
+                               "application_per_minute": 2.0, "vehicle_capacity": 1,
+                               "vehicle_per_minute": 10.0}
+    bev = vehicle_with(world, Powertrain.BEV)
+    headers = as_user(token, connect(bev).user_id)
+    assert client.get(f"/v3/vehicles/{bev.id}", headers=headers).status_code == 200
+    refused = client.get(f"/v3/vehicles/{bev.id}", headers=headers)
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "6"
+    assert client.post("/_mockcar/rate-limits", json={"enabled": False}).status_code == 200
+    assert client.get(f"/v3/vehicles/{bev.id}", headers=headers).status_code == 200
+    bad = client.post("/_mockcar/rate-limits", json={"enabled": "yes"})
+    assert bad.status_code == 400
