@@ -8,6 +8,7 @@ the control API's test payload. Every signed delivery is checked with the offici
 
 from __future__ import annotations
 
+import itertools
 import socket
 import struct
 import threading
@@ -296,3 +297,26 @@ class _Resetting:
         self._stop.set()
         self._thread.join(timeout=5)
         self._socket.close()
+
+
+def test_with_a_running_clock_the_retries_come_in_world_time(
+    world: World, app: Application, hook: Hook, receiver: Receiver, server: MockcarServer
+) -> None:
+    world.deliveries.policy = DeliveryPolicy()
+    world.clock.set_speed(1000)  # 175 s of World time pass in a fifth of a wall second
+    world.clock.unfreeze()
+    receiver.default = 500
+    webhook = hook(signals=("closure-islocked",))
+    _subscribe(server, world, TESLA, webhook.id)
+
+    attempts = receiver.wait_kind("VEHICLE_STATE", 4)
+    sent = [a.json["meta"]["deliveredAt"] for a in attempts]
+    waits = [later - earlier for earlier, later in itertools.pairwise(sent)]
+    # Each wait is at least the documented one (the clock runs on while a pass comes).
+    assert [w >= least for w, least in zip(waits, (25_000, 50_000, 100_000), strict=True)] == [
+        True] * 3, waits
+    assert len({a.json["eventId"] for a in attempts}) == 1
+    for delivery in attempts:
+        _signed(app, delivery)
+    logged = _logged(world, "VEHICLE_STATE", 4)
+    assert [a.retry_in_seconds for a in logged] == [25, 50, 100, None]
