@@ -8,84 +8,34 @@ listened there (the developer's own app) answered it, and broke the tests."""
 
 from __future__ import annotations
 
-import dataclasses
-import http.server
-import threading
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
-
 
 import pytest
 import smartcar
 import smartcar.config
 from playwright.sync_api import Dialog, Page
 
-from mockcar.domain.world import Application, Owner
+from mockcar.domain.world.world import Application, Owner
 from mockcar.testing import MockcarServer
+from tests.support.app_site import AppSite, running_app_site, server_redirecting_to
 
 SCOPE = ["read_odometer", "read_vehicle_info"]
-BACK_IN_THE_APP = b"<!doctype html><title>exchange</title><p id=done>back in the app"
-
-
-class AppSite(http.server.ThreadingHTTPServer):
-    """The application under test: answers its redirect URI, and notes what came."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-        super().__init__(("127.0.0.1", 0), _AppPage)
-
-    @property
-    def redirect_uri(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/exchange"
-
-
-class _AppPage(http.server.BaseHTTPRequestHandler):
-    server: AppSite
-
-    def do_GET(self) -> None:
-        if not self.path.startswith("/exchange"):  # the browser's own, such as a favicon
-            self.send_error(404)
-            return
-        self.server.seen.append(f"{self.server.redirect_uri.rsplit('/', 1)[0]}{self.path}")
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(BACK_IN_THE_APP)))
-        self.end_headers()
-        self.wfile.write(BACK_IN_THE_APP)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def app_site() -> Iterator[AppSite]:
-    site = AppSite()
-    thread = threading.Thread(target=site.serve_forever, name="app-site", daemon=True)
-    thread.start()
-    try:
+    with running_app_site() as site:
         yield site
-    finally:
-        site.shutdown()
-        site.server_close()
-        thread.join()
 
 
 @pytest.fixture(scope="module")
 def server(app_site: AppSite) -> Iterator[MockcarServer]:
-    with MockcarServer() as running:
-        # The demo application also lists the test's own redirect URI.
-        for client_id, app in list(running.world.applications.items()):
-            running.world.applications[client_id] = dataclasses.replace(
-                app, redirect_uris=(*app.redirect_uris, app_site.redirect_uri))
+    with server_redirecting_to(app_site) as running:
         yield running
 
 
 @pytest.fixture
 def application(server: MockcarServer) -> Application:
     return next(iter(server.world.applications.values()))
-
 
 
 def auth_url(

@@ -10,9 +10,6 @@ listens on the machine answers it."""
 
 from __future__ import annotations
 
-import dataclasses
-import http.server
-import threading
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,57 +21,21 @@ from playwright.sync_api import Browser, Page, ViewportSize
 from mockcar.domain.world.scopes import DESCRIPTIONS
 from mockcar.domain.world.world import Application
 from mockcar.testing import MockcarServer
+from tests.support.app_site import AppSite, running_app_site, server_redirecting_to
 
 SCOPE = ["read_vehicle_info", "read_odometer", "read_battery"]
-DONE = b"<!doctype html><title>app</title><p id=done>back in the app"
 PHONE = ViewportSize(width=375, height=812)
-
-
-class AppSite(http.server.ThreadingHTTPServer):
-    """The application under test: answers its redirect URI with a tiny page."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _AppPage)
-
-    @property
-    def redirect_uri(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/exchange"
-
-
-class _AppPage(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(DONE)))
-        self.end_headers()
-        self.wfile.write(DONE)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def app_site() -> Iterator[AppSite]:
-    site = AppSite()
-    thread = threading.Thread(target=site.serve_forever, name="walk-app-site", daemon=True)
-    thread.start()
-    try:
+    with running_app_site() as site:
         yield site
-    finally:
-        site.shutdown()
-        site.server_close()
-        thread.join()
 
 
 @pytest.fixture(scope="module")
 def server(app_site: AppSite) -> Iterator[MockcarServer]:
-    with MockcarServer() as running:
-        world = running.world
-        for client_id, app in list(world.applications.items()):
-            world.applications[client_id] = dataclasses.replace(
-                app, redirect_uris=(*app.redirect_uris, app_site.redirect_uri))
+    with server_redirecting_to(app_site) as running:
         yield running
 
 
