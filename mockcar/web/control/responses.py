@@ -68,6 +68,7 @@ def vehicle(value: Vehicle, owner: Owner | None) -> dict[str, Any]:
         "id": value.id, "make": value.make, "model": value.model, "year": value.year,
         "vin": value.vin, "powertrain": value.powertrain.value, "region": value.region.value,
         "owner": owner.email if owner else None,
+        "nickname": value.nickname,  # a Vehicle Simulator car's name, else null
         "battery_capacity_kwh": value.battery_capacity_kwh,
         "fuel_capacity_liters": value.fuel_capacity_liters,
         "doors_open": sorted(value.doors_open),

@@ -65,7 +65,7 @@ REGISTERED = obj(
 VEHICLE = obj(
     ("id", "make", "model", "year", "vin", "powertrain", "region", "state"),
     id=STRING, make=STRING, model=STRING, year=INTEGER, vin=STRING, powertrain=STRING,
-    region=STRING, owner=NULLABLE_STRING, battery_capacity_kwh={"type": ["number", "null"]},
+    region=STRING, owner=NULLABLE_STRING, nickname=NULLABLE_STRING, battery_capacity_kwh={"type": ["number", "null"]},
     fuel_capacity_liters={"type": ["number", "null"]}, doors_open=array(STRING),
     storage_open=array(STRING), updated_at=TIME, state={"type": "object"},
 )

@@ -94,6 +94,7 @@ def test_the_control_api_makes_one(client: TestClient, world: World) -> None:
         "vehicle": {"powertrain": "PHEV", "simulator": {"nickname": "Hybrid Hal"}}})
     assert made.status_code == 201, made.text
     vehicle_id = made.json()["id"]
+    assert (made.json()["make"], made.json()["nickname"]) == ("Simulated", "Hybrid Hal")
     car = world.vehicles[vehicle_id]
     assert (car.make, car.model) == ("Simulated", "PHEV")
     owner = world.owners["pat@example.com"]
