@@ -20,20 +20,14 @@ if TYPE_CHECKING:
     from mockcar.domain.vehicles.vehicle import Vehicle
     from mockcar.domain.world.world import World
 
-# Expired tokens are dropped when a new one is issued and the store has grown past this,
-# so a long test run that fetches a token per test does not grow without bound.
-PRUNE_ABOVE = 1000
-
-
 def issue(world: World, client_id: str, access_token: str) -> ApplicationToken:
-    """Store a new application token for `client_id`, stamped by the World's clock."""
+    """Store a new application token for `client_id`, stamped by the World's clock.
+    Tokens all live one hour, so the store drops expired ones from its front
+    (mockcar.domain.world.expiring_store): a long test run that fetches a token per test
+    neither grows without bound nor pays more per token as it goes."""
     now = world.now()
-    store = world.application_tokens
-    if len(store) > PRUNE_ABOVE:
-        for stale in [k for k, t in store.items() if not t.valid(now)]:
-            del store[stale]
-    token = ApplicationToken(access_token, client_id, now)
-    store[access_token] = token
+    token = world.application_tokens.add(
+        access_token, ApplicationToken(access_token, client_id, now), now)
     if world.on_token_issued is not None:
         world.on_token_issued(token)
     return token

@@ -20,6 +20,7 @@ from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.webhooks.deliveries import Deliveries
 from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.executions import CommandPolicy, Executions
+from mockcar.domain.world.expiring_store import ExpiringStore
 from mockcar.domain.world.faults import Faults
 from mockcar.domain.world.fleet import Fleet, Owners, Vehicles
 from mockcar.domain.world.latency import Latency
@@ -102,7 +103,7 @@ class World:
     rate_limits: RateLimits = field(default_factory=RateLimits)
     # API v3 application tokens (client credentials), by access token
     # (mockcar.domain.world.application_tokens).
-    application_tokens: dict[str, ApplicationToken] = field(default_factory=dict)
+    application_tokens: ExpiringStore[ApplicationToken] = field(default_factory=ExpiringStore)
     # Told of every token issued (Connect pairs and application tokens):
     # mockcar.domain.world.tenants indexes tokens by it, so a request's access token finds its
     # World in one lookup.
