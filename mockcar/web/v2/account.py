@@ -44,7 +44,14 @@ def _connection(request: Request) -> Connection:
 
 
 def _vehicle(request: Request, connection: Connection) -> Vehicle:
-    return _world(request).vehicle_for(connection, request.path_params["vehicle_id"])
+    """The vehicle of the path, once API v3's long-running commands due by now have
+    reached it and the World's opt-in rate limits let the request through."""
+    world = _world(request)
+    found = world.vehicle_for(connection, request.path_params["vehicle_id"])
+    now = world.now()
+    world.executions.settle(now)
+    world.rate_limits.check(connection.client_id, found.id, now)
+    return found
 
 
 def _paging(request: Request, default: int, maximum: int) -> tuple[int, int]:

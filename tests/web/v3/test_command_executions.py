@@ -220,3 +220,23 @@ def test_the_control_api_switches_rate_limits_on_and_off(
     assert client.get(f"/v3/vehicles/{bev.id}", headers=headers).status_code == 200
     bad = client.post("/_mockcar/rate-limits", json={"enabled": "yes"})
     assert bad.status_code == 400
+
+
+def test_api_v2_reads_see_a_long_running_v3_command_only_once_it_completed_and_share_limits(
+    client: TestClient, world: World, connect: Connect, token: str
+) -> None:
+    world.command_policy = CommandPolicy({"*": frozenset({"security-unlock"})}, seconds=5)
+    bev = vehicle_with(world, Powertrain.BEV)
+    connection = connect(bev)
+    v2 = connect_token(world, connection)
+    assert post(client, bev.id, "security/unlock", as_user(token, connection.user_id)
+                ).status_code == 202
+    security = f"/v2.0/vehicles/{bev.id}/security"
+    assert client.get(security, headers=v2).json()["isLocked"] is True
+    world.clock.advance(timedelta(seconds=5))
+    assert client.get(security, headers=v2).json()["isLocked"] is False
+    world.rate_limits.configure(RateLimitSettings(enabled=True, vehicle_capacity=1))
+    assert client.get(security, headers=v2).status_code == 200
+    refused = client.get(security, headers=v2)
+    assert refused.status_code == 429 and refused.json()["code"] == "VEHICLE"
+    assert refused.headers["retry-after"] == "6"
