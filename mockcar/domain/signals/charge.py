@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from mockcar.domain.vehicles import charging, makes, readings
+from mockcar.domain.vehicles import charge_schedules, charging, makes, readings
 from mockcar.domain.vehicles.vehicle import ChargeState, Vehicle
 
 PERCENT, KM = "percent", "kilometers"
@@ -108,7 +108,8 @@ def charge_limits(v: Vehicle, now: datetime) -> dict[str, Any]:
 
 
 def charge_timers(v: Vehicle, now: datetime) -> dict[str, Any]:
-    """Nissan's weekly windows as schedules, Tesla's departure time as a timer."""
+    """Nissan's weekly windows as schedules, Tesla's departure time as a timer; then a
+    LOCATION timer per API v3 charge schedule (mockcar.domain.vehicles.charge_schedules)."""
     v.battery()
     schedules = [{"start": s.start, "end": s.end, "days": list(s.days)}
                  for s in v.state.weekly_schedules]
@@ -117,7 +118,8 @@ def charge_timers(v: Vehicle, now: datetime) -> dict[str, Any]:
                          "SUNDAY"], "time": departure.time}]
               if departure.enabled and departure.time else [])
     return {"values": [{"type": "GLOBAL", "condition": None, "schedules": schedules,
-                        "departureTimers": timers, "isOEMOptimizationEnabled": False}]}
+                        "departureTimers": timers, "isOEMOptimizationEnabled": False},
+                       *charge_schedules.timers(v.state.charge_schedules)]}
 
 
 def charge_records(v: Vehicle, now: datetime) -> dict[str, Any]:

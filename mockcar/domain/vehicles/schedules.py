@@ -69,3 +69,18 @@ class ChargingLocation:
     charge_limit: float
     weekday: tuple[TimeWindow, ...] = ()
     weekend: tuple[TimeWindow, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChargeSchedule:
+    """A charging window set through API v3's charge schedules
+    (https://smartcar.com/docs/api-reference/commands/overview): at a location, from
+    `start` to `stop` (`HH:MM`, UTC; a stop before the start ends the next day) on `days`."""
+
+    id: str
+    schedule_type: str  # daily | weekly | workweek
+    latitude: float
+    longitude: float
+    start: str
+    stop: str
+    days: tuple[str, ...]

@@ -23,6 +23,7 @@ from typing import Protocol
 
 from mockcar.domain.vehicles.charge_curve import ChargeCurve
 from mockcar.domain.vehicles.schedules import (
+    ChargeSchedule,
     ChargingLocation,
     TeslaSchedule,
     WeeklySchedule,
@@ -140,6 +141,7 @@ class VehicleState:
     tesla_schedule: TeslaSchedule = field(default_factory=TeslaSchedule)
     weekly_schedules: tuple[WeeklySchedule, ...] = ()  # Nissan
     charging_locations: tuple[ChargingLocation, ...] | None = None  # Ford, Lincoln
+    charge_schedules: tuple[ChargeSchedule, ...] = ()  # API v3 charge-schedules
     # Set by timelines (mockcar.domain.timelines.timeline): asleep in an asleep segment; the rated
     # power of the charger a charging segment plugged the car into (None: its home
     # charger); the curve of the session it is plugged into, in a snapshot at a time.

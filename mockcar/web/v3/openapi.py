@@ -91,6 +91,7 @@ BODIES: dict[str, Schema] = {
                          condition=nullable({"type": "object"}))),
         activeLimit=NUMBER, unit=_const("percent")),
     "charge-chargetimers": obj(values=array(obj(
+        {"scheduleType": enum("daily", "weekly", "workweek"), "scheduleId": STRING},
         type=STRING, condition=nullable({"type": "object"}),
         schedules=array(obj(start=STRING, end=STRING, days=array(STRING))),
         departureTimers=array(obj(days=array(STRING), time=STRING)),
