@@ -67,6 +67,10 @@ def read_handler(read: Read) -> Handler:
         connection = handlers._connection(request)
         vehicle = handlers._vehicle(request, connection)
         ctx = context(request, connection)
+        # The vehicle as it reads at the request's time, computed once: a timeline
+        # vehicle's state is walked here, and the wait and the body read this snapshot
+        # (whose own `at` is the snapshot itself).
+        vehicle = vehicle.at(ctx.now)
         guard(target, vehicle, ctx)
         await wait(request, vehicle, ctx, static=target.static)
         body, headers = render(read, vehicle, ctx)

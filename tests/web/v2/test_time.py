@@ -190,3 +190,24 @@ def test_a_vehicle_added_through_the_control_api_may_carry_a_timeline(
     assert refused.status_code == 400
     assert any("timeline.segments[0].duration: must be positive" in p
                for p in refused.json()["problems"])
+
+
+def test_a_timeline_vehicle_is_walked_once_per_read(
+    client: TestClient, world: World, grant: Grant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wait (is it asleep?), the body and sc-data-age read one snapshot."""
+    vehicle = world.vehicles[F150]
+    assert vehicle.motion is not None
+    motion = type(vehicle.motion)
+    walks: list[object] = []
+    original = motion.state_at
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        walks.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(motion, "state_at", counted)
+    headers = auth(world, grant, F150)()
+    response = client.get(base(F150) + "/odometer", headers=headers)
+    assert response.status_code == 200, response.text
+    assert len(walks) == 1
