@@ -33,8 +33,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-import httpx
+from typing import TYPE_CHECKING
 
 from mockcar import jsontext
 from mockcar.delivery import payloads, v2items
@@ -53,6 +52,9 @@ from mockcar.domain.webhooks.deliveries import (
 )
 from mockcar.domain.webhooks.watch import ScheduledContent, evaluation
 from mockcar.domain.world.world import World
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("mockcar.webhooks")
 
@@ -112,10 +114,6 @@ class Dispatcher:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         self._queue = asyncio.Queue(self.queue_size)
-        self._client = httpx.AsyncClient(
-            transport=self._transport, trust_env=False, follow_redirects=False,
-            limits=httpx.Limits(max_connections=self.concurrency),
-        )
         self._tasks = [asyncio.create_task(self._pump(), name="webhooks:pump")]
         self._tasks += [asyncio.create_task(self._worker(), name=f"webhooks:worker{i}")
                         for i in range(self.concurrency)]
@@ -137,6 +135,18 @@ class Dispatcher:
             await self._client.aclose()
             self._client = None
         self._loop = None
+
+    def _http(self) -> httpx.AsyncClient:
+        """The client, made for the first delivery: a server that never sends a webhook
+        does not pay for importing httpx (and the CLI it pulls in) at start-up."""
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.AsyncClient(
+                transport=self._transport, trust_env=False, follow_redirects=False,
+                limits=httpx.Limits(max_connections=self.concurrency),
+            )
+        return self._client
 
     def wake(self) -> None:
         """Run a pass now. Safe from any thread."""
@@ -294,7 +304,9 @@ class Dispatcher:
     async def _post(self, url: str, body: str, headers: dict[str, str],
                     timeout: float) -> Answer:
         """One POST, never raising."""
-        assert self._client is not None
+        import httpx
+
+        client = self._http()
         started = time.perf_counter()
 
         def elapsed() -> float:
@@ -302,8 +314,8 @@ class Dispatcher:
 
         try:
             async with asyncio.timeout(timeout):
-                response = await self._client.post(url, content=body.encode(),
-                                                   headers=headers, timeout=timeout)
+                response = await client.post(url, content=body.encode(),
+                                            headers=headers, timeout=timeout)
         except (TimeoutError, httpx.TimeoutException):
             return Answer(TIMEOUT, None, f"no answer within {timeout:g} s", None, elapsed())
         except httpx.HTTPError as error:

@@ -14,8 +14,7 @@ import random
 import threading
 from dataclasses import dataclass
 from datetime import datetime
-
-from faker import Faker
+from typing import TYPE_CHECKING
 
 from mockcar.domain.connect.test_accounts import VinAccount, vin_account
 from mockcar.domain.vehicles.brands import brand_key
@@ -28,6 +27,9 @@ from mockcar.scenario.catalog import models as catalog
 from mockcar.scenario.catalog import vin
 from mockcar.scenario.schema import scenario as schema
 from mockcar.scenario.schema.scenario import VehicleSpec
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 # Ages are counted from a fixed year, not today, so a world does not drift with the date.
 REFERENCE_YEAR = 2025
@@ -46,12 +48,16 @@ class FleetGenerator:
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
-        self._fake = Faker("en_US")
+        self._fake: Faker | None = None  # made for the first draw (importing Faker is slow)
         self._lock = threading.Lock()
 
     def vehicle(self, spec: VehicleSpec, key: str, country: str, now: datetime) -> Vehicle:
         """A vehicle with `spec`'s values, the rest drawn from the sub-seed of `key`."""
         with self._lock:
+            if self._fake is None:
+                from faker import Faker
+
+                self._fake = Faker("en_US")
             self._fake.seed_instance(sub_seed(self.seed, key))
             return _draw(self._fake, spec, country, now)
 

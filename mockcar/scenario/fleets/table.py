@@ -26,8 +26,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
-from faker import Faker
-
 from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world.world import Owner
 from mockcar.scenario.catalog import models as catalog
@@ -262,6 +260,8 @@ class FleetTable:
         with self._lock:
             found = self._pools.get(locale)
             if found is None:
+                from faker import Faker  # imported when names are first drawn: it is slow
+
                 fake = Faker(locale)
                 fake.seed_instance(sub_seed(self.seed, f"names:{locale}"))
                 first = tuple(dict.fromkeys(
