@@ -298,7 +298,8 @@ def test_api_v3_signs_with_an_application_token_and_the_connections_user(
     assert 'pm.environment.set("v3_user_id", value)' in script(connections)
     vehicle_requests = [item for _, item in items
                         if item["request"]["url"]["path"][:2] == ["v3", "vehicles"]]
-    assert len(vehicle_requests) == 10  # the vehicle, two signal reads, six commands, an execution
+    # the vehicle, two signal reads, six commands, an execution, four charge schedule calls
+    assert len(vehicle_requests) == 14
     for item in vehicle_requests:
         headers = {h["key"]: h["value"] for h in item["request"]["header"]}
         assert headers["sc-user-id"] == "{{v3_user_id}}", item["name"]

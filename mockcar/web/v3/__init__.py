@@ -18,7 +18,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from mockcar.web.handler import Handler
-from mockcar.web.v3 import commands, connections, routing, vehicles
+from mockcar.web.v3 import charge_schedules, commands, connections, routing, vehicles
 
 VEHICLE = "/v3/vehicles/{vehicle_id}"
 
@@ -29,6 +29,7 @@ VEHICLE_ENDPOINTS: dict[tuple[str, str], Handler] = {
     **{("POST", "/commands" + command.path): commands.handler(command)
        for command in commands.COMMANDS},
     ("GET", "/commands/executions/{execution_id}"): commands.get_execution,
+    **charge_schedules.ENDPOINTS,
 }
 
 vehicle_endpoint = routing.dispatch(VEHICLE_ENDPOINTS)

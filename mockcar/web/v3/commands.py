@@ -112,7 +112,7 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-async def _attributes(request: Request) -> dict[str, Any]:
+async def attributes_of(request: Request) -> dict[str, Any]:
     """`data.attributes` of a JSON:API body; an empty body is `{}` (lock needs none)."""
     raw = await request.body()
     if not raw.strip():
@@ -182,7 +182,7 @@ def handler(command: Command) -> Handler:
     async def execute(request: Request) -> Response:
         found = access.vehicle(request, "/commands" + command.path)
         check_access(found, target, command.command_type)
-        attributes = await _attributes(request)
+        attributes = await attributes_of(request)
         vehicle = found.vehicle
         # Validate the body now, whatever the mode: a bad body is the request's error.
         parameters = command.parse(attributes)

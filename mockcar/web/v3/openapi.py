@@ -289,6 +289,22 @@ def _operations() -> dict[str, dict[str, Operation]]:
             **operation.replies,
             202: Reply("Accepted: long-running", ref("V3CommandExecution"), headers=_ID)})
         found[BASE + command.path] = {"post": operation}
+    accepted = Reply("Accepted: long-running", ref("V3CommandExecution"), headers=_ID)
+    window = {"location": obj(latitude={"type": "number", "minimum": -90, "maximum": 90},
+                              longitude={"type": "number", "minimum": -180, "maximum": 180}),
+              "startTime": STRING, "stopTime": STRING}
+    for kind in ("daily", "weekly", "workweek"):
+        days = {"days": array(enum("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY",
+                                   "SATURDAY", "SUNDAY"))} if kind == "weekly" else {}
+        operation = _op(f"Set a {kind} charge schedule (Tesla; Volvo daily only)",
+                        "V3CommandExecution", f"v3_set_{kind}_charge_schedule", _USER,
+                        body=obj(data=obj(attributes=obj(**window, **days))))
+        found[vehicle + "/charge-schedules/" + kind] = {"post": replace(
+            operation, replies={**operation.replies, 202: accepted})}
+    deletion = _op("Delete a charge schedule by its scheduleId (the ChargeTimers signal)",
+                   "V3CommandExecution", "v3_delete_charge_schedule", _USER)
+    found[vehicle + "/charge-schedules/{schedule_id}"] = {"delete": replace(
+        deletion, replies={**deletion.replies, 202: accepted})}
     found[BASE + "/executions/{execution_id}"] = {"get": _op(
         "A command execution, as it stands at the World's now", "V3CommandExecution",
         "v3_get_execution", _USER)}

@@ -39,6 +39,7 @@ TOKEN_PATH = "/oauth2/token"
 APP_AUTH = bearer("{{application_token}}")
 USER = (("sc-user-id", "{{v3_user_id}}"),)
 CAR = "{{" + EVERYDAY.variable + "}}"
+TESLA = "{{vehicle_id_tesla}}"  # charge schedules take a Tesla (or a Volvo, daily)
 VEHICLE = "/v3/vehicles/{vehicle_id}"
 SUBSCRIPTIONS = webhooks_v3.COLLECTION
 # The seconds before expiry at which the folder's script fetches a new application token.
@@ -166,6 +167,21 @@ STEPS: tuple[Step, ...] = (
     _command("Set the charge limit", "/charge/set-limit", "charge-set-limit", percent=80),
     _command("Send a destination", "/navigation/set-destination",
              "navigation-set-destination", latitude=37.7749, longitude=-122.4194),
+    *(Step("Charge schedules", ("POST", VEHICLE + "/charge-schedules/" + kind),
+           f"Set a {kind} charge schedule on the Tesla",
+           f"/v3/vehicles/{TESLA}/charge-schedules/{kind}", user=True,
+           body={"data": {"attributes": {
+               "location": {"latitude": 37.7749, "longitude": -122.4194},
+               "startTime": "22:00", "stopTime": "06:00",
+               **({"days": ["SATURDAY", "SUNDAY"]} if kind == "weekly" else {})}}},
+           save=((f"{kind}_schedule_id", "body.data.attributes.scheduleId"),),
+           checks=(*_data("attributes.scheduleType", f'"{kind}"'),
+                   *_data("attributes.status.value", '"SUCCESS"')))
+      for kind in ("daily", "weekly", "workweek")),
+    Step("Charge schedules", ("DELETE", VEHICLE + "/charge-schedules/{schedule_id}"),
+         "Delete the daily schedule (its scheduleId is in the ChargeTimers signal)",
+         f"/v3/vehicles/{TESLA}/charge-schedules/{{{{daily_schedule_id}}}}", user=True,
+         checks=_data("attributes.action", '"delete"')),
     Step("Subscriptions", ("POST", SUBSCRIPTIONS), "Subscribe the car to the webhook",
          SUBSCRIPTIONS, status=202, key="meta",
          body={"data": {"attributes": {"webhookId": "{{webhook_id}}",
