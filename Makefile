@@ -73,8 +73,17 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy mockcar benchmarks scripts
 	$(BIN)/mypy --explicit-package-bases tests
 
+# wrk against real servers on loopback, every row in one run (benchmarks/side_by_side.py);
+# BENCH_ARGS="--seconds 2 --warmup 1" for a quick run; WIREMOCK=1 adds a WireMock row
+# (needs java; the jar comes from the npm package `wiremock`, installed into .wiremock/).
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m benchmarks.odometer
+	@if command -v wrk >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; fi
+	@if [ -n "$(WIREMOCK)" ] && [ ! -d .wiremock/node_modules/wiremock ]; then \
+	  npm install --prefix .wiremock --no-audit --no-fund --loglevel=error wiremock; fi
+	$(BIN)/python -m benchmarks.side_by_side $(if $(WIREMOCK),--wiremock) $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.fixture
 	$(BIN)/python -m benchmarks.timeline
 	$(BIN)/python -m benchmarks.fleet
@@ -91,4 +100,4 @@ dist: $(VENV)/.installed-test
 	$(BIN)/python -m build --outdir $(DIST) .
 
 clean:
-	rm -rf $(VENV) $(NEWMAN_DIR) $(NODE_SDK_DIR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(NEWMAN_DIR) $(NODE_SDK_DIR) .wiremock .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,88 @@
+"""The server half of `make bench`: mockcar and a bare Starlette route serving the same
+odometer JSON on one uvicorn (same settings as `mockcar serve`: uvloop, httptools, one
+worker), with the state the rows need made in-process before it listens:
+
+* an owner's connection with every permission, and its access token (v2 reads);
+* the same owner's vehicle seen through an application token and `sc-user-id` (v3);
+* `--aged` Connect sessions, application tokens and Connect token pairs already held,
+  so the Connect page and the token endpoints are measured on a World that has served
+  a while; the refresh tokens the refresh row spends, one per request, are written to a
+  file for wrk's Lua script.
+
+It prints one JSON line (ids, tokens, file names) and serves until terminated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+
+from mockcar.app import create_app
+from mockcar.domain.connect import flow
+from mockcar.domain.connect.authorization import AuthorizationRequest
+from mockcar.domain.world import application_tokens
+from mockcar.domain.world.scopes import PERMISSIONS, RequestedScope
+from mockcar.settings import Settings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("port", type=int)
+    parser.add_argument("--aged", type=int, default=10_000)
+    parser.add_argument("--refresh-tokens", type=int, default=200_000)
+    parser.add_argument("--refresh-file", type=Path, required=True)
+    args = parser.parse_args()
+
+    mockcar = create_app(Settings(port=args.port, quiet=True))
+    world = mockcar.state.world
+    application = next(iter(world.applications.values()))
+    owner = next(o for o in world.owners.values() if o.vehicle_ids)
+    vehicle_id = owner.vehicle_ids[0]
+    connection = world.connect(application.client_id, owner, [vehicle_id],
+                               sorted(PERMISSIONS), "test")
+    access = world.issue_token(connection.id, application.client_id,
+                               secrets.token_hex(16), secrets.token_hex(16)).access_token
+    app_token = secrets.token_hex(16)
+    application_tokens.issue(world, application.client_id, app_token)
+    for _ in range(args.aged):
+        application_tokens.issue(world, application.client_id, secrets.token_hex(16))
+        flow.start_session(world, _authorization(application.client_id, application.name,
+                                                 application.redirect_uris[0]))
+    refresh = [world.issue_token(connection.id, application.client_id, secrets.token_hex(16),
+                                 secrets.token_hex(16)).refresh_token
+               for _ in range(args.aged + args.refresh_tokens)]
+    args.refresh_file.write_text("\n".join(refresh[args.aged:]) + "\n")
+    body = {"distance": round(world.vehicles[vehicle_id].odometer_km(), 2)}
+
+    async def bare_odometer(request: Request) -> Response:
+        return JSONResponse(body)
+
+    app = Starlette(routes=[Route("/bare/odometer", bare_odometer), Mount("/", mockcar)])
+    print(json.dumps({
+        "client_id": application.client_id, "client_secret": application.client_secret,
+        "redirect_uri": application.redirect_uris[0], "vehicle_id": vehicle_id,
+        "access_token": access, "application_token": app_token, "user_id": owner.id,
+    }), flush=True)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, loop="uvloop", http="httptools",
+                log_level="warning", access_log=False, lifespan="on")
+
+
+def _authorization(client_id: str, name: str, redirect_uri: str) -> AuthorizationRequest:
+    return AuthorizationRequest(
+        client_id=client_id, application_name=name, connect_redirect="code",
+        redirect_uri=redirect_uri, redirect_uri_given=True,
+        scope=RequestedScope.parse("read_odometer"), mode="test", state=None, make=None,
+        single_select=False, single_select_vin=None, approval_prompt="auto", flags=None,
+        country="US", user=None)
+
+
+if __name__ == "__main__":
+    main()
