@@ -13,10 +13,11 @@ Monday to Friday, daily every day; times are UTC; a car keeps any number of sche
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from mockcar.domain.vehicles.schedules import DAYS, ChargeSchedule, check_time, invalid
+from mockcar.domain.vehicles.schedules import in_window as schedules_in_window
 from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.errors import SmartcarError
 
@@ -97,18 +98,7 @@ def remove(vehicle: Vehicle, schedule_id: str, now: datetime) -> None:
 
 def in_window(schedules: tuple[ChargeSchedule, ...], moment: datetime) -> bool:
     """Whether `moment` (UTC) falls inside a window of any schedule; True without any."""
-    if not schedules:
-        return True
-    clock = moment.strftime("%H:%M")
-    today = DAYS[moment.weekday()]
-    yesterday = DAYS[(moment - timedelta(days=1)).weekday()]
-    for s in schedules:
-        if s.start <= s.stop:
-            if today in s.days and s.start <= clock < s.stop:
-                return True
-        elif (today in s.days and clock >= s.start) or (yesterday in s.days and clock < s.stop):
-            return True
-    return False
+    return schedules_in_window(schedules, moment)
 
 
 def timers(schedules: tuple[ChargeSchedule, ...]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from mockcar.errors import SmartcarError
 
@@ -84,3 +85,19 @@ class ChargeSchedule:
     start: str
     stop: str
     days: tuple[str, ...]
+
+
+def in_window(schedules: tuple[ChargeSchedule, ...], moment: datetime) -> bool:
+    """Whether `moment` (UTC) falls inside a window of any schedule; True without any."""
+    if not schedules:
+        return True
+    clock = moment.strftime("%H:%M")
+    today = DAYS[moment.weekday()]
+    yesterday = DAYS[(moment - timedelta(days=1)).weekday()]
+    for s in schedules:
+        if s.start <= s.stop:
+            if today in s.days and s.start <= clock < s.stop:
+                return True
+        elif (today in s.days and clock >= s.start) or (yesterday in s.days and clock < s.stop):
+            return True
+    return False

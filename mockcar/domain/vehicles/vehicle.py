@@ -16,7 +16,7 @@ command or an override changes it, and `at(now)` is the vehicle itself.
 from __future__ import annotations
 
 from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
@@ -27,6 +27,7 @@ from mockcar.domain.vehicles.schedules import (
     ChargingLocation,
     TeslaSchedule,
     WeeklySchedule,
+    in_window,
     invalid,
 )
 from mockcar.errors import SmartcarError
@@ -202,12 +203,22 @@ class Vehicle:
     def at(self, now: datetime) -> Vehicle:
         """The vehicle as it reads at `now`: a snapshot whose `state` is the state at
         `now` and whose `updated_at` is when that data is from (API v2's sc-data-age).
-        Read from it, command the vehicle itself. Without a timeline, the vehicle."""
+        Read from it, command the vehicle itself. Without a timeline, the vehicle. A car
+        with API v3 charge schedules (mockcar.domain.vehicles.charge_schedules) reads as
+        not charging outside their windows; a timeline's battery level does not know
+        the windows."""
         if self.motion is None:
-            return self
-        state, data_time = self.motion.state_at(self, now)
-        snapshot = copy(self)
-        snapshot.state, snapshot.updated_at, snapshot.motion = state, data_time, None
+            snapshot = self
+        else:
+            state, data_time = self.motion.state_at(self, now)
+            snapshot = copy(self)
+            snapshot.state, snapshot.updated_at, snapshot.motion = state, data_time, None
+        schedules = snapshot.state.charge_schedules
+        if schedules and snapshot.state.charging and not in_window(schedules, now):
+            # A car with API v3 charge schedules waits for a window, plugged in.
+            waiting = copy(snapshot)
+            waiting.state = replace(snapshot.state, charging=False)
+            return waiting
         return snapshot
 
     def settle(self, now: datetime) -> None:

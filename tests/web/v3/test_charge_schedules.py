@@ -14,7 +14,7 @@ from mockcar.domain.vehicles import charge_schedules
 from mockcar.domain.vehicles.vehicle import Powertrain, Vehicle
 from mockcar.domain.world.executions import CommandPolicy
 from mockcar.domain.world.world import World
-from tests.web.v3.conftest import Connect, as_user, only_error
+from tests.web.v3.conftest import Connect, app_token, as_user, only_error
 
 WINDOW = {"location": {"latitude": 37.7749, "longitude": -122.4194},
           "startTime": "22:00", "stopTime": "06:00"}
@@ -145,3 +145,28 @@ def test_windows_cross_midnight_and_follow_their_days() -> None:
     assert not charge_schedules.in_window((tesla_night,), saturday_late)
     assert not charge_schedules.in_window((tesla_night,), noon)
     assert charge_schedules.in_window((), noon)
+
+
+def test_a_plugged_in_car_charges_only_inside_its_schedule_windows(
+    client: TestClient, world: World, connect: Connect, token: str
+) -> None:
+    tesla = car(world, "TESLA")
+    tesla.state.plugged_in, tesla.state.charging = True, True
+    tesla.state.battery_level, tesla.state.charge_limit = 0.4, 0.9
+    user_id = connect(tesla).user_id
+    headers = as_user(token, user_id)
+    status = f"/v3/vehicles/{tesla.id}/signals/charge-detailedchargingstatus"
+
+    def charging() -> Any:
+        # A fresh application token: one lasts an hour of World time.
+        found = client.get(status, headers=as_user(app_token(client), user_id)).json()
+        assert "attributes" in found, found
+        return found["attributes"]["body"]["value"]
+
+    assert charging() == "CHARGING"  # 09:30 UTC, no schedule yet
+    assert schedule(client, tesla.id, "daily", headers, WINDOW).status_code == 200
+    assert charging() != "CHARGING"  # outside 22:00-06:00
+    world.clock.advance(timedelta(hours=13))  # 22:30
+    assert charging() == "CHARGING"
+    world.clock.advance(timedelta(hours=8))  # 06:30 the next day
+    assert charging() != "CHARGING"
