@@ -93,7 +93,9 @@ def wrk(row: Row, seconds: float, connections: int, offset: int) -> Run:
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run(command + [row.url], env=env, capture_output=True, text=True,
                          check=True).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
+    latency = dict(re.findall(r"^\s*(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))
+    if "50" not in latency or "99" not in latency:
+        raise SystemExit(f"bench: {row.label}: no latency distribution in wrk's output:\n{out}")
     done = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
