@@ -68,7 +68,8 @@ NAMES = frozenset({
     'v3.get_signals', 'v3.set_daily_charge_schedule', 'v3.set_weekly_charge_schedule',
     'v3.set_workweek_charge_schedule',
     'v3.get_vehicle',
-    'v3.list_connections', 'v3.navigation_set_destination', 'v3.security_lock',
+    'v3.list_compatible_vehicles', 'v3.list_connections', 'v3.navigation_set_destination',
+    'v3.security_lock',
     'v3.security_unlock',
 })
 

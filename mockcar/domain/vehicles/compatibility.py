@@ -210,3 +210,10 @@ def _reason(profiles: Sequence[capabilities.Capable], endpoint: Endpoint) -> str
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
+
+
+def supported(line: ModelLine, region: str) -> tuple[Endpoint, ...]:
+    """The capability rows a model line supports in a region: what the v2 matrix's
+    features and API v3's compatible vehicles are both drawn from."""
+    profile = Profile(line.make, region, line.powertrain)
+    return tuple(e for e in capabilities.ENDPOINTS if capabilities.reason(profile, e) is None)

@@ -18,7 +18,14 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from mockcar.web.handler import Handler
-from mockcar.web.v3 import charge_schedules, commands, connections, routing, vehicles
+from mockcar.web.v3 import (
+    charge_schedules,
+    commands,
+    compatibility,
+    connections,
+    routing,
+    vehicles,
+)
 
 VEHICLE = "/v3/vehicles/{vehicle_id}"
 
@@ -45,6 +52,7 @@ routes: list[BaseRoute] = [
                     {"GET": connections.get_connection, "DELETE": connections.delete_connection}),
     *routing.routes("/v3/connections", {"GET": connections.list_connections}),
     *routing.routes("/v3/users/{user_id}", {"DELETE": connections.delete_user}),
+    *routing.routes(compatibility.PATH, {"GET": compatibility.list_compatible_vehicles}),
 ]
 
 fallback_routes: list[BaseRoute] = routing.routes(

@@ -207,6 +207,16 @@ SCHEMAS: dict[str, Schema] = {
             executionMode=enum("sync", "async"), parameters={"type": "object"}),
         meta=obj({"completedAt": TIME, "expectedCompletionAt": TIME},
                  executedAt=TIME, durationInSeconds=NUMBER))),
+    "V3CompatibleVehicles": obj(
+        data=array(obj(
+            id=STRING, type=_const("compatible-vehicle"),
+            attributes=obj(
+                make=STRING, model=STRING, region=enum("US", "CA", "EUROPE"),
+                powertrainType=enum("ICE", "BEV", "PHEV", "HEV"),
+                years=obj(start=INTEGER, end=INTEGER),
+                capabilities=array(obj(capability=STRING, code=STRING,
+                                       type=enum("signal", "command")))))),
+        meta=obj(totalCount=INTEGER), links=obj(self=STRING, next=nullable(STRING))),
     "ApplicationToken": obj(access_token=STRING, token_type=_const("Bearer"),
                             expires_in={"type": "integer", "const": 3600}),
 }
@@ -266,6 +276,14 @@ def _operations() -> dict[str, dict[str, Operation]]:
                        security=("applicationToken",)),
             "delete": _op("Delete a connection", None, "v3_delete_connection",
                           security=("applicationToken",), status=204)},
+        "/v3/compatible-vehicles": {"get": _op(
+            "Compatible vehicles: makes and models with the signals and commands each "
+            "supports, from the same capability table as the v2 matrix",
+            "V3CompatibleVehicles", "v3_list_compatible_vehicles",
+            Param("region", "query", enum("US", "CA", "EUROPE")),
+            Param("make", "query", STRING, "Comma-separated makes"),
+            Param("powertrainType", "query", enum("ICE", "BEV", "PHEV", "HEV")),
+            security=())},
         "/v3/users/{user_id}": {"delete": _op(
             "Delete a user and all their connections", None, "v3_delete_user",
             security=("applicationToken",), status=204)},

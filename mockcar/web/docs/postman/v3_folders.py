@@ -182,6 +182,12 @@ STEPS: tuple[Step, ...] = (
          "Delete the daily schedule (its scheduleId is in the ChargeTimers signal)",
          f"/v3/vehicles/{TESLA}/charge-schedules/{{{{daily_schedule_id}}}}", user=True,
          checks=_data("attributes.action", '"delete"')),
+    Step("Compatibility", ("GET", "/v3/compatible-vehicles"), "Compatible Teslas in the US",
+         "/v3/compatible-vehicles", query=(("region", "US"), ("make", "TESLA")),
+         checks=test("only Teslas, each with its signals and commands", (
+             "const found = pm.response.json().data;\n"
+             "pm.expect(found).to.not.be.empty;\n"
+             'found.forEach(v => pm.expect(v.attributes.make).to.eql("TESLA"));'))),
     Step("Subscriptions", ("POST", SUBSCRIPTIONS), "Subscribe the car to the webhook",
          SUBSCRIPTIONS, status=202, key="meta",
          body={"data": {"attributes": {"webhookId": "{{webhook_id}}",
