@@ -306,10 +306,18 @@ def test_deep_json_is_a_400_in_every_endpoints_shape(client: TestClient) -> None
     for path in ("security", "charge", "charge/limit", "navigation/destination", "batch"):
         v2_shape(client.post(f"/v2.0/vehicles/{vehicle}/{path}", content=DEEP,
                              headers={**token, **JSON}), 400)
+    # v3 commands take an application token with the owner's sc-user-id.
+    issued = client.post("/oauth2/token", data={
+        "grant_type": "client_credentials", "client_id": application["client_id"],
+        "client_secret": application["client_secret"]}).json()
+    app_token = {"Authorization": f"Bearer {issued['access_token']}"}
+    connections = client.get("/v3/connections", params={"filter[vehicleId]": vehicle},
+                             headers=app_token).json()["data"]
+    user = {"sc-user-id": connections[0]["relationships"]["user"]["data"]["id"]}
     for path in ("security/lock", "charge/start", "charge/set-limit",
                  "navigation/set-destination"):
         v3_shape(client.post(f"/v3/vehicles/{vehicle}/commands/{path}", content=DEEP,
-                             headers={**token, **JSON}), 400)
+                             headers={**app_token, **user, **JSON}), 400)
     answer = client.post("/v3/subscriptions", content=DEEP,
                          headers={**management(application), **JSON})
     assert v3_shape(answer, 400)["code"] == "bad_request"

@@ -9,6 +9,7 @@ import json
 import socket
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -55,21 +56,30 @@ def test_deep_json_leaves_the_keep_alive_connection_usable(
         **{"content-type": "application/json", "authorization": management})
     assert status == 200
     token = f"Bearer {answer['access_token']}"
+    user = {"sc-user-id": answer["user_id"]}
+    status, _, issued = call(
+        connection, "POST", "/oauth2/token",
+        urlencode({"grant_type": "client_credentials", "client_id": client_id,
+                   "client_secret": registered["client_secret"]}).encode(),
+        **{"content-type": "application/x-www-form-urlencoded"})
+    assert status == 200
+    application = f"Bearer {issued['access_token']}"  # v3 commands take it, with sc-user-id
     vehicle = call(connection, "GET", "/v2.0/vehicles", authorization=token)[2]["vehicles"][0]
     socket_before = connection.sock
     json_type = {"content-type": "application/json"}
     for path, auth, shape in (
         (f"/v2.0/vehicles/{vehicle}/security", token, "v2"),
         (f"/v2.0/vehicles/{vehicle}/batch", token, "v2"),
-        (f"/v3/vehicles/{vehicle}/commands/security/lock", token, "v3"),
-        (f"/v3/vehicles/{vehicle}/commands/charge/set-limit", token, "v3"),
+        (f"/v3/vehicles/{vehicle}/commands/security/lock", application, "v3"),
+        (f"/v3/vehicles/{vehicle}/commands/charge/set-limit", application, "v3"),
         ("/v3/subscriptions", management, "v3"),
         ("/_mockcar/clock/advance", management, "control"),
         (f"/_mockcar/applications/{client_id}/webhooks", management, "control"),
         (f"/_mockcar/applications/{client_id}/faults", management, "control"),
     ):
+        extra = user if path.startswith("/v3/vehicles") else {}
         status, headers, body = call(connection, "POST", path, DEEP, authorization=auth,
-                                     **json_type)
+                                     **json_type, **extra)
         assert status == 400, (path, body)
         assert headers.get("connection") != "close", path
         if shape == "v2":
