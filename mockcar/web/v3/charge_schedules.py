@@ -42,7 +42,8 @@ def create(schedule_type: str) -> Handler:
             charge_schedules.add(vehicle, schedule, moment)
 
         return await start(request, found, command_type, parameters, act, schedule={
-            "action": "create", "scheduleType": schedule_type, "scheduleId": schedule.id})
+            "action": "create", "scheduleType": schedule_type, "scheduleId": schedule.id},
+            endpoint=f"{BASE}/{schedule_type}")
 
     handler.__name__ = handler.__qualname__ = f"set_{schedule_type}_charge_schedule"
     return handler
@@ -59,7 +60,7 @@ async def delete_charge_schedule(request: Request) -> Response:
 
     return await start(request, found, "charge-schedule-delete", {}, act, schedule={
         "action": "delete", "scheduleType": schedule.schedule_type,
-        "scheduleId": schedule.id})
+        "scheduleId": schedule.id}, endpoint=BASE)
 
 
 ENDPOINTS: dict[tuple[str, str], Handler] = {

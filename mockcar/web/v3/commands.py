@@ -154,9 +154,11 @@ def check_access(found: access.VehicleAccess, target: capabilities.Endpoint,
 
 async def start(request: Request, found: access.VehicleAccess, command_type: str,
                 parameters: dict[str, Any], action: Callable[[datetime], None],
-                schedule: dict[str, Any] | None = None) -> Response:
+                schedule: dict[str, Any] | None = None, endpoint: str = "/commands"
+                ) -> Response:
     """Runs `action` as the World's policy says (now, or long-running) and answers the
-    execution: 200 sync, 202 async."""
+    execution: 200 sync (after the World's latency for `endpoint`, below
+    /v3/vehicles/{id}), 202 async."""
     world, vehicle = found.world, found.vehicle
     now = world.now()
     policy = world.command_policy
@@ -164,7 +166,7 @@ async def start(request: Request, found: access.VehicleAccess, command_type: str
     if long_running:
         seconds = policy.seconds
     else:
-        seconds = world.latency.delay(vehicle.id, vehicle.make, "POST", "/commands",
+        seconds = world.latency.delay(vehicle.id, vehicle.make, "POST", endpoint,
                                       static=False, asleep=vehicle.at(now).state.asleep,
                                       now=now)
         if seconds > 0:
@@ -190,7 +192,8 @@ def handler(command: Command) -> Handler:
         def act(moment: datetime) -> None:
             command.act(vehicle, parameters, moment)
 
-        return await start(request, found, command.command_type, parameters, act)
+        return await start(request, found, command.command_type, parameters, act,
+                           endpoint="/commands" + command.path)
 
     execute.__name__ = execute.__qualname__ = command.command_type.replace("-", "_")
     return execute

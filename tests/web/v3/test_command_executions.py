@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 from mockcar.domain.vehicles.vehicle import Powertrain
 from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.executions import CommandPolicy
+from mockcar.domain.world.latency import Policy
 from mockcar.domain.world.rate_limits import RateLimitSettings
 from mockcar.domain.world.world import World
 from mockcar.scenario import load_world
@@ -240,3 +241,22 @@ def test_api_v2_reads_see_a_long_running_v3_command_only_once_it_completed_and_s
     refused = client.get(security, headers=v2)
     assert refused.status_code == 429 and refused.json()["code"] == "VEHICLE"
     assert refused.headers["retry-after"] == "6"
+
+
+def test_a_sync_command_waits_the_worlds_command_latency_and_reports_it(
+    client: TestClient, world: World, connect: Connect, token: str
+) -> None:
+    waited: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waited.append(seconds)
+
+    client.app.state.sleep = record  # type: ignore[attr-defined]
+    world.latency.default = Policy.fixed({"/commands/*": 2500})
+    bev = vehicle_with(world, Powertrain.BEV)
+    answered = post(client, bev.id, "security/unlock", as_user(token, connect(bev).user_id))
+    assert answered.status_code == 200 and waited == [2.5]
+    meta = answered.json()["data"]["meta"]
+    assert meta["durationInSeconds"] == 2.5
+    assert meta["completedAt"] == (START + timedelta(seconds=2.5)).isoformat(
+        timespec="milliseconds")[:23] + "Z"
