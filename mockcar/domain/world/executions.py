@@ -18,6 +18,8 @@ as every example in Smartcar's reference does).
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -92,7 +94,10 @@ class Executions:
     """Every execution of a World by id; the pending ones settle in completion order."""
 
     by_id: dict[str, Execution] = field(default_factory=dict)
-    _pending: list[Execution] = field(default_factory=list, repr=False)
+    # A heap by completion time (then start order): every vehicle request settles, and
+    # settling with nothing due looks at the earliest only.
+    _pending: list[tuple[datetime, int, Execution]] = field(default_factory=list, repr=False)
+    _started: itertools.count[int] = field(default_factory=itertools.count, repr=False)
 
     def start(self, vehicle_id: str, command_type: str, parameters: dict[str, Any],
               action: Action, now: datetime, *, long_running: bool, seconds: float = 0.0,
@@ -105,7 +110,8 @@ class Executions:
             now + timedelta(seconds=seconds if long_running else 0.0),
             "async" if long_running else "sync", action=action, schedule=schedule)
         if long_running:
-            self._pending.append(execution)
+            heapq.heappush(self._pending,
+                           (execution.completed_at, next(self._started), execution))
         else:
             execution.action = None
             action(now)
@@ -117,13 +123,8 @@ class Executions:
 
     def settle(self, now: datetime) -> None:
         """Runs every pending action whose time has come, oldest first."""
-        if not self._pending:
-            return
-        due = sorted((e for e in self._pending if e.completed_at <= now),
-                     key=lambda e: e.completed_at)
-        for execution in due:
-            self._pending.remove(execution)
-            execution.finish()
+        while self._pending and self._pending[0][0] <= now:
+            heapq.heappop(self._pending)[2].finish()
 
     def get(self, vehicle_id: str, execution_id: str) -> Execution | None:
         found = self.by_id.get(execution_id)
