@@ -1,5 +1,5 @@
 """The v3 signal catalogue over the domain's readings: every code answers SUCCESS or an
-ERROR carrying a Smartcar error, bodies follow the reference's shapes and units, and a
+ERROR carrying a Smartcar error, bodies follow Smartcar's shapes and units, and a
 signal reads the same state API v2 reads."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 `filter[vehicleId]`, `filter[vehicle.mode]` and JSON:API paging (`page[number]`,
 default 1; `page[size]`, default 10, at most 100), get one, delete one (204), delete a
 user and all their connections (204). An `sc-user-id` header on the list filters by that
-user when `filter[userId]` is absent (a third-party note the reference records).
+user when `filter[userId]` is absent (a third-party note; Smartcar's pages do not say).
 """
 
 from __future__ import annotations

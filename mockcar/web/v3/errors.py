@@ -7,7 +7,7 @@ https://smartcar.com/docs/errors/api-errors/).
                  "resolution": {"type": null}[, "suggestedUserMessage": "..."]}]}
 
 The domain raises the same `SmartcarError` for both API versions; only the rendering
-differs. v3 has no null codes: AUTHENTICATION is `UNAUTHORIZED` (the reference's
+differs. v3 has no null codes: AUTHENTICATION is `UNAUTHORIZED` (Smartcar's
 example), PERMISSION `ACCESS_DENIED` (its 403 for resources outside the token),
 VALIDATION `INVALID_INPUT_FORMAT` (the v3 catalogue's validation code). Inside a signal's
 `status.error`, the short `{type, code}` form keeps v2's codes, as Smartcar's webhook
@@ -37,7 +37,7 @@ def code(error: SmartcarError) -> str:
 
 
 def title(error_code: str) -> str:
-    """`MAKE_NOT_COMPATIBLE` → `Make Not Compatible`, as the reference's example."""
+    """`MAKE_NOT_COMPATIBLE` → `Make Not Compatible`, as Smartcar's example."""
     return " ".join(word.capitalize() for word in error_code.split("_"))
 
 

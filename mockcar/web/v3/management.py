@@ -177,7 +177,7 @@ def _page(page: subscriptions.Page, request: Request) -> dict[str, Any]:
     }
 
 
-# The lower-case `code` of each status, as the reference's generic examples spell it.
+# The lower-case `code` of each status, as Smartcar's generic examples spell it.
 CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 500: "internal_error"}
 
