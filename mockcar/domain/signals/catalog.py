@@ -6,11 +6,11 @@ Every code checked against Smartcar's signal pages
 https://smartcar.com/docs/api-reference/signals/odometer) is here, with the body shape
 shown there; bodies are built from the same readings API v2 renders (Vehicle methods,
 mockcar.domain.vehicles.readings, charging, makes, tesla), so the two APIs cannot
-disagree. Units follow Smartcar's examples (`percent`, `kilometers`, `kWh`, `ampere`, `volts`, `km/h`, `celsius`,
-`liters`), always metric.
+disagree. Units follow Smartcar's examples (`percent`, `kilometers`, `kWh`, `ampere`,
+`volts`, `km/h`, `celsius`, `liters`), always metric.
 
-Where Smartcar's pages give no shape (motion-currentspeed) the body
-follows its neighbours (`{unit: "km/h", value}`); where it names a unit without its
+Where Smartcar's pages give no shape (motion-currentspeed) the body follows its
+neighbours (`{unit: "km/h", value}`); where they name a unit without its
 spelling (wattage, the max-range counter) mockcar writes `watts` and `count`. Readers
 raise `SmartcarError` (VEHICLE_NOT_CAPABLE for a part the car lacks); the caller turns
 that into a signal with status ERROR.
