@@ -20,7 +20,7 @@ from mockcar.domain.timelines.timeline import Kind, Segment
 from mockcar.domain.vehicles import overrides
 from mockcar.domain.vehicles.vehicle import Location, Powertrain, Vehicle
 from mockcar.errors import SmartcarError
-from tests.support.timelines import HOUR, START, vehicle
+from tests.support.timelines import HOUR, START, timeline_of, vehicle
 
 BOUNDED = settings(max_examples=50, deadline=None)
 TOLERANCE = 1e-9
@@ -135,7 +135,7 @@ def _on_leg(p: Location, a: Location, b: Location) -> bool:
 @given(vehicles(), times)
 def test_a_driving_vehicle_stays_on_its_route(car: Vehicle, moments: list[float]) -> None:
     assert car.motion is not None
-    timeline = car.motion.timeline
+    timeline = timeline_of(car)
     for h in moments:
         snapshot = read(car, h)
         x = h * HOUR

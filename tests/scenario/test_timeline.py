@@ -13,6 +13,7 @@ from mockcar.domain.world.clock import Clock
 from mockcar.scenario import Problem, ScenarioError, load_scenario, load_world
 from mockcar.settings import default_scenario
 from tests.scenario.conftest import WriteScenario
+from tests.support.timelines import timeline_of
 
 NOW = datetime(2026, 4, 14, 10, 0, tzinfo=UTC)
 HEAD = "version: 1\nseed: 3\nowners:\n  - email: t@example.com\n    password: pw\n    vehicles:\n"
@@ -51,7 +52,7 @@ def test_segments_build_a_timeline_on_the_vehicle(write_scenario: WriteScenario)
     world = load_world(write_scenario(scenario(SEGMENTS)), clock=Clock(frozen_at=NOW))
     (car,) = world.vehicles.values()
     assert car.motion is not None
-    line = car.motion.timeline
+    line = timeline_of(car)
     assert line.start == datetime(2026, 4, 14, 6, tzinfo=UTC) and line.repeat
     assert [s.kind for s in line.segments] == [Kind.PARKED, Kind.DRIVING, Kind.CHARGING,
                                               Kind.ASLEEP]
@@ -72,7 +73,7 @@ def test_a_geojson_line_string_is_longitude_first(write_scenario: WriteScenario)
         "route: {type: LineString, coordinates: [[11.0, 48.0], [11.0, 48.1, 520]]}"))
     (car,) = load_world(write_scenario(text), clock=Clock(frozen_at=NOW)).vehicles.values()
     assert car.motion is not None
-    route = car.motion.timeline.segments[1].route
+    route = timeline_of(car).segments[1].route
     assert route is not None and route.points == (Location(48.0, 11.0), Location(48.1, 11.0))
 
 
@@ -186,7 +187,7 @@ def test_the_last_segment_may_last_forever(write_scenario: WriteScenario) -> Non
     text = scenario("      - make: TESLA\n        timeline: {segments: [{kind: parked, "
                     "duration: 1h}, {kind: charging, power: 11}]}\n")
     (car,) = load_world(write_scenario(text), clock=Clock(frozen_at=NOW)).vehicles.values()
-    assert car.motion is not None and car.motion.timeline.segments[-1].duration_s == float("inf")
+    assert car.motion is not None and timeline_of(car).segments[-1].duration_s == float("inf")
 
 
 def test_a_mistake_deep_in_a_block_timeline_names_its_own_line(

@@ -18,6 +18,7 @@ from mockcar.scenario import build_world
 from mockcar.scenario.catalog import models as catalog
 from mockcar.scenario.loader import validate
 from mockcar.scenario.yamlsource import parse
+from tests.support.timelines import timeline_of
 
 NOW = datetime(2026, 9, 8, 13, 0, tzinfo=UTC)
 BOUNDED = settings(max_examples=25, deadline=None)
@@ -37,13 +38,13 @@ def world(profile: str, *, seed: int = 1, region: str = "US", count: int = 3,
 
 def kinds(car: Vehicle) -> list[Kind]:
     assert car.motion is not None
-    return [s.kind for s in car.motion.timeline.segments]
+    return [s.kind for s in timeline_of(car).segments]
 
 
 def test_commute_is_a_day_there_and_back() -> None:
     for car in world("commute").vehicles.values():
         assert car.motion is not None
-        line = car.motion.timeline
+        line = timeline_of(car)
         assert line.repeat and line.cycle_s == pytest.approx(24 * 3600)
         there, back = (s.route for s in line.segments if s.kind is Kind.DRIVING)
         assert there is not None and back is not None
@@ -63,7 +64,7 @@ def test_road_trip_goes_towards_a_city_of_the_region_and_back() -> None:
     for region in ("US", "CA", "EUROPE"):
         for car in world("road_trip", region=region).vehicles.values():
             assert car.motion is not None
-            line = car.motion.timeline
+            line = timeline_of(car)
             assert line.cycle_s == pytest.approx(48 * 3600)
             drives = [s for s in line.segments if s.kind is Kind.DRIVING]
             out_km = sum(s.distance_km for s in drives) / 2
@@ -85,7 +86,7 @@ def test_overnight_charge_plugs_in_every_evening() -> None:
     for car in world("overnight_charge").vehicles.values():
         assert car.powertrain.has_battery and kinds(car)[-1] is Kind.CHARGING
         assert car.motion is not None
-        evening = car.motion.timeline.start + timedelta(hours=21, days=1)
+        evening = timeline_of(car).start + timedelta(hours=21, days=1)
         assert car.at(evening).state.plugged_in
 
 
@@ -93,7 +94,7 @@ def test_parked_sleeps_at_night() -> None:
     (car, *_) = world("parked").vehicles.values()
     assert kinds(car) == [Kind.PARKED, Kind.ASLEEP]
     assert car.motion is not None
-    night = car.motion.timeline.start + timedelta(hours=20, days=1)
+    night = timeline_of(car).start + timedelta(hours=20, days=1)
     assert car.at(night).state.asleep and car.at(night).odometer_km() == car.odometer_km()
 
 
@@ -109,7 +110,7 @@ def _region_of(point: Location) -> str:
 def test_routes_stay_inside_the_vehicle_region(seed: int, region: str, profile: str) -> None:
     for car in world(profile, seed=seed, region=region, count=2).vehicles.values():
         assert car.motion is not None
-        for segment in car.motion.timeline.segments:
+        for segment in timeline_of(car).segments:
             for point in segment.route.points if segment.route else ():
                 assert _region_of(point) == region
 
@@ -132,6 +133,6 @@ def test_another_seed_draws_other_routes() -> None:
     def first_route(seed: int) -> object:
         (car, *_) = world("commute", seed=seed).vehicles.values()
         assert car.motion is not None
-        return car.motion.timeline.segments[0].route
+        return timeline_of(car).segments[0].route
 
     assert first_route(1) == first_route(1) != first_route(2)

@@ -75,3 +75,9 @@ def vehicle(
     )
     car.motion = Motion(Timeline(tuple(segments), start, repeat, energy), start, inclusive=True)
     return car
+
+
+def timeline_of(car: Vehicle) -> Timeline:
+    """The timeline that moves `car` (a vehicle holds its motion through a protocol)."""
+    assert isinstance(car.motion, Motion), f"{car.id} has no timeline"
+    return car.motion.timeline

@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 from mockcar.domain.timelines.route import distance_km
 from mockcar.domain.vehicles.vehicle import Location, Vehicle
 from mockcar.domain.world.world import World
+from tests.support.timelines import timeline_of
 from tests.web.v2.conftest import START, Grant
 
 F150 = "14a03569-d26b-4496-92e5-dfe8cb1855fe"
@@ -72,7 +73,7 @@ def test_driving_to_work_moves_the_odometer_and_location(
     advance(client, hours=6, minutes=45)  # 16:15 UTC: halfway to work
     halfway, data = read(client, headers, F150, "/odometer")
     assert car.motion is not None
-    route = car.motion.timeline.segments[5].route
+    route = timeline_of(car).segments[5].route
     assert route is not None
     assert halfway["distance"] == pytest.approx(before["distance"] + route.length_km / 2, abs=0.01)
     assert data["sc-data-age"] == data["sc-fetched-at"] == "2026-11-23T16:15:00.000Z"
@@ -111,7 +112,7 @@ def test_the_commute_charges_at_home_and_commands_apply_on_top(
     charge, _ = read(client, headers, MODEL_Y, "/charge")
     assert charge == {"isPluggedIn": True, "state": "FULLY_CHARGED"}  # charged overnight
     assert car.motion is not None
-    evening = car.motion.timeline.start + timedelta(days=1, hours=10.5)  # home, plugged in
+    evening = timeline_of(car).start + timedelta(days=1, hours=10.5)  # home, plugged in
     world.clock.set(evening)
     charge, _ = read(client, headers, MODEL_Y, "/charge")
     assert charge["state"] == "CHARGING"
@@ -158,7 +159,7 @@ def test_a_whole_year_is_one_read_away(client: TestClient, world: World, grant: 
     advance(client, days=365)
     next_year, _ = read(client, headers, MODEL_Y, "/odometer")
     assert car.motion is not None
-    per_day = car.motion.timeline.cycle_km
+    per_day = timeline_of(car).cycle_km
     assert next_year["distance"] == pytest.approx(today["distance"] + 365 * per_day, abs=0.01)
     assert START + timedelta(days=365) == world.now()
 
@@ -180,7 +181,7 @@ def test_a_vehicle_added_through_the_control_api_may_carry_a_timeline(
     assert made.status_code == 201, made.text
     vehicle_id = made.json()["id"]
     first = made.json()["state"]
-    world.clock.set(world.vehicles[vehicle_id].motion.timeline.start  # type: ignore[union-attr]
+    world.clock.set(timeline_of(world.vehicles[vehicle_id]).start
                     + timedelta(days=3, hours=1, minutes=15))
     driving = client.get(f"/_mockcar/vehicles/{vehicle_id}").json()["state"]
     assert driving["moving"] is True and driving["odometer_km"] > first["odometer_km"]
