@@ -318,9 +318,15 @@ class Dispatcher:
                                             headers=headers, timeout=timeout)
         except (TimeoutError, httpx.TimeoutException):
             return Answer(TIMEOUT, None, f"no answer within {timeout:g} s", None, elapsed())
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, OSError) as error:
             why = f"{type(error).__name__}: {error}".rstrip(": ")
             return Answer(UNREACHABLE, None, why, None, elapsed())
+        except AttributeError:
+            # A receiver that resets the connection while it is being set up can surface
+            # from httpcore as an AttributeError (it asks the already closed socket for
+            # its peer): to the sender that is a connection reset.
+            return Answer(UNREACHABLE, None, "ConnectionResetError: the receiver reset the "
+                          "connection", None, elapsed())
         status = response.status_code
         if 200 <= status < 300:
             return Answer(DELIVERED, status, "", response.text, elapsed())
