@@ -1,5 +1,5 @@
 """The request journal's recorder: a pure ASGI middleware (the journal itself is
-mockcar.domain.world.journal).
+mockcar.domain.journal.journal).
 
 After each response it appends one entry to the journal of the request's tenant
 (mockcar.web.tenancy decides which; usually the handler already has). It is on every
@@ -17,7 +17,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockcar.domain.world.journal import BODY_LIMIT
+from mockcar.domain.journal.journal import BODY_LIMIT
 from mockcar.web import tenancy
 from mockcar.wire.errors import HINT_HEADER
 

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.types import Scope
 
 from mockcar import basic_auth
-from mockcar.domain.world.journal import Journal
+from mockcar.domain.journal.journal import Journal
 from mockcar.domain.world.tenants import Tenant, Tenants
 from mockcar.domain.world.world import Connection, World
 

@@ -10,7 +10,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from mockcar.domain.world.journal import token_id
+from mockcar.domain.journal.journal import token_id
 from mockcar.domain.world.tenants import Tenants
 from mockcar.domain.world.world import World
 from mockcar.errors import CATALOG

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from mockcar.domain.world import redaction
-from mockcar.domain.world.journal import Journal, Match, path_pattern, token_id
+from mockcar.domain.journal import redaction
+from mockcar.domain.journal.journal import Journal, Match, path_pattern, token_id
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -1,3 +1,3 @@
 """The World and what it holds besides vehicles: applications (tenants), connections,
-tokens, the clock, fault rules, latency, the request journal and fleets.
+tokens, the clock, fault rules, rate limits, latency, command executions and fleets.
 """

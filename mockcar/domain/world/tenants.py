@@ -21,8 +21,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from mockcar.domain.journal.journal import CAPACITY, Journal
 from mockcar.domain.vehicles.vehicle import Vehicle
-from mockcar.domain.world.journal import CAPACITY, Journal
 from mockcar.domain.world.records import Application, ApplicationToken, Token
 from mockcar.domain.world.world import World, new_secret
 from mockcar.errors import DomainError, Kind

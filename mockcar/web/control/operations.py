@@ -20,7 +20,7 @@ from typing import Any
 from starlette.requests import Request
 
 from mockcar import jsontext
-from mockcar.domain.world.journal import Journal
+from mockcar.domain.journal.journal import Journal
 from mockcar.domain.world.tenants import Tenant, Tenants, WorldSource
 from mockcar.domain.world.world import Application, World
 

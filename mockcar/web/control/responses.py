@@ -14,10 +14,10 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from mockcar.domain.journal.journal import Entry, Journal, token_id
 from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.faults import Fault
-from mockcar.domain.world.journal import Entry, Journal, token_id
 from mockcar.domain.world.tenants import ScenarioChoice
 from mockcar.domain.world.world import Application, Connection, Owner, Token, World
 from mockcar.web.control.operations import iso

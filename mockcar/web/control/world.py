@@ -9,11 +9,11 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from mockcar.domain.journal.journal import Match
 from mockcar.domain.vehicles import overrides
 from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world import clock
 from mockcar.domain.world.faults import FaultError
-from mockcar.domain.world.journal import Match
 from mockcar.domain.world.rate_limits import RateLimitSettings
 from mockcar.domain.world.tenants import ScenarioRejected
 from mockcar.web.control import responses as wire

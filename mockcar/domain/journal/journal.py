@@ -3,7 +3,7 @@
 
 An entry keeps what a test asks about — method, path, query, a few headers, the body,
 status, duration, application, vehicle, token — as received. Entries are only ever shown
-through `Entry.shown()`, which redacts (mockcar.domain.world.redaction); filters run on the raw
+through `Entry.shown()`, which redacts (mockcar.domain.journal.redaction); filters run on the raw
 values, so a test may look requests up by the access token it holds.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from mockcar.domain.world import redaction
+from mockcar.domain.journal import redaction
 
 CAPACITY = 1000  # entries kept per tenant; the oldest go first
 BODY_LIMIT = 8192  # bytes of a request body kept
