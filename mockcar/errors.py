@@ -18,7 +18,7 @@ The exceptions the domain raises form one hierarchy::
     │                              statusCode), so it travels with the catalog entry
     └── DomainError .............. a rule refused a request; carries a `Kind`, never a status
         ├── ManagementError ...... Management API v3 subscriptions (domain.webhooks.subscriptions)
-        ├── WebhookURLError ...... a webhook URL a receiver could not be (domain.webhooks.urls)
+        ├── WebhookURLError ...... a webhook URL a receiver could not be (webhooks.receiver_url)
         ├── LoginError ........... Connect sign-in refused (domain.world.world)
         ├── StepError ............ a Connect step's input refused (domain.connect.flow)
         │   └── SignInRefused .... headless Connect's credentials refused (connect.headless)
