@@ -8,7 +8,6 @@ listened there (the developer's own app) answered it, and broke the tests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,24 +17,9 @@ from playwright.sync_api import Dialog, Page
 
 from mockcar.domain.world.world import Application, Owner
 from mockcar.testing import MockcarServer
-from tests.support.app_site import AppSite, running_app_site, server_redirecting_to
+from tests.support.app_site import AppSite
 
 SCOPE = ["read_odometer", "read_vehicle_info"]
-@pytest.fixture(scope="module")
-def app_site() -> Iterator[AppSite]:
-    with running_app_site() as site:
-        yield site
-
-
-@pytest.fixture(scope="module")
-def server(app_site: AppSite) -> Iterator[MockcarServer]:
-    with server_redirecting_to(app_site) as running:
-        yield running
-
-
-@pytest.fixture
-def application(server: MockcarServer) -> Application:
-    return next(iter(server.world.applications.values()))
 
 
 def auth_url(

@@ -10,7 +10,6 @@ listens on the machine answers it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -21,27 +20,12 @@ from playwright.sync_api import Browser, Page, ViewportSize
 from mockcar.domain.world.scopes import DESCRIPTIONS
 from mockcar.domain.world.world import Application
 from mockcar.testing import MockcarServer
-from tests.support.app_site import AppSite, running_app_site, server_redirecting_to
+from tests.support.app_site import AppSite
 
 SCOPE = ["read_vehicle_info", "read_odometer", "read_battery"]
 PHONE = ViewportSize(width=375, height=812)
 
 
-@pytest.fixture(scope="module")
-def app_site() -> Iterator[AppSite]:
-    with running_app_site() as site:
-        yield site
-
-
-@pytest.fixture(scope="module")
-def server(app_site: AppSite) -> Iterator[MockcarServer]:
-    with server_redirecting_to(app_site) as running:
-        yield running
-
-
-@pytest.fixture
-def application(server: MockcarServer) -> Application:
-    return next(iter(server.world.applications.values()))
 
 
 def auth_url(server: MockcarServer, application: Application, app_site: AppSite,
