@@ -131,7 +131,11 @@ def scenario_request(scenario: str | Path | None, base: Path) -> dict[str, str]:
         return {"scenario_yaml": text}
     for candidate in (Path(text), base / text, Path.cwd() / text):
         if candidate.is_file():
-            return {"scenario_yaml": candidate.read_text(encoding="utf-8")}
+            try:
+                return {"scenario_yaml": candidate.read_text(encoding="utf-8")}
+            except UnicodeDecodeError as error:
+                pytest.fail(f"{candidate}: not UTF-8 text (byte {error.start}: "
+                            f"{error.reason}); save the scenario as UTF-8", pytrace=False)
     return {"scenario": text}
 
 

@@ -84,3 +84,22 @@ def test_an_unreachable_mockcar_url_fails_clearly(
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-k", "deny")
     result.assert_outcomes(errors=1)
     assert "MOCKCAR_URL=http://127.0.0.1:9: mockcar is not answering" in result.stdout.str()
+
+
+def test_a_scenario_file_that_is_not_utf8_fails_the_test_in_one_line(
+    pytester: pytest.Pytester, user_project: Path
+) -> None:
+    (pytester.path / "wide.yaml").write_bytes("version: 1\n".encode("utf-16"))
+    pytester.makepyfile(test_wide='''
+import pytest
+
+@pytest.mark.mockcar_scenario("wide.yaml")
+def test_wide(mockcar):
+    pass
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "test_wide.py")
+    result.assert_outcomes(errors=1)
+    output = result.stdout.str()
+    assert "wide.yaml: not UTF-8 text (byte 0: invalid start byte); save the scenario as " \
+        "UTF-8" in output
+    assert "Traceback" not in output and "UnicodeDecodeError" not in output
