@@ -92,5 +92,18 @@ def connect(world: World, vehicle_id: str, permissions: tuple[str, ...] | None =
     token = world.issue_token(connection.id, app.client_id, str(uuid.uuid4()),
                               str(uuid.uuid4()))
     return connection, {"Authorization": f"Bearer {token.access_token}"}
-ICE = "548dcff7-656d-4795-ac7f-03b02884ed32"
+
+
+def subscribe_vehicle(server: MockcarServer, world: World, vehicle_id: str,
+                      webhook_id: str) -> dict[str, str]:
+    """The owner connects the vehicle and subscribes it to the webhook through API v2;
+    the owner's bearer header."""
+    _, headers = connect(world, vehicle_id)
+    response = httpx.post(f"{server.url}/v2.0/vehicles/{vehicle_id}/webhooks/{webhook_id}",
+                          headers=headers)
+    assert response.status_code == 200, response.text
+    return headers
+
+
+ICE = "548dcff7-656d-4795-ac7f-03b02884ed32"  # no traction battery: that signal errors
 LEAF = "a90d22d7-bf02-4e65-9a6e-8a3767cf49fc"  # plugged in, not charging, in Toronto

@@ -23,20 +23,18 @@ import smartcar
 from mockcar.domain.webhooks.deliveries import Attempt, DeliveryPolicy
 from mockcar.domain.world.world import Application, World
 from mockcar.testing.server import MockcarServer
-from tests.webhooks.conftest import FAST, START, TESLA, Hook, advance, connect
+from tests.webhooks.conftest import (
+    FAST,
+    ICE,
+    START,
+    TESLA,
+    Hook,
+    advance,
+    subscribe_vehicle,
+)
 from tests.webhooks.receiver import DEADLINE, Received, Receiver
 
-ICE = "548dcff7-656d-4795-ac7f-03b02884ed32"  # no traction battery: that signal errors
 START_MS = int(START.timestamp() * 1000)
-
-
-def _subscribe(server: MockcarServer, world: World, vehicle_id: str,
-               webhook_id: str) -> dict[str, str]:
-    _, headers = connect(world, vehicle_id)
-    response = httpx.post(f"{server.url}/v2.0/vehicles/{vehicle_id}/webhooks/{webhook_id}",
-                          headers=headers)
-    assert response.status_code == 200, response.text
-    return headers
 
 
 def _passes(server: MockcarServer, count: int) -> None:
@@ -61,7 +59,7 @@ def test_every_delivery_carries_the_documented_headers_and_envelope(
     world: World, app: Application, hook: Hook, receiver: Receiver, server: MockcarServer
 ) -> None:
     webhook = hook(signals=("closure-islocked",))
-    _subscribe(server, world, TESLA, webhook.id)
+    subscribe_vehicle(server, world, TESLA, webhook.id)
     [verify] = receiver.wait_kind("VERIFY")
     [state] = receiver.wait_kind("VEHICLE_STATE")
 
@@ -90,7 +88,7 @@ def test_a_failing_receiver_gets_four_attempts_at_0_25_75_175_seconds_of_world_t
     world.deliveries.policy = DeliveryPolicy()  # Smartcar's documented schedule
     receiver.default = 500
     webhook = hook(signals=("closure-islocked",))
-    headers = _subscribe(server, world, TESLA, webhook.id)
+    headers = subscribe_vehicle(server, world, TESLA, webhook.id)
     receiver.wait_kind("VEHICLE_STATE")
 
     for waited, offset, count in ((25, 25, 2), (50, 75, 3), (100, 175, 4)):
@@ -153,7 +151,7 @@ def test_vehicle_errors_go_to_the_error_callback_url(
         assert created.status_code == 201, created.text
         assert created.json()["error_url"] == errors.url
         receiver.wait_kind("VERIFY")
-        _subscribe(server, world, ICE, "wh-errors")
+        subscribe_vehicle(server, world, ICE, "wh-errors")
         [error] = errors.wait_kind("VEHICLE_ERROR")
         receiver.wait_kind("VEHICLE_STATE")
         _settled(server)
@@ -218,7 +216,7 @@ def test_a_redirect_is_a_failure_and_is_retried(
 ) -> None:
     receiver.statuses = [302]
     webhook = hook(signals=("closure-islocked",))
-    _subscribe(server, world, TESLA, webhook.id)
+    subscribe_vehicle(server, world, TESLA, webhook.id)
     receiver.wait_kind("VEHICLE_STATE")
     advance(server, FAST.retry_base_seconds)
     redirected, retried = receiver.wait_kind("VEHICLE_STATE", 2)
@@ -241,7 +239,7 @@ def test_a_reset_or_refused_connection_is_a_failure_and_is_retried(
             "id": "wh-broken", "url": receiver.url, "error_url": error_url,
             "signals": ["tractionbattery-stateofcharge"]})
         assert created.status_code == 201, created.text
-        _subscribe(server, world, ICE, "wh-broken")
+        subscribe_vehicle(server, world, ICE, "wh-broken")
         first = _logged(world, "VEHICLE_ERROR", 1)[0]
         advance(server, FAST.retry_base_seconds)
         attempts = _logged(world, "VEHICLE_ERROR", 2)
@@ -307,7 +305,7 @@ def test_with_a_running_clock_the_retries_come_in_world_time(
     world.clock.unfreeze()
     receiver.default = 500
     webhook = hook(signals=("closure-islocked",))
-    _subscribe(server, world, TESLA, webhook.id)
+    subscribe_vehicle(server, world, TESLA, webhook.id)
 
     attempts = receiver.wait_kind("VEHICLE_STATE", 4)
     sent = [a.json["meta"]["deliveredAt"] for a in attempts]

@@ -10,24 +10,15 @@ import smartcar
 from mockcar.domain.webhooks.webhook import V2, Trigger
 from mockcar.domain.world.world import Application, World
 from mockcar.testing.server import MockcarServer
-from tests.webhooks.conftest import ICE, LEAF, START, TESLA, Hook, connect
+from tests.webhooks.conftest import ICE, LEAF, START, TESLA, Hook, subscribe_vehicle
 from tests.webhooks.receiver import Receiver
-
-
-def _subscribe(server: MockcarServer, world: World, vehicle_id: str,
-               webhook_id: str) -> dict[str, str]:
-    _, headers = connect(world, vehicle_id)
-    response = httpx.post(f"{server.url}/v2.0/vehicles/{vehicle_id}/webhooks/{webhook_id}",
-                          headers=headers)
-    assert response.status_code == 200, response.text
-    return headers
 
 
 def test_a_signal_the_vehicle_lacks_is_an_error_in_the_state_and_a_vehicle_error(
     world: World, app: Application, hook: Hook, receiver: Receiver, server: MockcarServer
 ) -> None:
     webhook = hook(signals=("odometer-traveleddistance", "tractionbattery-stateofcharge"))
-    _subscribe(server, world, ICE, webhook.id)
+    subscribe_vehicle(server, world, ICE, webhook.id)
 
     state = receiver.wait_kind("VEHICLE_STATE")[0].json
     signals = {s["code"]: s for s in state["data"]["signals"]}
@@ -55,7 +46,7 @@ def test_a_v2_scheduled_webhook_delivers_batch_items_when_its_slot_comes(
 ) -> None:
     webhook = hook(version=V2, trigger=Trigger(every_seconds=3600),
                    signals=("/odometer", "/fuel"))
-    _subscribe(server, world, TESLA, webhook.id)
+    subscribe_vehicle(server, world, TESLA, webhook.id)
     assert receiver.received == []  # a scheduled v2 webhook sends nothing on subscribe
 
     advanced = httpx.post(f"{server.url}/_mockcar/clock/advance", json={"minutes": 30})
@@ -87,7 +78,7 @@ def test_a_v2_event_based_webhook_tells_charging_started(
     world: World, app: Application, hook: Hook, receiver: Receiver, server: MockcarServer
 ) -> None:
     webhook = hook(version=V2)
-    headers = _subscribe(server, world, LEAF, webhook.id)
+    headers = subscribe_vehicle(server, world, LEAF, webhook.id)
 
     started = httpx.post(f"{server.url}/v2.0/vehicles/{LEAF}/charge",
                          json={"action": "START"}, headers=headers)
