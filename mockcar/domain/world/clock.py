@@ -99,6 +99,22 @@ class Clock:
             moment = self._frozen_at or self.now()
             self._line = (moment, time.time(), float(speed))
 
+    def line(self) -> tuple[datetime | None, datetime, float, float]:
+        """(frozen at, world anchor, wall anchor, speed): everything the clock holds, for
+        a snapshot; `restore` takes it back."""
+        anchor, wall_anchor, speed = self._line
+        return self._frozen_at, anchor, wall_anchor, speed
+
+    def restore(self, *, frozen_at: datetime | None, anchor: datetime, wall_anchor: float,
+                speed: float) -> None:
+        """Take back what `line` gave: a running clock goes on from the same line, as if
+        it had run meanwhile (a restarted server's time did not stop)."""
+        if not 0 < speed <= MAX_SPEED:
+            raise ValueError(f"speed must be above 0 and at most {MAX_SPEED:g}; got {speed:g}")
+        with self._lock:
+            self._line = (checked(anchor), float(wall_anchor), float(speed))
+            self._frozen_at = checked(frozen_at) if frozen_at else None
+
     def _anchor_at(self, moment: datetime) -> None:
         self._line = (moment, time.time(), self._line[2])
 

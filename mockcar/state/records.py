@@ -1,0 +1,249 @@
+"""A World's mutable state as records: what changed from the World its scenario builds.
+
+`Records` maps a section (`clock`, `connections`, `tokens`, ...) to keys and their
+records, each a JSON-able dict. `world_records(world)` reads them; `apply_records(world,
+records)` writes them onto a World freshly built from the same scenario, which then
+answers as the World they were read from did. A store diffs them per (section, key) to
+write only what a request changed; a snapshot holds them whole (mockcar.state.snapshot).
+
+What is deliberately not a record: the request journal (a log of what happened, not
+state), Connect flows in progress (a browser mid-flow starts again), and vehicles a
+scenario fleet makes on first use while they are unchanged (they are the base).
+
+Tokens and authorization codes are records with their secrets in them: a restored World
+must accept the tokens an application stored before, and a hash cannot be handed back.
+Their keys are hashes, so a store's index or a diff's log never shows a secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from mockcar.domain.world.records import AuthorizationCode, Connection, Token
+from mockcar.domain.world.world import World
+
+Record = dict[str, Any]
+Records = dict[str, dict[str, Record]]  # section -> key -> JSON-able record
+
+
+class RecordError(ValueError):
+    """Records that cannot be applied; the message names the section and key."""
+
+
+def key_of(secret: str) -> str:
+    """The key a secret (token, code) is stored under: a hash, never the secret."""
+    return hashlib.sha256(secret.encode()).hexdigest()[:32]
+
+
+def time_text(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def parse_time(text: Any, where: str) -> datetime:
+    if not isinstance(text, str):
+        raise RecordError(f"{where}: expected a time as ISO 8601 text, got {text!r}")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise RecordError(f"{where}: {text!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise RecordError(f"{where}: {text!r} has no time zone")
+    return moment
+
+
+def optional_time(text: Any, where: str) -> datetime | None:
+    return None if text is None else parse_time(text, where)
+
+
+# -- clock -----------------------------------------------------------------------------
+
+
+def clock_records(world: World) -> dict[str, Record]:
+    frozen_at, anchor, wall_anchor, speed = world.clock.line()
+    return {"clock": {
+        "frozen_at": time_text(frozen_at),
+        "anchor": time_text(anchor),
+        "wall_anchor": wall_anchor,
+        "speed": speed,
+    }}
+
+
+def apply_clock(world: World, section: dict[str, Record]) -> None:
+    record = section.get("clock")
+    if record is None:
+        return
+    where = "clock"
+    try:
+        world.clock.restore(
+            frozen_at=optional_time(record.get("frozen_at"), where),
+            anchor=parse_time(record.get("anchor"), where),
+            wall_anchor=float(record["wall_anchor"]),
+            speed=float(record["speed"]),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        if isinstance(error, RecordError):
+            raise
+        raise RecordError(f"clock: {error}") from None
+
+
+# -- connections ------------------------------------------------------------------------
+
+
+def connection_record(connection: Connection) -> Record:
+    return {
+        "client_id": connection.client_id,
+        "user_id": connection.user_id,
+        "vehicle_ids": list(connection.vehicle_ids),
+        "permissions": list(connection.permissions),
+        "mode": connection.mode,
+        "connected_at": time_text(connection.connected_at),
+        "owner_email": connection.owner_email,
+        "error_trigger": (list(connection.error_trigger)
+                          if connection.error_trigger is not None else None),
+    }
+
+
+def connection_records(world: World) -> dict[str, Record]:
+    return {cid: connection_record(c) for cid, c in world.connections.items()}
+
+
+def apply_connections(world: World, section: dict[str, Record]) -> None:
+    for cid, record in section.items():
+        where = f"connections/{cid}"
+        trigger = record.get("error_trigger")
+        world.connections[cid] = Connection(
+            id=cid,
+            client_id=str(record["client_id"]),
+            user_id=str(record["user_id"]),
+            vehicle_ids=tuple(record["vehicle_ids"]),
+            permissions=tuple(record["permissions"]),
+            mode=str(record["mode"]),
+            connected_at=parse_time(record["connected_at"], where),
+            error_trigger=(str(trigger[0]), trigger[1]) if trigger else None,
+            owner_email=str(record.get("owner_email", "")),
+        )
+
+
+# -- authorization codes ----------------------------------------------------------------
+
+
+def code_records(world: World) -> dict[str, Record]:
+    return {key_of(code.code): {
+        "code": code.code,
+        "client_id": code.client_id,
+        "redirect_uri": code.redirect_uri,
+        "connection_id": code.connection_id,
+        "issued_at": time_text(code.issued_at),
+        "used": code.used,
+    } for code in world.codes.values()}
+
+
+def apply_codes(world: World, section: dict[str, Record]) -> None:
+    for key, record in section.items():
+        where = f"codes/{key}"
+        code = AuthorizationCode(
+            code=str(record["code"]),
+            client_id=str(record["client_id"]),
+            redirect_uri=record.get("redirect_uri"),
+            connection_id=str(record["connection_id"]),
+            issued_at=parse_time(record["issued_at"], where),
+            used=bool(record.get("used", False)),
+        )
+        world.codes[code.code] = code
+
+
+# -- token pairs ------------------------------------------------------------------------
+
+
+def token_record(token: Token) -> Record:
+    return {
+        "access_token": token.access_token,
+        "refresh_token": token.refresh_token,
+        "client_id": token.client_id,
+        "connection_id": token.connection_id,
+        "issued_at": time_text(token.issued_at),
+        "refreshed_at": time_text(token.refreshed_at),
+        "revoked": token.revoked,
+        "code": token.code,
+        # The pair this one's refresh token was exchanged for, by its key.
+        "successor": key_of(token.successor.access_token) if token.successor else None,
+    }
+
+
+def token_records(world: World) -> dict[str, Record]:
+    return {key_of(access): token_record(token)
+            for access, token in world.tokens_by_access.items()}
+
+
+def apply_tokens(world: World, section: dict[str, Record]) -> None:
+    made: dict[str, Token] = {}
+    for key, record in section.items():
+        where = f"tokens/{key}"
+        token = Token(
+            access_token=str(record["access_token"]),
+            refresh_token=str(record["refresh_token"]),
+            client_id=str(record["client_id"]),
+            connection_id=str(record["connection_id"]),
+            issued_at=parse_time(record["issued_at"], where),
+            refreshed_at=optional_time(record.get("refreshed_at"), where),
+            revoked=bool(record.get("revoked", False)),
+            code=record.get("code"),
+        )
+        made[key] = token
+    # Issue order is the order a code's family was built in (a replay revokes them all).
+    for key, token in sorted(made.items(), key=lambda item: item[1].issued_at):
+        successor = section[key].get("successor")
+        if successor is not None:
+            token.successor = made.get(successor)
+        world.tokens_by_access[token.access_token] = token
+        world.tokens_by_refresh[token.refresh_token] = token
+        if token.code is not None:
+            world.tokens_by_code.setdefault(token.code, []).append(token)
+        if world.on_token_issued is not None:
+            world.on_token_issued(token)
+
+
+# -- the sections, in the order they are applied -----------------------------------------
+
+Reader = Callable[[World], dict[str, Record]]
+Writer = Callable[[World, dict[str, Record]], None]
+
+SECTIONS: dict[str, tuple[Reader, Writer]] = {
+    "clock": (clock_records, apply_clock),
+    "connections": (connection_records, apply_connections),
+    "codes": (code_records, apply_codes),
+    "tokens": (token_records, apply_tokens),
+}
+
+
+def world_records(world: World) -> Records:
+    """Every mutable part of `world` that differs from the World its scenario builds,
+    by section and key. Cost grows with what changed, never with the fleet's size."""
+    return {name: read(world) for name, (read, _) in SECTIONS.items()}
+
+
+def apply_records(world: World, records: Records) -> None:
+    """Make `world`, freshly built from its scenario, hold `records` (as read by
+    `world_records` from a World of the same scenario). RecordError names the first
+    record that cannot be applied; a section this version does not know is one too."""
+    unknown = sorted(set(records) - set(SECTIONS))
+    if unknown:
+        raise RecordError(f"unknown section(s): {', '.join(unknown)}")
+    for name, (_, write) in SECTIONS.items():
+        section = records.get(name)
+        if not section:
+            continue
+        if not isinstance(section, dict):
+            raise RecordError(f"{name}: expected an object of records")
+        try:
+            write(world, section)
+        except RecordError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+            raise RecordError(f"{name}: a record is malformed ({error!r})") from None
+
+
+__all__ = ["RecordError", "Records", "apply_records", "key_of", "world_records"]
