@@ -69,6 +69,9 @@ def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None
         world.add_fleet(view)
         views.append((fleet, view))
     configure(world, scenario, seed, views)  # latency and fault rules
+    # What the scenario made; mockcar.state.records records what changes from it.
+    world.vehicles.mark_base()
+    world.owners.mark_base()
     return world
 
 

@@ -17,41 +17,21 @@ Their keys are hashes, so a store's index or a diff's log never shows a secret.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from mockcar.domain.world.records import AuthorizationCode, Connection, Token
 from mockcar.domain.world.world import World
+from mockcar.state import fleet_records, service_records
+from mockcar.state.codec import RecordError, key_of, parse_time
 
 Record = dict[str, Any]
 Records = dict[str, dict[str, Record]]  # section -> key -> JSON-able record
 
 
-class RecordError(ValueError):
-    """Records that cannot be applied; the message names the section and key."""
-
-
-def key_of(secret: str) -> str:
-    """The key a secret (token, code) is stored under: a hash, never the secret."""
-    return hashlib.sha256(secret.encode()).hexdigest()[:32]
-
-
 def time_text(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
-
-
-def parse_time(text: Any, where: str) -> datetime:
-    if not isinstance(text, str):
-        raise RecordError(f"{where}: expected a time as ISO 8601 text, got {text!r}")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise RecordError(f"{where}: {text!r} is not an ISO 8601 time") from None
-    if moment.tzinfo is None:
-        raise RecordError(f"{where}: {text!r} has no time zone")
-    return moment
 
 
 def optional_time(text: Any, where: str) -> datetime | None:
@@ -111,6 +91,7 @@ def connection_records(world: World) -> dict[str, Record]:
 
 
 def apply_connections(world: World, section: dict[str, Record]) -> None:
+    world.connections.clear()
     for cid, record in section.items():
         where = f"connections/{cid}"
         trigger = record.get("error_trigger")
@@ -142,6 +123,7 @@ def code_records(world: World) -> dict[str, Record]:
 
 
 def apply_codes(world: World, section: dict[str, Record]) -> None:
+    world.codes.clear()
     for key, record in section.items():
         where = f"codes/{key}"
         code = AuthorizationCode(
@@ -179,6 +161,9 @@ def token_records(world: World) -> dict[str, Record]:
 
 
 def apply_tokens(world: World, section: dict[str, Record]) -> None:
+    world.tokens_by_access.clear()
+    world.tokens_by_refresh.clear()
+    world.tokens_by_code.clear()
     made: dict[str, Token] = {}
     for key, record in section.items():
         where = f"tokens/{key}"
@@ -211,11 +196,25 @@ def apply_tokens(world: World, section: dict[str, Record]) -> None:
 Reader = Callable[[World], dict[str, Record]]
 Writer = Callable[[World, dict[str, Record]], None]
 
+# Applied in this order: owners before the vehicles and connections that name them,
+# connections before the codes and tokens issued for them.
 SECTIONS: dict[str, tuple[Reader, Writer]] = {
     "clock": (clock_records, apply_clock),
+    "applications": (service_records.application_records, service_records.apply_applications),
+    # Executions first: one that completed since the last read changed its vehicle.
+    "executions": (service_records.execution_records, service_records.apply_executions),
+    "owners": (fleet_records.owner_records, fleet_records.apply_owners),
+    "vehicles": (fleet_records.vehicle_records, fleet_records.apply_vehicles),
     "connections": (connection_records, apply_connections),
     "codes": (code_records, apply_codes),
     "tokens": (token_records, apply_tokens),
+    "application_tokens": (service_records.application_token_records,
+                           service_records.apply_application_tokens),
+    "faults": (service_records.fault_records, service_records.apply_faults),
+    "rate_limits": (service_records.rate_limit_records, service_records.apply_rate_limits),
+    "subscriptions": (service_records.subscription_records,
+                      service_records.apply_subscriptions),
+    "deliveries": (service_records.delivery_records, service_records.apply_deliveries),
 }
 
 

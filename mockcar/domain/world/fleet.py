@@ -81,6 +81,11 @@ class _Lazy(MutableMapping[str, T], Generic[T]):
         self._added: dict[str, None] = {}  # keys set directly that no fleet has
         self._gone: set[str] = set()  # fleet keys deleted
         self._fleets: list[Fleet] = []
+        # For mockcar.state.records, which reads only what may have changed: the keys
+        # looked up or set since it last read them, and the keys set directly before
+        # `mark_base` (a scenario's own entries; None until it is called).
+        self.touched: set[str] = set()
+        self.base_keys: frozenset[str] | None = None
 
     # -- what a subclass says about its kind of entry ---------------------------------
 
@@ -123,7 +128,25 @@ class _Lazy(MutableMapping[str, T], Generic[T]):
             found = self._from_fleet(key)
             if found is None:
                 raise KeyError(key)
+        self.touched.add(key)
         return found
+
+    def mark_base(self) -> None:
+        """The entries set so far are the scenario's: what a fresh World holds."""
+        self.base_keys = frozenset(self._added)
+
+    def in_base(self, key: str) -> bool:
+        """Whether a World fresh from the scenario has this key (a scenario's own entry
+        or a fleet's)."""
+        return (self.base_keys is not None and key in self.base_keys) or self._in_fleet(key)
+
+    def fresh(self, key: str) -> T | None:
+        """A fleet's entry as the fleet makes it, never the one this mapping holds."""
+        for fleet in self._fleets:
+            index = self._index(fleet, key)
+            if index is not None:
+                return self._make(fleet, index)
+        return None
 
     def get_made(self, key: str) -> T | None:
         """The entry if it was set or made already; never makes one."""
@@ -138,6 +161,7 @@ class _Lazy(MutableMapping[str, T], Generic[T]):
 
     def __setitem__(self, key: str, value: T) -> None:
         self._items[key] = value
+        self.touched.add(key)
         self._gone.discard(key)
         if not self._in_fleet(key):
             self._added[key] = None

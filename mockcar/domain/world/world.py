@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from mockcar.domain.connect.session import ConnectSessions
 from mockcar.domain.connect.test_accounts import vin_account
@@ -109,6 +110,8 @@ class World:
     # World in one lookup.
     on_token_issued: Callable[[Token | ApplicationToken], None] | None = field(
         default=None, repr=False)
+    # What mockcar.state.records read last, so its next read costs what changed since.
+    record_cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Fault rules by make or by clock window ask this World (mockcar.domain.world.faults).

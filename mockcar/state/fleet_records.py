@@ -1,0 +1,107 @@
+"""Records of vehicles and owners: those made at run time (test-mode sign-ins, the
+control API's added vehicles) whole, and the scenario's own where they changed.
+
+A World's `vehicles` and `owners` tell which keys were looked up or set since they were
+last read (`touched`), so a read costs what was used since, never the fleet's size. A
+fleet's vehicle is recorded only while it differs from the one the fleet makes; a
+scenario's own vehicle once it was used. A scenario's vehicle keeps its timeline (the
+scenario draws it again), so its record holds only where it is on it (anchor, lag,
+paused); a vehicle made at run time carries its whole timeline.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from mockcar.domain.timelines.timeline import Motion
+from mockcar.domain.vehicles.vehicle import Vehicle
+from mockcar.domain.world.fleet import _Lazy
+from mockcar.domain.world.records import Owner
+from mockcar.domain.world.world import World
+from mockcar.state.codec import RecordError, decode, decode_dataclass, encode, public_fields
+
+Record = dict[str, Any]
+T = TypeVar("T")
+
+
+def vehicle_record(vehicle: Vehicle, created: bool) -> Record:
+    record: Record = {f.name: encode(getattr(vehicle, f.name))
+                      for f in public_fields(Vehicle) if f.name not in ("id", "motion")}
+    motion = vehicle.motion
+    if motion is None:
+        record["motion"] = None
+    else:
+        data = encode(motion)
+        if not created:
+            data.pop("timeline", None)
+        record["motion"] = data
+    record["created"] = created
+    return record
+
+
+def owner_record(owner: Owner, created: bool) -> Record:
+    record: Record = encode(owner)
+    record["created"] = created
+    return record
+
+
+def _changed(mapping: _Lazy[T], cache: dict[str, Any], name: str,
+             make_record: Any) -> dict[str, Record]:
+    """The records of `mapping`'s entries that differ from the base, reading only the
+    keys touched since the last read (`cache` keeps the rest)."""
+    held: dict[str, Record] = cache.setdefault(name, {})
+    bases: dict[str, Record | None] = cache.setdefault(name + ":base", {})
+    touched, mapping.touched = mapping.touched, set()
+    for key in touched:
+        value = mapping.get_made(key)
+        if value is None:
+            held.pop(key, None)
+            continue
+        created = not mapping.in_base(key)
+        record = make_record(value, created)
+        if not created:
+            if key not in bases:
+                fresh = mapping.fresh(key)
+                bases[key] = make_record(fresh, False) if fresh is not None else None
+            if record == bases[key]:
+                held.pop(key, None)
+                continue
+        held[key] = record
+    return dict(held)
+
+
+def vehicle_records(world: World) -> dict[str, Record]:
+    return _changed(world.vehicles, world.record_cache, "vehicles", vehicle_record)
+
+
+def owner_records(world: World) -> dict[str, Record]:
+    return _changed(world.owners, world.record_cache, "owners", owner_record)
+
+
+def apply_owners(world: World, section: dict[str, Record]) -> None:
+    for key, record in section.items():
+        data = dict(record)
+        data.pop("created", None)
+        world.owners[key] = decode_dataclass(Owner, data, f"owners/{key}")
+
+
+def apply_vehicles(world: World, section: dict[str, Record]) -> None:
+    for vid, record in section.items():
+        where = f"vehicles/{vid}"
+        data = dict(record)
+        created = bool(data.pop("created", False))
+        motion_data = data.pop("motion", None)
+        base = None if created else world.vehicles.get(vid)
+        if not created and base is None:
+            raise RecordError(f"{where}: the scenario has no vehicle {vid} any more")
+        motion: Motion | None = None
+        if motion_data is not None:
+            if created:
+                motion = decode(Motion, motion_data, f"{where}.motion")
+            else:
+                assert base is not None
+                if not isinstance(base.motion, Motion):
+                    raise RecordError(f"{where}: the scenario's vehicle has no timeline now")
+                motion = decode_dataclass(Motion, motion_data, f"{where}.motion",
+                                          timeline=base.motion.timeline)
+        world.vehicles[vid] = decode_dataclass(Vehicle, data, where, id=vid, motion=motion)

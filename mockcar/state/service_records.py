@@ -1,0 +1,220 @@
+"""Records of what a World's applications set up and spent: the applications (their
+webhooks change at run time), application tokens, API v3 command executions, fault
+rules and their counters, rate-limit buckets, webhook subscriptions and what each
+webhook was told (verification, what each subscription last sent).
+
+Each of these sections is whole: applying it replaces what the fresh World holds.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+import re
+from dataclasses import replace
+from typing import Any
+
+from mockcar.domain.webhooks.deliveries import DeliveryPolicy, Verification, Watch
+from mockcar.domain.world.executions import PENDING, Execution
+from mockcar.domain.world.faults import Fault, FaultError, _window, normalize_endpoint
+from mockcar.domain.world.rate_limits import RateLimitSettings, _Bucket
+from mockcar.domain.world.records import Application, ApplicationToken
+from mockcar.domain.world.world import World
+from mockcar.state.codec import RecordError, decode, decode_dataclass, encode, key_of, parse_time
+
+Record = dict[str, Any]
+
+
+# -- applications -----------------------------------------------------------------------
+
+
+def application_records(world: World) -> dict[str, Record]:
+    return {cid: encode(app) for cid, app in world.applications.items()}
+
+
+def apply_applications(world: World, section: dict[str, Record]) -> None:
+    world.applications = {cid: decode_dataclass(Application, record, f"applications/{cid}")
+                          for cid, record in section.items()}
+
+
+# -- application tokens -------------------------------------------------------------------
+
+
+def application_token_records(world: World) -> dict[str, Record]:
+    return {key_of(access): encode(token)
+            for access, token in world.application_tokens.items()}
+
+
+def apply_application_tokens(world: World, section: dict[str, Record]) -> None:
+    world.application_tokens.clear()
+    tokens = [decode_dataclass(ApplicationToken, r, f"application_tokens/{k}")
+              for k, r in section.items()]
+    for token in sorted(tokens, key=lambda t: t.issued_at):  # the store is oldest first
+        world.application_tokens[token.access_token] = token
+        if world.on_token_issued is not None:
+            world.on_token_issued(token)
+
+
+# -- API v3 command executions --------------------------------------------------------------
+
+
+def execution_records(world: World) -> dict[str, Record]:
+    return {eid: encode(execution) for eid, execution in world.executions.by_id.items()}
+
+
+def apply_executions(world: World, section: dict[str, Record]) -> None:
+    executions = world.executions
+    executions.by_id.clear()
+    executions._pending.clear()
+    for eid, record in section.items():
+        execution = decode_dataclass(Execution, record, f"executions/{eid}")
+        executions.by_id[eid] = execution
+        if execution.status == PENDING:
+            # Its action was code, which a record cannot hold: it completes on time,
+            # without acting (mockcar.state's notes say so).
+            heapq.heappush(executions._pending, (execution.completed_at,
+                                                 next(executions._started), execution))
+
+
+# -- faults ----------------------------------------------------------------------------------
+
+
+def fault_record(rule: Fault) -> Record:
+    window = rule.window
+    record: Record = {
+        "type": rule.type, "code": rule.code, "method": rule.method,
+        "endpoint": rule.endpoint, "vehicle_id": rule.vehicle_id, "times": rule.times,
+        "probability": rule.probability, "message": rule.message,
+        "retry_after": rule.retry_after, "make": rule.make, "hits": rule.hits,
+        "start": encode(window.start) if window else None,
+        "end": encode(window.end) if window else None,
+    }
+    if rule.probability < 1.0:
+        # The draw sequence goes on where it was: the same requests fail after a restore.
+        record["random"] = encode(rule._random.getstate())
+    return record
+
+
+def fault_records(world: World) -> dict[str, Record]:
+    rules = list(world.faults)
+    return {"rules": {"next": world.faults._next,
+                      "rules": {rule.id: fault_record(rule) for rule in rules}}}
+
+
+def apply_faults(world: World, section: dict[str, Record]) -> None:
+    record = section.get("rules")
+    if record is None:
+        return
+    faults = world.faults
+    faults.clear()
+    for rid, data in dict(record.get("rules", {})).items():
+        where = f"faults/{rid}"
+        try:
+            window = _window(data.get("start"), data.get("end"))
+        except FaultError as bad:
+            raise RecordError(f"{where}: {bad}") from None
+        endpoint = data.get("endpoint")
+        rule = Fault(
+            id=str(rid), type=str(data["type"]), code=data.get("code"),
+            method=data.get("method"), endpoint=endpoint, vehicle_id=data.get("vehicle_id"),
+            times=data.get("times"), probability=float(data.get("probability", 1.0)),
+            message=data.get("message"), retry_after=data.get("retry_after"),
+            make=data.get("make"), window=window, hits=int(data.get("hits", 0)),
+            _random=random.Random(f"{world.seed}:{rid}"),
+        )
+        if endpoint is not None:
+            pattern = normalize_endpoint(endpoint)
+            rule._pattern = re.compile(".*".join(re.escape(p) for p in pattern.split("*")))
+        state = data.get("random")
+        if state is not None:
+            version, internal, gauss = state
+            rule._random.setstate((int(version), tuple(int(i) for i in internal), gauss))
+        faults._rules.append(rule)
+    faults._next = int(record.get("next", len(faults) + 1))
+
+
+# -- rate limits ------------------------------------------------------------------------------
+
+
+def rate_limit_records(world: World) -> dict[str, Record]:
+    limits = world.rate_limits
+    records: dict[str, Record] = {"settings": limits.settings.describe()}
+    for kind, buckets in (("application", limits._applications),
+                          ("vehicle", limits._vehicles)):
+        for key, bucket in buckets.items():
+            records[f"{kind}:{key}"] = {"tokens": bucket.tokens, "at": bucket.at.isoformat()}
+    return records
+
+
+def apply_rate_limits(world: World, section: dict[str, Record]) -> None:
+    limits = world.rate_limits
+    settings = section.get("settings")
+    if settings is not None:
+        limits.configure(decode_dataclass(RateLimitSettings, settings, "rate_limits/settings"))
+    for key, record in section.items():
+        if key == "settings":
+            continue
+        kind, _, name = key.partition(":")
+        bucket = _Bucket(float(record["tokens"]), parse_time(record["at"], f"rate_limits/{key}"))
+        if kind == "application":
+            limits._applications[name] = bucket
+        elif kind == "vehicle":
+            limits._vehicles[name] = bucket
+        else:
+            raise RecordError(f"rate_limits/{key}: unknown kind of bucket {kind!r}")
+
+
+# -- webhook subscriptions and what they were told ----------------------------------------------
+
+
+def subscription_records(world: World) -> dict[str, Record]:
+    return {hook: {"vehicle_ids": sorted(members)}
+            for hook, members in world.subscriptions.items() if members}
+
+
+def apply_subscriptions(world: World, section: dict[str, Record]) -> None:
+    world.subscriptions = {hook: set(decode(list[str], r["vehicle_ids"], f"subscriptions/{hook}"))
+                           for hook, r in section.items()}
+
+
+def watch_record(watch: Watch) -> Record:
+    record: Record = encode(replace(watch, errors={}))
+    record["errors"] = [[t, c, list(v)] for (t, c), v in watch.errors.items()]
+    return record
+
+
+def delivery_records(world: World) -> dict[str, Record]:
+    book = world.deliveries
+    records: dict[str, Record] = {"policy": encode(book.policy)}
+    if book.slots:
+        records["slots"] = dict(book.slots)
+    for hook, state in book.verification.items():
+        records[f"verification:{hook}"] = encode(state)
+    for (hook, vehicle), watch in book.watches.items():
+        records[f"watch:{hook}:{vehicle}"] = watch_record(watch)
+    return records
+
+
+def apply_deliveries(world: World, section: dict[str, Record]) -> None:
+    book = world.deliveries
+    book.verification.clear()
+    book.watches.clear()
+    book.slots.clear()
+    for key, record in section.items():
+        where = f"deliveries/{key}"
+        kind, _, rest = key.partition(":")
+        if key == "policy":
+            book.policy = decode_dataclass(DeliveryPolicy, record, where)
+        elif key == "slots":
+            book.slots.update(decode(dict[str, int], record, where))
+        elif kind == "verification":
+            book.verification[rest] = decode_dataclass(Verification, record, where)
+        elif kind == "watch":
+            data = dict(record)
+            errors = {(str(t), c): tuple(v) for t, c, v in data.pop("errors", [])}
+            watch = decode_dataclass(Watch, data, where, errors=errors)
+            book.watches[(watch.webhook_id, watch.vehicle_id)] = watch
+        else:
+            raise RecordError(f"{where}: unknown record")
+
+
