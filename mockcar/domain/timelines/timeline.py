@@ -166,26 +166,50 @@ class Timeline:
 class Motion:
     """A vehicle's timeline and its anchor: `Vehicle.state` is the state at `anchor`.
     `inclusive`: the anchor is the timeline's own start, whose first event still
-    applies (a first charging segment plugs the car in)."""
+    applies (a first charging segment plugs the car in).
+
+    `lag` is how far the vehicle's timeline runs behind the World's clock: the instant
+    `t` of the clock is `t - lag` on the timeline. It grows while the timeline is
+    `paused` (the state then holds at the anchor whatever the clock does) and shrinks
+    when a stage is skipped (mockcar.domain.timelines.playback)."""
 
     timeline: Timeline
     anchor: datetime
     inclusive: bool = False
+    lag: timedelta = timedelta(0)
+    paused: bool = False
+
+    def position(self, now: datetime) -> float:
+        """Seconds from the timeline's start to where the vehicle is on it at `now`."""
+        moment = self.anchor if self.paused else now
+        return (moment - self.lag - self.timeline.start).total_seconds()
+
+    def state_at_position(self, vehicle: Vehicle, x: float) -> VehicleState:
+        """The vehicle's state where its timeline is `x` seconds from its start, played
+        on from the anchor (paused or not); the anchor's state for an earlier `x`."""
+        fold = _Fold(self.timeline, vehicle, copy(vehicle.state))
+        x0 = self.position(self.anchor)
+        if x >= x0 and x >= 0:
+            fold.walk(x0, x, self.inclusive)
+        return fold.finish()
 
     def state_at(self, vehicle: Vehicle, now: datetime) -> tuple[VehicleState, datetime]:
         """The vehicle's state at `now` and the time its data is from."""
         fold = _Fold(self.timeline, vehicle, copy(vehicle.state))
-        start = self.timeline.start
-        x0 = (self.anchor - start).total_seconds()
-        x1 = (now - start).total_seconds()
-        if x1 < x0 or x1 < 0:
+        x0 = self.position(self.anchor)
+        x1 = self.position(now)
+        if now < self.anchor or x1 < 0:
             return fold.finish(), min(vehicle.updated_at, now)
         fold.walk(x0, x1, self.inclusive)
         state = fold.finish()
-        return state, fold.data_time(now, self.anchor)
+        return state, fold.data_time(now, self.anchor, self.lag)
 
     def settled(self, now: datetime) -> Motion:
-        return Motion(self.timeline, now) if now > self.anchor else self
+        if now <= self.anchor:
+            return self
+        # Paused, the anchor moves on without the timeline: the lag takes up the time.
+        lag = self.lag + (now - self.anchor) if self.paused else self.lag
+        return replace(self, anchor=now, inclusive=False, lag=lag)
 
 
 class _Fold:
@@ -379,13 +403,14 @@ class _Fold:
             s.heading = route.heading(km)
         return s
 
-    def data_time(self, now: datetime, anchor: datetime) -> datetime:
+    def data_time(self, now: datetime, anchor: datetime,
+                  lag: timedelta = timedelta(0)) -> datetime:
         s = self.s
         if not s.asleep or (s.plugged_in and s.charging):
             return now
         since = anchor
         if self.asleep_since is not None:
-            since = max(anchor, self.t.start + timedelta(seconds=self.asleep_since))
+            since = max(anchor, self.t.start + lag + timedelta(seconds=self.asleep_since))
         return min(since, now)
 
 

@@ -82,7 +82,7 @@ def _pressures(value: Any) -> tuple[float, float, float, float]:
 @dataclass(frozen=True)
 class Field:
     parse: Callable[[Any], Any]
-    needs: str | None = None  # "battery" | "fuel": what the vehicle must have
+    needs: str | None = None  # "battery" | "fuel" | "engine": what the vehicle must have
     on_vehicle: bool = False  # an attribute of the Vehicle, not of its state
     doc: str = ""
 
@@ -93,6 +93,7 @@ FIELDS: dict[str, Field] = {
     "locked": Field(_boolean, doc="doors locked"),
     "doors_open": Field(_names(DOORS), on_vehicle=True, doc="open doors"),
     "storage_open": Field(_names(STORAGE), on_vehicle=True, doc="open trunk (rear) / frunk or hood (front)"),
+    "windows_open": Field(_names(DOORS), on_vehicle=True, doc="open windows"),
     "odometer_km": Field(_number(0), doc="odometer, km"),
     "location": Field(_location, doc="position"),
     "moving": Field(_boolean, doc="driving: commands that need a parked car refuse"),
@@ -105,6 +106,8 @@ FIELDS: dict[str, Field] = {
     "charge_port_open": Field(_boolean, needs="battery", doc="charge port door open"),
     "fuel_level": Field(_number(0, 1), needs="fuel", doc="tank level, 0–1"),
     "tire_pressures_kpa": Field(_pressures, doc="four tire pressures, kPa"),
+    "oil_life": Field(_number(0, 1), needs="engine", doc="engine oil life left, 0–1 (held "
+                      "until set again; unset, it follows the odometer)"),
     "virtual_key_paired": Field(_boolean, doc="Tesla: Smartcar's virtual key is paired"),
     "asleep": Field(_boolean, doc="asleep: requests wake it slowly or answer VEHICLE_STATE "
                     "ASLEEP, as the scenario's `asleep` says (mockcar.domain.world.latency)"),
@@ -128,6 +131,9 @@ def apply(vehicle: Vehicle, changes: Mapping[str, Any], now: datetime) -> list[s
             continue
         if spec.needs == "fuel" and not vehicle.powertrain.has_fuel:
             problems[name] = f"a {vehicle.powertrain} vehicle has no fuel tank"
+            continue
+        if spec.needs == "engine" and not vehicle.powertrain.has_engine:
+            problems[name] = f"a {vehicle.powertrain} vehicle has no combustion engine"
             continue
         try:
             parsed[name] = spec.parse(raw)

@@ -37,6 +37,8 @@ def engine_oil_life(vehicle: Vehicle) -> float:
     OIL_CHANGE_KM; where in the interval the car is was drawn once."""
     if not vehicle.powertrain.has_engine:
         raise not_capable(vehicle, "has no combustion engine")
+    if vehicle.state.oil_life is not None:  # set by hand (an override)
+        return round(vehicle.state.oil_life, 2)
     offset = seeded(vehicle, "oil").uniform(0, OIL_CHANGE_KM)
     used = (vehicle.odometer_km() + offset) % OIL_CHANGE_KM
     return round(1 - used / OIL_CHANGE_KM, 2)

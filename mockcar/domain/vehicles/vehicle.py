@@ -139,6 +139,7 @@ class VehicleState:
     defroster_on: bool = False
     steering_heater_on: bool = False
     tire_pressures_kpa: tuple[float, float, float, float] | None = None  # FL, FR, BL, BR
+    oil_life: float | None = None  # 0–1 set by hand; None: follows the odometer
     tesla_schedule: TeslaSchedule = field(default_factory=TeslaSchedule)
     weekly_schedules: tuple[WeeklySchedule, ...] = ()  # Nissan
     charging_locations: tuple[ChargingLocation, ...] | None = None  # Ford, Lincoln
@@ -193,6 +194,7 @@ class Vehicle:
     fuel_range_km_full: float | None = None
     doors_open: frozenset[str] = field(default_factory=frozenset)
     storage_open: frozenset[str] = field(default_factory=frozenset)
+    windows_open: frozenset[str] = field(default_factory=frozenset)
     test_level: str | None = None
     battery_options: tuple[float, ...] = ()
     motion: Motion | None = None  # its timeline and anchor; None: it only changes on command
@@ -284,7 +286,7 @@ class Vehicle:
         return Security(
             is_locked=self.state.locked,
             doors=openings(DOORS, self.doors_open),
-            windows=openings(DOORS, frozenset()),
+            windows=openings(DOORS, self.windows_open),
             sunroof=(Opening("sunroof", "CLOSED"),),
             storage=openings(STORAGE, self.storage_open),
             charging_port=(

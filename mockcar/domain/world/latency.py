@@ -71,6 +71,9 @@ class Spread:
         sigma = math.log(self.p90_ms / self.median_ms) / Z90
         return self.median_ms * factor * math.exp(sigma * normal)
 
+    def scaled(self, factor: float) -> Spread:
+        return Spread(round(self.median_ms * factor), round(self.p90_ms * factor))
+
 
 # Estimates (see the module docstring): a typical car, then each make's factor on it.
 TYPICAL: dict[Kind, Spread] = {
@@ -129,9 +132,7 @@ def delay_ms(policy: Policy, make: str, method: str, endpoint: str, static: bool
         return 0.0
     if policy.mode == REALISTIC:
         kind = kind_of(method, endpoint, static)
-        reads, commands = MAKE_FACTORS.get(make.upper(), (1.0, 1.0))
-        factor = 1.0 if kind is Kind.STATIC else commands if kind is Kind.COMMAND else reads
-        return round(TYPICAL[kind].draw(normal, factor), 1)
+        return round(TYPICAL[kind].draw(normal, _factor(make, kind)), 1)
     default = 0.0
     for pattern, ms in policy.table:
         if pattern == "/*":
@@ -139,6 +140,19 @@ def delay_ms(policy: Policy, make: str, method: str, endpoint: str, static: bool
         elif _matches(pattern, endpoint):
             return ms
     return default
+
+
+def estimated(make: str, method: str, endpoint: str, static: bool) -> Spread:
+    """The `realistic` policy's median and 90th percentile for this make and endpoint:
+    what mockcar lists as a vehicle's estimated latencies, as the Vehicle Simulator's
+    "View Estimated Latencies" does (estimates; see the module docstring)."""
+    kind = kind_of(method, endpoint, static)
+    return TYPICAL[kind].scaled(_factor(make, kind))
+
+
+def _factor(make: str, kind: Kind) -> float:
+    reads, commands = MAKE_FACTORS.get(make.upper(), (1.0, 1.0))
+    return 1.0 if kind is Kind.STATIC else commands if kind is Kind.COMMAND else reads
 
 
 @dataclass(frozen=True)
