@@ -5,8 +5,9 @@ After each response it appends one entry to the journal of the request's tenant
 (mockcar.web.tenancy decides which; usually the handler already has). It is on every
 request's path, so it does little there: a clock read before and after, the status off
 the response start, the request body only for methods that carry one (and only up to
-`BODY_LIMIT` bytes; a body the handler left unread is read when it answers), and an entry
-of raw values appended to a ring. Decoding, hashing and redaction happen when entries
+`BODY_LIMIT` bytes; a body the handler left unread is read when it answers), the
+response's header list as sent and its body up to `BODY_LIMIT`, and an entry of raw
+values appended to a ring. Decoding, hashing and redaction happen when entries
 are shown, never here. Requests to the control API itself are not recorded:
 they are the test talking to mockcar, not the application under test.
 """
@@ -40,6 +41,9 @@ class JournalMiddleware:
         hint: str | None = None
         chunks: list[bytes] = []
         size = 0
+        response_headers: list[tuple[bytes, bytes]] = []
+        answer: list[bytes] = []
+        answered = 0
         finished = scope["method"] in _BODYLESS  # nothing to keep, or all of it read
 
         def keep(message: Message) -> None:
@@ -59,9 +63,17 @@ class JournalMiddleware:
             return message
 
         async def record_status(message: Message) -> None:
-            nonlocal status, hint
-            if message["type"] == "http.response.start":
+            nonlocal status, hint, response_headers, answered
+            if message["type"] == "http.response.body":
+                if answered <= BODY_LIMIT:
+                    part: bytes = message.get("body", b"")
+                    answer.append(part[:BODY_LIMIT + 1 - answered])
+                    answered += len(part)
+                else:
+                    answered += len(message.get("body", b""))
+            elif message["type"] == "http.response.start":
                 status = message["status"]
+                response_headers = message.get("headers", [])
                 if status >= 400:
                     hint = _hint(message)
                 # A handler that answered without reading the body (a wrong content
@@ -75,7 +87,7 @@ class JournalMiddleware:
             await self.app(scope, receive if finished else keep_body, record_status)
         finally:
             _record(scope, status, (time.perf_counter() - started) * 1000, chunks, size,
-                    hint)
+                    hint, response_headers, answer, answered)
 
 
 def _hint(start: Message) -> str | None:
@@ -86,10 +98,12 @@ def _hint(start: Message) -> str | None:
 
 
 def _record(scope: Scope, status: int, duration_ms: float, chunks: list[bytes],
-            size: int, hint: str | None) -> None:
+            size: int, hint: str | None, response_headers: list[tuple[bytes, bytes]],
+            answer: list[bytes], answered: int) -> None:
     claim = tenancy.claim(scope)
     claim.journal.record(
         time.time(), scope["method"], scope["path"], scope.get("query_string", b""),
         scope["headers"], b"".join(chunks) if chunks else b"", size > BODY_LIMIT, status,
         duration_ms, claim.client_id, claim.token, scope["state"].get("request_id"), hint,
+        response_headers, b"".join(answer) if answer else b"", answered > BODY_LIMIT,
     )

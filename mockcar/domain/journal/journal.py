@@ -2,9 +2,11 @@
 (`GET /_mockcar/journal` reads it).
 
 An entry keeps what a test asks about — method, path, query, a few headers, the body,
-status, duration, application, vehicle, token — as received. Entries are only ever shown
-through `Entry.shown()`, which redacts (mockcar.domain.journal.redaction); filters run on the raw
-values, so a test may look requests up by the access token it holds.
+status, duration, application, vehicle, token — as received, and the response's headers
+and body as sent. Entries are only ever shown through `Entry.shown()`, which redacts
+(mockcar.domain.journal.redaction); filters run on the raw values, so a test may look
+requests up by the access token it holds. A watcher (`Journal.watch`: the dashboard's
+live requests monitor) is told of every entry as it is recorded.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import hashlib
 import itertools
 import re
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +23,7 @@ from typing import Any
 from mockcar.domain.journal import redaction
 
 CAPACITY = 1000  # entries kept per tenant; the oldest go first
-BODY_LIMIT = 8192  # bytes of a request body kept
+BODY_LIMIT = 8192  # bytes of a request (and of a response) body kept
 # Request headers an entry shows (Authorization with its credential redacted).
 KEPT_HEADERS = frozenset({
     b"authorization", b"content-type", b"sc-unit-system", b"user-agent", b"accept",
@@ -56,6 +58,10 @@ class Entry:
     token: str | None  # never shown; see token_id
     request_id: str | None
     hint: str | None = None  # mockcar's explanation of an error answer (mockcar-hint)
+    # The response as the app sent it: every header, and the body up to BODY_LIMIT.
+    response_headers: Sequence[tuple[bytes, bytes]] = ()
+    response_body: bytes = b""
+    response_truncated: bool = False
 
     @property
     def headers(self) -> list[tuple[str, str]]:
@@ -96,7 +102,23 @@ class Entry:
             "token_id": self.token_id,
             "request_id": self.request_id,
             "hint": self.hint,
+            "response": {
+                "headers": redaction.response_headers(self._response_header_pairs()),
+                "body": redaction.body(self.response_body, self.response_content_type,
+                                       truncated=self.response_truncated),
+            },
         }
+
+    def _response_header_pairs(self) -> list[tuple[str, str]]:
+        pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in self.response_headers]
+        if self.request_id:  # put on the response outside the journal (web/request_id.py)
+            pairs.append(("sc-request-id", self.request_id))
+        return pairs
+
+    @property
+    def response_content_type(self) -> str | None:
+        return next((v.decode("latin-1") for k, v in self.response_headers
+                     if k.lower() == b"content-type"), None)
 
 
 @dataclass(frozen=True)
@@ -150,6 +172,7 @@ class Journal:
         self._entries: deque[Entry] = deque(maxlen=capacity)
         self._seq = itertools.count(1)
         self.dropped = 0  # entries pushed out of the full ring since the last clear
+        self._watchers: tuple[Watcher, ...] = ()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -158,14 +181,33 @@ class Journal:
         self, at: float, method: str, path: str, query: bytes,
         headers: Sequence[tuple[bytes, bytes]], body: bytes, body_truncated: bool, status: int,
         duration_ms: float, client_id: str | None, token: str | None, request_id: str | None,
-        hint: str | None = None,
+        hint: str | None = None, response_headers: Sequence[tuple[bytes, bytes]] = (),
+        response_body: bytes = b"", response_truncated: bool = False,
     ) -> Entry:
         entry = Entry(next(self._seq), at, method, path, query, headers, body, body_truncated,
-                      status, duration_ms, client_id, token, request_id, hint)
+                      status, duration_ms, client_id, token, request_id, hint,
+                      response_headers, response_body, response_truncated)
         if len(self._entries) == self.capacity:
             self.dropped += 1
         self._entries.append(entry)
+        for watcher in self._watchers:
+            watcher(entry)
         return entry
+
+    def watch(self, watcher: Watcher) -> Callable[[], None]:
+        """Call `watcher` with every entry recorded from now on, and with None when the
+        journal is cleared; returns the function that stops it. A watcher is called on
+        the request's path, so it only hands the entry on (to a bounded queue)."""
+        self._watchers = (*self._watchers, watcher)
+
+        def stop() -> None:
+            self._watchers = tuple(w for w in self._watchers if w is not watcher)
+
+        return stop
+
+    def last_seq(self) -> int:
+        """The seq of the newest entry kept, 0 when there is none."""
+        return self._entries[-1].seq if self._entries else 0
 
     def entries(self, match: Match | None = None, limit: int | None = None) -> list[Entry]:
         """Matching entries, oldest first; with `limit`, the newest `limit` of them."""
@@ -182,3 +224,9 @@ class Journal:
     def clear(self) -> None:
         self._entries.clear()
         self.dropped = 0
+        for watcher in self._watchers:
+            watcher(None)
+
+
+# Told of each entry as it is recorded, and of a clear (None).
+Watcher = Callable[[Entry | None], None]

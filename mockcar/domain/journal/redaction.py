@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from mockcar import jsontext
 
@@ -57,6 +57,30 @@ def headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
         else:
             shown[name] = value
     return shown
+
+
+def response_headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """A response's headers by lower-case name: sensitive ones (Set-Cookie) replaced, and
+    a Location's query redacted like a request's (Connect's redirect carries the code)."""
+    shown: dict[str, str] = {}
+    for name, value in pairs:
+        name = name.lower()
+        if sensitive(name):
+            shown[name] = REDACTED
+        elif name == "location":
+            shown[name] = url(value)
+        else:
+            shown[name] = value
+    return shown
+
+
+def url(raw: str) -> str:
+    """A URL (absolute or a path) with its path and query redacted as a request's are."""
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        return REDACTED
+    return urlunsplit(parts._replace(path=path(parts.path), query=query(parts.query)))
 
 
 def body(raw: bytes, content_type: str | None, *, truncated: bool = False) -> Any:

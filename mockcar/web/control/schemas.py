@@ -89,6 +89,9 @@ ENTRY = obj(
     token_id=NULLABLE_STRING, request_id=NULLABLE_STRING,
     hint=NULLABLE_STRING | {"description": "mockcar's explanation of an error answer (the "
                             "mockcar-hint response header)"},
+    response=obj(("headers", "body"),
+                 headers={"type": "object", "additionalProperties": STRING}, body=ANY)
+    | {"description": "The response as sent, redacted like the request"},
 )
 JOURNAL = obj(
     ("entries", "count", "kept", "capacity", "dropped"),
