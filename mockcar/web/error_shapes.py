@@ -9,8 +9,8 @@ always gets the error body it knows how to read:
 * any other `/v3…`: API v3's `errors[]`;
 * the token endpoints `/oauth/token` and `/oauth2/token`: OAuth 2.0's
   `{"error", "error_description"}` (https://www.rfc-editor.org/rfc/rfc6749#section-5.2);
-* Connect (`/oauth/authorize…`, `/oauth/reauthenticate…`) and the home page `/`: an
-  HTML page;
+* Connect (`/oauth/authorize…`, `/oauth/reauthenticate…`) and the dashboard (`/`,
+  `/vehicles…`: mockcar.web.dashboard.paths): an HTML page;
 * everything else (`/v2.0/…`, `/v1.0/…`, management and compatibility): Vehicle API
   v2's envelope (https://smartcar.com/docs/api-reference/api-errors).
 
@@ -38,6 +38,7 @@ from mockcar.errors import SmartcarError
 from mockcar.web import errors as v2_errors
 from mockcar.web.connect import pages as connect
 from mockcar.web.control.operations import ControlError
+from mockcar.web.dashboard import paths as dashboard
 from mockcar.web.templating import TEMPLATES
 from mockcar.web.v3 import errors as v3_errors
 from mockcar.web.v3 import management as webhooks_v3
@@ -69,7 +70,8 @@ def shape(path: str) -> Shape:
         return Shape.V3
     if path.rstrip("/") in TOKEN_PATHS:
         return Shape.OAUTH
-    if path == "/" or _under(path, connect.BASE) or _under(path, connect.REAUTHENTICATE):
+    if (dashboard.is_dashboard(path) or _under(path, connect.BASE)
+            or _under(path, connect.REAUTHENTICATE)):
         return Shape.PAGE
     return Shape.V2
 
@@ -230,7 +232,7 @@ class ShapedErrors:
         try:
             await self.app(scope, receive, sending)
         except Exception as exc:
-            # The home page's failure is the app's last resort's, as it always was.
+            # The Start here page's failure is the app's last resort's, as it always was.
             if started or scope["path"] == "/":
                 raise
             response = failure(Request(scope), exc)

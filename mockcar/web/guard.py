@@ -5,7 +5,7 @@
 * a body over `Settings.max_body_bytes` (`max_scenario_bytes` when registering an
   application, whose inline scenario may be large): 413, by its Content-Length before a
   byte of it is read; a chunked body is read up to the limit here, then handed on whole;
-* the control API, the home page and the Postman downloads (they show and change client
+* the control API, the dashboard and the Postman downloads (they show and change client
   secrets, tokens and every World) answer only to a Host mockcar serves: loopback names
   and addresses, the public URL's host, the bound address (any IP address when bound to
   all interfaces) and `Settings.allowed_hosts`. A page whose DNS name an attacker points
@@ -38,12 +38,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mockcar.settings import Settings
 from mockcar.web import error_shapes
 from mockcar.web.connect import pages as connect
+from mockcar.web.dashboard import paths as dashboard
 
 MAX_HEADER_BYTES = 64 * 1024
 CONTROL = "/_mockcar"
 REGISTER = CONTROL + "/applications"
-# Paths that show or change secrets: the control API, the Postman downloads, and "/".
-GUARDED = (CONTROL, "/postman/")
+# Paths that show or change secrets: the control API, the Postman downloads, and the
+# dashboard ("/" and its pages).
+GUARDED = (CONTROL, "/postman/", *dashboard.PREFIXES)
 CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 WILDCARD_BINDS = frozenset({"0.0.0.0", "::", ""})
 
@@ -215,7 +217,7 @@ class Guard:
         if host is not None and not self.hosts.host_allowed(host):
             name = hostname(host.decode("latin-1"))
             return 421, (f"mockcar does not answer to the host {name!r} here. The control "
-                         "API, the home page and the Postman downloads answer to loopback "
+                         "API, the dashboard and the Postman downloads answer to loopback "
                          "(localhost, 127.0.0.1, [::1]), the host of MOCKCAR_PUBLIC_URL, the "
                          "address mockcar is bound to, and the hosts in MOCKCAR_ALLOWED_HOSTS "
                          f"(comma-separated, * for any): add {name} there if it is yours.")

@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 
 from starlette.routing import BaseRoute, Route
 
-from mockcar.web import home, page_assets, v2, v3
+from mockcar.web import page_assets, v2, v3
 from mockcar.web.auth import application_token, token
 from mockcar.web.connect import pages as connect
 from mockcar.web.control import routes as control
+from mockcar.web.dashboard import routes as dashboard
 from mockcar.web.docs.openapi import document as openapi
 from mockcar.web.docs.postman import collection as postman
 from mockcar.web.handler import Handler, operations_of
@@ -52,7 +53,7 @@ HOSTS: tuple[tuple[str, list[BaseRoute]], ...] = (
     ("auth", application_token.routes),
     ("connect", connect.routes),
     ("control", control.routes),
-    ("home", home.routes),
+    ("dashboard", dashboard.routes),
     ("assets", page_assets.routes),
     ("docs", postman.routes),
     ("docs", openapi.routes),

@@ -384,13 +384,13 @@ def test_every_response_says_nosniff_and_every_page_has_a_policy(client: TestCli
 
 
 def test_an_unexpected_failure_says_nosniff_too(monkeypatch: pytest.MonkeyPatch) -> None:
-    from mockcar.web import home
+    from mockcar.web.dashboard import start
 
     def broken(*args: object) -> None:
         raise RuntimeError("a bug")
 
-    # The home page's handler fails; the app-wide handler answers, outside the guard.
-    monkeypatch.setattr(home, "sdk_environment", broken)
+    # The Start here page's handler fails; the app-wide handler answers, outside the guard.
+    monkeypatch.setattr(start, "sdk_environment", broken)
     with TestClient(create_app(Settings()), base_url=LOCAL,
                     raise_server_exceptions=False) as http:
         failed = http.get("/")

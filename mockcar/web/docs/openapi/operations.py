@@ -170,10 +170,6 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     **{(method, "/oauth/authorize/{rest}"): Operation(
         summary="Any other Connect address", replies=_CONNECT_ERRORS, tags=("Connect",),
         operation_id=f"connect_not_found_{method.lower()}") for method in ("GET", "POST")},
-    ("GET", "/"): Operation(
-        summary="mockcar's home page: applications, owners, SDK environment",
-        replies={200: _HTML_PAGE, "default": _HTML_ERROR}, tags=("mockcar",),
-        operation_id="home"),
     ("GET", "/favicon.svg"): Operation(
         summary="The icon of mockcar's pages", replies={200: Reply("An SVG image",
                                                                    media="image/svg+xml")},

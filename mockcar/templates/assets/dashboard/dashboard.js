@@ -1,0 +1,445 @@
+/* mockcar dashboard: the helpers every page uses, as window.mockcar.
+ *
+ *   mockcar.control(method, path, body, source)  -> Promise of the JSON answer.
+ *       Calls the control API of the page's World ("/clock/advance" goes to
+ *       /_mockcar/clock/advance, or /_mockcar/applications/{id}/clock/advance); a path
+ *       starting with /_mockcar is taken as is. On an error the control API's message
+ *       is shown next to `source` (the button or form that caused it) and the promise
+ *       rejects with a mockcar.ControlFailure.
+ *   mockcar.stream(path, onEvent, options)       -> {close()}: server-sent events from a
+ *       control path (fetch, so an application's World sends its credentials), with
+ *       reconnection. onEvent({event, data, id}); data is parsed JSON when it parses.
+ *   mockcar.poll(fn, ms)                         -> {stop()}: fn() every ms while the page
+ *       is visible.
+ *   mockcar.onClock(fn)                          : fn(clock, jumped) after each clock
+ *       reading; jumped is true when the World's time moved other than by running.
+ *   mockcar.format.*                              : percent, number, distance, time, ...
+ *   mockcar.announce(text)                       : tell screen readers.
+ *
+ * Declarative wiring, no script needed on the page:
+ *   <button data-copy="text">            copies the text (or data-copy-from="#id")
+ *   <button data-action="POST /path" data-body='{"a":1}' data-then="reload">
+ *   <form data-control-form="POST /vehicles" data-then="reload|event">
+ *       fields become a JSON object: data-type="number|boolean|json|list" on a field
+ *       converts its value; empty fields are left out. The form then fires
+ *       "mockcar:done" with the answer in event.detail.
+ */
+(function () {
+  "use strict";
+
+  const body = document.body;
+  const controlBase = body.dataset.controlBase || "/_mockcar";
+  const pageBase = body.dataset.pageBase || "";
+  const authMeta = document.querySelector('meta[name="mockcar-control-auth"]');
+  const auth = authMeta ? authMeta.content : null;
+
+  class ControlFailure extends Error {
+    constructor(status, answer) {
+      const message = (answer && (answer.message || answer.error_description || answer.error))
+        || ("The control API answered " + status + ".");
+      super(message);
+      this.status = status;
+      this.answer = answer;
+      this.problems = (answer && answer.problems) || [];
+    }
+  }
+
+  function controlUrl(path) {
+    if (path.startsWith("/_mockcar") || path.startsWith("http")) return path;
+    return controlBase + (path.startsWith("/") ? path : "/" + path);
+  }
+
+  function headers(extra) {
+    const result = Object.assign({ Accept: "application/json" }, extra || {});
+    if (auth) result.Authorization = auth;
+    return result;
+  }
+
+  /* Where an error of `source` is shown: a [data-error-for] naming its id, the
+     .control-error of its closest form or [data-control-scope], or a new one after it. */
+  function errorSlot(source) {
+    if (!source) return null;
+    if (source.id) {
+      const named = document.querySelector('[data-error-for="' + CSS.escape(source.id) + '"]');
+      if (named) return named;
+    }
+    const scope = source.closest("form, [data-control-scope]");
+    if (scope) {
+      const inside = scope.querySelector(":scope .control-error");
+      if (inside) return inside;
+    }
+    const made = document.createElement("p");
+    made.className = "control-error";
+    made.setAttribute("role", "alert");
+    made.hidden = true;
+    (scope || source).insertAdjacentElement(scope ? "beforeend" : "afterend", made);
+    return made;
+  }
+
+  function showError(source, failure) {
+    const slot = errorSlot(source);
+    if (!slot) return;
+    const lines = [failure.message].concat(failure.problems || []);
+    slot.textContent = lines.join(" ");
+    slot.hidden = false;
+    if (!slot.id) slot.id = "control-error-" + Math.random().toString(36).slice(2, 9);
+    if (source && source.setAttribute) source.setAttribute("aria-describedby", slot.id);
+  }
+
+  function clearError(source) {
+    const slot = source && errorSlot(source);
+    if (slot) { slot.hidden = true; slot.textContent = ""; }
+  }
+
+  async function control(method, path, payload, source) {
+    const init = { method: method, headers: headers(), credentials: "same-origin" };
+    if (method !== "GET" && method !== "HEAD") {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(payload === undefined || payload === null ? {} : payload);
+    }
+    const busy = source && source.tagName === "FORM"
+      ? source.querySelector('[type="submit"]') : source;
+    if (busy && busy.setAttribute) busy.setAttribute("aria-busy", "true");
+    try {
+      let answer;
+      let response;
+      try {
+        response = await fetch(controlUrl(path), init);
+      } catch (network) {
+        throw new ControlFailure(0, { message: "mockcar did not answer (is the server running?)." });
+      }
+      const text = await response.text();
+      try { answer = text ? JSON.parse(text) : null; } catch (_) { answer = { message: text }; }
+      if (!response.ok) throw new ControlFailure(response.status, answer);
+      clearError(source);
+      if (method !== "GET") document.dispatchEvent(new CustomEvent("mockcar:changed", { detail: { method, path, answer } }));
+      return answer;
+    } catch (failure) {
+      if (failure instanceof ControlFailure) showError(source, failure);
+      throw failure;
+    } finally {
+      if (busy && busy.removeAttribute) busy.removeAttribute("aria-busy");
+    }
+  }
+
+  /* -- server-sent events over fetch ------------------------------------------------- */
+
+  function stream(path, onEvent, options) {
+    const opts = Object.assign({ retry: 2000, onOpen: null, onError: null }, options || {});
+    let controller = null;
+    let closed = false;
+    let lastId = null;
+
+    async function connect() {
+      controller = new AbortController();
+      const extra = { Accept: "text/event-stream" };
+      if (lastId) extra["Last-Event-ID"] = lastId;
+      try {
+        const response = await fetch(controlUrl(path), { headers: headers(extra), signal: controller.signal, credentials: "same-origin" });
+        if (!response.ok || !response.body) throw new Error("stream answered " + response.status);
+        if (opts.onOpen) opts.onOpen();
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value.replace(/\r\n?/g, "\n");
+          let end;
+          while ((end = buffer.indexOf("\n\n")) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            dispatch(block);
+          }
+        }
+      } catch (error) {
+        if (closed) return;
+        if (opts.onError) opts.onError(error);
+      }
+      if (!closed) setTimeout(connect, opts.retry);
+    }
+
+    function dispatch(block) {
+      const event = { event: "message", data: "", id: null };
+      const data = [];
+      for (const line of block.split("\n")) {
+        if (!line || line.startsWith(":")) continue;
+        const colon = line.indexOf(":");
+        const field = colon < 0 ? line : line.slice(0, colon);
+        let value = colon < 0 ? "" : line.slice(colon + 1);
+        if (value.startsWith(" ")) value = value.slice(1);
+        if (field === "data") data.push(value);
+        else if (field === "event") event.event = value;
+        else if (field === "id") { event.id = value; lastId = value; }
+        else if (field === "retry" && /^\d+$/.test(value)) opts.retry = Number(value);
+      }
+      if (!data.length) return;
+      event.data = data.join("\n");
+      try { event.data = JSON.parse(event.data); } catch (_) { /* text */ }
+      onEvent(event);
+    }
+
+    connect();
+    return { close() { closed = true; if (controller) controller.abort(); } };
+  }
+
+  function poll(fn, ms) {
+    let timer = null;
+    let stopped = false;
+    async function tick() {
+      if (stopped) return;
+      if (document.visibilityState === "visible") {
+        try { await fn(); } catch (_) { /* shown by control() where it matters */ }
+      }
+      timer = setTimeout(tick, ms);
+    }
+    timer = setTimeout(tick, ms);
+    return { stop() { stopped = true; clearTimeout(timer); } };
+  }
+
+  /* -- formatting -------------------------------------------------------------------- */
+
+  const format = {
+    number(value, digits) {
+      if (value === null || value === undefined || Number.isNaN(Number(value))) return "–";
+      return Number(value).toLocaleString(undefined, { maximumFractionDigits: digits === undefined ? 1 : digits });
+    },
+    percent(fraction) {  // 0.42 -> "42 %"
+      if (fraction === null || fraction === undefined) return "–";
+      return format.number(Number(fraction) * 100, 0) + " %";
+    },
+    distance(km) { return km === null || km === undefined ? "–" : format.number(km, 0) + " km"; },
+    bytes(n) { return n < 1024 ? n + " B" : format.number(n / 1024, 1) + " KiB"; },
+    // The World's time in the reader's locale, with the UTC offset the World uses.
+    time(iso) {
+      if (!iso) return "–";
+      const date = new Date(iso);
+      if (Number.isNaN(date.getTime())) return iso;
+      return date.toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC", timeZoneName: "short" });
+    },
+    duration(ms) {
+      const s = Math.round(Math.abs(ms) / 1000);
+      if (s < 60) return s + " s";
+      if (s < 3600) return Math.round(s / 60) + " min";
+      if (s < 86400) return format.number(s / 3600, 1) + " h";
+      return format.number(s / 86400, 1) + " days";
+    },
+    // "3 min ago" relative to the World's clock (mockcar.clockNow()).
+    ago(iso) {
+      const then = new Date(iso).getTime();
+      if (Number.isNaN(then)) return "–";
+      const delta = clockNow().getTime() - then;
+      return delta >= 0 ? format.duration(delta) + " ago" : "in " + format.duration(delta);
+    },
+  };
+
+  /* -- announcements ----------------------------------------------------------------- */
+
+  function announce(text) {
+    const region = document.querySelector("[data-announcer]");
+    if (!region) return;
+    region.textContent = "";
+    setTimeout(function () { region.textContent = text; }, 30);
+  }
+
+  /* -- copy buttons ------------------------------------------------------------------ */
+
+  async function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return;
+    }
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "sr-only";
+    document.body.appendChild(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+
+  document.addEventListener("click", async function (event) {
+    const button = event.target.closest("[data-copy], [data-copy-from]");
+    if (!button) return;
+    let text = button.dataset.copy;
+    if (text === undefined) {
+      const from = document.querySelector(button.dataset.copyFrom);
+      text = from ? (from.value !== undefined && from.tagName !== "PRE" ? from.value : from.textContent) : "";
+    }
+    try {
+      await copyText(text);
+      const label = button.textContent;
+      button.dataset.copied = "";
+      button.textContent = "Copied";
+      announce("Copied to the clipboard");
+      setTimeout(function () { button.textContent = label; delete button.dataset.copied; }, 1500);
+    } catch (_) {
+      announce("Could not copy: select the text and copy it by hand");
+    }
+  });
+
+  /* -- declarative actions and forms ------------------------------------------------- */
+
+  function then(element, answer) {
+    const what = element.dataset.then || "event";
+    element.dispatchEvent(new CustomEvent("mockcar:done", { detail: answer, bubbles: true }));
+    if (what === "reload") window.location.reload();
+    else if (what.startsWith("go:")) window.location.assign(what.slice(3));
+  }
+
+  function split(spec) {
+    const space = spec.indexOf(" ");
+    return [spec.slice(0, space).toUpperCase(), spec.slice(space + 1).trim()];
+  }
+
+  document.addEventListener("click", async function (event) {
+    const button = event.target.closest("[data-action]");
+    if (!button || button.disabled) return;
+    event.preventDefault();
+    const [method, path] = split(button.dataset.action);
+    if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+    let payload = {};
+    if (button.dataset.body) payload = JSON.parse(button.dataset.body);
+    try { then(button, await control(method, path, payload, button)); } catch (_) { /* shown */ }
+  });
+
+  function formValue(field) {
+    const kind = field.dataset.type;
+    if (field.type === "checkbox") return kind === "boolean" || !field.value || field.value === "on" ? field.checked : (field.checked ? field.value : undefined);
+    const raw = field.value;
+    if (raw === "" || raw === undefined) return undefined;
+    if (kind === "number" || field.type === "number" || field.type === "range") return Number(raw);
+    if (kind === "boolean") return raw === "true";
+    if (kind === "json") return JSON.parse(raw);
+    if (kind === "list") return raw.split(/[\s,]+/).filter(Boolean);
+    return raw;
+  }
+
+  /* A form's fields as JSON: name "a.b" nests; radio groups give the checked value. */
+  function formJson(form) {
+    const result = {};
+    for (const field of form.elements) {
+      if (!field.name || field.disabled || field.closest("fieldset[disabled]")) continue;
+      if (field.type === "radio" && !field.checked) continue;
+      if (field.type === "submit" || field.type === "button") continue;
+      const value = formValue(field);
+      if (value === undefined) continue;
+      const keys = field.name.split(".");
+      let into = result;
+      for (const key of keys.slice(0, -1)) into = into[key] = into[key] || {};
+      into[keys[keys.length - 1]] = value;
+    }
+    return result;
+  }
+
+  document.addEventListener("submit", async function (event) {
+    const form = event.target.closest("form[data-control-form]");
+    if (!form) return;
+    event.preventDefault();
+    const [method, path] = split(form.dataset.controlForm);
+    let payload;
+    try { payload = formJson(form); } catch (error) {
+      showError(form, new ControlFailure(400, { message: "A field holds invalid JSON: " + error.message }));
+      return;
+    }
+    try { then(form, await control(method, path, payload, form)); } catch (_) { /* shown */ }
+  });
+
+  /* -- the clock --------------------------------------------------------------------- */
+
+  const clockListeners = [];
+  let clockState = null;  // {now: Date, frozen, speed, at: performance.now()}
+
+  function readClock(answer) {
+    return { now: new Date(answer.now), frozen: !!answer.frozen, speed: Number(answer.speed) || 1, at: performance.now() };
+  }
+
+  function clockNow() {
+    if (!clockState) return new Date();
+    if (clockState.frozen) return clockState.now;
+    return new Date(clockState.now.getTime() + (performance.now() - clockState.at) * clockState.speed);
+  }
+
+  function onClock(fn) { clockListeners.push(fn); }
+
+  const widget = document.querySelector("[data-clock]");
+
+  function drawClock() {
+    if (!widget || !clockState) return;
+    const time = widget.querySelector("[data-clock-time]");
+    const now = clockNow();
+    time.textContent = format.time(now.toISOString());
+    time.setAttribute("datetime", now.toISOString());
+  }
+
+  function drawClockState() {
+    if (!widget || !clockState) return;
+    const state = widget.querySelector("[data-clock-state]");
+    const speed = clockState.speed !== 1 ? " ×" + format.number(clockState.speed, 2) : "";
+    state.textContent = clockState.frozen ? "Frozen" : "Running" + speed;
+    state.className = "badge " + (clockState.frozen ? "badge--warn" : "badge--ok");
+    const toggle = widget.querySelector("[data-clock-toggle]");
+    toggle.textContent = clockState.frozen ? "Resume" : "Freeze";
+    for (const radio of widget.querySelectorAll("[data-clock-speed]")) {
+      radio.checked = Number(radio.value) === clockState.speed;
+    }
+  }
+
+  function takeClock(answer) {
+    const before = clockState ? clockNow().getTime() : null;
+    const previous = clockState;
+    clockState = readClock(answer);
+    // A jump: the World's time is not where running would have put it (advanced, set,
+    // frozen or its speed changed here or in another tab, or by a script).
+    const jumped = previous !== null && (Math.abs(clockState.now.getTime() - before) > 1500 * Math.max(1, clockState.speed)
+      || previous.frozen !== clockState.frozen || previous.speed !== clockState.speed);
+    drawClock();
+    drawClockState();
+    for (const fn of clockListeners) {
+      try { fn(answer, jumped); } catch (error) { console.error(error); }
+    }
+  }
+
+  async function refreshClock() {
+    takeClock(await control("GET", "/clock"));
+  }
+
+  if (widget) {
+    clockState = readClock({ now: widget.dataset.now, frozen: widget.dataset.frozen === "true", speed: widget.dataset.speed });
+    drawClock();
+    setInterval(drawClock, 1000);
+    poll(refreshClock, 3000);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") refreshClock().catch(function () {});
+    });
+    const panel = widget.querySelector(".clock__panel");
+    widget.querySelector("[data-clock-toggle]").addEventListener("click", async function (event) {
+      const path = clockState && clockState.frozen ? "/clock/unfreeze" : "/clock/freeze";
+      try { takeClock(await control("POST", path, {}, event.currentTarget)); announce(clockState.frozen ? "Clock frozen" : "Clock running"); } catch (_) { /* shown */ }
+    });
+    for (const button of widget.querySelectorAll("[data-clock-advance]")) {
+      button.addEventListener("click", async function () {
+        const [unit, amount] = button.dataset.clockAdvance.split("=");
+        try { takeClock(await control("POST", "/clock/advance", { [unit]: Number(amount) }, button)); announce("Clock advanced by " + button.textContent); } catch (_) { /* shown */ }
+      });
+    }
+    widget.querySelector("[data-clock-custom]").addEventListener("submit", async function (event) {
+      event.preventDefault();
+      const form = event.currentTarget;
+      const payload = { [form.elements.unit.value]: Number(form.elements.amount.value) };
+      try { takeClock(await control("POST", "/clock/advance", payload, form)); announce("Clock advanced"); } catch (_) { /* shown */ }
+    });
+    for (const radio of widget.querySelectorAll("[data-clock-speed]")) {
+      radio.addEventListener("change", async function () {
+        try { takeClock(await control("POST", "/clock/speed", { speed: Number(radio.value) }, panel)); announce("Clock speed " + radio.value + "×"); } catch (_) { /* shown */ }
+      });
+    }
+  }
+
+  window.mockcar = {
+    control, controlUrl, stream, poll, format, announce, copyText, onClock, clockNow,
+    refreshClock, formJson, showError, clearError, ControlFailure,
+    page(path) { return !pageBase ? path : (path === "/" ? pageBase : pageBase + path); },
+  };
+  document.dispatchEvent(new CustomEvent("mockcar:ready"));
+})();
