@@ -3,6 +3,8 @@ World + authlib server → the Starlette app with Connect, token and Vehicle API
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
@@ -18,18 +20,30 @@ from mockcar.settings import Settings, bundled_scenarios
 from mockcar.web import error_shapes, routes, tenancy
 from mockcar.web.guard import Guard
 from mockcar.web.journal import JournalMiddleware
+from mockcar.web.persistence import CommitBeforeAnswer
 from mockcar.web.request_id import RequestIdMiddleware
 
+if TYPE_CHECKING:
+    from mockcar.state.keeper import StateKeeper
 
-def create_app(settings: Settings | None = None, world: World | None = None) -> Starlette:
+
+def create_app(settings: Settings | None = None, world: World | None = None, *,
+               keeper: StateKeeper | None = None) -> Starlette:
     """An ASGI app serving every Smartcar host on one origin.
 
     `world` lets tests hand in a prepared World; otherwise it is built from
-    `settings.scenario`, which raises `ScenarioError` for a bad file.
+    `settings.scenario`, which raises `ScenarioError` for a bad file. With
+    `settings.state`, the World's saved changes are applied onto it (`keeper`, when the
+    CLI opened the state already; StoreError when the file cannot be used).
     """
     settings = settings or Settings()
     if world is None:
         world = load_world(settings.scenario, seed=settings.seed)
+    if keeper is None and settings.state is not None:
+        from mockcar.state.keeper import open_state  # sqlite3 only for servers that keep state
+
+        keeper = open_state(settings.state, settings.scenario, settings.seed, world,
+                            reset_state=settings.reset_state, sync=settings.state_sync)
     app = Starlette(
         # Every host's routes, in matching order (mockcar.web.routes).
         routes=routes.routes,
@@ -39,7 +53,8 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
         # and are not journaled: no handler saw them.
         middleware=[Middleware(WakeOnChange), Middleware(RequestIdMiddleware),
                     Middleware(Guard, settings=settings), Middleware(JournalMiddleware),
-                    Middleware(error_shapes.ShapedErrors)],
+                    # With --state, a request's changes are saved before its answer starts.
+                    Middleware(CommitBeforeAnswer), Middleware(error_shapes.ShapedErrors)],
         # Every error, and a path no route matches, answers in its host's shape
         # (mockcar.web.error_shapes); innermost, ShapedErrors answers a handler's failure.
         exception_handlers=error_shapes.exception_handlers,
@@ -55,6 +70,10 @@ def create_app(settings: Settings | None = None, world: World | None = None) -> 
     if settings.speed != 1.0:  # `mockcar serve --speed N`: the World's clock runs N times as fast
         world.clock.set_speed(settings.speed)
     app.state.world = world
+    # Saves what requests and webhook deliveries change (mockcar.state); None: memory only.
+    app.state.keeper = keeper
+    if keeper is not None:
+        keeper.attach(app.state)
     app.state.tenants = tenants = Tenants(limit=settings.max_applications)
     # What the control API builds registered applications' Worlds from.
     app.state.scenarios = ScenarioLibrary(settings.scenario, bundled_scenarios(), settings.seed,

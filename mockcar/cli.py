@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mockcar.settings import (
     DEFAULT_HOST,
@@ -20,6 +21,11 @@ from mockcar.settings import (
 )
 from mockcar.settings import port as settings_port
 from mockcar.settings import speed as settings_speed
+from mockcar.settings import state_sync as settings_state_sync
+
+if TYPE_CHECKING:
+    from mockcar.domain.world.world import World
+    from mockcar.state.keeper import StateKeeper
 
 HEALTH_PATH = "/_mockcar/health"
 EXIT_USAGE = 2
@@ -55,6 +61,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="run the world's clock N times faster than real time (default 1)")
     serve.add_argument("--quiet", action="store_true", default=None,
                        help="no request log on the console (MOCKCAR_QUIET=1)")
+    serve.add_argument("--state", metavar="PATH",
+                       help="keep tokens, connections, commands' effects, the clock, faults "
+                            "and webhooks in this SQLite file across restarts "
+                            "(MOCKCAR_STATE; default: in memory only)")
+    serve.add_argument("--reset-state", action="store_true", default=None,
+                       help="start from the scenario alone, emptying the --state file")
+    serve.add_argument("--state-sync", metavar="normal|full",
+                       help="normal (default) survives the process being killed; full also "
+                            "a power cut, with an fsync per change (MOCKCAR_STATE_SYNC)")
     serve.set_defaults(run=_serve)
 
     scenarios = commands.add_parser("scenarios", help="list the bundled scenarios")
@@ -113,6 +128,10 @@ def _settings(args: argparse.Namespace) -> Settings:
             host=args.host, port=args.port, public_url=args.public_url, seed=args.seed,
             speed=None if getattr(args, "speed", None) is None else settings_speed(args.speed),
             quiet=getattr(args, "quiet", None),
+            state=None if getattr(args, "state", None) is None else Path(args.state),
+            reset_state=getattr(args, "reset_state", None),
+            state_sync=(None if getattr(args, "state_sync", None) is None
+                        else settings_state_sync(args.state_sync)),
         )
     except ValueError as exc:
         _fail(str(exc), EXIT_USAGE)
@@ -128,6 +147,7 @@ def _serve(args: argparse.Namespace) -> int:
         world = load_world(settings.scenario, seed=settings.seed)
     except ScenarioError as exc:
         _fail(str(exc), EXIT_INVALID)
+    keeper = _open_state(settings, world)
     # The port before the banner: the banner's links must be this server's.
     try:
         sock, settings = listen(settings)
@@ -139,8 +159,29 @@ def _serve(args: argparse.Namespace) -> int:
               EXIT_INVALID)
         raise AssertionError from exc  # unreachable; _fail exits
     print(banner(settings, world), flush=True)
-    serve(settings, world, sock)
+    if keeper is not None:
+        print("\n".join(keeper.notes), flush=True)
+    serve(settings, world, sock, keeper=keeper)
     return 0
+
+
+def _open_state(settings: Settings, world: World) -> StateKeeper | None:
+    """The --state file opened and applied onto the scenario's World, before the port is
+    bound: a file that cannot be used is one line and exit 1."""
+    if settings.state is None:
+        if settings.reset_state:
+            _fail("--reset-state needs --state PATH (or MOCKCAR_STATE)", EXIT_USAGE)
+        return None
+    from mockcar.state.keeper import open_state
+    from mockcar.state.store import StoreError
+
+    try:
+        return open_state(settings.state, settings.scenario, settings.seed, world,
+                          reset_state=settings.reset_state, sync=settings.state_sync,
+                          version=_version())
+    except StoreError as exc:
+        _fail(str(exc), EXIT_INVALID)
+        raise AssertionError from exc  # unreachable; _fail exits
 
 
 def _scenarios(args: argparse.Namespace) -> int:

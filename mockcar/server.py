@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import socket
+from typing import TYPE_CHECKING
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -12,6 +13,9 @@ from starlette.types import ASGIApp
 from mockcar.app import create_app
 from mockcar.domain.world.world import World
 from mockcar.settings import Settings, sdk_environment
+
+if TYPE_CHECKING:
+    from mockcar.state.keeper import StateKeeper
 
 
 class PortInUse(Exception):
@@ -80,11 +84,11 @@ def banner(settings: Settings, world: World) -> str:
 
 
 def serve(settings: Settings, world: World | None = None,
-          sock: socket.socket | None = None) -> None:
+          sock: socket.socket | None = None, *, keeper: StateKeeper | None = None) -> None:
     """Serve in this process, on `sock` when `listen` bound one. One worker only: the
     World lives in memory, and tokens issued by one process would be unknown to
     another."""
-    app: ASGIApp = create_app(settings, world)
+    app: ASGIApp = create_app(settings, world, keeper=keeper)
     if not settings.quiet:
         # Around the whole app, and only here: the console belongs to `mockcar serve`;
         # quiet, the request path carries nothing of it.

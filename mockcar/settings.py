@@ -99,6 +99,14 @@ class Settings:
     # Applications registered through the control API held at once
     # (MOCKCAR_MAX_APPLICATIONS); one more is refused with 429 until one is deleted.
     max_applications: int = 2000
+    # `mockcar serve --state PATH` (MOCKCAR_STATE): keep every World's changes in this
+    # SQLite file across restarts (mockcar.state); None keeps them in memory only.
+    state: Path | None = None
+    # `--reset-state`: start from the scenario alone, emptying the state file.
+    reset_state: bool = False
+    # SQLite's synchronous setting for the state file (MOCKCAR_STATE_SYNC): `normal`
+    # survives the process being killed, `full` also a power cut (an fsync per change).
+    state_sync: str = "normal"
 
     def __post_init__(self) -> None:
         if self.scenario is None:
@@ -144,6 +152,16 @@ def speed(raw: str, source: str = "--speed") -> float:
     return value
 
 
+STATE_SYNC_MODES = ("normal", "full")
+
+
+def state_sync(raw: str, source: str = "--state-sync") -> str:
+    value = raw.strip().lower()
+    if value not in STATE_SYNC_MODES:
+        raise ValueError(f"{source} must be one of {', '.join(STATE_SYNC_MODES)}, got {raw!r}")
+    return value
+
+
 def port(raw: str, source: str = "--port") -> int:
     """A TCP port: 1-65535, or 0 for a free one the system picks."""
     try:
@@ -165,7 +183,11 @@ def _parse(name: str, raw: str) -> object:
             return int(raw)
         except ValueError:
             raise ValueError(f"{ENV_PREFIX}{name.upper()} must be an integer, got {raw!r}") from None
-    if name in ("insecure_transport", "quiet"):
+    if name == "state":
+        return Path(raw)
+    if name == "state_sync":
+        return state_sync(raw, f"{ENV_PREFIX}STATE_SYNC")
+    if name in ("insecure_transport", "quiet", "reset_state"):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if name == "speed":
         return speed(raw, f"{ENV_PREFIX}SPEED")

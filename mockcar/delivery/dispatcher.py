@@ -106,6 +106,10 @@ class Dispatcher:
         self._live: set[int] = set()  # ids of the Worlds of the last pass
         self.passes = 0  # completed passes, for tests that wait for one
         self._stopping = False
+        # Told after each attempt has been recorded in its World (`mockcar serve --state`
+        # saves the World then): an event taken from the outbox is saved as gone only
+        # together with its attempt, so a kill in between sends it again (at least once).
+        self.on_change: Callable[[World], None] | None = None
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -256,6 +260,8 @@ class Dispatcher:
             book.record(Attempt(book.next_seq(), event.id, None, event.kind, event.webhook_id,
                                 event.vehicle_id, job.attempt, None, "skipped",
                                 detail="the webhook was deleted or has no url"))
+            if self.on_change is not None:
+                self.on_change(world)
             return
         application, webhook = found
         url = webhook.url_for(event.kind)
@@ -300,6 +306,8 @@ class Dispatcher:
         elif retry_at is not None:
             self._retries.append(Job(world, event, job.attempt + 1, retry_at))
             self.wake()  # the pump recomputes how long to sleep
+        if self.on_change is not None:
+            self.on_change(world)
 
     async def _post(self, url: str, body: str, headers: dict[str, str],
                     timeout: float) -> Answer:

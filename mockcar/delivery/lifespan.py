@@ -29,6 +29,9 @@ def worlds(app: Starlette) -> list[World]:
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     dispatcher = Dispatcher(lambda: worlds(app), app.state.settings.base_url)
+    keeper = getattr(app.state, "keeper", None)
+    if keeper is not None:  # `mockcar serve --state`: attempts are saved as they happen
+        dispatcher.on_change = keeper.commit_background
     await dispatcher.start()
     app.state.dispatcher = dispatcher
     try:
@@ -36,6 +39,8 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     finally:
         app.state.dispatcher = None
         await dispatcher.stop()
+        if keeper is not None:
+            keeper.close()
 
 
 class WakeOnChange:

@@ -121,6 +121,11 @@ class Executions:
         self.by_id[execution.id] = execution
         return execution
 
+    @property
+    def pending(self) -> int:
+        """Long-running executions not yet settled."""
+        return len(self._pending)
+
     def settle(self, now: datetime) -> None:
         """Runs every pending action whose time has come, oldest first."""
         while self._pending and self._pending[0][0] <= now:

@@ -34,7 +34,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from mockcar.web import guard, v2
+from mockcar.web import guard, persistence, v2
 from mockcar.web.docs.openapi.model import (
     JSON,
     TIMESTAMP,
@@ -139,6 +139,7 @@ def document(routes: Iterable[BaseRoute], server_url: str | None = None) -> dict
         for method, operation in item.items():
             paths.setdefault(path, {}).setdefault(method, operation)
     guard.declare(paths)  # 413, 421, 431 and the control API's 401, 403, 415
+    persistence.declare(paths)  # 503: `mockcar serve --state` could not save a change
     result: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
