@@ -11,6 +11,7 @@ paused); a vehicle made at run time carries its whole timeline.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from mockcar.domain.timelines.timeline import Motion
@@ -18,7 +19,14 @@ from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world.fleet import _Lazy
 from mockcar.domain.world.records import Owner
 from mockcar.domain.world.world import World
-from mockcar.state.codec import RecordError, decode, decode_dataclass, encode, public_fields
+from mockcar.state.codec import (
+    RecordError,
+    decode,
+    decode_dataclass,
+    encode,
+    parse_time,
+    public_fields,
+)
 
 Record = dict[str, Any]
 T = TypeVar("T")
@@ -33,7 +41,10 @@ def vehicle_record(vehicle: Vehicle, created: bool) -> Record:
     else:
         data = encode(motion)
         if not created:
-            data.pop("timeline", None)
+            # The scenario draws the timeline again; where it starts depends on the day
+            # the World was built, so that is kept.
+            timeline = data.pop("timeline", None) or {}
+            data["timeline_start"] = timeline.get("start")
         record["motion"] = data
     record["created"] = created
     return record
@@ -102,6 +113,13 @@ def apply_vehicles(world: World, section: dict[str, Record]) -> None:
                 assert base is not None
                 if not isinstance(base.motion, Motion):
                     raise RecordError(f"{where}: the scenario's vehicle has no timeline now")
+                motion_data = dict(motion_data)
+                timeline = base.motion.timeline
+                start = motion_data.pop("timeline_start", None)
+                if start is not None:
+                    moved = parse_time(start, f"{where}.motion.timeline_start")
+                    if moved != timeline.start:
+                        timeline = replace(timeline, start=moved)
                 motion = decode_dataclass(Motion, motion_data, f"{where}.motion",
-                                          timeline=base.motion.timeline)
+                                          timeline=timeline)
         world.vehicles[vid] = decode_dataclass(Vehicle, data, where, id=vid, motion=motion)

@@ -34,6 +34,7 @@ from mockcar.domain.world.tenants import Tenants
 from mockcar.domain.world.world import World
 from mockcar.web.control import applications as control_apps
 from mockcar.web.control import schemas as s
+from mockcar.web.control import snapshot as control_snapshot
 from mockcar.web.control import webhooks as control_webhooks
 from mockcar.web.control import world as control_world
 from mockcar.web.control.operations import (
@@ -49,7 +50,8 @@ from mockcar.web.control.operations import (
 from mockcar.web.handler import with_operations
 
 OPERATIONS: tuple[Operation, ...] = (*control_apps.OPERATIONS, *control_world.OPERATIONS,
-                                     *control_webhooks.OPERATIONS)
+                                     *control_webhooks.OPERATIONS,
+                                     *control_snapshot.OPERATIONS)
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 CATCH_ALL = PREFIX + "/{rest:path}"  # any other path: a 404 in the control API's shape
 AUTH_HOW_TO = (

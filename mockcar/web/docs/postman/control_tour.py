@@ -144,6 +144,11 @@ TOUR_STEPS: tuple[Step, ...] = (
          body={"retry_base_seconds": 0.5, "max_attempts": 3}),
     Step(TOUR, "POST", "/deliveries/clear", "Forget the delivery log"),
     Step(TOUR, "POST", "/webhooks/{webhook_id}/delete", "Remove the webhook"),
+    Step(TOUR, "GET", "/snapshot", "Take a snapshot of its World",
+         save=(("tour_snapshot", "JSON.stringify(body)"),)),
+    Step(TOUR, "POST", "/snapshot", "Restore its World from that snapshot",
+         prerequest=("pm.request.body.update(pm.environment.get('tour_snapshot'));",),
+         checks=_is("status", "'restored'")),
     Step(TOUR, "POST", "/reset", "Rebuild its World"),
     Step(TOUR, "POST", "/delete", "Delete the application"),
 )
@@ -190,6 +195,11 @@ SERVER_STEPS: tuple[Step, ...] = (
     Step(SERVER, "GET", "/health", "Health"),
     Step(SERVER, "GET", "/journal/unclaimed", "Requests nobody claimed",
          query=(("limit", "5"),)),
+    Step(SERVER, "GET", "/snapshot", "A snapshot of the whole server",
+         save=(("server_snapshot", "JSON.stringify(body)"),)),
+    Step(SERVER, "POST", "/snapshot", "Restore the whole server from it (if allowReset is true)",
+         prerequest=(*RESET_SWITCH,
+                     "pm.request.body.update(pm.environment.get('server_snapshot'));")),
     Step(SERVER, "POST", "/reset", "Reset the whole server (if allowReset is true)",
          prerequest=RESET_SWITCH),
 )
