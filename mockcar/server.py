@@ -13,9 +13,20 @@ from starlette.types import ASGIApp
 from mockcar.app import create_app
 from mockcar.domain.world.world import World
 from mockcar.settings import Settings, sdk_environment
+from mockcar.web.control.journal_stream import end_streams
 
 if TYPE_CHECKING:
     from mockcar.state.keeper import StateKeeper
+
+
+class Server(uvicorn.Server):
+    """uvicorn, ending the app's live streams (the request journal's server-sent events)
+    as it starts shutting down: uvicorn waits for every open response before the app's
+    lifespan ends, and a stream never ends by itself."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        end_streams(self.config.app)
+        await super().shutdown(sockets)
 
 
 class PortInUse(Exception):
@@ -99,5 +110,5 @@ def serve(settings: Settings, world: World | None = None,
         app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
         log_level="info", access_log=False, lifespan="on",
     )
-    server = uvicorn.Server(config)
+    server = Server(config)
     server.run(sockets=[sock] if sock is not None else None)

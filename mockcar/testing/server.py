@@ -17,6 +17,7 @@ import uvicorn
 
 from mockcar.app import create_app
 from mockcar.domain.world.world import World
+from mockcar.server import Server
 from mockcar.settings import Settings, sdk_environment
 
 STARTUP_TIMEOUT = 10.0
@@ -43,7 +44,7 @@ class MockcarServer:
             # On: the lifespan runs the webhook dispatcher (mockcar.delivery).
             lifespan="on",
         )
-        self._server = uvicorn.Server(config)
+        self._server = Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, name="mockcar",
             daemon=True,

@@ -34,7 +34,7 @@ NAMES = frozenset({
     'control.restore_application_snapshot', 'control.restore_snapshot',
     'control.revoke', 'control.set_clock', 'control.set_clock_speed', 'control.set_policy',
     'control.set_rate_limits', 'control.set_vehicle_state', 'control.take_application_snapshot',
-    'control.take_snapshot', 'control.test_webhook',
+    'control.stream_journal', 'control.take_snapshot', 'control.test_webhook',
     'control.unclaimed_journal',
     'control.unfreeze_clock',
     'control.verify_journal', 'control.verify_webhook', 'docs.get_collection',
