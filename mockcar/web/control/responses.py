@@ -73,6 +73,7 @@ def vehicle(value: Vehicle, owner: Owner | None) -> dict[str, Any]:
         "fuel_capacity_liters": value.fuel_capacity_liters,
         "doors_open": sorted(value.doors_open),
         "storage_open": sorted(getattr(value, "storage_open", ())),
+        "windows_open": sorted(value.windows_open),
         "updated_at": iso(value.updated_at),
         "state": plain(value.state),
     }

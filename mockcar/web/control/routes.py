@@ -35,6 +35,7 @@ from mockcar.domain.world.world import World
 from mockcar.web.control import applications as control_apps
 from mockcar.web.control import schemas as s
 from mockcar.web.control import snapshot as control_snapshot
+from mockcar.web.control import vehicle_detail as control_vehicle
 from mockcar.web.control import webhooks as control_webhooks
 from mockcar.web.control import world as control_world
 from mockcar.web.control.operations import (
@@ -50,6 +51,7 @@ from mockcar.web.control.operations import (
 from mockcar.web.handler import with_operations
 
 OPERATIONS: tuple[Operation, ...] = (*control_apps.OPERATIONS, *control_world.OPERATIONS,
+                                     *control_vehicle.OPERATIONS,
                                      *control_webhooks.OPERATIONS,
                                      *control_snapshot.OPERATIONS)
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]

@@ -67,7 +67,8 @@ VEHICLE = obj(
     id=STRING, make=STRING, model=STRING, year=INTEGER, vin=STRING, powertrain=STRING,
     region=STRING, owner=NULLABLE_STRING, nickname=NULLABLE_STRING, battery_capacity_kwh={"type": ["number", "null"]},
     fuel_capacity_liters={"type": ["number", "null"]}, doors_open=array(STRING),
-    storage_open=array(STRING), updated_at=TIME, state={"type": "object"},
+    storage_open=array(STRING), windows_open=array(STRING), updated_at=TIME,
+    state={"type": "object"},
 )
 VEHICLES = obj(("vehicles",), vehicles=array(VEHICLE))
 

@@ -76,6 +76,7 @@ class Step:
     checks: tuple[str, ...] = ()
     key: str | None = None  # None: the first required field of the answer's schema
     prerequest: tuple[str, ...] = ()
+    vehicle: str | None = None  # the variable for {vehicle_id}; None: the section's car
 
 
 def _is(field: str, value: str) -> tuple[str, ...]:
@@ -106,6 +107,22 @@ TOUR_STEPS: tuple[Step, ...] = (
                "vehicle": {"make": "TESLA", "model": "Model Y", "powertrain": "BEV"}}),
     Step(TOUR, "POST", "/vehicles/{vehicle_id}/state", "Open a door and unlock",
          body={"locked": False, "doors_open": ["frontLeft"]}),
+    Step(TOUR, "GET", "/vehicles/{vehicle_id}/readings", "What it reads now",
+         checks=_is("security.is_locked", "false")),
+    Step(TOUR, "GET", "/vehicles/{vehicle_id}/latencies", "Its endpoints' estimated latencies"),
+    Step(TOUR, "POST", "/vehicles", "Add a commuting car",
+         body={"owner": TOUR_OWNER, "vehicle": {"make": "TESLA", "model": "Model 3",
+                                               "powertrain": "BEV",
+                                               "timeline": {"profile": "commute"}}},
+         save=(("tour_commuter_id", "body.id"),)),
+    Step(TOUR, "GET", "/vehicles/{vehicle_id}/timeline", "Its timeline",
+         vehicle="tour_commuter_id", checks=_is("has_timeline", "true")),
+    Step(TOUR, "POST", "/vehicles/{vehicle_id}/timeline/pause", "Pause it",
+         vehicle="tour_commuter_id", checks=_is("paused", "true")),
+    Step(TOUR, "POST", "/vehicles/{vehicle_id}/timeline/next", "Skip to its next stage",
+         vehicle="tour_commuter_id"),
+    Step(TOUR, "POST", "/vehicles/{vehicle_id}/timeline/play", "Play it on",
+         vehicle="tour_commuter_id", checks=_is("paused", "false")),
     Step(TOUR, "POST", "/faults", "Make the next odometer read fail",
          body={"type": "VEHICLE_STATE", "code": "ASLEEP", "endpoint": "/odometer", "times": 1},
          save=(("tour_fault_id", "body.id"),)),
@@ -120,6 +137,11 @@ TOUR_STEPS: tuple[Step, ...] = (
          checks=_is("enabled", "false")),
     Step(TOUR, "POST", "/connect", "Connect headlessly", key="access_token",
          body={"email": TOUR_OWNER, "exchange": True}),
+    Step(TOUR, "GET", "/vehicles/{vehicle_id}/connections", "The applications connected to a car",
+         vehicle="tour_commuter_id"),
+    Step(TOUR, "POST", "/vehicles/{vehicle_id}/connections/revoke",
+         "End this application's access to that car", vehicle="tour_commuter_id",
+         body={"client_id": "{{tour_client_id}}"}),
     Step(TOUR, "GET", "/journal", "Its journal", query=(("limit", "10"),)),
     Step(TOUR, "GET", "/journal/count", "Count journal entries", query=(("method", "GET"),)),
     Step(TOUR, "POST", "/journal/verify", "Verify a count", body={"at_least": 0},
@@ -138,6 +160,8 @@ TOUR_STEPS: tuple[Step, ...] = (
     Step(TOUR, "POST", "/webhooks/{webhook_id}/verify", "Challenge it again"),
     Step(TOUR, "POST", "/webhooks/{webhook_id}/test", "Send it a test payload",
          body={"vehicle_id": "{{tour_vehicle_id}}"}),
+    Step(TOUR, "GET", "/vehicles/{vehicle_id}/webhooks", "The webhooks a car reports to",
+         query=(("limit", "5"),)),
     Step(TOUR, "GET", "/deliveries", "Its delivery log", query=(("limit", "10"),)),
     Step(TOUR, "GET", "/deliveries/policy", "The delivery timeouts and retries"),
     Step(TOUR, "POST", "/deliveries/policy", "Retry sooner",
@@ -170,6 +194,29 @@ SCENARIO_STEPS: tuple[Step, ...] = (
                "vehicle": {"make": "TOYOTA", "model": "Camry", "powertrain": "HEV"}}),
     Step(SCENARIO, "POST", "/vehicles/{vehicle_id}/state", "Unplug this run's everyday car",
          body={"plugged_in": False}),
+    Step(SCENARIO, "GET", "/vehicles/{vehicle_id}/readings", "What it reads now",
+         checks=_is("charge.is_plugged_in", "false")),
+    Step(SCENARIO, "GET", "/vehicles/{vehicle_id}/latencies",
+         "Its endpoints' estimated latencies"),
+    Step(SCENARIO, "GET", "/vehicles/{vehicle_id}/connections",
+         "The applications connected to it"),
+    Step(SCENARIO, "GET", "/vehicles/{vehicle_id}/webhooks", "The webhooks it reports to"),
+    Step(SCENARIO, "POST", "/vehicles", "Add a commuting car for this run's owner",
+         body={"owner": "{{owner_email}}",
+               "vehicle": {"make": "FORD", "model": "Mustang Mach-E", "powertrain": "BEV",
+                           "timeline": {"profile": "commute"}}},
+         save=(("scenario_commuter_id", "body.id"),)),
+    Step(SCENARIO, "GET", "/vehicles/{vehicle_id}/timeline", "Its timeline",
+         vehicle="scenario_commuter_id", checks=_is("has_timeline", "true")),
+    Step(SCENARIO, "POST", "/vehicles/{vehicle_id}/timeline/pause", "Pause it",
+         vehicle="scenario_commuter_id", checks=_is("paused", "true")),
+    Step(SCENARIO, "POST", "/vehicles/{vehicle_id}/timeline/next", "Skip to its next stage",
+         vehicle="scenario_commuter_id"),
+    Step(SCENARIO, "POST", "/vehicles/{vehicle_id}/timeline/play", "Play it on",
+         vehicle="scenario_commuter_id", checks=_is("paused", "false")),
+    Step(SCENARIO, "POST", "/vehicles/{vehicle_id}/connections/revoke",
+         "End every application's access to it (none was given)",
+         vehicle="scenario_commuter_id"),
     Step(SCENARIO, "POST", "/faults", "Make this run's next odometer read fail",
          body={"type": "RATE_LIMIT", "code": "VEHICLE", "endpoint": "/odometer", "vehicle_id": "{{vehicle_id}}",
                "times": 1, "retry_after": 5},
@@ -223,8 +270,8 @@ def _route(step: Step) -> tuple[str, str]:
 
 
 def _path(step: Step) -> str:
-    path = step.path.replace("{vehicle_id}", "{{tour_vehicle_id}}" if step.where == TOUR
-                             else "{{" + EVERYDAY.variable + "}}")
+    car = step.vehicle or ("tour_vehicle_id" if step.where == TOUR else EVERYDAY.variable)
+    path = step.path.replace("{vehicle_id}", "{{" + car + "}}")
     path = path.replace("{fault_id}", "{{tour_fault_id}}" if step.where == TOUR
                         else "{{fault_id}}")
     path = path.replace("{webhook_id}", "{{tour_webhook_id}}")
