@@ -22,7 +22,9 @@ stays free of YAML and Faker.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from mockcar.domain.vehicles.vehicle import Vehicle
@@ -31,6 +33,17 @@ if TYPE_CHECKING:
     from mockcar.domain.world.records import Owner
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FleetColumns:
+    """What a listing filters a fleet on without making a vehicle: per index, its row of
+    `kinds` (make, model, powertrain) and its model year; the fleet's region."""
+
+    kinds: tuple[tuple[str, str, str], ...]
+    kind: Sequence[int]
+    year: Sequence[int]
+    region: str
 
 
 class Fleet(Protocol):
@@ -67,6 +80,8 @@ class Fleet(Protocol):
     def owner_of(self, vehicle_index: int) -> int: ...
 
     def make_owner(self, index: int) -> Owner: ...
+
+    def columns(self) -> FleetColumns: ...
 
 
 class _Lazy(MutableMapping[str, T], Generic[T]):
@@ -147,6 +162,10 @@ class _Lazy(MutableMapping[str, T], Generic[T]):
             if index is not None:
                 return self._make(fleet, index)
         return None
+
+    def hidden(self) -> AbstractSet[str]:
+        """Fleet keys deleted (an iteration skips them)."""
+        return self._gone
 
     def get_made(self, key: str) -> T | None:
         """The entry if it was set or made already; never makes one."""

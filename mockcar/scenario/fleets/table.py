@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mockcar.domain.vehicles.vehicle import Vehicle
+from mockcar.domain.world.fleet import FleetColumns
 from mockcar.domain.world.world import Owner
 from mockcar.scenario.catalog import models as catalog
 from mockcar.scenario.catalog import vin
@@ -319,6 +320,11 @@ class FleetView:
 
     def owner_of(self, vehicle_index: int) -> int:
         return self.table.owner_of(vehicle_index)
+
+    def columns(self) -> FleetColumns:
+        table = self.table
+        return FleetColumns(tuple((r.make, r.model, r.powertrain) for r in table.rows),
+                            table.models, table.years, table.region)
 
     def make_owner(self, index: int) -> Owner:
         table = self.table

@@ -70,7 +70,8 @@ VEHICLE = obj(
     storage_open=array(STRING), windows_open=array(STRING), updated_at=TIME,
     state={"type": "object"},
 )
-VEHICLES = obj(("vehicles",), vehicles=array(VEHICLE))
+VEHICLES = obj(("vehicles",), vehicles=array(VEHICLE), total=INTEGER, offset=INTEGER,
+               limit=INTEGER)
 
 FAULT = obj(
     ("id", "type", "code", "hits", "active"),

@@ -12,7 +12,7 @@ from typing import Any
 from mockcar.domain.journal.journal import Match
 from mockcar.domain.vehicles import overrides
 from mockcar.domain.vehicles.vehicle import Vehicle
-from mockcar.domain.world import clock
+from mockcar.domain.world import clock, vehicle_listing
 from mockcar.domain.world.faults import FaultError
 from mockcar.domain.world.rate_limits import RateLimitSettings
 from mockcar.domain.world.tenants import ScenarioRejected
@@ -117,8 +117,44 @@ def _shown(ctx: Context, vehicle: Vehicle) -> dict[str, Any]:
     return wire.vehicle(vehicle.at(world.now()), world.owner_of(vehicle.id))
 
 
+PAGE_SIZE = 50
+_FILTERS = ("q", "make", "model", "powertrain", "region", "year", "owner")
+
+
 async def list_vehicles(ctx: Context) -> dict[str, Any]:
-    return {"vehicles": [_shown(ctx, v) for v in ctx.target_world.vehicles.values()]}
+    """Every vehicle; with any paging or filter parameter, one page of the matching
+    ones and their `total` (mockcar.domain.world.vehicle_listing: fast on a large fleet)."""
+    params = ctx.request.query_params
+    world = ctx.target_world
+    if not any(name in params for name in (*_FILTERS, "offset", "limit")):
+        return {"vehicles": [_shown(ctx, v) for v in world.vehicles.values()]}
+    problems: list[str] = []
+
+    def whole(name: str, default: int | None, low: int, high: int) -> int | None:
+        raw = params.get(name)
+        if raw is None or raw == "":
+            return default
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            problems.append(f"{name}: must be a whole number from {low} to {high}")
+            return default
+        return int(raw)
+
+    offset = whole("offset", 0, 0, 10**9) or 0
+    limit = whole("limit", PAGE_SIZE, 1, vehicle_listing.MAX_LIMIT) or PAGE_SIZE
+    year = whole("year", None, 1900, 2100)
+    if problems:
+        raise invalid("The vehicle listing's parameters have problems; see `problems`.",
+                      problems)
+    query = vehicle_listing.VehicleQuery(
+        text=params.get("q", ""), make=params.get("make") or None,
+        model=params.get("model") or None, powertrain=params.get("powertrain") or None,
+        region=params.get("region") or None, year=year, owner=params.get("owner") or None)
+    found = vehicle_listing.find(world, query, offset, limit)
+    now = world.now()
+    shown = [wire.vehicle(vehicle.at(now), world.owner_of(vehicle.id))
+             for vehicle_id in found.ids
+             if (vehicle := vehicle_listing.peek(world, vehicle_id)) is not None]
+    return {"vehicles": shown, "total": found.total, "offset": offset, "limit": limit}
 
 
 async def get_vehicle(ctx: Context) -> dict[str, Any]:
@@ -316,6 +352,20 @@ _JOURNAL_QUERY = (
     ("since", s.COUNT_NUMBER, "only entries with a larger seq"),
 )
 
+_VEHICLE_QUERY = (
+    ("q", s.STRING, ("search: a vehicle id, VIN or owner email, or words of the make (as "
+     "written: mercedes), model, powertrain, region; a four-digit word is the year")),
+    ("make", s.STRING, "make id: FORD, MERCEDES_BENZ"),
+    ("model", s.STRING, "model, any case"),
+    ("powertrain", s.STRING, "BEV, PHEV, HEV or ICE"),
+    ("region", s.STRING, "US, CA or EUROPE"),
+    ("year", s.COUNT_NUMBER, "model year"),
+    ("owner", s.STRING, "the owner's email"),
+    ("offset", s.COUNT_NUMBER, "skip this many matching vehicles (default 0)"),
+    ("limit", s.COUNT_NUMBER, (f"at most this many, 1-{vehicle_listing.MAX_LIMIT} "
+     f"(default {PAGE_SIZE})")),
+)
+
 OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "/state", get_state, "The whole World as its clock reads now", W, s.STATE),
     Operation("GET", "/clock", get_clock, "The World's clock", W, s.CLOCK),
@@ -328,7 +378,9 @@ OPERATIONS: tuple[Operation, ...] = (
               s.ADVANCE),
     Operation("POST", "/clock/speed", set_clock_speed,
               "World seconds per wall second from now on", W, s.CLOCK, s.SPEED),
-    Operation("GET", "/vehicles", list_vehicles, "Every vehicle, with its state", W, s.VEHICLES),
+    Operation("GET", "/vehicles", list_vehicles, "Every vehicle, with its state; with any "
+              "filter or `offset`/`limit`, one page of the matching ones and their `total`",
+              W, s.VEHICLES, query=_VEHICLE_QUERY),
     Operation("POST", "/vehicles", create_vehicle,
               "Add a vehicle to an owner, as a scenario would", W, s.VEHICLE, s.NEW_VEHICLE,
               status=201),

@@ -1,0 +1,52 @@
+/* Vehicles: keeps each row's one-line state live by reading the control API's listing of
+   the same page (data-vehicle-listing) every few seconds and whenever the World's clock
+   jumps. The badges are the same as the server draws (mockcar/web/dashboard/vehicles.py). */
+(function () {
+  "use strict";
+  const table = document.querySelector("[data-vehicle-listing]");
+  if (!table || !window.mockcar) return;
+  const listing = table.dataset.vehicleListing;
+
+  function badge(text, tone) {
+    const span = document.createElement("span");
+    span.className = "badge " + (tone === "plain" ? "badge--plain" : "badge--" + tone);
+    span.textContent = text;
+    return span;
+  }
+
+  function stateLine(vehicle) {
+    const state = vehicle.state || {};
+    const parts = [];
+    const battery = state.battery_level;
+    const fuel = state.fuel_level;
+    if (battery !== null && battery !== undefined) {
+      parts.push(["Battery " + Math.round(battery * 100) + " %", battery < 0.15 ? "error" : battery < 0.3 ? "warn" : "ok"]);
+    }
+    if (fuel !== null && fuel !== undefined) {
+      parts.push(["Fuel " + Math.round(fuel * 100) + " %", fuel < 0.1 ? "error" : fuel < 0.2 ? "warn" : "ok"]);
+    }
+    if (state.charging) parts.push(["Charging", "info"]);
+    else if (state.plugged_in) parts.push(["Plugged in", "plain"]);
+    parts.push(state.locked ? ["Locked", "plain"] : ["Unlocked", "warn"]);
+    if (state.moving) parts.push([state.speed_kmh ? "Moving " + Math.round(state.speed_kmh) + " km/h" : "Moving", "info"]);
+    else parts.push(["Parked", "plain"]);
+    return parts;
+  }
+
+  async function refresh() {
+    const answer = await mockcar.control("GET", listing, undefined, table);
+    for (const vehicle of answer.vehicles) {
+      const row = table.querySelector('tr[data-vehicle-id="' + CSS.escape(vehicle.id) + '"]');
+      if (!row) continue;
+      const cell = row.querySelector("[data-state]");
+      const line = document.createElement("span");
+      line.className = "cluster";
+      for (const [text, tone] of stateLine(vehicle)) line.appendChild(badge(text, tone));
+      if (cell.textContent !== line.textContent) cell.replaceChildren(line);
+    }
+  }
+
+  mockcar.poll(refresh, 5000);
+  mockcar.onClock(function (clock, jumped) { if (jumped) refresh().catch(function () {}); });
+  document.addEventListener("mockcar:changed", function () { refresh().catch(function () {}); });
+})();
