@@ -34,6 +34,7 @@ from mockcar.web.auth import application_token, token
 from mockcar.web.connect import pages as connect
 from mockcar.web.control import journal_stream
 from mockcar.web.control import routes as control
+from mockcar.web.dashboard import api_docs
 from mockcar.web.dashboard import routes as dashboard
 from mockcar.web.docs.openapi import document as openapi
 from mockcar.web.docs.postman import collection as postman
@@ -56,6 +57,7 @@ HOSTS: tuple[tuple[str, list[BaseRoute]], ...] = (
     ("control", journal_stream.routes),  # before the control API's catch-all 404
     ("control", control.routes),
     ("dashboard", dashboard.routes),
+    ("dashboard", api_docs.routes),
     ("assets", page_assets.routes),
     ("docs", postman.routes),
     ("docs", openapi.routes),

@@ -45,6 +45,7 @@ NAMES = frozenset({
     'dashboard.add_vehicle', 'dashboard.add_vehicle_of_application', 'dashboard.applications',
     'dashboard.asset', 'dashboard.start_here', 'dashboard.start_here_of_application',
     'dashboard.vehicles', 'dashboard.vehicles_of_application',
+    'dashboard.api_docs', 'dashboard.docs_asset',
     'management.delete_connections', 'management.get_connections',
     'management_v3.create_subscription', 'management_v3.delete_subscription',
     'management_v3.get_subscription', 'management_v3.list_subscriptions', 'v2.batch',

@@ -17,7 +17,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from mockcar.web.dashboard import add_vehicle, applications, layout, start, vehicles
+from mockcar.web.dashboard import (
+    add_vehicle,
+    api_docs,
+    applications,
+    layout,
+    start,
+    vehicles,
+)
 from mockcar.web.dashboard.paths import ASSETS
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -43,6 +50,8 @@ PAGES: tuple[Page, ...] = (
          "live one-line state", query=vehicles.QUERY),
     Page("/vehicles/new", add_vehicle.add_vehicle, "Add a vehicle: region, make, model, "
          "year or VIN, powertrain, starting state, owner, connected or not"),
+    Page("/docs", api_docs.api_docs, "Interactive API docs: Swagger UI over /openapi.json, "
+         "served by mockcar (nothing from a CDN)", per_world=False),
     Page("/applications", applications.applications, "The applications registered at run "
          "time, each opening its own World's dashboard", per_world=False),
 )

@@ -1,0 +1,29 @@
+/* The interactive API docs: Swagger UI (served by mockcar from /docs/assets/) over this
+   server's /openapi.json. A file, not an inline script: the page's CSP is 'self' only. */
+(function () {
+  "use strict";
+  const root = document.getElementById("swagger-ui");
+  const failed = document.querySelector("[data-api-docs-error]");
+  if (!root) return;
+  if (typeof window.SwaggerUIBundle !== "function") {
+    failed.textContent = "Swagger UI did not load; the operations are in /openapi.json.";
+    failed.hidden = false;
+    return;
+  }
+  window.ui = window.SwaggerUIBundle({
+    url: root.dataset.openapiUrl,
+    domNode: root,
+    deepLinking: true,
+    // Nothing leaves this origin: no validator badge (it calls validator.swagger.io), and
+    // no ?url= or ?configUrl= from the address bar.
+    validatorUrl: null,
+    queryConfigEnabled: false,
+    presets: [window.SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout",
+    docExpansion: "none",
+    filter: true,
+    tryItOutEnabled: false,
+    displayRequestDuration: true,
+    onComplete: function () { root.dataset.loaded = "true"; },
+  });
+})();

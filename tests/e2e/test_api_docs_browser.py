@@ -1,0 +1,72 @@
+"""The interactive API docs at /docs, in Chromium: Swagger UI renders mockcar's
+/openapi.json with every file served by mockcar, and no request leaves its origin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, Request, expect
+
+from mockcar.settings import Settings
+from mockcar.testing import MockcarServer
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockcarServer]:
+    with MockcarServer(Settings()) as running:
+        yield running
+
+
+def test_docs_show_the_operations_from_this_origin_only(
+    server: MockcarServer, browser_page: Page
+) -> None:
+    page = browser_page
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    failed: list[Request] = []
+    page.on("requestfailed", lambda request: failed.append(request))
+
+    page.goto(server.url + "/docs")
+    # Swagger UI read the document: mockcar's title and tags, and the operations.
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("mockcar")
+    expect(page.locator(".swagger-ui .opblock-tag-section").first).to_be_visible()
+    tags = page.locator(".swagger-ui .opblock-tag").all_inner_texts()
+    assert any("mockcar control" in tag for tag in tags), tags
+    page.locator(".swagger-ui .opblock-tag", has_text="mockcar control").first.click()
+    stream = page.locator(".swagger-ui .opblock", has_text="/_mockcar/journal/stream").first
+    expect(stream).to_be_visible()
+    expect(stream).to_contain_text("The request journal live")
+
+    assert requested and all(url.startswith(server.url + "/") for url in requested), [
+        url for url in requested if not url.startswith(server.url + "/")]
+    assert server.url + "/openapi.json" in requested
+    assert not failed, [request.url for request in failed]
+    assert not violations
+
+
+def test_try_it_out_calls_this_server(server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    page.goto(server.url + "/docs")
+    page.locator(".swagger-ui .opblock-tag", has_text="mockcar control").first.click()
+    operation = page.locator(".swagger-ui .opblock-get", has=page.locator(
+        ".opblock-summary-path", has_text="/_mockcar/health")).first
+    operation.locator(".opblock-summary").first.click()
+    operation.get_by_role("button", name="Try it out").click()
+    with page.expect_response(server.url + "/_mockcar/health") as answered:
+        operation.get_by_role("button", name="Execute").click()
+    assert answered.value.status == 200
+    expect(operation.locator(".responses-wrapper .live-responses-table")).to_contain_text('"ok"')
+
+
+def test_only_swagger_ui_s_own_files_are_served(server: MockcarServer,
+                                                browser_page: Page) -> None:
+    answer = browser_page.request.get(server.url + "/docs/assets/index.html")
+    assert answer.status == 404
+    assert "No API docs file" in answer.text()
+    css = browser_page.request.get(server.url + "/docs/assets/swagger-ui.css")
+    assert css.status == 200
+    assert css.headers["content-type"] == "text/css; charset=utf-8"
