@@ -1,20 +1,24 @@
-"""Plausible values for whatever a scenario leaves out, drawn with Faker under a seed.
+"""Plausible values for whatever a scenario leaves out, drawn under a seed.
 
 Every vehicle gets its own sub-seed from (scenario seed, a stable key): the vehicle's id
 when given, else its owner's email and position. So the same seed always yields the
 same fleet, and adding a vehicle or an owner leaves the others untouched. Within a
 vehicle every random value is drawn, in a fixed order, whether or not the scenario gives
 it, so pinning one field does not reshuffle the rest.
+
+The draws are a `random.Random` seeded with the sub-seed, and the id a UUID4 from its
+first 128 random bits: the very stream `Faker.seed_instance` and `Faker.uuid4` give, so
+a seed yields the vehicles it always did, without importing Faker (slow to import, and
+only the fleets' name pools need its data).
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
-import threading
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from mockcar.domain.connect.test_accounts import VinAccount, vin_account
 from mockcar.domain.vehicles.brands import brand_key
@@ -27,9 +31,6 @@ from mockcar.scenario.catalog import models as catalog
 from mockcar.scenario.catalog import vin
 from mockcar.scenario.schema import scenario as schema
 from mockcar.scenario.schema.scenario import VehicleSpec
-
-if TYPE_CHECKING:
-    from faker import Faker
 
 # Ages are counted from a fixed year, not today, so a world does not drift with the date.
 REFERENCE_YEAR = 2025
@@ -44,22 +45,15 @@ def sub_seed(seed: int, key: str) -> int:
 
 class FleetGenerator:
     """Draws vehicles for one seed. Thread-safe: test-mode logins call it from the
-    server thread while a test thread may build another world."""
+    server thread while a test thread may build another world; each draw has its own
+    random stream."""
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
-        self._fake: Faker | None = None  # made for the first draw (importing Faker is slow)
-        self._lock = threading.Lock()
 
     def vehicle(self, spec: VehicleSpec, key: str, country: str, now: datetime) -> Vehicle:
         """A vehicle with `spec`'s values, the rest drawn from the sub-seed of `key`."""
-        with self._lock:
-            if self._fake is None:
-                from faker import Faker
-
-                self._fake = Faker("en_US")
-            self._fake.seed_instance(sub_seed(self.seed, key))
-            return _draw(self._fake, spec, country, now)
+        return _draw(random.Random(sub_seed(self.seed, key)), spec, country, now)
 
     def vehicle_key(self, owner_email: str, index: int, spec: VehicleSpec) -> str:
         return f"vehicle:{spec.id}" if spec.id else f"owner:{owner_email.lower()}:{index}"
@@ -209,9 +203,8 @@ def conditions(rng: random.Random, city: tuple[str, float, float], year: int) ->
     )
 
 
-def _draws(fake: Faker, spec: VehicleSpec, region: str) -> Draws:
-    rng = fake.random
-    vehicle_id = fake.uuid4()
+def _draws(rng: random.Random, spec: VehicleSpec, region: str) -> Draws:
+    vehicle_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     options = catalog.candidates(
         spec.make, spec.model, spec.powertrain, spec.needs_battery, spec.needs_fuel
     )
@@ -227,9 +220,9 @@ def _draws(fake: Faker, spec: VehicleSpec, region: str) -> Draws:
                  conditions=conditions(rng, city, year))
 
 
-def _draw(fake: Faker, spec: VehicleSpec, country: str, now: datetime) -> Vehicle:
+def _draw(rng: random.Random, spec: VehicleSpec, country: str, now: datetime) -> Vehicle:
     region = spec.region or catalog.region_for_country(country)
-    return assemble(spec, _draws(fake, spec, region), region, now)
+    return assemble(spec, _draws(rng, spec, region), region, now)
 
 
 def assemble(spec: VehicleSpec, draws: Draws, region: str, now: datetime) -> Vehicle:

@@ -227,3 +227,22 @@ def test_management_token_is_derived_when_absent(
     assert one == build(write_scenario, clock, text).applications["c1"].management_token
     assert one != build(write_scenario, clock, text, seed=1).applications["c1"].management_token
     assert len(one) >= 32
+
+
+@pytest.mark.parametrize("key", ["vehicle:given-id", "owner:alice@example.com:0", "test:x:1"])
+def test_draws_are_the_stream_faker_gave_under_the_same_seed(clock: Clock, key: str) -> None:
+    """Generated vehicles are drawn without Faker, from the very stream its
+    `seed_instance` and `uuid4` give: a seed keeps yielding the vehicles it always did."""
+    from faker import Faker
+
+    from mockcar.scenario import generate
+    from mockcar.scenario.schema.scenario import VehicleSpec
+
+    spec, now = VehicleSpec(), clock.now()
+    drawn = generate.FleetGenerator(42).vehicle(spec, key, "US", now)
+    fake = Faker("en_US")
+    fake.seed_instance(generate.sub_seed(42, key))
+    assert drawn.id == fake.uuid4()
+    fake.seed_instance(generate.sub_seed(42, key))
+    with_faker = generate._draw(fake.random, spec, "US", now)
+    assert dataclasses.asdict(drawn) == dataclasses.asdict(with_faker)

@@ -22,7 +22,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True)
+_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 METHODS = ("GET", "POST", "PUT", "DELETE")
 
 

@@ -40,7 +40,7 @@ from mockcar.scenario.schema.timeline import PROFILES
 
 MAX_COUNT = 1_000_000
 MAX_PER_OWNER = 1000
-_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True)
+_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 _DOMAIN = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 

@@ -23,7 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidato
 from mockcar.domain.world.latency import IDEAL, REALISTIC
 
 MAX_MS = 300_000  # the official SDKs give up after 310 s
-_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True)
+_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 def _latency(value: Any) -> str | dict[str, float]:

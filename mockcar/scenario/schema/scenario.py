@@ -97,7 +97,9 @@ SUPPORTED_VERSION = 1
 MIN_YEAR, MAX_YEAR = 1990, 2027
 
 # strict: no silent coercion ("2020" is not a year); frozen: a parsed scenario is a value.
-_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True)
+# defer_build: the validators are compiled when a file is first validated, once for the
+# whole tree, not model by model at import (every schema module says the same).
+_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:

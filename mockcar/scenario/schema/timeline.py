@@ -47,7 +47,7 @@ from mockcar.domain.timelines.route import Route
 from mockcar.domain.vehicles.vehicle import Location
 from mockcar.scenario.errors import Loc
 
-_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True)
+_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 KINDS = ("parked", "driving", "charging", "asleep")
 PROFILES = ("commute", "road_trip", "overnight_charge", "parked")

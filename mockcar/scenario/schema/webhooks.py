@@ -46,7 +46,7 @@ from pydantic import (
 from mockcar.domain.webhooks.receiver_url import receiver_url
 from mockcar.domain.webhooks.webhook import V3, Trigger, Webhook, carried_problem, seconds
 
-_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True)
+_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 def _webhook_id(value: str) -> str:

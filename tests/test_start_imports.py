@@ -1,0 +1,65 @@
+"""What `mockcar serve` imports before it answers: only what serving the default scenario
+needs. Heavy libraries load when a request first needs them (Jinja2 with the first page,
+httpx with the first webhook sent, Faker with a fleet's first names), so a start costs
+what it must. Checked in a fresh interpreter, by the modules loaded, never by timing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Loaded on first use only: what each is for is named in the module that imports it.
+LAZY = ("faker", "httpx", "httpcore", "rich", "pygments", "jinja2", "starlette.templating")
+
+SERVE = """
+import json, sys
+from mockcar import cli
+args = cli._parser().parse_args(["serve", "--quiet"])
+settings = cli._settings(args)
+from mockcar.scenario import load_world
+from mockcar.server import banner
+from mockcar.app import create_app
+world = load_world(settings.scenario, seed=settings.seed)
+banner(settings, world)
+app = create_app(settings, world)
+{after}
+print(json.dumps(sorted(sys.modules)))
+"""
+
+HOME = """
+from starlette.testclient import TestClient
+with TestClient(app) as client:
+    assert client.get("/", headers={"Host": "localhost"}).status_code == 200
+"""
+
+
+def loaded(after: str = "") -> set[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKCAR_")}
+    result = subprocess.run([sys.executable, "-c", SERVE.format(after=after)], cwd=ROOT,
+                            env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                            text=True, timeout=120, check=True)
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_serving_the_default_scenario_imports_no_heavy_library_before_a_request() -> None:
+    modules = loaded()
+    assert sorted(m for m in LAZY if m in modules) == []
+
+
+def test_the_first_page_brings_jinja2_in() -> None:
+    modules = loaded(HOME)
+    assert {"jinja2", "starlette.templating"} <= modules
+
+
+def test_the_command_line_reads_the_installed_version_only_for_version() -> None:
+    code = ("import sys; from mockcar import cli; cli._parser().parse_args(['scenarios']); "
+            "print('importlib.metadata' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, check=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.stdout.strip() == "False"
