@@ -26,6 +26,7 @@ from mockcar.settings import state_sync as settings_state_sync
 if TYPE_CHECKING:
     from mockcar.domain.world.world import World
     from mockcar.state.keeper import StateKeeper
+    from mockcar.state.snapshot import Rebuilt
 
 HEALTH_PATH = "/_mockcar/health"
 EXIT_USAGE = 2
@@ -66,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="keep tokens, connections, commands' effects, the clock, faults "
                             "and webhooks in this SQLite file across restarts "
                             "(MOCKCAR_STATE; default: in memory only)")
+    serve.add_argument("--import", dest="import_file", metavar="FILE", type=Path,
+                       help="start from a snapshot (GET /_mockcar/snapshot, --export-on-exit)")
+    serve.add_argument("--export-on-exit", metavar="FILE", type=Path,
+                       help="write a snapshot of the whole state to FILE on a clean "
+                       "shutdown (Ctrl-C, SIGTERM)")
     serve.add_argument("--reset-state", action="store_true", default=None,
                        help="start from the scenario alone, emptying the --state file")
     serve.add_argument("--state-sync", metavar="normal|full",
@@ -159,6 +165,7 @@ def _serve(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         _fail(str(exc), EXIT_INVALID)
     keeper = _open_state(settings, world)
+    restored = _import_snapshot(args, settings, world)
     # The port before the banner: the banner's links must be this server's.
     try:
         sock, settings = listen(settings)
@@ -172,8 +179,42 @@ def _serve(args: argparse.Namespace) -> int:
     print(banner(settings, world), flush=True)
     if keeper is not None:
         print("\n".join(keeper.notes), flush=True)
-    serve(settings, world, sock, keeper=keeper)
+    serve(settings, world, sock, keeper=keeper, restored=restored,
+          export_to=getattr(args, "export_on_exit", None))
     return 0
+
+
+def _import_snapshot(args: argparse.Namespace, settings: Settings,
+                     world: World) -> list[Rebuilt] | None:
+    """`--import FILE` applied onto the scenario's World, every registered application's
+    World rebuilt, before the port is bound; `--export-on-exit FILE` checked writable.
+    A file that cannot be used is one line and exit 1."""
+    from mockcar.state import files, snapshot
+
+    source: Path | None = getattr(args, "import_file", None)
+    target: Path | None = getattr(args, "export_on_exit", None)
+    if target is not None:
+        try:
+            files.check_writable(target)
+        except snapshot.SnapshotError as exc:
+            _fail(str(exc), EXIT_INVALID)
+    if source is None:
+        return None
+    if settings.state is not None:
+        _fail("--import starts from a snapshot, --state from a state file: give one",
+              EXIT_USAGE)
+    from mockcar.scenario.library import ScenarioLibrary
+
+    library = ScenarioLibrary(settings.scenario, bundled_scenarios(), settings.seed,
+                              speed=settings.speed)
+    fingerprint = snapshot.fingerprint(settings.scenario, settings.seed)
+    try:
+        _, rebuilt = snapshot.server_restore(files.read_document(source), fingerprint,
+                                             world, library)
+    except snapshot.SnapshotError as exc:
+        _fail(f"--import {source}: {exc}", EXIT_INVALID)
+        raise AssertionError from exc  # unreachable; _fail exits
+    return rebuilt
 
 
 def _open_state(settings: Settings, world: World) -> StateKeeper | None:

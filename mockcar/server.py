@@ -16,7 +16,10 @@ from mockcar.settings import Settings, sdk_environment
 from mockcar.web.control.journal_stream import end_streams
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from mockcar.state.keeper import StateKeeper
+    from mockcar.state.snapshot import Rebuilt
 
 
 class Server(uvicorn.Server):
@@ -95,11 +98,17 @@ def banner(settings: Settings, world: World) -> str:
 
 
 def serve(settings: Settings, world: World | None = None,
-          sock: socket.socket | None = None, *, keeper: StateKeeper | None = None) -> None:
+          sock: socket.socket | None = None, *, keeper: StateKeeper | None = None,
+          restored: list[Rebuilt] | None = None, export_to: Path | None = None) -> None:
     """Serve in this process, on `sock` when `listen` bound one. One worker only: the
     World lives in memory, and tokens issued by one process would be unknown to
-    another."""
+    another. `restored`: registered applications from `--import`; `export_to`: where
+    `--export-on-exit` writes the snapshot when the server shuts down cleanly."""
     app: ASGIApp = create_app(settings, world, keeper=keeper)
+    if restored or export_to is not None:
+        from mockcar.state.exports import on_start_and_exit
+
+        app = on_start_and_exit(app, restored or [], export_to)
     if not settings.quiet:
         # Around the whole app, and only here: the console belongs to `mockcar serve`;
         # quiet, the request path carries nothing of it.

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping, Sequence
 from collections.abc import Set as AbstractSet
+from copy import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
@@ -101,6 +102,7 @@ class _Lazy(MutableMapping[str, T], Generic[T]):
         # `mark_base` (a scenario's own entries; None until it is called).
         self.touched: set[str] = set()
         self.base_keys: frozenset[str] | None = None
+        self._base_values: dict[str, T] = {}
 
     # -- what a subclass says about its kind of entry ---------------------------------
 
@@ -147,8 +149,14 @@ class _Lazy(MutableMapping[str, T], Generic[T]):
         return found
 
     def mark_base(self) -> None:
-        """The entries set so far are the scenario's: what a fresh World holds."""
+        """The entries set so far are the scenario's: what a fresh World holds (kept as
+        copies, so what changes in them later can be told)."""
         self.base_keys = frozenset(self._added)
+        self._base_values = {key: self._copy(self._items[key]) for key in self._added}
+
+    def _copy(self, value: T) -> T:
+        """A copy of an entry that its later changes leave as it is."""
+        raise NotImplementedError
 
     def in_base(self, key: str) -> bool:
         """Whether a World fresh from the scenario has this key (a scenario's own entry
@@ -156,7 +164,10 @@ class _Lazy(MutableMapping[str, T], Generic[T]):
         return (self.base_keys is not None and key in self.base_keys) or self._in_fleet(key)
 
     def fresh(self, key: str) -> T | None:
-        """A fleet's entry as the fleet makes it, never the one this mapping holds."""
+        """The entry as the scenario made it (a fleet's, made again), never the one this
+        mapping holds; None for an entry set after `mark_base`."""
+        if key in self._base_values:
+            return self._base_values[key]
         for fleet in self._fleets:
             index = self._index(fleet, key)
             if index is not None:
@@ -229,6 +240,11 @@ class Vehicles(_Lazy[Vehicle]):
     def _make(self, fleet: Fleet, index: int) -> Vehicle:
         return fleet.make_vehicle(index)
 
+    def _copy(self, value: Vehicle) -> Vehicle:
+        made = copy(value)  # its other fields are values, replaced and never changed
+        made.state = copy(value.state)
+        return made
+
     def __setitem__(self, key: str, value: Vehicle) -> None:
         super().__setitem__(key, value)
         self._vins[value.vin] = key
@@ -274,6 +290,11 @@ class Owners(_Lazy["Owner"]):
 
     def _make(self, fleet: Fleet, index: int) -> Owner:
         return fleet.make_owner(index)
+
+    def _copy(self, value: Owner) -> Owner:
+        made = copy(value)
+        made.vehicle_ids, made.brands = list(value.vehicle_ids), set(value.brands)
+        return made
 
     def by_id(self, owner_id: str) -> Owner | None:
         """O(owners set directly + fleets): scenario owners and test-mode logins are
