@@ -22,6 +22,7 @@ from mockcar.web.dashboard import (
     api_docs,
     applications,
     layout,
+    monitor,
     start,
     vehicles,
 )
@@ -50,6 +51,10 @@ PAGES: tuple[Page, ...] = (
          "live one-line state", query=vehicles.QUERY),
     Page("/vehicles/new", add_vehicle.add_vehicle, "Add a vehicle: region, make, model, "
          "year or VIN, powertrain, starting state, owner, connected or not"),
+    Page("/requests", monitor.requests_page, "The request journal live, newest first, "
+         "filtered by path, method, status, vehicle and application", query=monitor.QUERY),
+    Page("/requests/{seq}", monitor.request_page, "One request: its redacted request and "
+         "response with headers, and copy as curl"),
     Page("/docs", api_docs.api_docs, "Interactive API docs: Swagger UI over /openapi.json, "
          "served by mockcar (nothing from a CDN)", per_world=False),
     Page("/applications", applications.applications, "The applications registered at run "
