@@ -156,8 +156,21 @@ def token_record(token: Token) -> Record:
 
 
 def token_records(world: World) -> dict[str, Record]:
-    return {key_of(access): token_record(token)
-            for access, token in world.tokens_by_access.items()}
+    # A token's record changes only with its refresh, revocation or successor: the
+    # records made last time are reused, so a read of 1,000 tokens costs a walk.
+    cache: dict[str, tuple[Any, ...]] = world.record_cache.setdefault("tokens", {})
+    fresh: dict[str, tuple[Any, ...]] = {}
+    records: dict[str, Record] = {}
+    for access, token in world.tokens_by_access.items():
+        held = cache.get(access)
+        if (held is None or held[0] is not token or held[1] != token.refreshed_at
+                or held[2] != token.revoked or held[3] is not token.successor):
+            held = (token, token.refreshed_at, token.revoked, token.successor,
+                    key_of(access), token_record(token))
+        fresh[access] = held
+        records[held[4]] = held[5]
+    world.record_cache["tokens"] = fresh
+    return records
 
 
 def apply_tokens(world: World, section: dict[str, Record]) -> None:

@@ -27,6 +27,7 @@ are equal (the clock is kept as its line, not as the time it was taken).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,25 +242,50 @@ def swap_in(tenants: Tenants, rebuilt: list[Rebuilt]) -> None:
         register(tenants, tenant)
 
 
-def application_restore(document: Any, scenario: dict[str, Any], client_id: str,
-                        tenant: Tenant | None, source: WorldSource) -> World:
-    """The application's World restored from its snapshot, ready to be swapped in.
-    The document must be this application's: its records hold its credentials."""
+def rebase(records: Records, taken_from: str, application: Application) -> Records:
+    """`records` of application `taken_from`'s World made `application`'s: its client id
+    wherever they name one, its credentials (secret, management token). Registered
+    applications' client ids are UUIDs, so no other text can hold one."""
+    moved: Records = json.loads(json.dumps(records).replace(taken_from, application.client_id))
+    own = moved.get("applications", {}).get(application.client_id)
+    if own is not None:
+        own["client_secret"] = application.client_secret
+        own["management_token"] = application.management_token
+    return moved
+
+
+def application_restore(document: Any, scenario: dict[str, Any], tenant: Tenant | None,
+                        application: Application,
+                        source: WorldSource) -> tuple[World, ScenarioChoice]:
+    """The application's World restored from an application snapshot, ready to be
+    swapped in, and the scenario choice it was built from. A registered application
+    takes any registered application's snapshot (a test suite builds a state once and
+    starts each test's application from it): the records are re-keyed to its client id
+    and credentials. The scenario World's applications take only their own."""
     document = check(document, "application", scenario)
     about = document.get("application")
-    if not isinstance(about, dict) or about.get("client_id") != client_id:
-        taken = about.get("client_id") if isinstance(about, dict) else None
-        raise SnapshotError(f"the snapshot is of application {taken}, not of {client_id}")
+    if not isinstance(about, dict) or not isinstance(about.get("client_id"), str):
+        raise SnapshotError('the snapshot\'s "application" names no client_id')
+    taken_from: str = about["client_id"]
+    registered = about.get("registration")
     records: Records = document["world"]
+    client_id = application.client_id
     if tenant is None:
+        if taken_from != client_id or registered is not None:
+            raise SnapshotError(f"the snapshot is of application {taken_from}; the scenario "
+                                f"World's application {client_id} restores only its own")
         check_scenario(document, scenario)
         try:
             world = source.build(ScenarioChoice())
         except ScenarioRejected as bad:
             raise SnapshotError(f"the scenario cannot be built ({bad.problems[0]})") from None
         apply_onto(world, records, f"application {client_id}")
-        return world
-    registered = about.get("registration")
+        return world, ScenarioChoice()
+    if registered is None:
+        raise SnapshotError(f"the snapshot is of the scenario World (application {taken_from}); "
+                            "a registered application takes a registered application's")
+    if taken_from != client_id:
+        records = rebase(records, taken_from, application)
     registration_section: dict[str, Any] = {"registration": registered}
     rebuilt = rebuild_tenant(source, client_id, {**records, TENANT: registration_section})
-    return rebuilt.world
+    return rebuilt.world, rebuilt.choice

@@ -70,7 +70,7 @@ def busy_application(client: TestClient, register: Register) -> tuple[App, dict[
 def test_a_server_snapshot_restored_into_a_fresh_server_is_taken_again_identical(
     client: TestClient, register: Register, other: TestClient,
 ) -> None:
-    app, answer = busy_application(client, register)
+    app, _ = busy_application(client, register)
     client.post("/_mockcar/clock/advance", json={"minutes": 20})
     taken = snapshot_of(client)
     assert (taken["format"], taken["version"], taken["scope"]) == (
@@ -164,14 +164,45 @@ def test_a_bad_document_is_refused_in_one_line_and_changes_nothing(
     assert snapshot_of(client) == before
 
 
-def test_another_application_s_snapshot_is_refused(
+def test_another_registered_application_s_snapshot_is_rekeyed_to_this_one(
     client: TestClient, register: Register,
 ) -> None:
-    mine, theirs = register(), register()
+    theirs, _ = busy_application(client, register)
+    answer = connect(client, theirs, "bob@example.com")
+    mine = register()
     taken = snapshot_of(client, theirs.path("/snapshot"), theirs.auth)
-    response = client.post(mine.path("/snapshot"), json=taken, headers=mine.auth)
-    assert response.status_code == 400
-    assert f"of application {theirs.client_id}, not of {mine.client_id}" in response.json()[
-        "message"]
-    refused = client.post("/_mockcar/snapshot", json=taken)
-    assert refused.status_code == 400 and "not of the whole server" in refused.json()["message"]
+    client.post(theirs.path("/delete"), headers=theirs.auth)
+
+    restore(client, taken, mine.path("/snapshot"), mine.auth)
+
+    # Their tokens are this application's now: read, and refreshed with its credentials.
+    assert client.get("/v2.0/user", headers=bearer(answer)).status_code == 200
+    refreshed = client.post("/oauth/token", headers=mine.basic, data={
+        "grant_type": "refresh_token", "refresh_token": answer["refresh_token"]})
+    assert refreshed.status_code == 200, refreshed.text
+    again = snapshot_of(client, mine.path("/snapshot"), mine.auth)
+    assert again["application"]["client_id"] == mine.client_id
+    assert theirs.client_id not in str(again)
+    assert again["world"]["applications"][mine.client_id]["management_token"] == (
+        mine.body["management_token"])
+
+
+def test_the_scenario_world_and_registered_applications_take_only_their_own_kind(
+    client: TestClient, register: Register,
+) -> None:
+    mine = register()
+    scenario_app = next(iter(client.app.state.world.applications.values()))  # type: ignore[attr-defined]
+    scenario_auth = {"Authorization": f"Bearer {scenario_app.management_token}"}
+    scenario_path = f"/_mockcar/applications/{scenario_app.client_id}/snapshot"
+    of_scenario = snapshot_of(client, scenario_path, scenario_auth)
+    assert of_scenario["application"]["registration"] is None
+    refused = client.post(mine.path("/snapshot"), json=of_scenario, headers=mine.auth)
+    assert refused.status_code == 400
+    assert "is of the scenario World" in refused.json()["message"]
+
+    of_mine = snapshot_of(client, mine.path("/snapshot"), mine.auth)
+    refused = client.post(scenario_path, json=of_mine, headers=scenario_auth)
+    assert refused.status_code == 400 and "restores only its own" in refused.json()["message"]
+    server = client.post("/_mockcar/snapshot", json=of_mine)
+    assert server.status_code == 400 and "not of the whole server" in server.json()["message"]
+    assert restore(client, of_scenario, scenario_path, scenario_auth) == {"status": "restored"}

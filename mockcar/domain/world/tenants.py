@@ -239,7 +239,9 @@ class Tenants:
 
     def _forget_keys(self, tenant: Tenant) -> None:
         for token in tenant.tokens:
-            self._by_access_token.pop(token, None)
+            # A snapshot restored into another tenant carries the same tokens: theirs now.
+            if self._by_access_token.get(token) is tenant:
+                del self._by_access_token[token]
         for session_id in tenant.sessions:
             self._by_session.pop(session_id, None)
         tenant.tokens.clear()

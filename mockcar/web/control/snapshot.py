@@ -91,12 +91,12 @@ async def take_application_snapshot(ctx: Context) -> dict[str, Any]:
 
 
 async def restore_application_snapshot(ctx: Context) -> dict[str, Any]:
-    """Replace the application's World by its snapshot's (same credentials)."""
-    client_id = ctx.target_application.client_id
-    tenant, scenario = ctx.tenant, scenario_of(ctx)
+    """Replace the application's World by a snapshot's: its own, or (a registered
+    application) another registered application's, re-keyed to its credentials."""
+    application, tenant, scenario = ctx.target_application, ctx.tenant, scenario_of(ctx)
     try:
-        world = await run_in_threadpool(snapshot.application_restore, ctx.body, scenario,
-                                        client_id, tenant, ctx.source)
+        world, choice = await run_in_threadpool(snapshot.application_restore, ctx.body,
+                                                scenario, tenant, application, ctx.source)
     except snapshot.SnapshotError as error:
         raise _refused(error) from None
     if tenant is None:
@@ -105,6 +105,7 @@ async def restore_application_snapshot(ctx: Context) -> dict[str, Any]:
         applications = dict(world.applications)
         ctx.tenants.reset(tenant, world)  # its index forgets the old World's tokens
         world.applications = applications  # the records' (webhooks added at run time)
+        tenant.choice = choice  # a reset rebuilds from the snapshot's scenario
         snapshot.index_tokens(world)
     return {"status": "restored"}
 
