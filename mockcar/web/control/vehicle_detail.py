@@ -33,6 +33,7 @@ from mockcar.domain.vehicles.compatibility import FEATURES
 from mockcar.domain.vehicles.vehicle import Opening, Vehicle
 from mockcar.domain.webhooks import membership
 from mockcar.domain.world import connections, latency
+from mockcar.domain.world.world import World
 from mockcar.errors import SmartcarError
 from mockcar.web.control import schemas as s
 from mockcar.web.control import webhooks as control_webhooks
@@ -179,8 +180,7 @@ async def next_stage(ctx: Context) -> dict[str, Any]:
 # -- estimated latencies --------------------------------------------------------------------
 
 
-def latencies_of(ctx: Context, vehicle: Vehicle) -> dict[str, Any]:
-    world = ctx.target_world
+def latencies_of(world: World, vehicle: Vehicle) -> dict[str, Any]:
     policy = world.latency.policy(vehicle.id, vehicle.make)
     rows = []
     for endpoint in capabilities.ENDPOINTS:
@@ -204,14 +204,13 @@ def latencies_of(ctx: Context, vehicle: Vehicle) -> dict[str, Any]:
 
 
 async def get_latencies(ctx: Context) -> dict[str, Any]:
-    return latencies_of(ctx, _vehicle(ctx))
+    return latencies_of(ctx.target_world, _vehicle(ctx))
 
 
 # -- connected applications -----------------------------------------------------------------
 
 
-def connections_of(ctx: Context, vehicle: Vehicle) -> dict[str, Any]:
-    world = ctx.target_world
+def connections_of(world: World, vehicle: Vehicle) -> dict[str, Any]:
     found = []
     for connection in world.connections.values():
         if vehicle.id not in connection.vehicle_ids:
@@ -229,7 +228,7 @@ def connections_of(ctx: Context, vehicle: Vehicle) -> dict[str, Any]:
 
 
 async def list_vehicle_connections(ctx: Context) -> dict[str, Any]:
-    return connections_of(ctx, _vehicle(ctx))
+    return connections_of(ctx.target_world, _vehicle(ctx))
 
 
 async def revoke_vehicle_connections(ctx: Context) -> dict[str, Any]:
@@ -252,8 +251,8 @@ async def revoke_vehicle_connections(ctx: Context) -> dict[str, Any]:
 # -- webhooks -------------------------------------------------------------------------------
 
 
-def webhooks_of(ctx: Context, vehicle: Vehicle, limit: int = DELIVERIES_SHOWN) -> dict[str, Any]:
-    world = ctx.target_world
+def webhooks_of(world: World, vehicle: Vehicle,
+                limit: int = DELIVERIES_SHOWN) -> dict[str, Any]:
     subscribed = []
     for application in world.applications.values():
         for webhook in application.webhooks:
@@ -275,7 +274,8 @@ async def get_vehicle_webhooks(ctx: Context) -> dict[str, Any]:
     limit = ctx.request.query_params.get("limit", "")
     if limit and not limit.isdigit():
         raise invalid("limit must be a whole number.", ["limit: must be a whole number"])
-    return webhooks_of(ctx, _vehicle(ctx), int(limit) if limit else DELIVERIES_SHOWN)
+    return webhooks_of(ctx.target_world, _vehicle(ctx),
+                       int(limit) if limit else DELIVERIES_SHOWN)
 
 
 # -- schemas and the table ------------------------------------------------------------------

@@ -24,6 +24,7 @@ from mockcar.web.dashboard import (
     layout,
     monitor,
     start,
+    vehicle_page,
     vehicles,
 )
 from mockcar.web.dashboard.paths import ASSETS
@@ -51,6 +52,9 @@ PAGES: tuple[Page, ...] = (
          "live one-line state", query=vehicles.QUERY),
     Page("/vehicles/new", add_vehicle.add_vehicle, "Add a vehicle: region, make, model, "
          "year or VIN, powertrain, starting state, owner, connected or not"),
+    Page("/vehicles/{vehicle_id}", vehicle_page.vehicle_page, "One vehicle: gauges, offline "
+         "map, timeline controls, signals set by hand, estimated latencies, connected "
+         "applications, fault rules and webhooks"),
     Page("/requests", monitor.requests_page, "The request journal live, newest first, "
          "filtered by path, method, status, vehicle and application", query=monitor.QUERY),
     Page("/requests/{seq}", monitor.request_page, "One request: its redacted request and "

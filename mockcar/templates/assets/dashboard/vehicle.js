@@ -1,0 +1,364 @@
+/* One vehicle's page: keeps the gauges, map marker, timeline, connections, faults and
+ * webhooks live by polling the control API (GET …/vehicles/{id}/readings, /timeline,
+ * /connections, /webhooks, /faults), and does every action through it (POST …/state,
+ * …/timeline/pause|play|next, …/connections/revoke). Nothing is kept here: each poll
+ * redraws from what the server answers. The texts are built as mockcar/web/dashboard/
+ * vehicle_page.py builds them for the first render. */
+(function () {
+  "use strict";
+  const root = document.querySelector("[data-vehicle]");
+  if (!root || !window.mockcar) return;
+  const mc = window.mockcar;
+  const base = root.dataset.vehicleControl;  // /_mockcar[/applications/{id}]/vehicles/{id}
+  const imperial = root.dataset.imperial === "true";
+  const lowTire = Number(root.dataset.lowTire);
+  const KM_PER_MILE = 1.609344;
+  const KPA_PER_PSI = 6.894757;
+  const NAMES = { frontLeft: "front left", frontRight: "front right", backLeft: "back left",
+    backRight: "back right", rear: "trunk", front: "frunk / hood", sunroof: "sunroof",
+    chargingPort: "charge port" };
+  const CHARGE_STATES = { CHARGING: "Charging", FULLY_CHARGED: "Fully charged",
+    NOT_CHARGING: "Not charging" };
+  const KINDS = { parked: "Parked", driving: "Driving", charging: "Charging", asleep: "Asleep" };
+
+  const whole = (v) => Math.round(v).toLocaleString("en-US");
+  const percent = (f) => Math.round(f * 100) + " %";
+  const distance = (km) => whole(km) + " km" + (imperial ? " · " + whole(km / KM_PER_MILE) + " mi" : "");
+  const pressure = (kpa) => whole(kpa) + " kPa" + (imperial ? " · " + (kpa / KPA_PER_PSI).toFixed(1) + " psi" : "");
+  function opened(list) {
+    const open = list.filter((o) => o.status === "OPEN").map((o) => NAMES[o.type] || o.type);
+    return open.length ? "Open: " + open.join(", ") : "All closed";
+  }
+
+  function texts(r) {
+    const t = {};
+    if (r.battery) {
+      t["battery.percent"] = percent(r.battery.percent_remaining);
+      t["battery.range"] = distance(r.battery.range_km);
+    }
+    if (r.fuel) {
+      t["fuel.percent"] = percent(r.fuel.percent_remaining);
+      t["fuel.range"] = distance(r.fuel.range_km);
+    }
+    if (r.charge) {
+      t["charge.state"] = CHARGE_STATES[r.charge.state] || r.charge.state;
+      t["charge.plug"] = r.charge.is_plugged_in ? "Plugged in" : "Unplugged";
+      t["charge.power"] = r.charge.power_kw.toFixed(1) + " kW";
+      t["charge.limit"] = percent(r.charge.charge_limit);
+    }
+    t.odometer = distance(r.odometer_km);
+    t.position = r.location.latitude.toFixed(5) + ", " + r.location.longitude.toFixed(5);
+    t.heading = r.heading === null ? "–" : Math.round(r.heading) + "°";
+    t.motion = (r.moving ? "Driving at " + whole(r.speed_kmh) + " km/h" : "Parked") + (r.asleep ? " · asleep" : "");
+    t.lock = r.security.is_locked ? "Locked" : "Unlocked";
+    t.doors = opened(r.security.doors);
+    t.windows = opened(r.security.windows.concat(r.security.sunroof || []));
+    t.storage = opened(r.security.storage);
+    for (const [key, kpa] of Object.entries(r.tire_pressures_kpa)) {
+      t["tires." + key] = pressure(kpa) + (kpa < lowTire ? " (low)" : "");
+    }
+    t.oil = r.oil_life === null ? "–" : percent(r.oil_life);
+    t.data_at = r.data_at;
+    return t;
+  }
+
+  function showReadings(r) {
+    const t = texts(r);
+    for (const el of root.querySelectorAll("[data-r]")) {
+      const value = t[el.dataset.r];
+      if (value !== undefined && el.textContent !== value) el.textContent = value;
+    }
+    const meters = { battery: r.battery && r.battery.percent_remaining,
+      fuel: r.fuel && r.fuel.percent_remaining, oil: r.oil_life };
+    for (const el of root.querySelectorAll("[data-meter]")) {
+      const value = meters[el.dataset.meter];
+      if (value !== null && value !== undefined) el.value = value;
+    }
+    const lock = root.querySelector('[data-badge="lock"]');
+    if (lock) {
+      lock.classList.toggle("badge--ok", r.security.is_locked);
+      lock.classList.toggle("badge--warn", !r.security.is_locked);
+    }
+    for (const svg of root.querySelectorAll("[data-map]")) {
+      const marker = svg.querySelector("[data-marker]");
+      const scale = Number(svg.dataset.scale);
+      const x = (r.location.longitude - Number(svg.dataset.west)) * Number(svg.dataset.coslat) * scale;
+      const y = (Number(svg.dataset.north) - r.location.latitude) * scale;
+      marker.setAttribute("cx", x.toFixed(1));
+      marker.setAttribute("cy", y.toFixed(1));
+    }
+  }
+
+  function stageText(s) {
+    const parts = [KINDS[s.kind] || s.kind];
+    if (s.kind === "driving") parts.push(s.distance_km.toFixed(1) + " km at " + Math.round(s.speed_kmh || 0) + " km/h");
+    if (s.kind === "charging" && s.power_kw) parts.push(s.power_kw + " kW charger");
+    parts.push(s.starts_at.slice(11, 16) + "–" + (s.ends_at ? s.ends_at.slice(11, 16) : "on") + " UTC");
+    return parts.join(" · ");
+  }
+
+  function badge(text, kind) {
+    const span = document.createElement("span");
+    span.className = "badge badge--" + kind;
+    span.textContent = text;
+    return span;
+  }
+
+  function showTimeline(tl) {
+    const list = root.querySelector("[data-stages]");
+    if (!list || !tl.has_timeline) return;
+    const items = tl.stages.map((s) => {
+      const li = document.createElement("li");
+      li.textContent = stageText(s);
+      if (s.index === tl.current) {
+        li.setAttribute("aria-current", "step");
+        li.className = "stages__now";
+        li.append(" ", badge("Now", "info"));
+      } else if (s.index === tl.next) {
+        li.append(" ", badge("Next", "plain"));
+      }
+      return li;
+    });
+    list.replaceChildren(...items);
+    const state = root.querySelector("[data-timeline-state]");
+    if (state) {
+      state.textContent = tl.paused ? "Paused" : "Playing";
+      state.className = "badge " + (tl.paused ? "badge--warn" : "badge--ok");
+    }
+    const toggle = root.querySelector("[data-timeline-toggle]");
+    if (toggle) {
+      toggle.dataset.paused = tl.paused ? "true" : "false";
+      toggle.textContent = tl.paused ? "Play" : "Pause";
+    }
+  }
+
+  function cell(label, text, extra) {
+    const td = document.createElement("td");
+    td.dataset.label = label;
+    td.textContent = text;
+    if (extra) td.className = extra;
+    return td;
+  }
+
+  function table(headings, rows) {
+    const wrap = document.createElement("div");
+    wrap.className = "table-wrap";
+    const tableEl = document.createElement("table");
+    tableEl.className = "table--stack";
+    const head = document.createElement("tr");
+    for (const h of headings) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      if (h === "") {
+        const hidden = document.createElement("span");
+        hidden.className = "sr-only";
+        hidden.textContent = "Action";
+        th.append(hidden);
+      } else th.textContent = h;
+      head.append(th);
+    }
+    const thead = document.createElement("thead");
+    thead.append(head);
+    const body = document.createElement("tbody");
+    body.append(...rows);
+    tableEl.append(thead, body);
+    wrap.append(tableEl);
+    return wrap;
+  }
+
+  function note(text) {
+    const p = document.createElement("p");
+    p.className = "muted";
+    p.textContent = text;
+    return p;
+  }
+
+  function showConnections(answer) {
+    const box = root.querySelector("[data-connections]");
+    if (!box || box.contains(document.activeElement)) return;  // not under a keyboard user
+    if (!answer.connections.length) {
+      box.replaceChildren(note("No application is connected to this vehicle."));
+      return;
+    }
+    const rows = answer.connections.map((c) => {
+      const tr = document.createElement("tr");
+      const name = c.application || c.client_id;
+      const action = cell("Action", "");
+      action.dataset.controlScope = "";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button--danger button--small";
+      button.dataset.revoke = c.client_id;
+      button.setAttribute("aria-label", "Revoke " + name + "'s access");
+      button.textContent = "Revoke";
+      const error = document.createElement("p");
+      error.className = "control-error";
+      error.setAttribute("role", "alert");
+      error.hidden = true;
+      action.append(button, error);
+      tr.append(cell("Application", name), cell("Owner", c.owner || c.user_id),
+        cell("Mode", c.mode), cell("Permissions", c.permissions.join(", "), "small"),
+        cell("Connected", c.connected_at, "small"), action);
+      return tr;
+    });
+    box.replaceChildren(table(["Application", "Owner", "Mode", "Permissions", "Connected", ""], rows));
+  }
+
+  function showWebhooks(answer) {
+    const box = root.querySelector("[data-webhooks]");
+    if (!box) return;
+    const parts = [];
+    if (answer.webhooks.length) {
+      const ul = document.createElement("ul");
+      ul.className = "plain-list";
+      for (const w of answer.webhooks) {
+        const li = document.createElement("li");
+        const label = w.verification.charAt(0).toUpperCase() + w.verification.slice(1);
+        li.append(w.name + " ", Object.assign(document.createElement("span"),
+          { className: "muted", textContent: "(" + w.application + ", " + w.version + ")" }),
+        " · ", badge(label, w.verification === "verified" ? "ok" : "warn"));
+        ul.append(li);
+      }
+      parts.push(ul);
+    } else parts.push(note("Not subscribed to any webhook."));
+    const h3 = document.createElement("h3");
+    h3.textContent = "Recent deliveries";
+    parts.push(h3);
+    if (answer.deliveries.length) {
+      parts.push(table(["Sent", "Event", "Attempt", "Outcome", "Status"], answer.deliveries.map((d) => {
+        const tr = document.createElement("tr");
+        tr.append(cell("Sent", d.sent_at || "–", "small"), cell("Event", d.event_type),
+          cell("Attempt", String(d.attempt)), cell("Outcome", d.outcome),
+          cell("Status", d.status === null ? "–" : String(d.status)));
+        return tr;
+      })));
+    } else parts.push(note("No delivery about this vehicle yet."));
+    box.replaceChildren(...parts);
+  }
+
+  function showFaults(answer) {
+    const list = root.querySelector("[data-faults]");
+    if (!list) return;
+    const id = root.dataset.vehicle;
+    const make = (root.dataset.make || "").toUpperCase();
+    const reaching = answer.faults.filter((f) => (f.vehicle_id === null || f.vehicle_id === id)
+      && (f.make === null || !make || f.make.toUpperCase() === make));
+    const items = reaching.map((f) => {
+      const li = document.createElement("li");
+      const code = Object.assign(document.createElement("span"),
+        { className: "mono", textContent: f.type + (f.code ? ":" + f.code : "") });
+      const who = f.vehicle_id ? "this vehicle" : f.make ? "every " + f.make : "every vehicle";
+      li.append(code, " " + (f.method || "any method") + " " + (f.endpoint || "any endpoint") +
+        " · " + who + (f.times ? " · " + f.times + " time(s)" : "") + " · hits " + f.hits + " · ",
+        badge(f.active ? "Active" : "Used up", f.active ? "error" : "plain"));
+      return li;
+    });
+    if (!items.length) {
+      const li = document.createElement("li");
+      li.className = "muted";
+      li.textContent = "No fault rule reaches this vehicle.";
+      items.push(li);
+    }
+    list.replaceChildren(...items);
+  }
+
+  async function refresh() {
+    try {
+      const [readings, timeline] = await Promise.all([
+        mc.control("GET", base + "/readings"), mc.control("GET", base + "/timeline")]);
+      showReadings(readings);
+      showTimeline(timeline);
+    } catch (_) { /* shown on the next poll; the server may be restarting */ }
+  }
+
+  async function refreshLists() {
+    try {
+      const [connections, webhooks, faults] = await Promise.all([
+        mc.control("GET", base + "/connections"), mc.control("GET", base + "/webhooks?limit=10"),
+        mc.control("GET", "/faults")]);
+      showConnections(connections);
+      showWebhooks(webhooks);
+      showFaults(faults);
+    } catch (_) { /* as above */ }
+  }
+
+  // -- actions -------------------------------------------------------------------------
+
+  function signalBody(form) {
+    const body = {};
+    for (const field of form.elements) {
+      const kind = field.dataset.convert;
+      if (!field.name || !kind) continue;
+      if (kind === "list") {
+        body[field.name] = body[field.name] || [];
+        if (field.checked) body[field.name].push(field.value);
+        continue;
+      }
+      if (kind === "boolean") { body[field.name] = field.value === "true"; continue; }
+      if (field.value === "") continue;
+      let value = Number(field.value);
+      if (kind === "percent") value = Math.round(value * 1000) / 100000;
+      if (kind === "pressures") {
+        body[field.name] = body[field.name] || [];
+        body[field.name].push(value);
+        continue;
+      }
+      const [outer, inner] = field.name.split(".");
+      if (inner) {
+        body[outer] = body[outer] || {};
+        body[outer][inner] = value;
+      } else body[outer] = value;
+    }
+    return body;
+  }
+
+  async function setState(body, source, said) {
+    try {
+      await mc.control("POST", base + "/state", body, source);
+      mc.announce(said);
+      await refresh();
+    } catch (_) { /* the error is shown next to the control */ }
+  }
+
+  root.addEventListener("submit", (event) => {
+    const form = event.target.closest("[data-signal-form]");
+    if (!form) return;
+    event.preventDefault();
+    const heading = form.querySelector("h3");
+    setState(signalBody(form), form, (heading ? heading.textContent : "Signal") + " set");
+  });
+
+  root.addEventListener("click", async (event) => {
+    const target = event.target.closest("button");
+    if (!target) return;
+    if (target.dataset.setLock) {
+      const locked = target.dataset.setLock === "true";
+      setState({ locked: locked }, target, locked ? "Locked" : "Unlocked");
+    } else if (target.hasAttribute("data-timeline-toggle")) {
+      const act = target.dataset.paused === "true" ? "play" : "pause";
+      try {
+        showTimeline(await mc.control("POST", base + "/timeline/" + act, {}, target));
+        mc.announce(act === "play" ? "Timeline playing" : "Timeline paused");
+        await refresh();
+      } catch (_) { /* shown next to the button */ }
+    } else if (target.hasAttribute("data-timeline-next")) {
+      try {
+        showTimeline(await mc.control("POST", base + "/timeline/next", {}, target));
+        mc.announce("Next stage");
+        await refresh();
+      } catch (_) { /* shown next to the button */ }
+    } else if (target.dataset.revoke) {
+      const label = target.getAttribute("aria-label") || "Revoke";
+      if (!window.confirm(label + "?")) return;
+      try {
+        await mc.control("POST", base + "/connections/revoke", { client_id: target.dataset.revoke }, target);
+        mc.announce("Access revoked");
+        await refreshLists();
+      } catch (_) { /* shown next to the button */ }
+    }
+  });
+
+  mc.poll(refresh, 2000);
+  mc.poll(refreshLists, 6000);
+  mc.onClock((clock, jumped) => { if (jumped) { refresh(); refreshLists(); } });
+})();
