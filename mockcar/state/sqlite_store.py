@@ -62,7 +62,7 @@ class SQLiteStore:
             # Autocommit: transactions are begun and ended explicitly in `apply`.
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as error:
-            raise StoreError(_describe(path, error)) from None
+            raise StoreError(describe(path, error)) from None
         except OSError as error:
             raise StoreError(f"cannot create the state file {path} ({error.strerror or error}); "
                              "is its folder writable?") from None
@@ -70,7 +70,7 @@ class SQLiteStore:
             self._open(sync)
         except sqlite3.Error as error:
             self._db.close()
-            raise StoreError(_describe(path, error)) from None
+            raise StoreError(describe(path, error)) from None
         except StoreError:
             self._db.close()
             raise
@@ -121,7 +121,7 @@ class SQLiteStore:
                 "SELECT tenant, section, key, record FROM records ORDER BY tenant, section, key"
             ).fetchall()
         except sqlite3.Error as error:
-            raise StoreError(_describe(self.path, error)) from None
+            raise StoreError(describe(self.path, error)) from None
         for tenant, section, key, text in rows:
             try:
                 record = json.loads(text)
@@ -160,7 +160,7 @@ class SQLiteStore:
                     db.execute("ROLLBACK")
                 raise
         except sqlite3.Error as error:
-            raise StoreError(_describe(self.path, error)) from None
+            raise StoreError(describe(self.path, error)) from None
         if meta:
             self._meta.update(meta)
 
@@ -173,7 +173,7 @@ class SQLiteStore:
         except sqlite3.Error as error:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
-            raise StoreError(_describe(self.path, error)) from None
+            raise StoreError(describe(self.path, error)) from None
         self._meta = {"format": str(FORMAT)}
 
     def close(self) -> None:
@@ -187,7 +187,7 @@ def _dumps(record: Any) -> str:
     return json.dumps(record, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
 
 
-def _describe(path: Path, error: sqlite3.Error) -> str:
+def describe(path: Path, error: sqlite3.Error) -> str:
     """sqlite3's error as one line naming the file and what to do."""
     text = str(error).strip() or type(error).__name__
     lowered = text.lower()

@@ -1,0 +1,304 @@
+"""`mockcar serve --state PATH` as a user runs it: a subprocess on a free port, killed with
+SIGKILL mid-traffic and started again on the same file. Every change that was answered
+2xx is there after the restart; a change whose answer never came is there whole or not at
+all. Tokens, the clock, fault rules and their counters, and webhook subscriptions
+survive; a changed scenario, a damaged or foreign file and a read-only folder are one line
+and exit 1 at start."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.test_cli import ROOT, Served, mockcar
+
+DEFAULT = ROOT / "scenarios" / "default.yaml"
+CLIENT_ID = "d3e0a9b1-0000-4000-8000-000000000001"
+MANAGEMENT = {"Authorization": "Bearer demo-management-token", "Host": "localhost"}
+CONTROL = {"Host": "localhost"}
+
+
+class Server:
+    """`mockcar serve --state PATH --port 0` and an HTTP client for it."""
+
+    def __init__(self, state: Path, *args: str | Path) -> None:
+        self.served = Served("--state", str(state), "--port", "0", "--quiet", *map(str, args))
+        self.served.ready()
+        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.served.port}", timeout=30)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no lifespan, nothing flushed on the way out."""
+        self.http.close()
+        process = self.served.process
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        while self.served.lines.get(timeout=30) is not None:
+            pass  # the reader reached the end of the killed server's output
+        for pipe in (process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
+
+    def stop(self) -> None:
+        self.http.close()
+        if self.served.process.poll() is None:
+            self.served.stop()
+
+    def connect(self) -> dict[str, Any]:
+        """Connect headlessly through the control API, the token pair exchanged."""
+        answer = self.http.post(f"/_mockcar/applications/{CLIENT_ID}/connect",
+                                json={"exchange": True}, headers=MANAGEMENT)
+        assert answer.status_code == 200, answer.text
+        found: dict[str, Any] = answer.json()
+        return found
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    return tmp_path / "mockcar.db"
+
+
+@pytest.fixture
+def servers() -> Iterator[list[Server]]:
+    started: list[Server] = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+def start(servers: list[Server], state: Path, *args: str | Path) -> Server:
+    server = Server(state, *args)
+    servers.append(server)
+    return server
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_kill_9_mid_traffic_loses_no_acknowledged_change(state: Path,
+                                                         servers: list[Server]) -> None:
+    server = start(servers, state)
+    pair = server.connect()
+    headers = bearer(pair["access_token"])
+    vehicles: list[str] = pair["vehicles"]
+    acked_limit: dict[str, float] = {}
+    acked_lock: dict[str, bool] = {}
+    in_flight: list[tuple[str, str, Any]] = []
+    errors: list[str] = []
+    stop = threading.Event()
+    enough = threading.Event()
+    # Charge limits on the electric cars (an ICE car answers 501), each a distinct value,
+    # so a restored limit names the request that set it; locks toggle on every car.
+    chargeable = [v for v in vehicles if server.http.post(
+        f"/v2.0/vehicles/{v}/charge/limit", json={"limit": 0.9}, headers=headers
+    ).status_code == 200]
+    assert chargeable
+    acked_limit.update(dict.fromkeys(chargeable, 0.9))
+
+    def send(http: httpx.Client, kind: str, vehicle: str, value: Any) -> bool:
+        in_flight[:] = [(kind, vehicle, value)]
+        try:
+            if kind == "limit":
+                answer = http.post(f"/v2.0/vehicles/{vehicle}/charge/limit",
+                                   json={"limit": value}, headers=headers)
+            else:
+                answer = http.post(f"/v2.0/vehicles/{vehicle}/security",
+                                   json={"action": "LOCK" if value else "UNLOCK"},
+                                   headers=headers)
+        except httpx.TransportError:
+            return False  # killed: this one is in flight, its answer never came
+        if answer.status_code != 200:
+            errors.append(answer.text)
+            return False
+        (acked_limit if kind == "limit" else acked_lock)[vehicle] = value
+        in_flight.clear()
+        return True
+
+    def drive() -> None:
+        with httpx.Client(base_url=str(server.http.base_url), timeout=30) as http:
+            step = 0
+            while not stop.is_set():
+                if step % 2:
+                    # Two decimals, as the API answers; the next write to a car differs.
+                    ok = send(http, "limit", chargeable[step % len(chargeable)],
+                              round(0.5 + (step // 2 % 50) / 100, 2))
+                else:
+                    ok = send(http, "lock", vehicles[step % len(vehicles)], step % 4 == 0)
+                if not ok:
+                    break
+                step += 1
+                if step >= 60:
+                    enough.set()
+        enough.set()
+
+    driver = threading.Thread(target=drive)
+    driver.start()
+    assert enough.wait(120)
+    assert not errors, errors
+    server.kill()  # while the driver is sending
+    stop.set()
+    driver.join(60)
+    assert not errors, errors
+    assert acked_lock
+
+    after = start(servers, state)
+    for vehicle, locked in acked_lock.items():
+        allowed = {locked}
+        if in_flight and in_flight[0][:2] == ("lock", vehicle):
+            allowed.add(bool(in_flight[0][2]))
+        answer = after.http.get(f"/v2.0/vehicles/{vehicle}/security", headers=headers)
+        assert answer.status_code == 200, answer.text  # the token from before the kill
+        assert answer.json()["isLocked"] in allowed
+    for vehicle, limit in acked_limit.items():
+        allowed_limits = {limit}
+        if in_flight and in_flight[0][:2] == ("limit", vehicle):
+            allowed_limits.add(float(in_flight[0][2]))
+        answer = after.http.get(f"/v2.0/vehicles/{vehicle}/charge/limit", headers=headers)
+        assert answer.json()["limit"] in allowed_limits
+
+
+def test_tokens_clock_faults_and_subscriptions_survive_a_restart(state: Path,
+                                                                 servers: list[Server]) -> None:
+    server = start(servers, state)
+    pair = server.connect()
+    vehicle = pair["vehicles"][0]
+    http = server.http
+    assert http.post("/_mockcar/clock/freeze", json={}, headers=CONTROL).status_code == 200
+    assert http.post("/_mockcar/clock/advance", json={"seconds": 3600},
+                     headers=CONTROL).status_code == 200
+    clock = http.get("/_mockcar/clock", headers=CONTROL).json()
+    fault = http.post("/_mockcar/faults", json={
+        "endpoint": "/odometer", "type": "VEHICLE_STATE", "code": "ASLEEP", "times": 3}, headers=CONTROL)
+    assert fault.status_code in (200, 201), fault.text
+    tripped = http.get(f"/v2.0/vehicles/{vehicle}/odometer", headers=bearer(pair["access_token"]))
+    assert tripped.status_code == 409, tripped.text
+    webhook = "5d2a2f6e-3b1c-4c8e-9a47-1f0b8e6d2c11"
+    subscribed = http.post(f"/v2.0/vehicles/{vehicle}/webhooks/{webhook}",
+                           headers=bearer(pair["access_token"]))
+    assert subscribed.status_code == 200, subscribed.text
+    refreshed = http.post("/oauth/token", data={
+        "grant_type": "refresh_token", "refresh_token": pair["refresh_token"]},
+        auth=(CLIENT_ID, "demo-client-secret"))
+    assert refreshed.status_code == 200, refreshed.text
+    new_pair = refreshed.json()
+    server.kill()
+
+    after = start(servers, state).http
+    # The pair from before, and the clock where it was (frozen, an hour on).
+    assert after.get("/_mockcar/clock", headers=CONTROL).json() == clock
+    headers = bearer(new_pair["access_token"])
+    # The fault rule has two of its three answers left, then the odometer answers.
+    assert after.get(f"/v2.0/vehicles/{vehicle}/odometer", headers=headers).status_code == 409
+    assert after.get(f"/v2.0/vehicles/{vehicle}/odometer", headers=headers).status_code == 409
+    assert after.get(f"/v2.0/vehicles/{vehicle}/odometer", headers=headers).status_code == 200
+    # The rotated-out refresh token's grace is World time: an hour later it is spent.
+    again = after.post("/oauth/token", data={
+        "grant_type": "refresh_token", "refresh_token": new_pair["refresh_token"]},
+        auth=(CLIENT_ID, "demo-client-secret"))
+    assert again.status_code == 200, again.text
+    # Subscribed still: unsubscribing with the management token finds it.
+    gone = after.delete(f"/v2.0/vehicles/{vehicle}/webhooks/{webhook}",
+                        headers=bearer("demo-management-token"))
+    assert gone.status_code == 200, gone.text
+
+
+def test_a_scenario_that_lost_a_vehicle_the_state_uses_refuses_to_start(
+        tmp_path: Path, state: Path, servers: list[Server]) -> None:
+    scenario = tmp_path / "scenario.yaml"
+    shutil.copy(DEFAULT, scenario)
+    server = start(servers, state, "--scenario", scenario)
+    pair = server.connect()
+    server.stop()
+
+    # A comment changes the file, not what the state uses: it starts and says so.
+    scenario.write_text(scenario.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    edited = start(servers, state, "--scenario", scenario)
+    assert any("changed since" in line for line in edited.served.seen + [
+        edited.served.until("changed since")])
+    edited.stop()
+
+    # The owner's first vehicle is gone from the scenario: refused, naming it.
+    text = scenario.read_text(encoding="utf-8")
+    gone = pair["vehicles"][0]
+    assert gone in text
+    lines = text.splitlines()
+    start_at = next(i for i, line in enumerate(lines) if gone in line)
+    # The vehicle's entry: from its `- id:` line to the next entry of the same indent.
+    indent = len(lines[start_at]) - len(lines[start_at].lstrip())
+    end = next(i for i in range(start_at + 1, len(lines))
+               if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= indent)
+    scenario.write_text("\n".join(lines[:start_at] + lines[end:]) + "\n", encoding="utf-8")
+    result = mockcar("serve", "--scenario", scenario, "--state", state, "--port", "0")
+    assert result.returncode == 1
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1
+    assert gone in message and "--reset-state" in message
+
+    fresh = start(servers, state, "--scenario", scenario, "--reset-state")
+    assert fresh.http.get(f"/v2.0/vehicles/{pair['vehicles'][1]}/security",
+                          headers=bearer(pair["access_token"])).status_code == 401
+
+
+def test_a_damaged_or_foreign_file_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"not a database at all " * 200)
+    foreign = tmp_path / "foreign.db"
+    with sqlite3.connect(foreign) as db:
+        db.execute("CREATE TABLE notes (text TEXT)")
+    for path, words in ((damaged, "--reset-state"), (foreign, "not a mockcar state file")):
+        result = mockcar("serve", "--state", path, "--port", "0")
+        assert result.returncode == 1, result
+        assert result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert words in result.stderr
+    # --reset-state replaces a damaged file, never another program's database.
+    refused = mockcar("serve", "--state", foreign, "--reset-state", "--port", "0")
+    assert refused.returncode == 1 and "not a mockcar state file" in refused.stderr
+    with sqlite3.connect(foreign) as db:
+        assert db.execute("SELECT count(*) FROM notes").fetchone() == (0,)
+
+
+def read_only(folder: Path) -> None:
+    """No file can be made in `folder`, even by root (who ignores permission bits)."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(folder)], check=True)
+    else:
+        folder.chmod(0o555)
+
+
+def writable(folder: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new file", "saved state"])
+def test_a_read_only_folder_is_one_line_and_exit_1(tmp_path: Path, existing: bool) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    state = folder / "mockcar.db"
+    if existing:  # a state saved before; its write-ahead log cannot be made now
+        server = Server(state)
+        server.connect()
+        server.stop()
+        for leftover in folder.glob("mockcar.db-*"):
+            leftover.unlink()
+    read_only(folder)
+    try:
+        result = mockcar("serve", "--state", state, "--port", "0")
+    finally:
+        writable(folder)
+    assert result.returncode == 1, result
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "writable" in result.stderr, result.stderr
