@@ -58,8 +58,15 @@ def apply_application_tokens(world: World, section: dict[str, Record]) -> None:
 # -- API v3 command executions --------------------------------------------------------------
 
 
+def execution_record(execution: Execution) -> Record:
+    record: Record = encode(replace(execution, action=None))
+    del record["action"]  # code, not data (a pending one is restored without it)
+    return record
+
+
 def execution_records(world: World) -> dict[str, Record]:
-    return {eid: encode(execution) for eid, execution in world.executions.by_id.items()}
+    return {eid: execution_record(execution)
+            for eid, execution in world.executions.by_id.items()}
 
 
 def apply_executions(world: World, section: dict[str, Record]) -> None:

@@ -4,7 +4,7 @@ again give the same records; what they carry works in the restored World."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -88,3 +88,76 @@ def test_a_record_of_an_unknown_section_or_a_bad_time_is_refused_in_one_line() -
     with pytest.raises(RecordError, match="clock"):
         apply_records(fresh(), {"clock": {"clock": {"anchor": "yesterday", "speed": 1,
                                                     "wall_anchor": 0, "frozen_at": None}}})
+
+
+def test_every_section_survives_a_round_trip_and_goes_on_alike() -> None:
+    from dataclasses import replace
+
+    from mockcar.domain.webhooks.deliveries import DeliveryPolicy
+    from mockcar.domain.webhooks.webhook import Webhook
+    from mockcar.domain.world import application_tokens
+    from mockcar.domain.world.clock import Clock
+    from mockcar.domain.world.rate_limits import RateLimitSettings
+    from mockcar.errors import SmartcarError
+
+    start = datetime(2030, 1, 7, 10, 30, tzinfo=UTC)
+
+    def build() -> World:
+        return load_world(SCENARIOS / "default.yaml", clock=Clock(frozen_at=start))
+
+    world = build()
+    app = next(iter(world.applications.values()))
+    world.applications[app.client_id] = replace(
+        app, webhooks=(*app.webhooks, Webhook(id="added", name="Added at run time")))
+    application_tokens.issue(world, app.client_id, "application-token")
+    owner = next(world.owners.added())
+    car = owner.vehicle_ids[0]
+    now = world.now()
+
+    def refuse(_: datetime) -> None:
+        raise SmartcarError("VEHICLE_STATE", "ASLEEP")
+
+    world.executions.start(car, "lock", {}, lambda _: None, now, long_running=False)
+    world.executions.start(car, "unlock", {"x": 1}, refuse, now, long_running=True, seconds=5)
+    world.executions.start(car, "charge-start", {}, lambda _: None, now, long_running=True,
+                           seconds=500)
+    world.executions.settle(now + timedelta(seconds=10))
+    world.faults.add("VEHICLE_STATE", "ASLEEP", start="10:00", end="11:00", probability=0.5,
+                     seed=world.seed)
+    for _ in range(5):
+        world.faults.trip("GET", "/odometer", car)
+    world.rate_limits.configure(RateLimitSettings(enabled=True, vehicle_capacity=3))
+    world.rate_limits.check(app.client_id, car, now)
+    world.subscriptions["added"] = {car}
+    watch = world.deliveries.subscribed("added", car, owner.id, now)
+    watch.baseline, watch.errors = {"odometer": 1.5}, {("VEHICLE_STATE", "ASLEEP"): ("x",)}
+    world.deliveries.status("added").status = "VERIFIED"
+    world.deliveries.policy = DeliveryPolicy(retry_base_seconds=2.0)
+
+    records = json.loads(json.dumps(world_records(world)))
+    restored = build()
+    apply_records(restored, records)
+
+    assert world_records(restored) == records
+    assert [e.status for e in restored.executions.by_id.values()] == [
+        "SUCCESS", "FAILED", "PENDING"]
+    failed = list(restored.executions.by_id.values())[1]
+    assert failed.error is not None and failed.error.code == "ASLEEP"
+    assert application_tokens.authenticate(restored, "application-token").client_id == (
+        app.client_id)
+    # The probability's draws go on where they were: both Worlds fail the same requests.
+    assert [world.faults.trip("GET", "/odometer", car) is None for _ in range(20)] == [
+        restored.faults.trip("GET", "/odometer", car) is None for _ in range(20)]
+    assert restored.deliveries.watch("added", car) is not None
+    assert restored.deliveries.watch("added", car).errors == watch.errors  # type: ignore[union-attr]
+    assert "added" in {w.id for w in restored.applications[app.client_id].webhooks}
+
+
+def test_reading_a_scenario_vehicle_does_not_record_it() -> None:
+    world = fresh()
+    owner = next(world.owners.added())
+    for vehicle_id in owner.vehicle_ids:
+        world.vehicles[vehicle_id].at(world.now())
+    assert world_records(world)["vehicles"] == {}
+    world.vehicles[owner.vehicle_ids[1]].state.odometer_km += 1
+    assert list(world_records(world)["vehicles"]) == [owner.vehicle_ids[1]]
