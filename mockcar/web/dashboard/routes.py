@@ -21,6 +21,7 @@ from mockcar.web.dashboard import (
     add_vehicle,
     api_docs,
     applications,
+    faults_page,
     layout,
     monitor,
     start,
@@ -59,6 +60,9 @@ PAGES: tuple[Page, ...] = (
          "filtered by path, method, status, vehicle and application", query=monitor.QUERY),
     Page("/requests/{seq}", monitor.request_page, "One request: its redacted request and "
          "response with headers, and copy as curl"),
+    Page("/faults", faults_page.faults, "Fault rules: list, add (an error from the "
+         "catalogue, matched by vehicle, make and endpoint, with a count, probability or "
+         "clock window), remove"),
     Page("/docs", api_docs.api_docs, "Interactive API docs: Swagger UI over /openapi.json, "
          "served by mockcar (nothing from a CDN)", per_world=False),
     Page("/applications", applications.applications, "The applications registered at run "
