@@ -3,7 +3,7 @@
 
 * request headers over 64 KiB in total: 431;
 * a body over `Settings.max_body_bytes` (`max_scenario_bytes` when registering an
-  application, whose inline scenario may be large): 413, by its Content-Length before a
+  application, whose inline scenario may be large, or restoring a snapshot): 413, by its Content-Length before a
   byte of it is read; a chunked body is read up to the limit here, then handed on whole;
 * the control API, the dashboard and the Postman downloads (they show and change client
   secrets, tokens and every World) answer only to a Host mockcar serves: loopback names
@@ -178,7 +178,10 @@ class Guard:
         if length is None and not chunked:
             await self.app(scope, receive, send)
             return
-        registering = scope["method"] == "POST" and path.rstrip("/") == REGISTER
+        # Registering (an inline scenario) and restoring a snapshot take large bodies.
+        registering = scope["method"] == "POST" and (
+            path.rstrip("/") == REGISTER or (path.startswith(CONTROL + "/")
+                                            and path.rstrip("/").endswith("/snapshot")))
         limit = self.max_scenario if registering else self.max_body
         if not chunked:
             try:

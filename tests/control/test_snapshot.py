@@ -206,3 +206,15 @@ def test_the_scenario_world_and_registered_applications_take_only_their_own_kind
     server = client.post("/_mockcar/snapshot", json=of_mine)
     assert server.status_code == 400 and "not of the whole server" in server.json()["message"]
     assert restore(client, of_scenario, scenario_path, scenario_auth) == {"status": "restored"}
+
+
+def test_a_snapshot_may_be_larger_than_other_control_bodies(client: TestClient) -> None:
+    """Restoring takes bodies up to MOCKCAR_MAX_SCENARIO_BYTES (10 MiB), as registering
+    an application with an inline scenario does; the rest of the control API 4 MiB."""
+    taken = snapshot_of(client)
+    padded = {**taken, "tenants": {}, "application": "x" * (5 * 2**20)}
+    answer = client.post("/_mockcar/snapshot", json=padded)
+    assert answer.status_code == 200, answer.text[:300]
+    too_big = client.post("/_mockcar/clock/advance", content=b"{" + b" " * (5 * 2**20) + b"}",
+                          headers={"content-type": "application/json"})
+    assert too_big.status_code == 413
