@@ -173,9 +173,10 @@
     return p;
   }
 
-  function showConnections(answer) {
+  function showConnections(answer, force) {
     const box = root.querySelector("[data-connections]");
-    if (!box || box.contains(document.activeElement)) return;  // not under a keyboard user
+    // A poll does not redraw the table under a keyboard user's focus.
+    if (!box || (!force && box.contains(document.activeElement))) return;
     if (!answer.connections.length) {
       box.replaceChildren(note("No application is connected to this vehicle."));
       return;
@@ -271,12 +272,12 @@
     } catch (_) { /* shown on the next poll; the server may be restarting */ }
   }
 
-  async function refreshLists() {
+  async function refreshLists(force) {
     try {
       const [connections, webhooks, faults] = await Promise.all([
         mc.control("GET", base + "/connections"), mc.control("GET", base + "/webhooks?limit=10"),
         mc.control("GET", "/faults")]);
-      showConnections(connections);
+      showConnections(connections, force === true);
       showWebhooks(webhooks);
       showFaults(faults);
     } catch (_) { /* as above */ }
@@ -353,7 +354,9 @@
       try {
         await mc.control("POST", base + "/connections/revoke", { client_id: target.dataset.revoke }, target);
         mc.announce("Access revoked");
-        await refreshLists();
+        await refreshLists(true);
+        const heading = document.getElementById("apps-title");
+        if (heading) { heading.tabIndex = -1; heading.focus(); }
       } catch (_) { /* shown next to the button */ }
     }
   });

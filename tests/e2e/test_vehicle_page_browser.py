@@ -1,0 +1,178 @@
+"""One vehicle's page in a real headless Chromium, checked against the official Python
+SDK: the battery set to 42 % on the page is what `vehicle.battery()` reads; lock and
+unlock from the page are what `vehicle.lock_status()` reads; a refused change shows its
+error next to the form that sent it; a commuting car's next stage and an hour on the
+clock widget move its odometer and position on the page, and the API agrees; revoking
+the application on the page ends the SDK's access; every control has an accessible name
+and is reached by keyboard; no request leaves the origin; nothing scrolls sideways at
+375 px."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import smartcar
+from playwright.sync_api import Page, ViewportSize, expect
+
+from mockcar.testing import MockcarServer
+from mockcar.testing.sdk import smartcar_sdk_pointed_at
+from tests.e2e.dashboard_support import (
+    DESKTOP,
+    PHONE,
+    horizontal_overflow,
+    same_origin_only,
+    tab_stops,
+    unnamed_controls,
+)
+
+COMMUTER = "5bc8fbbc-bde5-4099-8164-d8399f767c45"  # rosa's Tesla, timeline: commute
+ROSA = "rosa@example.com"
+DEMO_CLIENT = "d3e0a9b1-0000-4000-8000-000000000001"
+DEMO_TOKEN = "demo-management-token"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockcarServer]:
+    with MockcarServer() as running, smartcar_sdk_pointed_at(running.url):
+        # Frozen: nothing moves unless a test moves it.
+        httpx.post(running.url + "/_mockcar/clock/freeze", json={}).raise_for_status()
+        yield running
+
+
+def sdk_vehicle(server: MockcarServer) -> smartcar.Vehicle:
+    """The commuting car as the Demo App sees it after its owner connected it."""
+    answer = httpx.post(
+        f"{server.url}/_mockcar/applications/{DEMO_CLIENT}/connect",
+        headers={"Authorization": f"Bearer {DEMO_TOKEN}"},
+        json={"email": ROSA, "vehicles": [COMMUTER], "exchange": True})
+    answer.raise_for_status()
+    return smartcar.Vehicle(COMMUTER, answer.json()["access_token"])
+
+
+def viewport(size: dict[str, int]) -> ViewportSize:
+    return ViewportSize(width=size["width"], height=size["height"])
+
+
+def open_page(page: Page, server: MockcarServer) -> None:
+    page.goto(f"{server.url}/vehicles/{COMMUTER}")
+    expect(page.get_by_role("heading", name="2024 Tesla Model Y")).to_be_visible()
+
+
+def kilometres(page: Page) -> int:
+    text = page.locator('[data-r="odometer"]').inner_text()
+    found = re.match(r"([\d,]+) km", text)
+    assert found, text
+    return int(found.group(1).replace(",", ""))
+
+
+def test_the_battery_set_on_the_page_is_what_the_sdk_reads(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    vehicle = sdk_vehicle(server)
+    with same_origin_only(page, server.url):
+        open_page(page, server)
+        page.get_by_label("Battery level (%)").fill("42")
+        page.get_by_role("button", name="Set battery").click()
+        expect(page.locator('[data-r="battery.percent"]')).to_have_text("42 %")
+        expect(page.locator('meter[data-meter="battery"]')).to_have_attribute("value", "0.42")
+    assert vehicle.battery().percent_remaining == 0.42
+
+
+def test_a_refused_change_shows_its_error_next_to_its_form(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    open_page(page, server)
+    form = page.locator("form", has=page.get_by_role("button", name="Set charging"))
+    form.get_by_label("Charging cable").select_option("false")
+    form.get_by_label("Charging", exact=True).select_option("true")
+    form.get_by_role("button", name="Set charging").click()
+    error = form.get_by_role("alert")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("charging: needs plugged_in: true")
+    # Only that form says so.
+    expect(page.locator(".control-error:visible")).to_have_count(1)
+
+
+def test_lock_and_unlock_from_the_page_are_what_the_sdk_reads(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    vehicle = sdk_vehicle(server)
+    open_page(page, server)
+    page.get_by_role("button", name="Unlock", exact=True).click()
+    expect(page.locator('[data-r="lock"]')).to_have_text("Unlocked")
+    assert vehicle.lock_status().is_locked is False
+    page.get_by_role("button", name="Lock", exact=True).click()
+    expect(page.locator('[data-r="lock"]')).to_have_text("Locked")
+    assert vehicle.lock_status().is_locked is True
+
+
+def test_an_hour_of_a_commuting_car_moves_it_on_the_page_and_in_the_api(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    vehicle = sdk_vehicle(server)
+    open_page(page, server)
+    now = page.locator('.stages li[aria-current="step"]')
+    # Skip to the start of its next drive (the clock stays where it is).
+    for _ in range(8):
+        if now.inner_text().startswith("Driving"):
+            break
+        before = now.inner_text()
+        page.get_by_role("button", name="Next stage").click()
+        expect(now).not_to_have_text(before)
+    expect(now).to_contain_text("Driving")
+    expect(page.locator('[data-r="motion"]')).to_contain_text("Driving at")
+    odometer = kilometres(page)
+    position = page.locator('[data-r="position"]').inner_text()
+    marker = page.locator("[data-map] [data-marker]").first
+    spot = (marker.get_attribute("cx"), marker.get_attribute("cy"))
+    assert abs(vehicle.odometer().distance - odometer) <= 0.5
+
+    # An hour on the World's clock, from the clock widget in the page's header.
+    page.locator(".clock__controls > summary").click()
+    page.get_by_role("button", name="+1 h").click()
+    expect(page.locator('[data-r="position"]')).not_to_have_text(position)
+    expect(page.locator('[data-r="motion"]')).to_have_text("Parked")  # arrived
+    assert kilometres(page) > odometer
+    assert (marker.get_attribute("cx"), marker.get_attribute("cy")) != spot
+    # The API agrees with the page.
+    assert abs(vehicle.odometer().distance - kilometres(page)) <= 0.5
+    location = vehicle.location()
+    shown = page.locator('[data-r="position"]').inner_text()
+    assert shown == f"{location.latitude:.5f}, {location.longitude:.5f}"
+
+
+def test_revoking_the_application_on_the_page_ends_the_sdks_access(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    vehicle = sdk_vehicle(server)
+    vehicle.odometer()
+    open_page(page, server)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Revoke Demo App's access").first.click()
+    expect(page.get_by_text("No application is connected to this vehicle.")).to_be_visible()
+    with pytest.raises(smartcar.exception.SmartcarException):
+        vehicle.odometer()
+
+
+def test_controls_are_named_and_reached_by_keyboard_and_stay_on_the_origin(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    with same_origin_only(page, server.url) as requested:
+        page.set_viewport_size(viewport(PHONE))
+        open_page(page, server)
+        page.wait_for_timeout(2500)  # a poll or two of the control API
+        assert horizontal_overflow(page) == 0
+        page.set_viewport_size(viewport(DESKTOP))
+        assert unnamed_controls(page) == []
+        stops = tab_stops(page, most=120)
+    assert any(path in url for url in requested for path in ("/readings", "/timeline"))
+    for wanted in ("button#timeline-next|Next stage", "button#lock-button|Lock",
+                   "input#set-battery|", "select#set-plug|"):
+        assert any(stop.startswith(wanted) for stop in stops), (wanted, stops)
+    # The keyboard does what the mouse does: Enter on a focused "Unlock".
+    page.focus("#unlock-button")
+    page.keyboard.press("Enter")
+    expect(page.locator('[data-r="lock"]')).to_have_text("Unlocked")
