@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from mockcar.testing import smartcar_sdk_pointed_at
 from tests.test_cli import Served, mockcar
 
 
@@ -54,13 +55,23 @@ def test_export_on_sigterm_then_import_into_a_new_server(tmp_path: Path) -> None
                          headers=bearer).status_code == 500
         assert httpx.get(f"{base}/v2.0/vehicles/{car}/odometer",
                          headers=bearer).status_code == 200
+        # The official SDK, with the tokens and credentials of the first server.
+        with smartcar_sdk_pointed_at(base):
+            import smartcar
+
+            assert smartcar.Vehicle(car, tokens["access_token"]).attributes().id == car
+            client = smartcar.AuthClient(app["client_id"], app["client_secret"],
+                                         app["redirect_uris"][0], mode="test")
+            assert client.exchange_refresh_token(tokens["refresh_token"]).access_token
         served.stop()
     again = json.loads(second.read_text())
-    # The odometer reads spent the fault rule; everything else is as it was exported.
-    rules = again["tenants"][app["client_id"]]["faults"]["rules"]["rules"]
-    assert [rule["hits"] for rule in rules.values()] == [1]
-    for rule in exported["tenants"][app["client_id"]]["faults"]["rules"]["rules"].values():
+    # The odometer reads spent the fault rule and the refresh made a pair; everything
+    # else is as it was exported.
+    theirs, before = again["tenants"][app["client_id"]], exported["tenants"][app["client_id"]]
+    assert [rule["hits"] for rule in theirs["faults"]["rules"]["rules"].values()] == [1]
+    for rule in before["faults"]["rules"]["rules"].values():
         rule["hits"] = 1
+    assert len(theirs.pop("tokens")) == len(before.pop("tokens")) + 1
     assert again == exported
 
 
