@@ -50,6 +50,7 @@ NAMES = frozenset({
     'dashboard.requests_page', 'dashboard.requests_page_of_application',
     'dashboard.request_page', 'dashboard.request_page_of_application',
     'dashboard.faults', 'dashboard.faults_of_application',
+    'dashboard.webhooks', 'dashboard.webhooks_of_application',
     'management.delete_connections', 'management.get_connections',
     'management_v3.create_subscription', 'management_v3.delete_subscription',
     'management_v3.get_subscription', 'management_v3.list_subscriptions', 'v2.batch',

@@ -27,6 +27,7 @@ from mockcar.web.dashboard import (
     start,
     vehicle_page,
     vehicles,
+    webhooks_page,
 )
 from mockcar.web.dashboard.paths import ASSETS
 
@@ -63,6 +64,9 @@ PAGES: tuple[Page, ...] = (
     Page("/faults", faults_page.faults, "Fault rules: list, add (an error from the "
          "catalogue, matched by vehicle, make and endpoint, with a count, probability or "
          "clock window), remove"),
+    Page("/webhooks", webhooks_page.webhooks, "Each application's webhooks with their "
+         "verification, re-verify and send a test payload, and the delivery log (payloads, "
+         "signatures, attempts and retries)", query=webhooks_page.QUERY),
     Page("/docs", api_docs.api_docs, "Interactive API docs: Swagger UI over /openapi.json, "
          "served by mockcar (nothing from a CDN)", per_world=False),
     Page("/applications", applications.applications, "The applications registered at run "
