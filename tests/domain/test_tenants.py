@@ -4,9 +4,13 @@ client id, access token, management token or Connect session."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
+from mockcar.domain.connect.session import SESSION_LIFETIME
+from mockcar.domain.world import application_tokens
+from mockcar.domain.world.records import APPLICATION_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME
 from mockcar.domain.world.tenants import (
     ScenarioChoice,
     Tenant,
@@ -17,6 +21,7 @@ from mockcar.domain.world.tenants import (
 from mockcar.domain.world.world import World
 from mockcar.scenario import load_world
 from mockcar.settings import default_scenario
+from tests.domain.test_connect_flow import request as connect_request
 
 
 def _world() -> World:
@@ -116,3 +121,75 @@ def test_clear_empties_registry_and_journals() -> None:
                                     None)
     tenants.clear()
     assert len(tenants) == 0 and len(tenants.scenario_journal) == 0
+
+
+# -- what the indexes hold as the server ages -------------------------------------------
+
+
+def test_pairs_the_tenant_world_has_dropped_leave_the_token_index() -> None:
+    tenants = Tenants()
+    tenant = _register(tenants)
+    old = [_issue(tenant) for _ in range(50)]
+    tenant.world.clock.advance(REFRESH_TOKEN_LIFETIME)
+    fresh = _issue(tenant)
+    assert [t for t in old if tenants.by_access_token(t) is not None] == []
+    assert list(tenant.world.tokens_by_access) == [fresh]
+    assert list(tenant.tokens) == [fresh]
+    assert tenants.by_access_token(fresh) is tenant
+
+
+def test_a_pair_whose_refresh_token_still_works_stays_indexed() -> None:
+    tenants = Tenants()
+    tenant = _register(tenants)
+    token = _issue(tenant)
+    tenant.world.clock.advance(REFRESH_TOKEN_LIFETIME - timedelta(seconds=1))
+    _issue(tenant)
+    assert tenants.by_access_token(token) is tenant
+    assert token in tenant.world.tokens_by_access
+
+
+def test_application_tokens_leave_the_index_with_their_hour_and_pairs_stay() -> None:
+    tenants = Tenants()
+    tenant = _register(tenants)
+    pair = _issue(tenant)
+    old = [application_tokens.issue(tenant.world, tenant.client_id, f"app-{i}").access_token
+           for i in range(20)]
+    tenant.world.clock.advance(APPLICATION_TOKEN_LIFETIME)
+    fresh = application_tokens.issue(tenant.world, tenant.client_id, "app-fresh").access_token
+    assert [t for t in old if tenants.by_access_token(t) is not None] == []
+    assert list(tenant.world.application_tokens) == [fresh]
+    assert sorted(tenant.tokens) == sorted([pair, fresh])
+    assert tenants.by_access_token(pair) is tenant
+
+
+def test_connect_sessions_the_tenant_world_has_dropped_leave_the_session_index() -> None:
+    tenants = Tenants()
+    tenant = _register(tenants)
+    world = tenant.world
+
+    def start() -> str:
+        session = world.connect_sessions.start(connect_request(), world.now())
+        tenants.remember_session(session.id, tenant)
+        tenants.remember_session(session.id, tenant)  # every step of a flow says it again
+        return session.id
+
+    old = [start() for _ in range(30)]
+    world.clock.advance(SESSION_LIFETIME)
+    fresh = start()
+    assert [s for s in old if tenants.by_session(s) is not None] == []
+    assert list(world.connect_sessions) == [fresh]
+    assert list(tenant.sessions) == [fresh]
+    assert tenants.by_session(fresh) is tenant
+
+
+def test_a_token_another_tenant_holds_now_stays_theirs_when_the_first_drops_it() -> None:
+    tenants = Tenants()
+    first, second = _register(tenants), _register(tenants)
+    token = _issue(first)
+    # The same token issued again in another tenant's World (a snapshot restored there).
+    owner = next(iter(second.world.owners.values()))
+    connection = second.world.connect(second.client_id, owner, owner.vehicle_ids, [], "test")
+    second.world.issue_token(connection.id, second.client_id, token, "other-refresh")
+    first.world.clock.advance(REFRESH_TOKEN_LIFETIME)
+    _issue(first)
+    assert tenants.by_access_token(token) is second

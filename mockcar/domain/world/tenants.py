@@ -11,13 +11,19 @@ token endpoint), an access token (the Vehicle API), a management token (the Mana
 API), or the Connect session it is walking. `Tenants` finds each in one dictionary lookup
 (a long shared test run may register thousands of applications); anything no registered
 tenant claims belongs to the scenario World.
+
+The indexes hold a key as long as the tenant's World does: a token or session the World
+has dropped (expired, from the front of its stores) leaves the index when the tenant
+next adds one of its kind, from the front too, so a long-running server's indexes do
+not grow with its age, and a forgotten key routes as an unknown one.
 """
 
 from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -96,15 +102,52 @@ class WorldSource(Protocol):
         ...
 
 
+class Keys(OrderedDict[str, None]):
+    """Index keys in the order they were added, as an ordered set."""
+
+    def add(self, key: str) -> None:
+        self[key] = None
+
+    def drop_front(self, held: Container[str]) -> list[str]:
+        """Drop, from the front, the keys no longer `held`; the keys dropped."""
+        dropped = []
+        while self:
+            key = next(iter(self))
+            if key in held:
+                break
+            del self[key]
+            dropped.append(key)
+        return dropped
+
+
+class TokenKeys:
+    """A tenant's access tokens, Connect pairs and application tokens apart: each kind
+    has one lifetime, so each is dropped by its World in the order it was issued."""
+
+    def __init__(self) -> None:
+        self.pairs = Keys()
+        self.application = Keys()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self.pairs, *self.application])
+
+    def __len__(self) -> int:
+        return len(self.pairs) + len(self.application)
+
+    def clear(self) -> None:
+        self.pairs.clear()
+        self.application.clear()
+
+
 @dataclass(eq=False)
 class Tenant:
     application: Application
     world: World
     choice: ScenarioChoice
     journal: Journal = field(default_factory=Journal)
-    # Index keys this tenant owns, dropped with it.
-    tokens: set[str] = field(default_factory=set)
-    sessions: set[str] = field(default_factory=set)
+    # Index keys this tenant owns, oldest first; dropped with it, or once its World has.
+    tokens: TokenKeys = field(default_factory=TokenKeys)
+    sessions: Keys = field(default_factory=Keys)
 
     @property
     def client_id(self) -> str:
@@ -223,6 +266,8 @@ class Tenants:
     def remember_session(self, session_id: str, tenant: Tenant) -> None:
         """Connect pages after the first carry only their session id; this routes them."""
         if self._by_client.get(tenant.client_id) is tenant:
+            self._drop(self._by_session, tenant,
+                       tenant.sessions.drop_front(tenant.world.connect_sessions))
             self._by_session[session_id] = tenant
             tenant.sessions.add(session_id)
 
@@ -232,10 +277,20 @@ class Tenants:
         def index(token: Token | ApplicationToken) -> None:
             # A World dropped by reset or removal may still finish a request in flight.
             if tenant.world is world and self._by_client.get(tenant.client_id) is tenant:
+                keys, held = ((tenant.tokens.application, world.application_tokens)
+                              if isinstance(token, ApplicationToken)
+                              else (tenant.tokens.pairs, world.tokens_by_access))
+                self._drop(self._by_access_token, tenant, keys.drop_front(held))
                 self._by_access_token[token.access_token] = tenant
-                tenant.tokens.add(token.access_token)
+                keys.add(token.access_token)
 
         world.on_token_issued = index
+
+    @staticmethod
+    def _drop(index: dict[str, Tenant], tenant: Tenant, keys: list[str]) -> None:
+        for key in keys:
+            if index.get(key) is tenant:  # not a key another tenant has since been given
+                del index[key]
 
     def _forget_keys(self, tenant: Tenant) -> None:
         for token in tenant.tokens:

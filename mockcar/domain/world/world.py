@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -80,11 +81,13 @@ class World:
     vehicles: Vehicles = field(default_factory=Vehicles)
     vehicle_factory: VehicleFactory | None = None
     connections: dict[str, Connection] = field(default_factory=dict)
-    codes: dict[str, AuthorizationCode] = field(default_factory=dict)
-    tokens_by_access: dict[str, Token] = field(default_factory=dict)
+    # Codes and pairs oldest first: issuing one drops, from the front, those past use
+    # (`_drop_spent`), so neither grows with the server's age nor costs more to add to.
+    codes: dict[str, AuthorizationCode] = field(default_factory=OrderedDict)
+    tokens_by_access: dict[str, Token] = field(default_factory=OrderedDict)
     tokens_by_refresh: dict[str, Token] = field(default_factory=dict)
     # Authorization code -> every pair issued from it, rotations included: a replayed
-    # code revokes them all (RFC 6749 §4.1.2).
+    # code revokes them all (RFC 6749 §4.1.2), for as long as any of them is kept.
     tokens_by_code: dict[str, list[Token]] = field(default_factory=dict)
     # Connect flows in progress, by unguessable session id (mockcar.domain.connect.session);
     # they live here so that a reset, which rebuilds the World, forgets them too.
@@ -229,6 +232,7 @@ class World:
             connection_id=connection.id,
             issued_at=self.now(),
         )
+        self._drop_spent_codes(code.issued_at)
         self.codes[code.code] = code
         return code
 
@@ -251,9 +255,12 @@ class World:
         revokes every token issued from it, rotated pairs included. Returns how many
         pairs were revoked; 0 when the code was never redeemed or is not this client's."""
         found = self.codes.get(code)
-        if found is None or not found.used or found.client_id != client_id:
-            return 0
         family = self.tokens_by_code.get(code, [])
+        if found is None:  # expired and dropped: its pairs still say whose it was
+            if not family or family[0].client_id != client_id:
+                return 0
+        elif not found.used or found.client_id != client_id:
+            return 0
         for token in family:
             token.revoked = True
         return len(family)
@@ -271,6 +278,7 @@ class World:
             issued_at=self.now(),
             code=code,
         )
+        self._drop_dead_tokens(token.issued_at)
         self.tokens_by_access[access_token] = token
         self.tokens_by_refresh[refresh_token] = token
         if code is not None:
@@ -278,6 +286,36 @@ class World:
         if self.on_token_issued is not None:
             self.on_token_issued(token)
         return token
+
+    def _drop_spent_codes(self, now: datetime) -> None:
+        """Codes past their 10 minutes, from the front (issued in clock order, they
+        expire in it): one can no longer be redeemed, and a replay of a redeemed one
+        still finds the pairs it led to in `tokens_by_code`."""
+        codes = self.codes
+        while codes:
+            first = next(iter(codes.values()))
+            if not first.expired(now):
+                break
+            del codes[first.code]
+
+    def _drop_dead_tokens(self, now: datetime) -> None:
+        """Pairs whose refresh token has reached its 60 days, from the front: neither of
+        their tokens can do anything any more (the access token died first), so they are
+        answered as unknown tokens are, the same error. A clock moved backwards can
+        leave a dead pair behind a live one until the pairs before it go."""
+        tokens = self.tokens_by_access
+        while tokens:
+            first = next(iter(tokens.values()))
+            if now < first.refresh_expires_at:
+                break
+            del tokens[first.access_token]
+            if self.tokens_by_refresh.get(first.refresh_token) is first:
+                del self.tokens_by_refresh[first.refresh_token]
+            family = self.tokens_by_code.get(first.code or "")
+            if family is not None:
+                family[:] = [t for t in family if t is not first]
+                if not family:
+                    del self.tokens_by_code[first.code or ""]
 
     def refreshable_token(self, refresh_token: str, client_id: str) -> Token | None:
         token = self.tokens_by_refresh.get(refresh_token)
