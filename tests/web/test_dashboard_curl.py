@@ -49,8 +49,8 @@ def test_a_token_exchange_reads_the_code_and_secret_from_the_shell() -> None:
         "-X", "POST", f"{ORIGIN}/oauth/token",
         "-u", f"{application.client_id}:it's a $ecret",
         "-H", "content-type: application/x-www-form-urlencoded",
-        "--data-raw", "grant_type=authorization_code&code=abc-123"
-        "&redirect_uri=http%3A%2F%2Flocalhost%3A8000%2Fexchange",
+        "--data-raw", ("grant_type=authorization_code&code=abc-123"
+                       "&redirect_uri=http%3A%2F%2Flocalhost%3A8000%2Fexchange"),
     ]
 
 
