@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockcar.domain.world.faults import FaultError, Faults
+from mockcar.domain.world.faults import Fault, FaultError, Faults
 
 
 def test_rules_are_checked_in_order_and_count_their_hits() -> None:
@@ -55,3 +55,39 @@ def test_retry_after_and_message_reach_the_error() -> None:
 def test_bad_rules_are_refused(kwargs: dict[str, object], text: str) -> None:
     with pytest.raises(FaultError, match=text):
         Faults().add(**kwargs)  # type: ignore[arg-type]
+
+
+def test_used_up_rules_stay_listed_and_a_request_no_longer_checks_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    faults = Faults()
+    for _ in range(200):
+        faults.add("VEHICLE_STATE", "ASLEEP", endpoint="odometer", times=1)
+    standing = faults.add("SERVER", "INTERNAL", endpoint="location")
+    for _ in range(200):
+        assert faults.trip("GET", "/odometer", "v1") is not None
+    assert faults.trip("GET", "/odometer", "v1") is None
+    checked: list[str] = []
+    original = Fault.matches
+
+    def counting(rule: Fault, *args: object, **kwargs: object) -> bool:
+        checked.append(rule.id)
+        return original(rule, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Fault, "matches", counting)
+    error = faults.trip("GET", "/location", "v1")
+    assert error is not None and error.code == "INTERNAL"
+    assert checked == [standing.id]
+    assert len(faults) == 201 and all(r.exhausted for r in list(faults)[:200])
+
+
+def test_rules_added_or_removed_between_requests_are_checked_as_listed() -> None:
+    faults = Faults()
+    once = faults.add("VEHICLE_STATE", "ASLEEP", times=1)
+    assert faults.trip("GET", "/odometer", "v1") is not None
+    assert faults.trip("GET", "/odometer", "v1") is None
+    later = faults.add("SERVER", "INTERNAL")
+    assert faults.remove(once.id)
+    error = faults.trip("GET", "/odometer", "v1")
+    assert error is not None and error.code == "INTERNAL"
+    assert faults.remove(later.id)
+    assert faults.trip("GET", "/odometer", "v1") is None

@@ -156,11 +156,20 @@ class Faults:
 
     A World binds its rules to itself (`bind`): the make of a request's vehicle and the
     clock's time are then found when a rule needs them, so callers pass only what the
-    request names."""
+    request names.
+
+    A request checks only the rules not yet used up (`times`): a long-running server whose
+    tests each add a one-shot rule lists every rule but does not check them all on every
+    request."""
 
     def __init__(self) -> None:
         self._rules: list[Fault] = []
         self._next = 1
+        # The rules a request checks, and what they were picked from: (generation,
+        # count); adding or removing through this class moves the generation.
+        self._live: list[Fault] = []
+        self._live_of = (0, 0)
+        self._generation = 0
         self._make_of: Callable[[str], str | None] | None = None
         self._now: Callable[[], datetime] | None = None
 
@@ -209,32 +218,46 @@ class Faults:
             _random=random.Random(f"{seed}:{rule_id}"),
         )
         self._rules.append(rule)
+        self._generation += 1
         return rule
 
     def remove(self, rule_id: str) -> bool:
         before = len(self._rules)
         self._rules = [r for r in self._rules if r.id != rule_id]
+        self._generation += 1
         return len(self._rules) < before
 
     def clear(self) -> None:
         self._rules.clear()
+        self._generation += 1
+
+    def _checked(self) -> list[Fault]:
+        """The rules not used up, in the order they were added."""
+        of = (self._generation, len(self._rules))
+        if of != self._live_of:
+            self._live = [r for r in self._rules if not r.exhausted]
+            self._live_of = of
+        return self._live
 
     def trip(self, method: str, endpoint: str, vehicle_id: str | None, *,
              make: str | None = None, now: datetime | None = None) -> SmartcarError | None:
         """The error for this request if a rule fires, counting the hit; else None.
         `make` and `now` default to what the bound World says."""
-        if not self._rules:
+        rules = self._checked()
+        if not rules:
             return None
         if now is None and self._now is not None:
             now = self._now()
         looked_up = False
-        for rule in self._rules:
+        for rule in rules:
             if rule.make is not None and make is None and not looked_up:
                 looked_up = True  # only rules by make pay for the vehicle lookup
                 if vehicle_id is not None and self._make_of is not None:
                     make = self._make_of(vehicle_id)
             if rule.matches(method, endpoint, vehicle_id, make, now) and rule.fires():
                 rule.hits += 1
+                if rule.exhausted:
+                    rules.remove(rule)
                 return rule.error(now)
         return None
 
