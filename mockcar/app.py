@@ -43,7 +43,8 @@ def create_app(settings: Settings | None = None, world: World | None = None, *,
         from mockcar.state.keeper import open_state  # sqlite3 only for servers that keep state
 
         keeper = open_state(settings.state, settings.scenario, settings.seed, world,
-                            reset_state=settings.reset_state, sync=settings.state_sync)
+                            reset_state=settings.reset_state, sync=settings.state_sync,
+                            speed=settings.speed)
     app = Starlette(
         # Every host's routes, in matching order (mockcar.web.routes).
         routes=routes.routes,
@@ -70,11 +71,11 @@ def create_app(settings: Settings | None = None, world: World | None = None, *,
     if settings.speed != 1.0:  # `mockcar serve --speed N`: the World's clock runs N times as fast
         world.clock.set_speed(settings.speed)
     app.state.world = world
+    app.state.tenants = tenants = Tenants(limit=settings.max_applications)
     # Saves what requests and webhook deliveries change (mockcar.state); None: memory only.
     app.state.keeper = keeper
     if keeper is not None:
         keeper.attach(app.state)
-    app.state.tenants = tenants = Tenants(limit=settings.max_applications)
     # What the control API builds registered applications' Worlds from.
     app.state.scenarios = ScenarioLibrary(settings.scenario, bundled_scenarios(), settings.seed,
                                           speed=settings.speed)

@@ -230,7 +230,7 @@ def _open_state(settings: Settings, world: World) -> StateKeeper | None:
     try:
         return open_state(settings.state, settings.scenario, settings.seed, world,
                           reset_state=settings.reset_state, sync=settings.state_sync,
-                          version=_version())
+                          speed=settings.speed, version=_version())
     except StoreError as exc:
         _fail(str(exc), EXIT_INVALID)
         raise AssertionError from exc  # unreachable; _fail exits

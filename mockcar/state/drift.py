@@ -48,3 +48,17 @@ def _named(record: Any, *fields: str) -> list[str]:
         elif isinstance(value, list):
             found.extend(v for v in value if isinstance(v, str))
     return found
+
+
+def applications(declared: set[str], records: Records) -> list[str]:
+    """The scenario World's saved applications against those the scenario declares now
+    (`declared`): the saved ones replace the scenario's, so one it dropped would come back
+    and one it gained would be lost."""
+    saved = records.get("applications")
+    if saved is None:
+        return []
+    problems = [f"application {cid} is no longer in the scenario"
+                for cid in saved if cid not in declared]
+    problems += [f"application {cid} is new in the scenario, and the saved state would "
+                 "drop it" for cid in sorted(declared) if cid not in saved]
+    return problems

@@ -15,14 +15,24 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mockcar.domain.world.tenants import Tenant, Tenants
 from mockcar.domain.world.world import World
+from mockcar.scenario.library import ScenarioLibrary
+from mockcar.settings import bundled_scenarios
 from mockcar.state import drift
 from mockcar.state.records import RecordError, apply_records, world_records
+from mockcar.state.snapshot import (
+    Rebuilt,
+    SnapshotError,
+    rebuild_tenant,
+    register,
+    server_records,
+    tenant_records,
+)
 from mockcar.state.sqlite_store import SQLiteStore, reset
 from mockcar.state.store import SCENARIO, Change, Ledger, ServerRecords, Store, StoreError
 
@@ -59,88 +69,110 @@ class StateKeeper:
     path: Path
     # Start-up notes for the console (the scenario changed, what was restored).
     notes: list[str] = field(default_factory=list)
+    # Registered applications rebuilt from the state, registered by `attach`.
+    rebuilt: list[Rebuilt] = field(default_factory=list)
     # The app's state (scenario World, tenants), set by `attach`.
     _app_state: Any = None
 
     def attach(self, app_state: Any) -> None:
+        """Serve `app_state`'s Worlds: register the applications the state holds."""
         self._app_state = app_state
+        for rebuilt in self.rebuilt:
+            register(app_state.tenants, rebuilt)
+        self.rebuilt = []
 
     # -- commits ------------------------------------------------------------------------
 
-    def commit_world(self, key: str, world: World) -> None:
-        """What `world` (the tenant `key`'s) changed since the last commit, in one
-        transaction. StoreError when it cannot be written: nothing is then remembered as
-        written, so the next commit writes it again."""
-        self.ledger.commit(self.ledger.changes(key, world_records(world)))
+    def commit_claim(self, tenant: Tenant | None, world: World) -> None:
+        """What one World changed since the last commit (the scenario World's when
+        `tenant` is None), in one transaction. StoreError when it cannot be written:
+        nothing is then remembered as written, so the next commit writes it again."""
+        if tenant is None:
+            if self._app_state is not None and world is not self._app_state.world:
+                return  # a scenario World replaced meanwhile (a restored snapshot)
+            self.ledger.commit(self.ledger.changes(SCENARIO, world_records(world)))
+            return
+        tenants: Tenants | None = getattr(self._app_state, "tenants", None)
+        if tenants is not None and tenants.get(tenant.client_id) is not tenant:
+            return  # deleted meanwhile: the control request that did it wrote that
+        self.ledger.commit(self.ledger.changes(tenant.client_id, tenant_records(tenant)))
 
     def commit_all(self) -> None:
         """Every World of the server, and the removal of tenants that are gone: after a
-        control request, which may register, reset or delete applications."""
+        control request, which may register, reset, restore or delete applications."""
+        state = self._app_state
+        if state is None:
+            return
+        current = server_records(state.world, state.tenants)
         changes: list[Change] = []
-        live: set[str] = set()
-        for key, world in self.worlds():
-            live.add(key)
-            changes += self.ledger.changes(key, world_records(world))
-        changes += self.ledger.removed(set(self.ledger.written) - live)
+        for key, records in current.items():
+            changes += self.ledger.changes(key, records)
+        changes += self.ledger.removed(set(self.ledger.written) - set(current))
         self.ledger.commit(changes)
 
     def commit_background(self, world: World) -> None:
         """A change made outside any request (a webhook attempt): committed at once; a
         failure is logged, and the change is written with the next commit that works."""
-        key = self.key_of(world)
-        if key is None:
-            return  # a World reset or removed meanwhile
-        try:
-            self.commit_world(key, world)
-        except StoreError as error:
-            log.error("mockcar: could not save a webhook delivery's state: %s", error)
-
-    def worlds(self) -> list[tuple[str, World]]:
         state = self._app_state
         if state is None:
-            return []
-        found: list[tuple[str, World]] = [(SCENARIO, state.world)]
-        # Registered applications' Worlds join here once their registration is a record.
-        return found
-
-    def key_of(self, world: World) -> str | None:
-        return next((key for key, w in self.worlds() if w is world), None)
+            return
+        try:
+            if world is state.world:
+                self.commit_claim(None, world)
+                return
+            tenant = next((t for t in state.tenants if t.world is world), None)
+            if tenant is not None:  # else reset or removed meanwhile
+                self.commit_claim(tenant, world)
+        except StoreError as error:
+            log.error("mockcar: could not save a webhook delivery's state: %s", error)
 
     def close(self) -> None:
         self.store.close()
 
 
 def open_state(path: Path, scenario: Path, seed: int | None, world: World, *,
-               reset_state: bool = False, sync: str = "normal",
+               reset_state: bool = False, sync: str = "normal", speed: float = 1.0,
                version: str = "unknown") -> StateKeeper:
     """Open (or create) the state at `path` and apply it onto `world`, the scenario's
-    World as just built. StoreError (one line) when the file cannot be used;
+    World as just built; registered applications' Worlds are rebuilt now and registered
+    by `StateKeeper.attach`. StoreError (one line) when the file cannot be used;
     ScenarioChanged when the scenario lost what the state names."""
     store = reset(path, sync) if reset_state else SQLiteStore(path, sync)
     try:
-        return _restore(store, path, scenario, seed, world, version)
+        library = ScenarioLibrary(scenario, bundled_scenarios(), seed, speed=speed)
+        return _restore(store, path, scenario, seed, world, library, version)
     except BaseException:
         store.close()
         raise
 
 
 def _restore(store: SQLiteStore, path: Path, scenario: Path, seed: int | None, world: World,
-             version: str) -> StateKeeper:
+             library: ScenarioLibrary, version: str) -> StateKeeper:
     records: ServerRecords = store.load()
     notes: list[str] = []
     mark = fingerprint(scenario, seed)
     written = store.meta.get("scenario")
     changed = bool(records) and written is not None and written != mark
+    rebuilt: list[Rebuilt] = []
+    declared = set(world.applications)
     try:
         apply_records(world, records.get(SCENARIO, {}))
-    except RecordError as error:
+        for client_id, saved in records.items():
+            if client_id != SCENARIO:
+                rebuilt.append(rebuild_tenant(library, client_id, saved))
+    except (RecordError, SnapshotError) as error:
         if changed:
             raise ScenarioChanged(path, scenario, [str(error)]) from None
         raise StoreError(f"{path} holds state this mockcar cannot apply ({error}); start with "
                          "--reset-state to discard it") from None
     if changed:
-        # Checked on the World the records were applied to: vehicles they create count.
-        problems = drift.dangling(world, records.get(SCENARIO, {}))
+        # Checked on the Worlds the records were applied to: vehicles they create count.
+        problems = drift.applications(declared, records.get(SCENARIO, {}))
+        problems += drift.dangling(world, records.get(SCENARIO, {}))
+        for made in rebuilt:  # those copied from the server's own scenario
+            if made.choice.name is None and made.choice.yaml is None:
+                problems += [f"application {made.client_id}: {problem}" for problem in
+                             drift.dangling(made.world, records[made.client_id])]
         if problems:
             raise ScenarioChanged(path, scenario, problems)
         notes.append(f"The scenario {scenario.name} changed since {path} was written; every "
@@ -151,7 +183,7 @@ def _restore(store: SQLiteStore, path: Path, scenario: Path, seed: int | None, w
     else:
         notes.append(f"State is kept in {path} (a change is saved before its answer is sent).")
     store.apply([], {"scenario": mark, "written_by": version})
-    return StateKeeper(store, Ledger(store, written=records), path, notes)
+    return StateKeeper(store, Ledger(store, written=records), path, notes, rebuilt)
 
 
 def _summary(records: ServerRecords) -> str:
@@ -164,7 +196,3 @@ def _summary(records: ServerRecords) -> str:
     if tenants:
         parts.append(f"{tenants} registered applications")
     return ", ".join(parts) or "nothing yet"
-
-
-def tenants_of(records: ServerRecords) -> Iterable[str]:
-    return (key for key in records if key != SCENARIO)

@@ -27,9 +27,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockcar.domain.world.tenants import Tenant
 from mockcar.domain.world.world import World
 from mockcar.errors import SmartcarError
-from mockcar.state.store import SCENARIO, StoreError
+from mockcar.state.store import StoreError
 from mockcar.web import error_shapes, tenancy
 from mockcar.web import errors as v2_errors
 from mockcar.web.connect import pages as connect
@@ -50,7 +51,7 @@ UNSAVED = ("mockcar could not save this change to its state file ({}); the chang
 class Keeper(Protocol):
     """What the middleware needs of mockcar.state.keeper.StateKeeper."""
 
-    def commit_world(self, key: str, world: World) -> None: ...
+    def commit_claim(self, tenant: Tenant | None, world: World) -> None: ...
 
     def commit_all(self) -> None: ...
 
@@ -93,8 +94,7 @@ def _commit(keeper: Keeper, scope: Scope) -> None:
         keeper.commit_all()
         return
     claim = tenancy.claim(scope)
-    keeper.commit_world(claim.tenant.client_id if claim.tenant is not None else SCENARIO,
-                        claim.world)
+    keeper.commit_claim(claim.tenant, claim.world)
 
 
 def _may_change(scope: Scope) -> bool:

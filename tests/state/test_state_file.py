@@ -302,3 +302,42 @@ def test_a_read_only_folder_is_one_line_and_exit_1(tmp_path: Path, existing: boo
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "writable" in result.stderr, result.stderr
+
+
+def test_registered_applications_survive_a_restart_and_a_deleted_one_stays_gone(
+        state: Path, servers: list[Server]) -> None:
+    server = start(servers, state)
+    http = server.http
+    kept, dropped = (http.post("/_mockcar/applications", json={"scenario": "ev-fleet"},
+                               headers=CONTROL).json() for _ in range(2))
+    pairs = {}
+    for app in (kept, dropped):
+        answer = http.post(f"/_mockcar/applications/{app['client_id']}/connect",
+                           json={"exchange": True}, headers={
+                               "Authorization": f"Bearer {app['management_token']}",
+                               "Host": "localhost"})
+        assert answer.status_code == 200, answer.text
+        pairs[app["client_id"]] = answer.json()
+    vehicle = pairs[kept["client_id"]]["vehicles"][0]
+    token = pairs[kept["client_id"]]["access_token"]
+    assert http.post(f"/v2.0/vehicles/{vehicle}/security", json={"action": "UNLOCK"},
+                     headers=bearer(token)).status_code == 200
+    assert http.post(f"/_mockcar/applications/{dropped['client_id']}/delete", json={},
+                     headers={"Authorization": f"Bearer {dropped['management_token']}",
+                              "Host": "localhost"}).status_code == 200
+    server.kill()
+
+    after = start(servers, state).http
+    assert after.get(f"/v2.0/vehicles/{vehicle}/security",
+                     headers=bearer(token)).json()["isLocked"] is False
+    # Its credentials are its own still: the secret gets a token for its World.
+    issued = after.post("/oauth2/token", data={
+        "grant_type": "client_credentials", "client_id": kept["client_id"],
+        "client_secret": kept["client_secret"]})
+    assert issued.status_code == 200, issued.text
+    gone = pairs[dropped["client_id"]]
+    assert after.get(f"/v2.0/vehicles/{gone['vehicles'][0]}/security",
+                     headers=bearer(gone["access_token"])).status_code == 401
+    assert after.get(f"/_mockcar/applications/{dropped['client_id']}", headers={
+        "Authorization": f"Bearer {dropped['management_token']}",
+        "Host": "localhost"}).status_code == 404
