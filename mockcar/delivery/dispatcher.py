@@ -48,6 +48,7 @@ from mockcar.domain.webhooks.deliveries import (
     Attempt,
     Challenge,
     Event,
+    Retry,
     new_id,
 )
 from mockcar.domain.webhooks.watch import ScheduledContent, evaluation
@@ -102,7 +103,6 @@ class Dispatcher:
         self._queue: asyncio.Queue[Job] | None = None
         self._client: httpx.AsyncClient | None = None
         self._tasks: list[asyncio.Task[None]] = []
-        self._retries: list[Job] = []  # waiting for their World's clock
         self._live: set[int] = set()  # ids of the Worlds of the last pass
         self.passes = 0  # completed passes, for tests that wait for one
         self._stopping = False
@@ -134,7 +134,6 @@ class Dispatcher:
                 log.warning("webhooks: %s did not stop within %s s", task.get_name(),
                             STOP_TIMEOUT)
         self._tasks = []
-        self._retries.clear()
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -171,7 +170,10 @@ class Dispatcher:
     async def _pump(self) -> None:
         assert self._wake is not None
         while not self._stopping:
-            delay = min([self.tick, *(self._wall_wait(job) for job in self._retries)])
+            # Retries wait in their World (World.deliveries.retries), for its clock.
+            delay = min([self.tick, *(self._wall_wait(world, retry.due)
+                                      for world in self._worlds()
+                                      for retry in world.deliveries.retries)])
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
             # that arrives as the event is set, and the pump would outlive stop().
             try:
@@ -193,16 +195,14 @@ class Dispatcher:
         assert self._queue is not None
         worlds = list(self._worlds())
         self._live = {id(w) for w in worlds}
-        waiting: list[Job] = []
-        for job in self._retries:
-            if id(job.world) not in self._live:
-                continue  # the World was reset or removed; its retries went with it
-            due = job.due is None or job.world.now() >= job.due
-            if due and not self._queue.full():
-                self._queue.put_nowait(job)
-            else:
-                waiting.append(job)
-        self._retries = waiting
+        for world in worlds:
+            waiting: list[Retry] = []
+            for retry in world.deliveries.retries:
+                if world.now() >= retry.due and not self._queue.full():
+                    self._queue.put_nowait(Job(world, retry.event, retry.attempt, retry.due))
+                else:
+                    waiting.append(retry)
+            world.deliveries.retries = waiting
         for world in worlds:
             slice_ends = time.perf_counter() + SLICE
             try:
@@ -217,15 +217,13 @@ class Dispatcher:
                 log.exception("webhooks: evaluating a World failed")
             self._feed(world)
 
-    def _wall_wait(self, job: Job) -> float:
+    def _wall_wait(self, world: World, due: datetime) -> float:
         """Wall seconds until a retry is due at its World clock's pace; a frozen clock
         moves only when told to, and that wakes the pump."""
-        clock = job.world.clock
-        if job.due is None:
-            return 0.0
+        clock = world.clock
         if clock.frozen:
             return self.tick
-        left = (job.due - clock.now()).total_seconds()
+        left = (due - clock.now()).total_seconds()
         return max(0.0, left / clock.speed)
 
     def _feed(self, world: World) -> None:
@@ -304,7 +302,7 @@ class Dispatcher:
                 book.verified(webhook.id, outcome == DELIVERED, detail, now)
                 self.wake()  # what waited for the verdict can go now
         elif retry_at is not None:
-            self._retries.append(Job(world, event, job.attempt + 1, retry_at))
+            book.retries.append(Retry(event, job.attempt + 1, retry_at))
             self.wake()  # the pump recomputes how long to sleep
         if self.on_change is not None:
             self.on_change(world)

@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, time, timedelta
 from enum import Enum
 from functools import cache
@@ -28,10 +28,18 @@ class RecordError(ValueError):
     """Records that cannot be applied; the message names the section and key."""
 
 
+# Types recorded by a name rather than field by field (a catalogue entry that holds
+# code, say): type -> (to data, from data and where).
+SPECIAL: dict[type, tuple[Callable[[Any], Any], Callable[[Any, str], Any]]] = {}
+
+
 def encode(value: Any) -> Any:
     """`value` as JSON-able data."""
     if value is None or isinstance(value, bool | int | str):
         return value
+    special = SPECIAL.get(type(value))
+    if special is not None:
+        return special[0](value)
     if isinstance(value, float):
         return value
     if isinstance(value, Enum):
@@ -116,6 +124,9 @@ def _list(data: Any, where: str) -> list[Any]:
 
 
 def _decode_type(cls: type, data: Any, where: str) -> Any:
+    special = SPECIAL.get(cls)
+    if special is not None:
+        return special[1](data, where)
     if dataclasses.is_dataclass(cls):
         return decode_dataclass(cls, data, where)
     if issubclass(cls, Enum):

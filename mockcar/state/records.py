@@ -6,9 +6,10 @@ records)` writes them onto a World freshly built from the same scenario, which t
 answers as the World they were read from did. A store diffs them per (section, key) to
 write only what a request changed; a snapshot holds them whole (mockcar.state.snapshot).
 
-What is deliberately not a record: the request journal (a log of what happened, not
-state), Connect flows in progress (a browser mid-flow starts again), and vehicles a
-scenario fleet makes on first use while they are unchanged (they are the base).
+What is deliberately not a record: the request journal and the webhook delivery log (a
+log of what happened, not state), Connect flows in progress (a browser mid-flow starts
+again), and vehicles a scenario fleet makes on first use while they are unchanged (they
+are the base).
 
 Tokens and authorization codes are records with their secrets in them: a restored World
 must accept the tokens an application stored before, and a hash cannot be handed back.
@@ -23,7 +24,7 @@ from typing import Any
 
 from mockcar.domain.world.records import AuthorizationCode, Connection, Token
 from mockcar.domain.world.world import World
-from mockcar.state import fleet_records, service_records
+from mockcar.state import fleet_records, service_records, webhook_records
 from mockcar.state.codec import RecordError, key_of, parse_time
 
 Record = dict[str, Any]
@@ -228,6 +229,7 @@ SECTIONS: dict[str, tuple[Reader, Writer]] = {
     "subscriptions": (service_records.subscription_records,
                       service_records.apply_subscriptions),
     "deliveries": (service_records.delivery_records, service_records.apply_deliveries),
+    "webhook_queue": (webhook_records.queue_records, webhook_records.apply_queue),
 }
 
 

@@ -190,6 +190,16 @@ def watch_record(watch: Watch) -> Record:
     return record
 
 
+def tuples(value: Any) -> Any:
+    """A watch's baseline holds signal values as nested tuples (compared with what is
+    read next); JSON gives them back as lists."""
+    if isinstance(value, list):
+        return tuple(tuples(v) for v in value)
+    if isinstance(value, dict):
+        return {k: tuples(v) for k, v in value.items()}
+    return value
+
+
 def delivery_records(world: World) -> dict[str, Record]:
     book = world.deliveries
     records: dict[str, Record] = {"policy": encode(book.policy)}
@@ -219,7 +229,9 @@ def apply_deliveries(world: World, section: dict[str, Record]) -> None:
         elif kind == "watch":
             data = dict(record)
             errors = {(str(t), c): tuple(v) for t, c, v in data.pop("errors", [])}
-            watch = decode_dataclass(Watch, data, where, errors=errors)
+            baseline = data.pop("baseline", None)
+            watch = decode_dataclass(Watch, data, where, errors=errors, baseline=(
+                None if baseline is None else {k: tuples(v) for k, v in baseline.items()}))
             book.watches[(watch.webhook_id, watch.vehicle_id)] = watch
         else:
             raise RecordError(f"{where}: unknown record")

@@ -98,6 +98,17 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Retry:
+    """An event whose attempt failed, sent again (attempt `attempt`) once the World's
+    clock reaches `due`. Held by the World, not the sender, so a snapshot or a restart
+    keeps it."""
+
+    event: Event
+    attempt: int
+    due: datetime
+
+
+@dataclass(frozen=True)
 class Challenge:
     challenge: str
 
@@ -161,6 +172,7 @@ class Deliveries:
     watches: dict[tuple[str, str], Watch] = field(default_factory=dict)
     slots: dict[str, int] = field(default_factory=dict)  # webhook id -> last schedule slot
     log: deque[Attempt] = field(default_factory=lambda: deque(maxlen=LOG_CAPACITY))
+    retries: list[Retry] = field(default_factory=list)  # failed attempts waiting their turn
     _seq: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False)
 
     # -- subscriptions ------------------------------------------------------------------
