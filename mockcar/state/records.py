@@ -226,6 +226,7 @@ SECTIONS: dict[str, tuple[Reader, Writer]] = {
                            service_records.apply_application_tokens),
     "faults": (service_records.fault_records, service_records.apply_faults),
     "rate_limits": (service_records.rate_limit_records, service_records.apply_rate_limits),
+    "latency": (service_records.latency_records, service_records.apply_latency),
     "subscriptions": (service_records.subscription_records,
                       service_records.apply_subscriptions),
     "deliveries": (service_records.delivery_records, service_records.apply_deliveries),

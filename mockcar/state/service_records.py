@@ -171,6 +171,26 @@ def apply_rate_limits(world: World, section: dict[str, Record]) -> None:
             raise RecordError(f"rate_limits/{key}: unknown kind of bucket {kind!r}")
 
 
+# -- latency: which asleep vehicles a request woke, until when ---------------------------------
+
+
+def latency_records(world: World) -> dict[str, Record]:
+    # The jitter's random draws are left out: they change with every request, and a
+    # restored World drawing them afresh is as realistic.
+    return {f"awake:{vid}": {"until": until.isoformat()}
+            for vid, until in world.latency._awake_until.items()}
+
+
+def apply_latency(world: World, section: dict[str, Record]) -> None:
+    awake = world.latency._awake_until
+    awake.clear()
+    for key, record in section.items():
+        kind, _, vid = key.partition(":")
+        if kind != "awake" or not vid:
+            raise RecordError(f"latency/{key}: unknown record")
+        awake[vid] = parse_time(record.get("until"), f"latency/{key}")
+
+
 # -- webhook subscriptions and what they were told ----------------------------------------------
 
 
