@@ -17,9 +17,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MOCKCAR_PORT=8765 \
     MOCKCAR_INSECURE_TRANSPORT=1
 COPY --from=build /wheels /wheels
+# /data holds the state file when MOCKCAR_STATE points there (docker-compose.yml mounts a
+# named volume on it, which starts with this folder's owner).
 RUN pip install --no-cache-dir /wheels/*.whl \
     && rm -rf /wheels \
-    && useradd --create-home --uid 10001 --shell /usr/sbin/nologin mockcar
+    && useradd --create-home --uid 10001 --shell /usr/sbin/nologin mockcar \
+    && mkdir /data \
+    && chown 10001 /data
 USER 10001
 WORKDIR /home/mockcar
 EXPOSE 8765

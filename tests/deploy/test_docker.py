@@ -100,6 +100,8 @@ def test_image_runs_as_non_root_with_healthcheck_and_entrypoint() -> None:
     # The build stage packs the scenarios into the wheel the final stage installs.
     whole = DOCKERFILE.read_text()
     assert "COPY scenarios ./scenarios" in whole and "pip wheel" in whole
+    # The state volume's folder belongs to that user (a new named volume copies it).
+    assert "mkdir /data" in whole and f"chown {user} /data" in whole
 
 
 def test_compose_publishes_mounts_and_checks_health(compose: dict[str, Any]) -> None:
@@ -111,7 +113,10 @@ def test_compose_publishes_mounts_and_checks_health(compose: dict[str, Any]) -> 
     assert env["MOCKCAR_PUBLIC_URL"] == f"http://localhost:{env['MOCKCAR_PORT']}"
     # Containers call it by the service name, a Host the control API must answer to.
     assert "mockcar" in env["MOCKCAR_ALLOWED_HOSTS"].split(",")
-    assert service["volumes"] == ["./scenarios:/scenarios:ro"]
+    assert service["volumes"] == ["./scenarios:/scenarios:ro", "mockcar-state:/data"]
+    # The state file lives in the named volume, which `docker compose down -v` removes.
+    assert Path(env["MOCKCAR_STATE"]).parent == Path("/data")
+    assert "mockcar-state" in compose["volumes"]
     scenario = Path(env["MOCKCAR_SCENARIO"])
     assert scenario.parent == Path("/scenarios")
     assert (ROOT / "scenarios" / scenario.name).is_file(), "the mounted scenario exists"
@@ -142,13 +147,17 @@ def test_example_app_points_its_sdk_at_the_mockcar_service(compose: dict[str, An
 # -- the entrypoint, as the container runs it ----------------------------------------
 
 
-def compose_env(compose: dict[str, Any], service: str, port: int) -> dict[str, str]:
+def compose_env(compose: dict[str, Any], service: str, port: int,
+                data: Path | None = None) -> dict[str, str]:
     """A service's compose environment, moved onto this machine: mockcar's free port for
-    8765 (tests bind 127.0.0.1 only), the repo's scenarios for the mount."""
+    8765 (tests bind 127.0.0.1 only), the repo's scenarios for the mount, `data` for the
+    state volume."""
     env = {k: str(v) for k, v in compose["services"][service]["environment"].items()}
     for name, value in env.items():
         for host in ("mockcar", "localhost"):
             value = value.replace(f"{host}:8765", f"{host}:{port}")
+        if data is not None:
+            value = value.replace("/data/", f"{data}/")
         env[name] = value.replace("/scenarios/", f"{ROOT / 'scenarios'}/")
     if service == "mockcar":
         env |= {"MOCKCAR_HOST": "127.0.0.1", "MOCKCAR_PORT": str(port)}
@@ -165,7 +174,7 @@ def container(
     compose: dict[str, Any], tmp_path: Path
 ) -> Iterator[tuple[int, dict[str, str]]]:
     port = free_port()
-    env = compose_env(compose, "mockcar", port)
+    env = compose_env(compose, "mockcar", port, tmp_path)
     log = tmp_path / "mockcar.log"
     with log.open("w") as log_file:
         server = subprocess.Popen([str(BIN / "mockcar"), "serve"], env=env, stdout=log_file,
@@ -315,3 +324,46 @@ def test_the_docker_page_gives_your_app_the_example_apps_environment(
                                     if k != "MOCKCAR_URL"}
     assert yours["ports"] == app["ports"]
     assert yours["depends_on"] == app["depends_on"]
+
+
+def test_a_restart_keeps_tokens_in_the_state_volume(compose: dict[str, Any],
+                                                    tmp_path: Path) -> None:
+    """`docker compose restart`: SIGTERM, then the same environment and volume again; the
+    access token an app stored before works after."""
+    port = free_port()
+    env = compose_env(compose, "mockcar", port, tmp_path)
+    base = f"http://127.0.0.1:{port}"
+
+    def serve() -> subprocess.Popen[bytes]:
+        server = subprocess.Popen([str(BIN / "mockcar"), "serve", "--quiet"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while health(env).returncode != 0:
+            assert server.poll() is None, "mockcar serve exited"
+            assert time.monotonic() < deadline, "mockcar serve did not become healthy"
+            time.sleep(0.1)
+        return server
+
+    def restart(server: subprocess.Popen[bytes]) -> None:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=15) in (0, -signal.SIGTERM)
+
+    server = serve()
+    try:
+        client_id = compose["services"]["app"]["environment"]["SMARTCAR_CLIENT_ID"]
+        pair = httpx2.post(f"{base}/_mockcar/applications/{client_id}/connect",
+                          json={"exchange": True}, headers={
+                              "Authorization": "Bearer demo-management-token",
+                              "Host": "localhost"}, timeout=30)
+        assert pair.status_code == 200, pair.text
+    finally:
+        restart(server)
+    assert (tmp_path / "mockcar.db").is_file()
+    server = serve()
+    try:
+        vehicle = pair.json()["vehicles"][0]
+        answer = httpx2.get(f"{base}/v2.0/vehicles/{vehicle}/odometer", timeout=30,
+                           headers={"Authorization": f"Bearer {pair.json()['access_token']}"})
+        assert answer.status_code == 200, answer.text
+    finally:
+        restart(server)
