@@ -24,6 +24,22 @@
     filter: true,
     tryItOutEnabled: false,
     displayRequestDuration: true,
-    onComplete: function () { root.dataset.loaded = "true"; },
+    onComplete: function () { root.dataset.loaded = "true"; name(); },
   });
+
+  // Swagger UI leaves a few controls without an accessible name (the server picker,
+  // the tag filter): name them, and again whenever it redraws.
+  const NAMES = { "#servers": "Server", ".operation-filter-input": "Filter operations by tag" };
+  let pending = false;
+  function name() {
+    pending = false;
+    for (const [selector, label] of Object.entries(NAMES)) {
+      for (const element of root.querySelectorAll(selector)) {
+        if (!element.getAttribute("aria-label")) element.setAttribute("aria-label", label);
+      }
+    }
+  }
+  new MutationObserver(function () {
+    if (!pending) { pending = true; window.requestAnimationFrame(name); }
+  }).observe(root, { childList: true, subtree: true });
 })();

@@ -1,0 +1,86 @@
+"""The requests, webhooks, faults and API docs views in Chromium, at phone and desktop
+width: nothing leaves mockcar's origin or breaks the Content-Security-Policy, nothing
+scrolls sideways, every control has an accessible name and keyboard focus is seen; and
+an application registered at run time has its own live monitor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import smartcar
+from playwright.sync_api import Page, expect
+
+from mockcar.settings import Settings
+from mockcar.testing import MockcarServer
+from mockcar.testing.sdk import smartcar_sdk_pointed_at
+from tests.control.helpers import ALICE
+from tests.e2e.dashboard_support import (
+    DESKTOP,
+    PHONE,
+    horizontal_overflow,
+    same_origin_only,
+    tab_stops,
+    unnamed_controls,
+)
+
+VIEWS = ("/requests", "/requests?path=odometer&status=200", "/requests/1", "/faults",
+         "/webhooks", "/docs")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockcarServer]:
+    """A server with something on each view: a request, a fault rule, a delivery."""
+    with MockcarServer(Settings()) as running, smartcar_sdk_pointed_at(running.url):
+        application = next(iter(running.world.applications.values()))
+        connected = httpx.post(
+            f"{running.url}/_mockcar/applications/{application.client_id}/connect",
+            headers={"Authorization": f"Bearer {application.management_token}"},
+            json={"email": ALICE[0], "exchange": True}, timeout=10).json()
+        smartcar.Vehicle(connected["vehicles"][0], connected["access_token"]).odometer()
+        added = httpx.post(f"{running.url}/_mockcar/faults", json={
+            "type": "RATE_LIMIT", "code": "VEHICLE", "endpoint": "/tesla/*", "times": 3,
+            "probability": 0.5, "start": "10:00", "end": "11:00"}, timeout=10)
+        assert added.status_code == 201, added.text
+        yield running
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("view", VIEWS)
+def test_each_view_is_usable_at_any_width(
+    server: MockcarServer, browser_page: Page, view: str, size: dict[str, int]
+) -> None:
+    page = browser_page
+    page.set_viewport_size(size)
+    with same_origin_only(page, server.url):
+        answer = page.goto(server.url + view)
+        assert answer is not None and answer.status == 200
+        expect(page.locator("h1")).to_be_visible()
+    assert horizontal_overflow(page) == 0
+    assert unnamed_controls(page) == []
+    assert tab_stops(page)
+
+
+def test_an_application_s_own_world_has_its_own_live_monitor(
+    server: MockcarServer, browser_page: Page
+) -> None:
+    registered: dict[str, Any] = httpx.post(f"{server.url}/_mockcar/applications", json={
+        "name": "Monitored app"}, timeout=10).json()
+    control = f"{server.url}/_mockcar/applications/{registered['client_id']}"
+    auth = {"Authorization": f"Bearer {registered['management_token']}"}
+    connected = httpx.post(f"{control}/connect", headers=auth,
+                           json={"email": ALICE[0], "exchange": True}, timeout=10).json()
+    page = browser_page
+    page.goto(f"{server.url}/applications/{registered['client_id']}/requests")
+    expect(page.locator("[data-monitor-live]")).to_have_text("Live")
+    vehicle = smartcar.Vehicle(connected["vehicles"][0], connected["access_token"])
+    vehicle.odometer()
+    row = page.locator("[data-monitor-rows] tr").first
+    expect(row).to_contain_text("/odometer", timeout=2000)
+    expect(row.locator("[data-label=Application]")).to_have_text(registered["client_id"])
+    row.locator("[data-label=Path] a").click()
+    expect(page).to_have_url(
+        f"{server.url}/applications/{registered['client_id']}/requests/1")
+    expect(page.locator("h1")).to_contain_text("/odometer")
