@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 import smartcar
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from mockcar.settings import Settings
 from mockcar.testing import MockcarServer
@@ -53,7 +53,7 @@ def test_each_view_is_usable_at_any_width(
     server: MockcarServer, browser_page: Page, view: str, size: dict[str, int]
 ) -> None:
     page = browser_page
-    page.set_viewport_size(size)
+    page.set_viewport_size(ViewportSize(width=size["width"], height=size["height"]))
     with same_origin_only(page, server.url):
         answer = page.goto(server.url + view)
         assert answer is not None and answer.status == 200
