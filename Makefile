@@ -84,6 +84,7 @@ bench: $(VENV)/.installed-test
 	@if [ -n "$(WIREMOCK)" ] && [ ! -d .wiremock/node_modules/wiremock ]; then \
 	  npm install --prefix .wiremock --no-audit --no-fund --loglevel=error wiremock; fi
 	$(BIN)/python -m benchmarks.side_by_side $(if $(WIREMOCK),--wiremock) $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.state_store $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.fixture
 	$(BIN)/python -m benchmarks.timeline
 	$(BIN)/python -m benchmarks.fleet
