@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,7 +195,7 @@ class EventStream(Response):
 
 
 async def _events(journal: Journal, found: Match, since: int | None, heartbeat: float,
-                  streams: Streams) -> AsyncIterator[bytes]:
+                  streams: Streams) -> AsyncGenerator[bytes, None]:
     stream = Stream()
     streams.open.add(stream)
     # Watch before reading what is kept: no await in between, so nothing slips past.
