@@ -24,6 +24,7 @@ endpoints answer whatever the make, within what its powertrain has.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
@@ -214,3 +215,16 @@ def require_capable(vehicle: Capable, target: Endpoint, vehicle_id: str = "") ->
     else:
         detail = f"{route} is served in {', '.join(sorted(target.regions or ()))} only."
     raise SmartcarError("COMPATIBILITY", why, message=detail)
+
+
+def compatible_permissions(vehicle: Capable, permissions: Iterable[str]) -> tuple[str, ...]:
+    """Those of `permissions` the vehicle has a use for: a permission some endpoint it
+    can answer needs, or one no vehicle endpoint here needs (kept as asked). What
+    Smartcar's Vehicle Simulator grants a car created connected ("every compatible
+    permission", https://smartcar.com/docs/getting-started/dashboard/simulator)."""
+    needed: dict[str, bool] = {}
+    for target in ENDPOINTS:
+        if target.permission is not None:
+            usable = reason(vehicle, target) is None
+            needed[target.permission] = needed.get(target.permission, False) or usable
+    return tuple(p for p in permissions if needed.get(p, True))

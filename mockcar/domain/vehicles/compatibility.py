@@ -75,6 +75,7 @@ class ModelLine:
     model: str
     powertrain: str  # ICE | BEV | PHEV | HEV
     years: tuple[int, int]
+    regions: frozenset[str] = frozenset(REGIONS)  # where it is sold
 
 
 @dataclass(frozen=True)

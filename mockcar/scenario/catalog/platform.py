@@ -10,7 +10,8 @@ from mockcar.scenario.catalog import models as catalog
 
 def vehicle_catalog() -> VehicleCatalog:
     return VehicleCatalog(
-        models=tuple(ModelLine(m.make, m.model, m.powertrain, m.years) for m in catalog.MODELS),
+        models=tuple(ModelLine(m.make, m.model, m.powertrain, m.years, m.regions)
+                     for m in catalog.MODELS),
         wmis={wmi: make for make, wmis in catalog.WMIS.items() for wmi in wmis},
         countries=catalog.COUNTRIES,
         european_countries=catalog.EUROPEAN_COUNTRIES,

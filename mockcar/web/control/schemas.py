@@ -70,6 +70,16 @@ VEHICLE = obj(
     storage_open=array(STRING), windows_open=array(STRING), updated_at=TIME,
     state={"type": "object"},
 )
+CREATED_VEHICLE = props({
+    **VEHICLE["properties"],
+    "credentials": obj(("email", "password"), email=STRING, password=STRING),
+    "connection": obj(
+        ("application", "connection_id", "user_id", "permissions", "access_token",
+         "refresh_token", "token_type", "expires_in", "access_expires_at"),
+        application=STRING, connection_id=STRING, user_id=STRING, mode=STRING,
+        permissions=array(STRING), access_token=STRING, refresh_token=STRING,
+        token_type=STRING, expires_in=INTEGER, access_expires_at=TIME),
+}, (*VEHICLE["required"], "credentials"))
 VEHICLES = obj(("vehicles",), vehicles=array(VEHICLE), total=INTEGER, offset=INTEGER,
                limit=INTEGER)
 
@@ -143,13 +153,19 @@ ADVANCE["description"] = f"The parts add up; {clock.ADVANCE_RANGE}."
 SPEED = obj(("speed",), speed={"type": "number", "exclusiveMinimum": 0,
                                "maximum": clock.MAX_SPEED}, extra=False)
 NEW_VEHICLE = obj(
-    ("owner",),
+    (),
     owner=STRING | {"format": "email",
-                    "description": "owner email; a new owner is created if none has it"},
+                    "description": "owner email; a new owner is created if none has it; "
+                    "left out, a new owner with generated credentials"},
     password=STRING, country=STRING,
     vehicle={"type": "object", "description": "a scenario vehicle: make, model, year, vin, "
              "powertrain, region, odometer, battery, fuel, location, locked, plugged_in, "
-             "charging, charge_limit, doors_open"},
+             "charging, charge_limit, doors_open, timeline ({profile: commute, road_trip, "
+             "overnight_charge or parked}); a vin without a make is decoded to its make"},
+    connect=obj((), application=STRING | {
+        "description": "client id (default: the World's first application)"}, extra=False)
+    | {"description": "connect the vehicle to an application with every permission it has "
+       "a use for, and answer the token pair; left out, it is not connected"},
     extra=False,
 )
 OVERRIDE = props({name: {"description": f.doc} for name, f in FIELDS.items()}, extra=False)

@@ -15,10 +15,10 @@ from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world import clock, vehicle_listing
 from mockcar.domain.world.faults import FaultError
 from mockcar.domain.world.rate_limits import RateLimitSettings
-from mockcar.domain.world.tenants import ScenarioRejected
 from mockcar.web.control import responses as wire
 from mockcar.web.control import schemas as s
 from mockcar.web.control.operations import Context, Operation, Target, invalid, not_found
+from mockcar.web.control.vehicle_creation import create_vehicle
 
 W = Target.WORLD
 
@@ -159,20 +159,6 @@ async def list_vehicles(ctx: Context) -> dict[str, Any]:
 
 async def get_vehicle(ctx: Context) -> dict[str, Any]:
     return _shown(ctx, _vehicle(ctx))
-
-
-async def create_vehicle(ctx: Context) -> dict[str, Any]:
-    email = ctx.text("owner", required=True)
-    password, country = ctx.text("password"), ctx.text("country")
-    fields = ctx.mapping("vehicle") or {}
-    ctx.done()
-    assert email is not None
-    try:
-        vehicle = ctx.source.add_vehicle(ctx.target_world, fields, email=email,
-                                         password=password, country=country)
-    except ScenarioRejected as bad:
-        raise invalid("The vehicle cannot be made; see `problems`.", bad.problems) from None
-    return _shown(ctx, vehicle)
 
 
 async def set_vehicle_state(ctx: Context) -> dict[str, Any]:
@@ -382,7 +368,9 @@ OPERATIONS: tuple[Operation, ...] = (
               "filter or `offset`/`limit`, one page of the matching ones and their `total`",
               W, s.VEHICLES, query=_VEHICLE_QUERY),
     Operation("POST", "/vehicles", create_vehicle,
-              "Add a vehicle to an owner, as a scenario would", W, s.VEHICLE, s.NEW_VEHICLE,
+              "Add a vehicle, as a scenario or Smartcar's Vehicle Simulator would: to an "
+              "owner or one with generated credentials, connected to an application "
+              "(answering its tokens) or not", W, s.CREATED_VEHICLE, s.NEW_VEHICLE,
               status=201),
     Operation("GET", "/vehicles/{vehicle_id}", get_vehicle, "One vehicle (by id or VIN)", W,
               s.VEHICLE),

@@ -65,7 +65,7 @@
     }
     const scope = source.closest("form, [data-control-scope]");
     if (scope) {
-      const inside = scope.querySelector(":scope .control-error");
+      const inside = scope.querySelector(":scope .control-error:not([data-error-for])");
       if (inside) return inside;
     }
     const made = document.createElement("p");
@@ -83,12 +83,22 @@
     slot.textContent = lines.join(" ");
     slot.hidden = false;
     if (!slot.id) slot.id = "control-error-" + Math.random().toString(36).slice(2, 9);
-    if (source && source.setAttribute) source.setAttribute("aria-describedby", slot.id);
+    if (source && source.setAttribute && source.tagName !== "FORM") source.setAttribute("aria-describedby", slot.id);
+    // A problem naming a field ("vehicle.vin: ...") shows by that field too, when the
+    // page has a [data-error-for] slot for it.
+    const scope = source && source.closest ? source.closest("form, [data-control-scope]") : null;
+    for (const problem of failure.problems || []) {
+      const key = problem.split(":")[0].split(".").pop();
+      const near = scope && scope.querySelector('[data-error-for="' + CSS.escape(key) + '"]');
+      if (near) { near.textContent = problem; near.hidden = false; }
+    }
   }
 
   function clearError(source) {
     const slot = source && errorSlot(source);
     if (slot) { slot.hidden = true; slot.textContent = ""; }
+    const scope = source && source.closest ? source.closest("form, [data-control-scope]") : null;
+    if (scope) for (const near of scope.querySelectorAll("[data-error-for]")) { near.hidden = true; near.textContent = ""; }
   }
 
   async function control(method, path, payload, source) {

@@ -1,0 +1,186 @@
+"""The dashboard's shell pages in a real headless Chromium: a vehicle added through the
+form signs in through Connect in simulated mode with the credentials the page shows, and
+the official Python SDK reads the make, model, year and battery the form chose; a vehicle
+added connected works with the SDK at once from the tokens shown; the clock widget
+advances the World; every control has an accessible name and is reached by keyboard; no
+request leaves the origin; nothing scrolls sideways at 375 px."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import smartcar
+from playwright.sync_api import Page, expect
+
+from mockcar.testing import MockcarServer
+from mockcar.testing.sdk import smartcar_sdk_pointed_at
+from tests.e2e.dashboard_support import (
+    DESKTOP,
+    PHONE,
+    horizontal_overflow,
+    same_origin_only,
+    tab_stops,
+    unnamed_controls,
+)
+from tests.support.app_site import AppSite
+
+VIEWS = ("/", "/vehicles", "/vehicles?q=tesla", "/vehicles/new", "/applications")
+
+
+@pytest.fixture(scope="module")
+def server(app_site: AppSite) -> Iterator[MockcarServer]:
+    """A mockcar whose applications redirect first to the test's app site, so the Connect
+    links the dashboard builds end there."""
+    with MockcarServer() as running, smartcar_sdk_pointed_at(running.url):
+        world = running.world
+        for client_id, app in list(world.applications.items()):
+            world.applications[client_id] = dataclasses.replace(
+                app, redirect_uris=(app_site.redirect_uri, *app.redirect_uris))
+        yield running
+
+
+def choose_car(page: Page, make: str, model: str, year: str) -> None:
+    page.get_by_label("Region").select_option("US")
+    page.get_by_role("combobox", name="Make").select_option(label=make)
+    page.get_by_role("combobox", name="Model").select_option(label=model)
+    page.get_by_role("combobox", name="Year").select_option(year)
+
+
+def test_a_vehicle_added_disconnected_signs_in_through_connect_and_the_sdk_reads_it(
+        server: MockcarServer, browser_page: Page, app_site: AppSite) -> None:
+    page = browser_page
+    with same_origin_only(page, server.url):
+        page.goto(server.url + "/vehicles/new")
+        choose_car(page, "Ford", "Mustang Mach-E", "2022")
+        expect(page.get_by_role("combobox", name="Powertrain")).to_have_value("BEV")
+        expect(page.get_by_label("Fuel level (%)")).to_be_hidden()
+        page.get_by_label("Battery level (%)").fill("42")
+        page.get_by_label("Parked").check()
+        page.get_by_label("Not connected").check()
+        page.get_by_role("button", name="Add vehicle").click()
+        result = page.locator("#result")
+        expect(result).to_be_visible()
+        expect(result).to_be_focused()
+        expect(page.get_by_role("heading", name="2022 Ford Mustang Mach-E added")).to_be_visible()
+        email = page.inner_text("#result-email")
+        password = page.inner_text("#result-password")
+        link = page.get_by_role("link", name="Connect with this vehicle")
+        href = link.get_attribute("href") or ""
+        assert parse_qs(urlsplit(href).query)["make"] == ["FORD"]
+        assert parse_qs(urlsplit(href).query)["mode"] == ["simulated"]
+    link.click()
+    expect(page.locator("#mode-banner")).to_contain_text("Simulated mode")
+    page.click("#continue-button")
+    expect(page.locator("h1")).to_have_text("Sign in to Ford")
+    page.fill("#username", email)
+    page.fill("#password", password)
+    page.click("#sign-in-button")
+    page.click("#approval-button")
+    page.wait_for_selector("#done")
+    code = parse_qs(urlsplit(page.url).query)["code"][0]
+
+    app = next(iter(server.world.applications.values()))
+    client = smartcar.AuthClient(app.client_id, app.client_secret, app_site.redirect_uri,
+                                 mode="simulated")
+    access = client.exchange_code(code)
+    [vehicle_id] = smartcar.get_vehicles(access.access_token).vehicles
+    vehicle = smartcar.Vehicle(vehicle_id, access.access_token)
+    attributes = vehicle.attributes()
+    assert (attributes.make, attributes.model, attributes.year) == ("FORD", "Mustang Mach-E",
+                                                                    2022)
+    assert vehicle.battery().percent_remaining == 0.42
+
+
+def test_a_vehicle_added_connected_works_with_the_sdk_at_once(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    with same_origin_only(page, server.url):
+        page.goto(server.url + "/vehicles/new")
+        choose_car(page, "Tesla", "Model Y", "2023")
+        page.get_by_label("Battery level (%)").fill("77")
+        page.get_by_role("radio", name="Connected: get an access").check()
+        page.keyboard.press("Enter")  # submits the form from the focused radio
+        expect(page.locator("#result-connected")).to_be_visible()
+        token = page.inner_text("#result-access-token")
+        refresh = page.inner_text("#result-refresh-token")
+        vehicle_id = page.inner_text("#result-id")
+        expires = page.get_attribute("#result-expires", "datetime") or ""
+        assert "read_battery" in page.inner_text("#result-permissions")
+        assert "read_fuel" not in page.inner_text("#result-permissions")
+        assert vehicle_id in page.inner_text("#result-snippet")
+    issued = datetime.fromisoformat(expires) - timedelta(hours=2)
+    assert abs((issued - server.world.now()).total_seconds()) < 60
+    vehicle = smartcar.Vehicle(vehicle_id, token)
+    attributes = vehicle.attributes()
+    assert (attributes.make, attributes.model, attributes.year) == ("TESLA", "Model Y", 2023)
+    assert vehicle.battery().percent_remaining == 0.77
+    app = next(iter(server.world.applications.values()))
+    client = smartcar.AuthClient(app.client_id, app.client_secret, app.redirect_uris[0])
+    assert client.exchange_refresh_token(refresh).access_token != token
+
+
+def test_a_control_api_error_shows_next_to_the_form(server: MockcarServer,
+                                                     browser_page: Page) -> None:
+    page = browser_page
+    page.goto(server.url + "/vehicles/new")
+    page.get_by_label("VIN", exact=True).check()
+    page.get_by_role("textbox", name="VIN").fill("ZZZ3E1EA0NF123456")
+    expect(page.locator("#vin-decoded")).to_contain_text("Unknown maker")
+    page.get_by_role("button", name="Add vehicle").click()
+    error = page.locator("#add-vehicle > .control-error[role=alert]")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("The VIN's maker is not one mockcar knows")
+    by_the_field = page.locator('[data-error-for="vin"]')
+    expect(by_the_field).to_contain_text("World Manufacturer Identifier")
+    expect(page.locator("#result")).to_be_hidden()
+
+
+def test_the_clock_widget_advances_the_world_and_the_page_follows(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    world = server.world
+    page.goto(server.url + "/vehicles")
+    before = world.now()
+    page.get_by_text("Clock", exact=True).click()
+    page.get_by_role("button", name="Freeze").click()
+    expect(page.locator("[data-clock-state]")).to_have_text("Frozen")
+    assert world.clock.frozen
+    page.get_by_role("button", name="+1 day").click()
+    expect(page.get_by_role("button", name="Resume")).to_be_visible()
+    assert world.now() - before >= timedelta(days=1)
+    shown = page.get_attribute("[data-clock-time]", "datetime") or ""
+    assert abs((datetime.fromisoformat(shown)
+                - world.now()).total_seconds()) < 1
+    page.get_by_role("spinbutton", name="Advance by").fill("2")
+    page.get_by_role("combobox", name="Unit").select_option("hours")
+    page.get_by_role("button", name="Advance", exact=True).click()
+    expect(page.locator("[data-clock-time]")).to_have_attribute(
+        "datetime", (world.now()).isoformat(timespec="milliseconds").replace("+00:00", "Z"))
+    page.get_by_label("10×").check()
+    page.get_by_role("button", name="Resume").click()
+    expect(page.locator("[data-clock-state]")).to_have_text("Running ×10")
+    assert world.clock.speed == 10 and not world.clock.frozen
+    page.get_by_label("1×", exact=True).check()
+    expect(page.locator("[data-clock-state]")).to_have_text("Running")
+
+
+@pytest.mark.parametrize("path", VIEWS)
+def test_every_view_is_named_reachable_by_keyboard_and_fits_a_phone(
+        server: MockcarServer, browser_page: Page, path: str) -> None:
+    page = browser_page
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        with same_origin_only(page, server.url):
+            page.goto(server.url + path)
+            page.wait_for_load_state("networkidle")
+            assert unnamed_controls(page) == []
+            if viewport is PHONE:
+                assert horizontal_overflow(page) <= 0, path
+    stops = tab_stops(page)
+    assert stops[0].startswith("a|Skip to content")
+    assert any(stop.startswith("a|Vehicles") for stop in stops)
+    assert any("summary|Clock" in stop for stop in stops)
