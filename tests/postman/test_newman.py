@@ -22,6 +22,9 @@ from tests.postman.conftest import run_node
 
 NEWMAN_TIMEOUT = 300  # seconds; a run takes a few
 RESET_NAME = "Reset the whole server (if allowReset is true)"
+RESTORE_NAME = "Restore the whole server from it (if allowReset is true)"
+SNAPSHOT_NAME = "A snapshot of the whole server"
+GATED = (RESTORE_NAME, RESET_NAME)  # skipped unless allowReset is "true"
 
 
 def export(out: Path, base_url: str) -> tuple[Path, Path]:
@@ -83,9 +86,9 @@ def test_newman_runs_every_request_and_test_script_green(tmp_path: Path, newman:
         assert still_there(server, before)
     assert run["failures"] == []
     calls = postman.calls()
-    sent = [call for call in calls if call.name != RESET_NAME]
-    assert [call.name for call in calls][-1] == RESET_NAME
-    assert len(sent) == len(calls) - 1
+    sent = [call for call in calls if call.name not in GATED]
+    assert [call.name for call in calls][-2:] == list(GATED)
+    assert len(sent) == len(calls) - len(GATED)
     stats = run["stats"]
     assert stats["items"] == {"total": len(calls), "pending": 0, "failed": 0}
     for kind in ("requests", "testScripts"):
@@ -121,9 +124,10 @@ def test_the_server_reset_runs_only_when_allow_reset_is_true(
         assert server.world is not initial
         assert not still_there(server, before)  # the registration and the car are gone
     assert [e["item"]["name"] for e in skipped["executions"]] == [
-        "Health", "Requests nobody claimed"]
+        "Health", "Requests nobody claimed", SNAPSHOT_NAME]
     assert [e["item"]["name"] for e in allowed["executions"]] == [
-        "Health", "Requests nobody claimed", RESET_NAME]
+        "Health", "Requests nobody claimed", SNAPSHOT_NAME, *GATED]
+    assert allowed["executions"][-2]["response"]["code"] == 200
     assert allowed["executions"][-1]["response"]["code"] == 200
     assert allowed["failures"] == skipped["failures"] == []
 
