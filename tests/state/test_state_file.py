@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from tests.test_cli import ROOT, Served, mockcar
+from tests.webhooks.receiver import Receiver
 
 DEFAULT = ROOT / "scenarios" / "default.yaml"
 CLIENT_ID = "d3e0a9b1-0000-4000-8000-000000000001"
@@ -341,3 +342,40 @@ def test_registered_applications_survive_a_restart_and_a_deleted_one_stays_gone(
     assert after.get(f"/_mockcar/applications/{dropped['client_id']}", headers={
         "Authorization": f"Bearer {dropped['management_token']}",
         "Host": "localhost"}).status_code == 404
+
+
+def test_a_webhook_retry_due_while_the_server_was_down_is_sent_after_a_restart(
+        state: Path, servers: list[Server]) -> None:
+    with Receiver("demo-management-token", statuses=[500]) as receiver:
+        server = start(servers, state)
+        http = server.http
+        owner = {"Authorization": "Bearer demo-management-token", "Host": "localhost"}
+        assert http.post("/_mockcar/clock/freeze", json={}, headers=CONTROL).status_code == 200
+        made = http.post(f"/_mockcar/applications/{CLIENT_ID}/webhooks", headers=owner,
+                         json={"id": "kept-hook", "url": receiver.url})
+        assert made.status_code == 201, made.text
+        receiver.wait_for(lambda seen: any(r.kind == "VERIFY" for r in seen))
+        sent = http.post(f"/_mockcar/applications/{CLIENT_ID}/webhooks/kept-hook/test",
+                         json={}, headers=owner)
+        assert sent.status_code == 202, sent.text
+        event = sent.json()["event_id"]
+        # The first attempt fails (500): a retry is due 25 s of World time later.
+        receiver.wait_for(lambda seen: any(r.kind != "VERIFY" for r in seen))
+        log = {}
+        for _ in range(200):  # the attempt is saved once the dispatcher recorded it
+            log = http.get(f"/_mockcar/applications/{CLIENT_ID}/deliveries",
+                           headers=owner).json()
+            if any(a.get("retry_at") for a in log.get("deliveries", [])):
+                break
+            threading.Event().wait(0.05)
+        assert any(a.get("retry_at") for a in log["deliveries"]), log
+        server.kill()
+
+        after = start(servers, state).http
+        assert after.post("/_mockcar/clock/advance", json={"seconds": 30},
+                          headers=CONTROL).status_code == 200
+        attempts = receiver.wait_for(lambda seen: len(
+            [r for r in seen if r.kind != "VERIFY"]) >= 2)
+        again = [r for r in attempts if r.kind != "VERIFY"]
+        assert again[1].json["eventId"] == event == again[0].json["eventId"]
+        assert again[1].status == 200
