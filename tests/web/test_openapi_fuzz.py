@@ -8,7 +8,8 @@ credentials: the "reader" owns the tokens most operations use, and the "target" 
 every operation that ends credentials or moves a clock (control routes under
 /_mockcar/applications/{client_id}, disconnects, deletions), so a generated request
 cannot log the rest of the run out. Left out: POST /_mockcar/reset (it drops both
-applications) and webhook creation (it makes mockcar call out).
+applications), webhook creation (it makes mockcar call out) and the journal's live
+streams (they do not end).
 """
 
 from __future__ import annotations
@@ -43,7 +44,11 @@ DESTRUCTIVE = {
 # Deleting an application: a third one, so the target's operations keep finding theirs.
 DELETION = "POST /_mockcar/applications/{client_id}/delete"
 CONTROL_CATCH_ALL = r"^/_mockcar/\{rest\}$"
-EXCLUDED = ("POST /_mockcar/reset", "POST /_mockcar/applications/{client_id}/webhooks")
+# The journal's live streams never end by themselves (tests/control/test_journal_stream.py
+# reads them).
+EXCLUDED = ("POST /_mockcar/reset", "POST /_mockcar/applications/{client_id}/webhooks",
+            "GET /_mockcar/journal/stream",
+            "GET /_mockcar/applications/{client_id}/journal/stream")
 
 
 def _post(client: httpx.Client, path: str, **kwargs: Any) -> dict[str, Any]:

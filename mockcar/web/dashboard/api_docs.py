@@ -23,12 +23,10 @@ from starlette.routing import BaseRoute, Route
 from mockcar.web.dashboard import layout
 
 ASSETS = "/docs/assets"
-# The files of Swagger UI's dist the page uses (and their source maps, for devtools).
+# The files of Swagger UI's dist the page uses, and its licence.
 FILES: dict[str, str] = {
     "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
     "swagger-ui.css": "text/css; charset=utf-8",
-    "swagger-ui-bundle.js.map": "application/json",
-    "swagger-ui.css.map": "application/json",
     "LICENSE": "text/plain; charset=utf-8",
 }
 PAGE_HEADERS = {"content-security-policy": layout.CONTENT_SECURITY_POLICY.replace(
@@ -59,7 +57,7 @@ async def api_docs(request: Request) -> Response:
 async def docs_asset(request: Request) -> Response:
     name = request.path_params["name"]
     folder = dist()
-    if name not in FILES or folder is None:
+    if name not in FILES or folder is None or not (folder / name).is_file():
         return layout.error_page(request, layout.PageError(
             404, f"No API docs file {name!r}."))
     return Response((folder / name).read_bytes(), media_type=FILES[name],
