@@ -164,8 +164,8 @@ def _serve(args: argparse.Namespace) -> int:
         world = load_world(settings.scenario, seed=settings.seed)
     except ScenarioError as exc:
         _fail(str(exc), EXIT_INVALID)
+    restored = _import_snapshot(args, settings, world)  # before a state file is opened
     keeper = _open_state(settings, world)
-    restored = _import_snapshot(args, settings, world)
     # The port before the banner: the banner's links must be this server's.
     try:
         sock, settings = listen(settings)

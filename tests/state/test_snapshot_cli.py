@@ -98,3 +98,12 @@ def test_an_export_path_that_cannot_be_written_is_refused_at_start(tmp_path: Pat
     assert result.returncode == 1
     assert result.stderr == (f"mockcar: cannot export to {tmp_path / 'gone' / 'x.json'}: "
                              f"no directory {tmp_path / 'gone'}\n")
+
+
+def test_import_and_a_state_file_are_exclusive(tmp_path: Path) -> None:
+    result = mockcar("serve", "--port", "0", "--import", tmp_path / "snap.json",
+                     "--state", tmp_path / "state.db")
+    assert result.returncode == 2
+    assert result.stderr == ("mockcar: --import starts from a snapshot, --state from a state "
+                             "file: give one\n")
+    assert not (tmp_path / "state.db").exists()
