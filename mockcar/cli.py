@@ -20,6 +20,7 @@ from mockcar.settings import (
     scenario_file,
 )
 from mockcar.settings import port as settings_port
+from mockcar.settings import server as settings_server
 from mockcar.settings import speed as settings_speed
 from mockcar.settings import state_sync as settings_state_sync
 
@@ -63,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="run the world's clock N times faster than real time (default 1)")
     serve.add_argument("--quiet", action="store_true", default=None,
                        help="no request log on the console (MOCKCAR_QUIET=1)")
+    serve.add_argument("--server", metavar="uvicorn|granian",
+                       help="the HTTP server to run on (default uvicorn; granian needs "
+                            "`pip install 'mockcar[granian]'`; MOCKCAR_SERVER)")
     serve.add_argument("--state", metavar="PATH",
                        help="keep tokens, connections, commands' effects, the clock, faults "
                             "and webhooks in this SQLite file across restarts "
@@ -145,6 +149,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             host=args.host, port=args.port, public_url=args.public_url, seed=args.seed,
             speed=None if getattr(args, "speed", None) is None else settings_speed(args.speed),
             quiet=getattr(args, "quiet", None),
+            server=None if getattr(args, "server", None) is None else settings_server(args.server),
             state=None if getattr(args, "state", None) is None else Path(args.state),
             reset_state=getattr(args, "reset_state", None),
             state_sync=(None if getattr(args, "state_sync", None) is None
@@ -157,9 +162,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _serve(args: argparse.Namespace) -> int:
     from mockcar.scenario import ScenarioError, load_world
-    from mockcar.server import PortInUse, banner, listen, serve
+    from mockcar.server import PortInUse, banner, listen, serve, unavailable
 
     settings = _settings(args)
+    missing = unavailable(settings)
+    if missing is not None:
+        _fail(missing, EXIT_USAGE)
     try:
         world = load_world(settings.scenario, seed=settings.seed)
     except ScenarioError as exc:

@@ -1,5 +1,5 @@
-"""Running the app under uvicorn, and the banner that tells a user how to point the
-Smartcar SDKs at it."""
+"""Running the app under uvicorn (or granian, `--server granian`), and the banner that
+tells a user how to point the Smartcar SDKs at it."""
 
 from __future__ import annotations
 
@@ -34,6 +34,17 @@ class Server(uvicorn.Server):
 
 class PortInUse(Exception):
     """Something already listens on the address `mockcar serve` was asked to use."""
+
+
+def unavailable(settings: Settings) -> str | None:
+    """Why the server `settings` asks for cannot run here, or None."""
+    if settings.server == "granian":
+        import importlib.util
+
+        if importlib.util.find_spec("granian") is None:
+            return ("--server granian needs granian: pip install 'mockcar[granian]' "
+                    "(or leave --server out for uvicorn)")
+    return None
 
 
 def listen(settings: Settings) -> tuple[socket.socket, Settings]:
@@ -115,9 +126,48 @@ def serve(settings: Settings, world: World | None = None,
         from mockcar.web.request_log import RequestLog
 
         app = RequestLog(app)
+    if settings.server == "granian":
+        _run_granian(app, settings, sock)
+        return
     config = uvicorn.Config(
         app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
         log_level="info", access_log=False, lifespan="on",
     )
     server = Server(config)
     server.run(sockets=[sock] if sock is not None else None)
+
+
+def _run_granian(app: ASGIApp, settings: Settings, sock: socket.socket | None) -> None:
+    """granian's embedded server on this process's event loop: one process, as under
+    uvicorn, so the World and the webhook dispatcher (the ASGI lifespan) live beside the
+    requests. Ctrl-C and SIGTERM end the live streams, then stop it; the process exits 0.
+    granian binds the address itself, so the socket `listen` held is closed first."""
+    import asyncio
+    import signal
+
+    import uvloop
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server.embed import Server as Granian
+
+    host, port = settings.host, settings.port
+    if sock is not None:
+        host, port = sock.getsockname()[:2]
+        sock.close()
+
+    async def run() -> None:
+        # Errors only: the banner says where mockcar listens, and granian calls its
+        # embedded mode experimental at every start.
+        server = Granian(app, address=host, port=port, interface=Interfaces.ASGI,
+                         websockets=False, backlog=2048, log_level=LogLevels.error)
+
+        def stop() -> None:
+            end_streams(app)
+            server.stop()  # type: ignore[no-untyped-call]  # granian leaves it unannotated
+
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop)
+        await server.serve()
+
+    uvloop.run(run())

@@ -96,6 +96,9 @@ class Settings:
     speed: float = 1.0
     # No request log on the console (`mockcar serve --quiet`, MOCKCAR_QUIET=1).
     quiet: bool = False
+    # The HTTP server `mockcar serve` runs the app on (`--server`, MOCKCAR_SERVER):
+    # uvicorn, or granian with the `mockcar[granian]` extra installed.
+    server: str = "uvicorn"
     # Applications registered through the control API held at once
     # (MOCKCAR_MAX_APPLICATIONS); one more is refused with 429 until one is deleted.
     max_applications: int = 2000
@@ -162,6 +165,16 @@ def state_sync(raw: str, source: str = "--state-sync") -> str:
     return value
 
 
+SERVERS = ("uvicorn", "granian")
+
+
+def server(raw: str, source: str = "--server") -> str:
+    value = raw.strip().lower()
+    if value not in SERVERS:
+        raise ValueError(f"{source} must be one of {', '.join(SERVERS)}, got {raw!r}")
+    return value
+
+
 def port(raw: str, source: str = "--port") -> int:
     """A TCP port: 1-65535, or 0 for a free one the system picks."""
     try:
@@ -185,6 +198,8 @@ def _parse(name: str, raw: str) -> object:
             raise ValueError(f"{ENV_PREFIX}{name.upper()} must be an integer, got {raw!r}") from None
     if name == "state":
         return Path(raw)
+    if name == "server":
+        return server(raw, f"{ENV_PREFIX}SERVER")
     if name == "state_sync":
         return state_sync(raw, f"{ENV_PREFIX}STATE_SYNC")
     if name in ("insecure_transport", "quiet", "reset_state"):
