@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS records (
 class SQLiteStore:
     """A `Store` in the SQLite file `path`, created when missing."""
 
-    def __init__(self, path: Path, sync: str = "normal") -> None:
+    def __init__(self, path: Path, sync: str = "normal", *, any_format: bool = False) -> None:
         if sync not in SYNC_MODES:
             raise StoreError(f"state sync must be one of {', '.join(SYNC_MODES)}, got {sync!r}")
         self.path = path
@@ -67,7 +67,7 @@ class SQLiteStore:
             raise StoreError(f"cannot create the state file {path} ({error.strerror or error}); "
                              "is its folder writable?") from None
         try:
-            self._open(sync)
+            self._open(sync, any_format)
         except sqlite3.Error as error:
             self._db.close()
             raise StoreError(describe(path, error)) from None
@@ -75,7 +75,7 @@ class SQLiteStore:
             self._db.close()
             raise
 
-    def _open(self, sync: str) -> None:
+    def _open(self, sync: str, any_format: bool) -> None:
         db = self._db
         db.execute("PRAGMA busy_timeout = 0")
         db.execute("PRAGMA locking_mode = EXCLUSIVE")
@@ -106,7 +106,7 @@ class SQLiteStore:
             raise
         self._meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
         written = self._meta.get("format")
-        if written != str(FORMAT):
+        if written != str(FORMAT) and not any_format:
             raise StoreError(f"{self.path} holds state of format {written}, this mockcar "
                              f"reads format {FORMAT}; start with --reset-state to discard it")
 
@@ -168,7 +168,8 @@ class SQLiteStore:
         try:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute("DELETE FROM records")
-            self._db.execute("DELETE FROM meta WHERE name != 'format'")
+            self._db.execute("DELETE FROM meta")
+            self._db.execute("INSERT INTO meta VALUES ('format', ?)", (str(FORMAT),))
             self._db.execute("COMMIT")
         except sqlite3.Error as error:
             if self._db.in_transaction:
@@ -205,10 +206,11 @@ def describe(path: Path, error: sqlite3.Error) -> str:
 
 
 def reset(path: Path, sync: str = "normal") -> SQLiteStore:
-    """The store at `path`, emptied (`--reset-state`). A damaged file is replaced; another
-    program's SQLite database is refused, never deleted."""
+    """The store at `path`, emptied (`--reset-state`), whatever format it was written in.
+    A damaged file is replaced; another program's SQLite database is refused, never
+    deleted."""
     try:
-        store = SQLiteStore(path, sync)
+        store = SQLiteStore(path, sync, any_format=True)
     except StoreError:
         if not _damaged(path):
             raise
