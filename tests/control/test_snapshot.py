@@ -218,3 +218,24 @@ def test_a_snapshot_may_be_larger_than_other_control_bodies(client: TestClient) 
     too_big = client.post("/_mockcar/clock/advance", content=b"{" + b" " * (5 * 2**20) + b"}",
                           headers={"content-type": "application/json"})
     assert too_big.status_code == 413
+
+
+def test_a_commuting_car_added_at_run_time_comes_back_with_its_timeline(
+    client: TestClient, other: TestClient,
+) -> None:
+    added = client.post("/_mockcar/vehicles", json={
+        "owner": "newcomer@example.com",
+        "vehicle": {"make": "TESLA", "model": "Model 3", "powertrain": "BEV",
+                    "timeline": {"profile": "commute"}}})
+    assert added.status_code == 201, added.text
+    car = added.json()["id"]
+    taken = snapshot_of(client)
+    assert taken["world"]["vehicles"][car]["created"] is True
+    restore(other, taken)
+    assert snapshot_of(other) == taken
+    for server in (client, other):
+        server.post("/_mockcar/clock/advance", json={"hours": 7, "minutes": 40})
+    here, there = (server.get(f"/_mockcar/vehicles/{car}").json() for server in (client, other))
+    assert here == there
+    assert other.get("/_mockcar/vehicles", params={"owner": "newcomer@example.com"}).json()[
+        "vehicles"][0]["id"] == car

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -163,3 +164,27 @@ def test_reading_a_scenario_vehicle_does_not_record_it() -> None:
     assert world_records(world)["vehicles"] == {}
     world.vehicles[owner.vehicle_ids[1]].state.odometer_km += 1
     assert list(world_records(world)["vehicles"]) == [owner.vehicle_ids[1]]
+
+
+def test_reading_records_makes_only_the_vehicles_touched_since_the_last_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    world = fresh("mixed-fleet-1000.yaml")
+    fleet = world.vehicles.fleets()[0]
+    made: list[int] = []
+    make = type(fleet).make_vehicle
+
+    def counted(self: Any, index: int) -> Any:
+        made.append(index)
+        return make(self, index)
+
+    monkeypatch.setattr(type(fleet), "make_vehicle", counted)
+    for index in (5, 6, 7):
+        overrides.apply(world.vehicles[fleet.vehicle_id(index)], {"locked": False},
+                        world.now())
+    made.clear()
+    assert len(world_records(world)["vehicles"]) == 3
+    assert sorted(made) == [5, 6, 7]  # each one's base, drawn again; no other vehicle
+    made.clear()
+    world_records(world)
+    assert made == []
