@@ -74,7 +74,8 @@ class Ledger:
     """What was last written for each tenant, and the changes that bring a store from it
     to a tenant's records now: one record per changed (section, key), deletions for the
     keys that are gone. Diffing compares JSON values, so a record is rewritten only when
-    it changed.
+    it changed. Records are kept as given: a reader must hand a new object for a changed
+    record, never change one it handed before.
 
     Not thread-safe: used on the server's event loop only (every request and the webhook
     dispatcher run there).
@@ -91,7 +92,10 @@ class Ledger:
         for section, entries in records.items():
             old = before.get(section, {})
             for key, record in entries.items():
-                if old.get(key) != record:
+                # Records a reader reuses while unchanged (tokens) are the very objects
+                # written last time: one identity check, no walk of their fields.
+                was = old.get(key)
+                if was is not record and was != record:
                     found.append(Change(tenant, section, key, record))
             found.extend(Change(tenant, section, key, None)
                          for key in old.keys() - entries.keys())
