@@ -131,7 +131,9 @@ def serve(settings: Settings, world: World | None = None,
         return
     config = uvicorn.Config(
         app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
-        log_level="info", access_log=False, lifespan="on",
+        # No WebSocket route anywhere (the journal streams server-sent events): nor the
+        # websockets library at start.
+        ws="none", log_level="info", access_log=False, lifespan="on",
     )
     server = Server(config)
     server.run(sockets=[sock] if sock is not None else None)
