@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import heapq
 import random
-import re
 from dataclasses import replace
 from typing import Any
 
 from mockcar.domain.webhooks.deliveries import DeliveryPolicy, Verification, Watch
 from mockcar.domain.world.executions import PENDING, Execution
-from mockcar.domain.world.faults import Fault, FaultError, _window, normalize_endpoint
+from mockcar.domain.world.faults import Fault, Faults
 from mockcar.domain.world.rate_limits import RateLimitSettings, _Bucket
 from mockcar.domain.world.records import Application, ApplicationToken
 from mockcar.domain.world.world import World
@@ -87,15 +86,7 @@ def apply_executions(world: World, section: dict[str, Record]) -> None:
 
 
 def fault_record(rule: Fault) -> Record:
-    window = rule.window
-    record: Record = {
-        "type": rule.type, "code": rule.code, "method": rule.method,
-        "endpoint": rule.endpoint, "vehicle_id": rule.vehicle_id, "times": rule.times,
-        "probability": rule.probability, "message": rule.message,
-        "retry_after": rule.retry_after, "make": rule.make, "hits": rule.hits,
-        "start": encode(window.start) if window else None,
-        "end": encode(window.end) if window else None,
-    }
+    record: Record = encode(rule)
     if rule.probability < 1.0:
         # The draw sequence goes on where it was: the same requests fail after a restore.
         record["random"] = encode(rule._random.getstate())
@@ -103,41 +94,27 @@ def fault_record(rule: Fault) -> Record:
 
 
 def fault_records(world: World) -> dict[str, Record]:
-    rules = list(world.faults)
-    return {"rules": {"next": world.faults._next,
-                      "rules": {rule.id: fault_record(rule) for rule in rules}}}
+    return {"rules": {"next": world.faults.next_id,
+                      "rules": {rule.id: fault_record(rule) for rule in world.faults}}}
 
 
 def apply_faults(world: World, section: dict[str, Record]) -> None:
     record = section.get("rules")
     if record is None:
         return
-    faults = world.faults
-    faults.clear()
-    for rid, data in dict(record.get("rules", {})).items():
+    rules: list[Fault] = []
+    for rid, raw in dict(record.get("rules", {})).items():
         where = f"faults/{rid}"
-        try:
-            window = _window(data.get("start"), data.get("end"))
-        except FaultError as bad:
-            raise RecordError(f"{where}: {bad}") from None
-        endpoint = data.get("endpoint")
-        rule = Fault(
-            id=str(rid), type=str(data["type"]), code=data.get("code"),
-            method=data.get("method"), endpoint=endpoint, vehicle_id=data.get("vehicle_id"),
-            times=data.get("times"), probability=float(data.get("probability", 1.0)),
-            message=data.get("message"), retry_after=data.get("retry_after"),
-            make=data.get("make"), window=window, hits=int(data.get("hits", 0)),
-            _random=random.Random(f"{world.seed}:{rid}"),
-        )
-        if endpoint is not None:
-            pattern = normalize_endpoint(endpoint)
-            rule._pattern = re.compile(".*".join(re.escape(p) for p in pattern.split("*")))
-        state = data.get("random")
+        data = dict(raw)
+        state = data.pop("random", None)
+        draws = random.Random(f"{world.seed}:{rid}")
         if state is not None:
             version, internal, gauss = state
-            rule._random.setstate((int(version), tuple(int(i) for i in internal), gauss))
-        faults._rules.append(rule)
-    faults._next = int(record.get("next", len(faults) + 1))
+            draws.setstate((int(version), tuple(int(i) for i in internal), gauss))
+        endpoint = data.get("endpoint")
+        rules.append(decode_dataclass(Fault, data, where, _random=draws, _pattern=(
+            Faults.pattern(endpoint) if isinstance(endpoint, str) else None)))
+    world.faults.restore(rules, int(record.get("next", len(rules) + 1)))
 
 
 # -- rate limits ------------------------------------------------------------------------------

@@ -231,6 +231,24 @@ class Faults:
         self._rules.clear()
         self._generation += 1
 
+    def restore(self, rules: list[Fault], next_id: int) -> None:
+        """The rules a snapshot held (mockcar.state), counters and all; the next rule
+        added is `fault-{next_id}`."""
+        self._rules = list(rules)
+        self._next = next_id
+        self._generation += 1
+
+    @property
+    def next_id(self) -> int:
+        return self._next
+
+    @staticmethod
+    def pattern(endpoint: str | None) -> re.Pattern[str] | None:
+        """What a rule's `endpoint` matches, `*` any run of characters."""
+        if endpoint is None:
+            return None
+        return re.compile(".*".join(re.escape(p) for p in endpoint.split("*")))
+
     def _checked(self) -> list[Fault]:
         """The rules not used up, in the order they were added."""
         of = (self._generation, len(self._rules))
