@@ -176,3 +176,47 @@ def test_controls_are_named_and_reached_by_keyboard_and_stay_on_the_origin(
     page.focus("#unlock-button")
     page.keyboard.press("Enter")
     expect(page.locator('[data-r="lock"]')).to_have_text("Unlocked")
+
+
+def test_a_paused_car_holds_while_the_clock_widget_moves_time(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    open_page(page, server)
+    page.get_by_role("button", name="Pause").click()
+    expect(page.locator("[data-timeline-state]")).to_have_text("Paused")
+    odometer = kilometres(page)
+    position = page.locator('[data-r="position"]').inner_text()
+    before = httpx.get(server.url + "/_mockcar/clock").json()["now"]
+    shown = page.locator(".clock__time").inner_text()
+    page.locator(".clock__controls > summary").click()
+    page.get_by_role("button", name="+1 day").click()
+    expect(page.locator(".clock__time")).not_to_have_text(shown)
+    assert httpx.get(server.url + "/_mockcar/clock").json()["now"] > before
+    page.reload()
+    assert kilometres(page) == odometer
+    assert page.locator('[data-r="position"]').inner_text() == position
+    page.get_by_role("button", name="Play").click()
+    expect(page.locator("[data-timeline-state]")).to_have_text("Playing")
+
+
+def test_an_applications_world_is_driven_through_its_own_control_routes(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    registered = httpx.post(server.url + "/_mockcar/applications", json={}).json()
+    client_id, token = registered["client_id"], registered["management_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    base = f"{server.url}/_mockcar/applications/{client_id}"
+    car = httpx.get(base + "/vehicles", headers=auth).json()["vehicles"][0]
+    with same_origin_only(page, server.url) as requested:
+        page.goto(f"{server.url}/applications/{client_id}/vehicles/{car['id']}")
+        form = page.locator("form", has=page.get_by_role("button", name="Set odometer"))
+        form.get_by_label("Odometer (km)").fill("12345")
+        form.get_by_role("button", name="Set odometer").click()
+        expect(page.locator('[data-r="odometer"]')).to_contain_text("12,345 km")
+    assert any(f"/_mockcar/applications/{client_id}/vehicles/{car['id']}/state" in url
+               for url in requested)
+    # That World changed, the scenario's did not.
+    assert httpx.get(f"{base}/vehicles/{car['id']}", headers=auth).json()[
+        "state"]["odometer_km"] == 12345
+    scenario = httpx.get(f"{server.url}/_mockcar/vehicles/{car['id']}").json()
+    assert scenario["state"]["odometer_km"] != 12345
