@@ -12,11 +12,10 @@ paused); a vehicle made at run time carries its whole timeline.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from mockcar.domain.timelines.timeline import Motion
 from mockcar.domain.vehicles.vehicle import Vehicle
-from mockcar.domain.world.fleet import _Lazy
 from mockcar.domain.world.records import Owner
 from mockcar.domain.world.world import World
 from mockcar.state.codec import (
@@ -30,6 +29,19 @@ from mockcar.state.codec import (
 
 Record = dict[str, Any]
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Tracked(Protocol[T_co]):
+    """`World.vehicles` and `World.owners` (mockcar.domain.world.fleet) as read here."""
+
+    touched: set[str]
+
+    def get_made(self, key: str) -> T_co | None: ...
+
+    def in_base(self, key: str) -> bool: ...
+
+    def fresh(self, key: str) -> T_co | None: ...
 
 
 def vehicle_record(vehicle: Vehicle, created: bool) -> Record:
@@ -56,7 +68,7 @@ def owner_record(owner: Owner, created: bool) -> Record:
     return record
 
 
-def _changed(mapping: _Lazy[T], cache: dict[str, Any], name: str,
+def _changed(mapping: Tracked[T], cache: dict[str, Any], name: str,
              make_record: Any) -> dict[str, Record]:
     """The records of `mapping`'s entries that differ from the base, reading only the
     keys touched since the last read (`cache` keeps the rest)."""

@@ -8,15 +8,15 @@ Each of these sections is whole: applying it replaces what the fresh World holds
 
 from __future__ import annotations
 
-import heapq
 import random
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from mockcar.domain.webhooks.deliveries import DeliveryPolicy, Verification, Watch
-from mockcar.domain.world.executions import PENDING, Execution
+from mockcar.domain.world.executions import Execution
 from mockcar.domain.world.faults import Fault, Faults
-from mockcar.domain.world.rate_limits import RateLimitSettings, _Bucket
+from mockcar.domain.world.rate_limits import APPLICATION, VEHICLE, RateLimitSettings
 from mockcar.domain.world.records import Application, ApplicationToken
 from mockcar.domain.world.world import World
 from mockcar.state.codec import RecordError, decode, decode_dataclass, encode, key_of, parse_time
@@ -69,17 +69,10 @@ def execution_records(world: World) -> dict[str, Record]:
 
 
 def apply_executions(world: World, section: dict[str, Record]) -> None:
-    executions = world.executions
-    executions.by_id.clear()
-    executions._pending.clear()
-    for eid, record in section.items():
-        execution = decode_dataclass(Execution, record, f"executions/{eid}")
-        executions.by_id[eid] = execution
-        if execution.status == PENDING:
-            # Its action was code, which a record cannot hold: it completes on time,
-            # without acting (mockcar.state's notes say so).
-            heapq.heappush(executions._pending, (execution.completed_at,
-                                                 next(executions._started), execution))
+    # A pending one's action was code, which a record cannot hold: it completes on
+    # time, without acting (mockcar.state.snapshot says so).
+    world.executions.restore([decode_dataclass(Execution, record, f"executions/{eid}")
+                              for eid, record in section.items()])
 
 
 # -- faults ----------------------------------------------------------------------------------
@@ -123,10 +116,8 @@ def apply_faults(world: World, section: dict[str, Record]) -> None:
 def rate_limit_records(world: World) -> dict[str, Record]:
     limits = world.rate_limits
     records: dict[str, Record] = {"settings": limits.settings.describe()}
-    for kind, buckets in (("application", limits._applications),
-                          ("vehicle", limits._vehicles)):
-        for key, bucket in buckets.items():
-            records[f"{kind}:{key}"] = {"tokens": bucket.tokens, "at": bucket.at.isoformat()}
+    for kind, key, tokens, at in limits.buckets():
+        records[f"{kind}:{key}"] = {"tokens": tokens, "at": at.isoformat()}
     return records
 
 
@@ -139,13 +130,10 @@ def apply_rate_limits(world: World, section: dict[str, Record]) -> None:
         if key == "settings":
             continue
         kind, _, name = key.partition(":")
-        bucket = _Bucket(float(record["tokens"]), parse_time(record["at"], f"rate_limits/{key}"))
-        if kind == "application":
-            limits._applications[name] = bucket
-        elif kind == "vehicle":
-            limits._vehicles[name] = bucket
-        else:
+        if kind not in (APPLICATION, VEHICLE):
             raise RecordError(f"rate_limits/{key}: unknown kind of bucket {kind!r}")
+        limits.restore_bucket(kind, name, float(record["tokens"]),
+                              parse_time(record["at"], f"rate_limits/{key}"))
 
 
 # -- latency: which asleep vehicles a request woke, until when ---------------------------------
@@ -155,17 +143,17 @@ def latency_records(world: World) -> dict[str, Record]:
     # The jitter's random draws are left out: they change with every request, and a
     # restored World drawing them afresh is as realistic.
     return {f"awake:{vid}": {"until": until.isoformat()}
-            for vid, until in world.latency._awake_until.items()}
+            for vid, until in world.latency.awake_until.items()}
 
 
 def apply_latency(world: World, section: dict[str, Record]) -> None:
-    awake = world.latency._awake_until
-    awake.clear()
+    awake: dict[str, datetime] = {}
     for key, record in section.items():
         kind, _, vid = key.partition(":")
         if kind != "awake" or not vid:
             raise RecordError(f"latency/{key}: unknown record")
         awake[vid] = parse_time(record.get("until"), f"latency/{key}")
+    world.latency.restore_awake(awake)
 
 
 # -- webhook subscriptions and what they were told ----------------------------------------------

@@ -134,7 +134,7 @@ def test_every_section_survives_a_round_trip_and_goes_on_alike() -> None:
     watch.baseline, watch.errors = {"odometer": 1.5}, {("VEHICLE_STATE", "ASLEEP"): ("x",)}
     world.deliveries.status("added").status = "VERIFIED"
     world.deliveries.policy = DeliveryPolicy(retry_base_seconds=2.0)
-    world.latency._awake_until[car] = now + timedelta(minutes=2)
+    world.latency.restore_awake({car: now + timedelta(minutes=2)})
 
     records = json.loads(json.dumps(world_records(world)))
     restored = build()
@@ -153,7 +153,7 @@ def test_every_section_survives_a_round_trip_and_goes_on_alike() -> None:
     assert restored.deliveries.watch("added", car) is not None
     assert restored.deliveries.watch("added", car).errors == watch.errors  # type: ignore[union-attr]
     assert "added" in {w.id for w in restored.applications[app.client_id].webhooks}
-    assert restored.latency._awake_until == {car: now + timedelta(minutes=2)}
+    assert restored.latency.awake_until == {car: now + timedelta(minutes=2)}
 
 
 def test_reading_a_scenario_vehicle_does_not_record_it() -> None:

@@ -126,6 +126,16 @@ class Executions:
         """Long-running executions not yet settled."""
         return len(self._pending)
 
+    def restore(self, executions: list[Execution]) -> None:
+        """The executions a snapshot held (mockcar.state), replacing these; the pending
+        ones settle in completion order as any others."""
+        self.by_id = {e.id: e for e in executions}
+        self._pending = []
+        for execution in executions:
+            if execution.status == PENDING:
+                heapq.heappush(self._pending,
+                               (execution.completed_at, next(self._started), execution))
+
     def settle(self, now: datetime) -> None:
         """Runs every pending action whose time has come, oldest first."""
         while self._pending and self._pending[0][0] <= now:

@@ -206,6 +206,14 @@ class Latency:
             self._awake_until[vehicle_id] = now + self.sleep.awake_for
         return waiting / 1000.0
 
+    @property
+    def awake_until(self) -> dict[str, datetime]:
+        """Vehicle id -> until when a request woke it (a snapshot keeps it; a copy)."""
+        return dict(self._awake_until)
+
+    def restore_awake(self, awake_until: dict[str, datetime]) -> None:
+        self._awake_until = dict(awake_until)
+
     def _normal(self) -> float:
         if self._random is None:
             self._random = random.Random(f"mockcar:{self.seed}:latency")

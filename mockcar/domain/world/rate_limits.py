@@ -15,10 +15,13 @@ section or the control API turns them on. Refused requests take no token.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from mockcar.errors import SmartcarError
+
+APPLICATION, VEHICLE = "application", "vehicle"  # the kinds of bucket
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,16 @@ class RateLimits:
 
     def switch(self, enabled: bool) -> None:
         self.configure(replace(self.settings, enabled=enabled))
+
+    def buckets(self) -> Iterator[tuple[str, str, float, datetime]]:
+        """(kind: application | vehicle, key, tokens, as of): what a snapshot keeps."""
+        for kind, held in ((APPLICATION, self._applications), (VEHICLE, self._vehicles)):
+            for key, bucket in held.items():
+                yield kind, key, bucket.tokens, bucket.at
+
+    def restore_bucket(self, kind: str, key: str, tokens: float, at: datetime) -> None:
+        held = {APPLICATION: self._applications, VEHICLE: self._vehicles}[kind]
+        held[key] = _Bucket(tokens, at)
 
     def check(self, client_id: str, vehicle_id: str | None, now: datetime) -> None:
         """Takes a token from the application's bucket, then the vehicle's; raises
