@@ -90,9 +90,11 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.fleet
 	$(BIN)/python -m benchmarks.hostile_scenarios
 
-# Every Connect page at desktop (1440 px) and phone (375 px) width: docs/screenshots/*.png.
+# Every Connect page and dashboard view at desktop (1440 px) and phone (375 px) width:
+# docs/screenshots/*.png.
 screenshots: $(VENV)/.installed-test browser
 	$(BIN)/python scripts/screenshots.py
+	$(BIN)/python scripts/dashboard_screenshots.py
 
 # Built by `build` in an isolated environment: the sdist first, then the wheel from it, so
 # the sdist is known to hold all the wheel needs (the bundled scenarios among it).
