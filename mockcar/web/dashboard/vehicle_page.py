@@ -98,7 +98,7 @@ def texts(read: dict[str, Any], imperial: bool) -> dict[str, str]:
         low = " (low)" if kpa < LOW_TIRE_KPA else ""
         shown["tires." + key] = pressure(kpa, imperial) + low
     shown["oil"] = "–" if read["oil_life"] is None else percent(read["oil_life"])
-    shown["data_at"] = read["data_at"]
+    shown["data_at"] = read["data_at"][:19].replace("T", " ") + " UTC"
     return shown
 
 

@@ -58,7 +58,7 @@
       t["tires." + key] = pressure(kpa) + (kpa < lowTire ? " (low)" : "");
     }
     t.oil = r.oil_life === null ? "–" : percent(r.oil_life);
-    t.data_at = r.data_at;
+    t.data_at = r.data_at.slice(0, 19).replace("T", " ") + " UTC";
     return t;
   }
 
