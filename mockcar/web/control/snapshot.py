@@ -39,8 +39,9 @@ APPLICATION_SNAPSHOT = props(
     {**_COMMON, "application": obj(("client_id", "registration"), client_id=STRING,
                                    registration=ANY)},
     ("format", "version", "scope", "scenario", "world", "application"))
-# What a POST may carry: any snapshot's keys (the document is checked by restore).
-SNAPSHOT_BODY = props({**_COMMON, "tenants": ANY, "application": ANY})
+# What a POST may carry: any snapshot's keys, their values checked by the restore itself
+# (a bad document is refused with its reason in one line).
+SNAPSHOT_BODY = props({name: ANY for name in (*_COMMON, "tenants", "application")})
 RESTORED = obj(("status",), status={"const": "restored"}, applications=INTEGER)
 
 
