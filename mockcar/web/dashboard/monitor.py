@@ -127,6 +127,7 @@ async def request_page(request: Request) -> Response:
             entry["response"]["body"]),
         "url": origin + entry["path"] + ("?" + entry["query"] if entry["query"] else ""),
         "back": shown.page("/requests"),
+        "vehicle_page": shown.page(f"/vehicles/{found.vehicle_id}") if found.vehicle_id else "",
         "application": _application_name(shown, found.client_id),
     }, title=f"{found.method} {entry['path']}", active="requests", page_view=shown)
 

@@ -30,6 +30,14 @@
     return td;
   }
 
+  function vehicleLink(id) {
+    if (!id) return "–";
+    const link = document.createElement("a");
+    link.href = mockcar.page("/vehicles/" + encodeURIComponent(id));
+    link.textContent = id;
+    return link;
+  }
+
   function tone(status) { return status < 400 ? "ok" : status < 500 ? "warn" : "error"; }
 
   function draw(entry) {
@@ -58,7 +66,7 @@
       cell("Status", "", badge),
       cell("Duration", "nowrap", Number(entry.duration_ms).toFixed(1) + " ms"),
       cell("Application", "mono small", entry.client_id || "–"),
-      cell("Vehicle", "mono small", entry.vehicle_id || "–"),
+      cell("Vehicle", "mono small", vehicleLink(entry.vehicle_id)),
     );
     rows.prepend(tr);
     while (rows.rows.length > limit) rows.lastElementChild.remove();
