@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 DEFAULT_HOST = "127.0.0.1"
@@ -102,6 +102,10 @@ class Settings:
     # Applications registered through the control API held at once
     # (MOCKCAR_MAX_APPLICATIONS); one more is refused with 429 until one is deleted.
     max_applications: int = 2000
+    # The lean path for hot reads (mockcar.web.fast_reads), on unless MOCKCAR_FAST_READS=0:
+    # read at construction, so the switch reaches every app (tests, the pytest plugin).
+    fast_reads: bool = field(default_factory=lambda: _flag(
+        os.environ.get(ENV_PREFIX + "FAST_READS", "1")))
     # `mockcar serve --state PATH` (MOCKCAR_STATE): keep every World's changes in this
     # SQLite file across restarts (mockcar.state); None keeps them in memory only.
     state: Path | None = None
@@ -202,6 +206,8 @@ def _parse(name: str, raw: str) -> object:
         return server(raw, f"{ENV_PREFIX}SERVER")
     if name == "state_sync":
         return state_sync(raw, f"{ENV_PREFIX}STATE_SYNC")
+    if name == "fast_reads":
+        return _flag(raw)
     if name in ("insecure_transport", "quiet", "reset_state"):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if name == "speed":
@@ -235,3 +241,7 @@ def count(raw: str, source: str) -> int:
     if value <= 0:
         raise ValueError(f"{source} must be above 0, got {raw}")
     return value
+
+
+def _flag(raw: str) -> bool:
+    return raw.strip().lower() in ("1", "true", "yes", "on")

@@ -53,6 +53,17 @@ def claim(scope: Scope) -> Claim:
     return found
 
 
+def bearer_claim(scope: Scope, token: str) -> Claim:
+    """`claim(scope)` for a request whose Authorization is `Bearer <token>` (the caller
+    has parsed it): the same claim, without reading the headers again."""
+    state = scope.setdefault("state", {})
+    found: Claim | None = state.get(CLAIM)
+    if found is None:
+        app_state = scope["app"].state
+        found = state[CLAIM] = _by_bearer(app_state.tenants, app_state.world, token)
+    return found
+
+
 def world(request: Request) -> World:
     return claim(request.scope).world
 

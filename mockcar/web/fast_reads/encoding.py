@@ -1,0 +1,84 @@
+"""The bytes a fast read sends, made the way the Starlette path makes them but cheaper:
+JSON as `JSONResponse` writes it, `sc-request-id` as `uuid.uuid4()` writes it, and
+API v2's ISO 8601 timestamps remembered while the same moment is asked for again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from mockcar.wire.v2.vehicle_responses import timestamp
+
+# Starlette's JSONResponse: compact, UTF-8, no NaN (a NaN fails the request).
+_STDLIB = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+# Types orjson would write where the standard library raises or writes them otherwise
+# (dataclasses, datetimes, str/int subclasses such as StrEnum) go to the standard library.
+_PASSTHROUGH = (orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+                | orjson.OPT_PASSTHROUGH_SUBCLASS)
+_HEX = "89ab"
+
+
+def json_bytes(body: Any) -> bytes | None:
+    """`body` byte for byte as `JSONResponse(body).body`, or None where that fails (a
+    NaN or a value JSON cannot hold: the Starlette path answers those)."""
+    try:
+        out = orjson.dumps(body, option=_PASSTHROUGH)
+    except (orjson.JSONEncodeError, TypeError):
+        out = None
+    if out is not None and not _may_differ(out):
+        return out
+    try:
+        return _STDLIB.encode(body).encode("utf-8")
+    except (TypeError, ValueError):
+        return None
+
+
+def _may_differ(out: bytes) -> bool:
+    """Whether orjson may have written something the standard library writes otherwise.
+    The two agree on strings and on every float but those of magnitude 1e-9 to 1e-4
+    (orjson `0.00001`, `1e-7`; Python `1e-05`, `1e-07`), and orjson writes NaN and
+    infinities as null where Python refuses them. So a `null`, a `0.0000` or an exponent
+    of one digit sends the body through the standard library (a false alarm, such as a
+    string holding one of them, costs time, never a different answer)."""
+    if b"null" in out or b"0.0000" in out:
+        return True
+    at = out.find(b"e-")
+    while at != -1:
+        if out[at - 1:at].isdigit() and out[at + 2:at + 3].isdigit() and \
+                not out[at + 3:at + 4].isdigit():
+            return True
+        at = out.find(b"e-", at + 2)
+    return False
+
+
+def request_id() -> str:
+    """A random UUID, version 4, in `str(uuid.uuid4())`'s form, from the same
+    `os.urandom` without building a UUID object."""
+    h = os.urandom(16).hex()
+    return (f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_HEX[int(h[16], 16) & 3]}{h[17:20]}-"
+            f"{h[20:]}")
+
+
+class Timestamps:
+    """`timestamp(moment)` as bytes, remembering the last few moments asked for: a
+    frozen clock asks for the same `now` every request, and a vehicle's data time
+    (`sc-data-age`) changes only when its state does."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._known: dict[datetime, bytes] = {}
+
+    def __call__(self, moment: datetime) -> bytes:
+        if moment.tzinfo is not UTC:  # equal instants in other zones are written otherwise
+            return timestamp(moment).encode("latin-1")
+        found = self._known.get(moment)
+        if found is None:
+            if len(self._known) >= self.size:
+                self._known.clear()
+            found = self._known[moment] = timestamp(moment).encode("latin-1")
+        return found

@@ -1,0 +1,166 @@
+"""`FastReads`: the pure ASGI callable in front of every middleware of the app
+(`install`, called by mockcar.app) that answers the hot reads itself and hands every
+other request on, untouched.
+
+For a request it answers it does what the Starlette path would have done for it:
+
+* the Guard's checks that apply to a Vehicle API GET (headers over 64 KiB go on, to be
+  refused there; a GET declaring a body goes on too) and its `x-content-type-options`;
+* the tenant's claim (mockcar.web.tenancy, kept in the scope where the console's
+  request log finds the application), the read's rules and body (v2_reads, v3_signals);
+* the World's latency for a v2 read (a wait through `app.state.sleep` when the app has
+  one, a car asleep woken), and the read again after the wait;
+* `sc-request-id` last among the headers, as mockcar.web.request_id puts it, and in
+  `scope["state"]`;
+* one journal entry, the same one mockcar.web.journal records.
+
+It answers only a 200 of a plain `GET` without a query string, with a bearer token, on
+a World without fault rules, rate limits or pending commands (they change state, which
+mockcar.web.persistence then saves), without a test-mode login's error, for a vehicle
+able to answer. Anything else (an error of any kind, HEAD, a query, a doubled slash, an
+unknown read or signal, a read that needs the request's origin, a path under a root
+path, an asleep car that answers ASLEEP) is passed to the Starlette stack, which
+answers it as ever; so is a request whose answer raised here for any reason (before
+the latency's draw, nothing has changed). WakeOnChange has nothing to do for a GET.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mockcar.domain.journal.journal import BODY_LIMIT
+from mockcar.web import tenancy
+from mockcar.web.fast_reads import v2_reads, v3_signals
+from mockcar.web.fast_reads.encoding import request_id
+from mockcar.web.guard import MAX_HEADER_BYTES
+
+_BODY_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
+_JSON = (b"content-type", b"application/json")
+_NOSNIFF = (b"x-content-type-options", b"nosniff")
+_REQUEST_ID = b"sc-request-id"
+
+# The request's claim and its answer (v2_reads.Answer).
+Found = tuple[tenancy.Claim, bytes, list[tuple[bytes, bytes]], float,
+              Callable[[], v2_reads.Rendered | None] | None]
+
+
+def install(app: Starlette) -> None:
+    """Put `FastReads` in front of `app`'s whole middleware stack, Starlette's own
+    ServerErrorMiddleware included (a fast read fails before it answers or not at all),
+    when Starlette builds the stack: middleware added later still joins it."""
+    build = app.build_middleware_stack
+
+    def build_behind_fast_reads() -> ASGIApp:
+        return FastReads(build())
+
+    app.build_middleware_stack = build_behind_fast_reads  # type: ignore[method-assign]
+
+
+class FastReads:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] == "http" and scope["method"] == "GET"
+                and not scope.get("query_string") and not scope.get("root_path")):
+            started = time.perf_counter()
+            try:
+                found = self._answer(scope)
+            except Exception:  # noqa: BLE001 - the Starlette path answers, and says why
+                found = None
+            if found is not None:
+                claim, body, headers, seconds, again = found
+                if seconds > 0:
+                    # As mockcar.web.v2.vehicle_endpoint.wait: tests record waits here.
+                    await getattr(scope["app"].state, "sleep", asyncio.sleep)(seconds)
+                    try:
+                        rendered = again() if again is not None else None
+                    except Exception:  # noqa: BLE001
+                        rendered = None
+                    if rendered is None:  # the car changed meanwhile; Starlette says how
+                        await self.app(scope, receive, send)
+                        return
+                    body, headers = rendered
+                await _respond(scope, send, started, claim, body, headers)
+                return
+        await self.app(scope, receive, send)
+
+    def _answer(self, scope: Scope) -> Found | None:
+        path: str = scope["path"]
+        if path.startswith(v2_reads.PREFIX):
+            v2 = v2_reads.split(path)
+            v3 = None
+        elif path.startswith(v3_signals.PREFIX):
+            v2 = None
+            v3 = v3_signals.split(path)
+        else:
+            return None
+        if v2 is None and v3 is None:
+            return None
+        headers = _headers(scope["headers"])
+        if headers is None:
+            return None
+        authorization, units, user = headers
+        if authorization is None:
+            return None
+        scheme, _, value = authorization.decode("latin-1").partition(" ")
+        token = value.strip()
+        if scheme.lower() != "bearer" or not token:
+            return None
+        claim = tenancy.bearer_claim(scope, token)
+        if v2 is not None:
+            answered = v2_reads.answer(claim.world, token, *v2, units)
+            return None if answered is None else (claim, *answered)
+        assert v3 is not None
+        body = v3_signals.answer(claim.world, token, *v3, user)
+        return None if body is None else (claim, body, [], 0.0, None)
+
+
+def _headers(pairs: Any) -> tuple[bytes | None, bytes | None, bytes | None] | None:
+    """The first Authorization, sc-unit-system and sc-user-id, in one pass that also
+    sums the headers' size as the Guard does; None for a request the Guard refuses
+    or reads a body of."""
+    size = 0
+    authorization = units = user = None
+    for name, value in pairs:
+        size += len(name) + len(value)
+        if name == b"authorization":
+            if authorization is None:
+                authorization = bytes(value)
+        elif name == b"sc-unit-system":
+            if units is None:
+                units = bytes(value)
+        elif name == b"sc-user-id":
+            if user is None:
+                user = bytes(value)
+        elif name in _BODY_HEADERS:
+            return None
+    if size > MAX_HEADER_BYTES:
+        return None
+    return authorization, units, user
+
+
+async def _respond(scope: Scope, send: Send, started: float, claim: tenancy.Claim,
+                   body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    rid = request_id()
+    scope["state"]["request_id"] = rid
+    # What the handler's JSONResponse sends (and the journal sees), then the Guard's and
+    # the request id's additions.
+    headers.append((b"content-length", str(len(body)).encode()))
+    headers.append(_JSON)
+    try:
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [*headers, _NOSNIFF, (_REQUEST_ID, rid.encode())]})
+        await send({"type": "http.response.body", "body": body})
+    finally:
+        claim.journal.record(
+            time.time(), scope["method"], scope["path"], scope.get("query_string", b""),
+            scope["headers"], b"", False, 200, (time.perf_counter() - started) * 1000,
+            claim.client_id, claim.token, rid, None, headers, body[:BODY_LIMIT + 1],
+            len(body) > BODY_LIMIT)

@@ -1,0 +1,83 @@
+"""API v3's signal read on the fast path: `GET /v3/vehicles/{id}/signals/{code}` with an
+application token and `sc-user-id`, or an owner's access token, answered 200 exactly as
+mockcar.web.v3.vehicles.get_signal answers it (the same access rules of
+mockcar.web.v3.access, the same signal and resource), or None whenever that path could
+answer anything else or change anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from mockcar.domain.signals import reading as catalogue
+from mockcar.domain.vehicles import fixed_vehicle
+from mockcar.domain.vehicles.vehicle import Vehicle
+from mockcar.domain.world import application_tokens
+from mockcar.domain.world.world import World
+from mockcar.errors import SmartcarError
+from mockcar.web.fast_reads.encoding import json_bytes
+from mockcar.web.fast_reads.quiet import quiet
+from mockcar.web.v3 import responses as wire
+
+PREFIX = "/v3/vehicles/"
+SIGNALS = "signals"
+
+
+def split(path: str) -> tuple[str, str] | None:
+    """(vehicle id, signal code as given) of `/v3/vehicles/{id}/signals/{code}[/]`, or
+    None for any other path."""
+    parts = path[len(PREFIX):].split("/")
+    if len(parts) == 4 and parts[3] == "":
+        parts.pop()
+    if len(parts) != 3 or parts[1] != SIGNALS or not parts[0] or not parts[2]:
+        return None
+    return parts[0], parts[2]
+
+
+def answer(world: World, token: str, vehicle_id: str, code: str,
+           user_header: bytes | None) -> bytes | None:
+    """The JSON body of a 200, or None."""
+    code = code.lower()
+    if code not in catalogue.BY_CODE:
+        return None
+    given_user = user_header.decode("latin-1").strip() or None if user_header else None
+    now = world.now()
+    found = _reach(world, token, vehicle_id, given_user, now)
+    if found is None or not quiet(world):
+        return None
+    vehicle, permissions = found
+    signal = catalogue.signal(vehicle, code, now, permissions)
+    return json_bytes(wire.signal_resource(vehicle.id, signal))
+
+
+def _reach(world: World, token: str, vehicle_id: str, given_user: str | None,
+           now: datetime) -> tuple[Vehicle, Collection[str]] | None:
+    """The vehicle and the permissions the caller reads it with, as
+    mockcar.web.v3.access.vehicle finds them; None where that refuses, where a test-mode
+    login's error applies, and for Smartcar's fixed test vehicle."""
+    if token == fixed_vehicle.ACCESS_TOKEN and token not in world.tokens_by_access:
+        return None
+    if token in world.application_tokens:
+        if given_user is None:
+            return None
+        try:
+            client_id = application_tokens.authenticate(world, token).client_id
+            vehicle, covering = application_tokens.user_vehicle(world, client_id, given_user,
+                                                                vehicle_id)
+        except SmartcarError:
+            return None
+        if any(c.error_trigger for c in covering):
+            return None
+        return vehicle, application_tokens.permissions_of(covering)
+    issued = world.tokens_by_access.get(token)
+    if issued is None or not issued.access_valid(now):
+        return None
+    connection = world.connections.get(issued.connection_id)
+    if connection is None or (given_user is not None and given_user != connection.user_id):
+        return None
+    car = world.vehicles.get(vehicle_id)
+    if (vehicle_id not in connection.vehicle_ids or car is None
+            or connection.error_trigger is not None):
+        return None
+    return car, connection.permissions
