@@ -49,6 +49,8 @@ def test_export_on_sigterm_then_import_into_a_new_server(tmp_path: Path) -> None
     with Served("--port", "0", "--quiet", "--import", str(first),
                 "--export-on-exit", str(second)) as served:
         base = f"http://127.0.0.1:{served.ready().port}"
+        # Restored into a fresh server and taken again: the same document.
+        assert httpx.get(base + "/_mockcar/snapshot", timeout=30).json() == exported
         security = httpx.get(f"{base}/v2.0/vehicles/{car}/security", headers=bearer)
         assert security.status_code == 200 and security.json()["isLocked"] is False
         assert httpx.get(f"{base}/v2.0/vehicles/{car}/odometer",
