@@ -162,7 +162,7 @@ def test_connected_applications_are_listed_and_revoked(client: TestClient) -> No
 
 def test_the_webhooks_a_car_is_subscribed_to_are_listed(client: TestClient) -> None:
     assert _get(client, _v(COMMUTER, "/webhooks")) == {
-        "vehicle_id": COMMUTER, "webhooks": [], "deliveries": []}
+        "vehicle_id": COMMUTER, "webhooks": [], "available": [], "deliveries": []}
     token = bearer(connect(client, DEMO, ROSA, vehicles=[COMMUTER]))
     subscribed = client.post(f"/v2.0/vehicles/{COMMUTER}/webhooks/{DEMO_WEBHOOK}",
                              headers=token)
@@ -172,3 +172,26 @@ def test_the_webhooks_a_car_is_subscribed_to_are_listed(client: TestClient) -> N
         DEMO_WEBHOOK, "Demo battery webhook", "Demo App")
     bad = client.get(_v(COMMUTER, "/webhooks"), params={"limit": "some"})
     assert bad.status_code == 400
+
+
+def test_a_connected_car_is_subscribed_and_unsubscribed_here(client: TestClient) -> None:
+    path = _v(COMMUTER, "/webhooks")
+    refused = client.post(path + "/subscribe", json={"webhook_id": DEMO_WEBHOOK})
+    assert refused.status_code == 409 and "not connected" in refused.json()["message"]
+    connect(client, DEMO, ROSA, vehicles=[COMMUTER])
+    offered = _get(client, path)
+    assert [w["id"] for w in offered["available"]] == [DEMO_WEBHOOK]
+    subscribed = _post(client, path + "/subscribe", {"webhook_id": DEMO_WEBHOOK})
+    assert [w["id"] for w in subscribed["webhooks"]] == [DEMO_WEBHOOK]
+    assert subscribed["available"] == []
+    # The Management API sees the subscription too.
+    listed = client.get(f"/_mockcar/applications/{DEMO.client_id}/webhooks/{DEMO_WEBHOOK}",
+                        headers=DEMO.auth).json()
+    assert COMMUTER in listed["subscribers"]
+    ended = _post(client, path + "/unsubscribe", {"webhook_id": DEMO_WEBHOOK})
+    assert ended["webhooks"] == [] and len(ended["available"]) == 1
+    assert _post(client, path + "/unsubscribe", {"webhook_id": DEMO_WEBHOOK})["webhooks"] == []
+    unknown = client.post(path + "/subscribe", json={"webhook_id": "nope"})
+    assert unknown.status_code == 404
+    missing = client.post(path + "/subscribe", json={})
+    assert missing.status_code == 400 and missing.json()["problems"] == ["webhook_id: required"]

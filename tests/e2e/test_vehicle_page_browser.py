@@ -3,7 +3,8 @@ SDK: the battery set to 42 % on the page is what `vehicle.battery()` reads; lock
 unlock from the page are what `vehicle.lock_status()` reads; a refused change shows its
 error next to the form that sent it; a commuting car's next stage and an hour on the
 clock widget move its odometer and position on the page, and the API agrees; revoking
-the application on the page ends the SDK's access; every control has an accessible name
+the application on the page ends the SDK's access; the page subscribes the car to a
+webhook of an application connected to it and back; every control has an accessible name
 and is reached by keyboard; no request leaves the origin; nothing scrolls sideways at
 375 px."""
 
@@ -32,6 +33,7 @@ COMMUTER = "5bc8fbbc-bde5-4099-8164-d8399f767c45"  # rosa's Tesla, timeline: com
 ROSA = "rosa@example.com"
 DEMO_CLIENT = "d3e0a9b1-0000-4000-8000-000000000001"
 DEMO_TOKEN = "demo-management-token"
+DEMO_WEBHOOK = "5d2a2f6e-3b1c-4c8e-9a47-1f0b8e6d2c11"
 
 
 @pytest.fixture(scope="module")
@@ -220,3 +222,19 @@ def test_an_applications_world_is_driven_through_its_own_control_routes(
         "state"]["odometer_km"] == 12345
     scenario = httpx.get(f"{server.url}/_mockcar/vehicles/{car['id']}").json()
     assert scenario["state"]["odometer_km"] != 12345
+
+
+def test_the_page_subscribes_a_connected_car_to_a_webhook_and_back(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    sdk_vehicle(server)  # the Demo App reaches the car: its webhook is offered
+    webhook = f"{server.url}/_mockcar/applications/{DEMO_CLIENT}/webhooks/{DEMO_WEBHOOK}"
+    auth = {"Authorization": f"Bearer {DEMO_TOKEN}"}
+    open_page(page, server)
+    page.get_by_role("button", name="Subscribe to Demo battery webhook").click()
+    unsubscribe = page.get_by_role("button", name="Unsubscribe from Demo battery webhook")
+    expect(unsubscribe).to_be_visible()
+    assert COMMUTER in httpx.get(webhook, headers=auth).json()["subscribers"]
+    unsubscribe.click()
+    expect(page.get_by_role("button", name="Subscribe to Demo battery webhook")).to_be_visible()
+    assert COMMUTER not in httpx.get(webhook, headers=auth).json()["subscribers"]

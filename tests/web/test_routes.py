@@ -32,6 +32,7 @@ NAMES = frozenset({
     'control.get_latencies', 'control.get_readings', 'control.get_timeline',
     'control.get_vehicle_webhooks', 'control.list_vehicle_connections', 'control.next_stage',
     'control.pause_timeline', 'control.play_timeline', 'control.revoke_vehicle_connections',
+    'control.subscribe_vehicle', 'control.unsubscribe_vehicle',
     'dashboard.vehicle_page', 'dashboard.vehicle_page_of_application',
     'control.list_faults', 'control.list_vehicles', 'control.list_webhooks',
     'control.register_application', 'control.reset_application', 'control.reset_server',

@@ -14,8 +14,10 @@ calls the same routes, so a script can do whatever the page does:
 * `GET …/connections`, `POST …/connections/revoke`: the applications connected to the
   vehicle; revoking ends one application's access (`client_id`) or every one's, as
   the owner removing it in Connect's account page would;
-* `GET …/webhooks`: the webhooks the vehicle is subscribed to and their latest
-  deliveries about it.
+* `GET …/webhooks`: the webhooks the vehicle is subscribed to, those of the applications
+  connected to it it could be, and the latest deliveries about it;
+  `POST …/webhooks/subscribe|unsubscribe` `{"webhook_id"}`: subscribe it, as the
+  Vehicle Simulator does for a connected vehicle, or end that subscription.
 
 Each is served for the scenario World at `/_mockcar/…` and for an application's World
 at `/_mockcar/applications/{client_id}/…`.
@@ -32,8 +34,9 @@ from mockcar.domain.vehicles import capabilities, charging, readings
 from mockcar.domain.vehicles.compatibility import FEATURES
 from mockcar.domain.vehicles.vehicle import Opening, Vehicle
 from mockcar.domain.webhooks import membership
+from mockcar.domain.webhooks.webhook import Webhook
 from mockcar.domain.world import connections, latency
-from mockcar.domain.world.world import World
+from mockcar.domain.world.world import Application, Connection, World
 from mockcar.errors import SmartcarError
 from mockcar.web.control import schemas as s
 from mockcar.web.control import webhooks as control_webhooks
@@ -251,12 +254,22 @@ async def revoke_vehicle_connections(ctx: Context) -> dict[str, Any]:
 # -- webhooks -------------------------------------------------------------------------------
 
 
+def _connection(world: World, client_id: str, vehicle: Vehicle) -> Connection | None:
+    return next((c for c in world.connections.values()
+                 if c.client_id == client_id and vehicle.id in c.vehicle_ids), None)
+
+
 def webhooks_of(world: World, vehicle: Vehicle,
                 limit: int = DELIVERIES_SHOWN) -> dict[str, Any]:
-    subscribed = []
+    subscribed, available = [], []
     for application in world.applications.values():
+        connected = _connection(world, application.client_id, vehicle) is not None
         for webhook in application.webhooks:
             if vehicle.id not in membership.subscribers(world, webhook.id):
+                if connected:
+                    available.append({"id": webhook.id, "name": webhook.name,
+                                      "client_id": application.client_id,
+                                      "application": application.name})
                 continue
             every = webhook.trigger.every_seconds
             subscribed.append({
@@ -267,7 +280,8 @@ def webhooks_of(world: World, vehicle: Vehicle,
                 "verification": world.deliveries.status(webhook.id).status})
     attempts = world.deliveries.attempts(vehicle_id=vehicle.id)
     recent = [control_webhooks.attempt(a) for a in reversed(list(attempts)[-limit:])]
-    return {"vehicle_id": vehicle.id, "webhooks": subscribed, "deliveries": recent}
+    return {"vehicle_id": vehicle.id, "webhooks": subscribed, "available": available,
+            "deliveries": recent}
 
 
 async def get_vehicle_webhooks(ctx: Context) -> dict[str, Any]:
@@ -276,6 +290,39 @@ async def get_vehicle_webhooks(ctx: Context) -> dict[str, Any]:
         raise invalid("limit must be a whole number.", ["limit: must be a whole number"])
     return webhooks_of(ctx.target_world, _vehicle(ctx),
                        int(limit) if limit else DELIVERIES_SHOWN)
+
+
+def _webhook_to_change(ctx: Context) -> tuple[Vehicle, Application, Webhook]:
+    webhook_id = ctx.text("webhook_id", required=True)
+    ctx.done()
+    assert webhook_id is not None
+    vehicle = _vehicle(ctx)
+    found = membership.owner_of(ctx.target_world, webhook_id)
+    if found is None:
+        raise not_found(f"No webhook {webhook_id!r} in this World (GET …/vehicles/"
+                        f"{vehicle.id}/webhooks lists those it can subscribe to).")
+    return vehicle, *found
+
+
+async def subscribe_vehicle(ctx: Context) -> dict[str, Any]:
+    """Only a vehicle connected to the webhook's application can be subscribed, as
+    Smartcar subscribes vehicles an application reaches."""
+    vehicle, application, webhook = _webhook_to_change(ctx)
+    world = ctx.target_world
+    connection = _connection(world, application.client_id, vehicle)
+    if connection is None:
+        raise ControlError(409, "conflict", f"{application.name!r} is not connected to vehicle "
+                           f"{vehicle.id}: connect it first (Connect, or POST /_mockcar/"
+                           f"applications/{application.client_id}/connect), then subscribe.")
+    membership.subscribe(world, connection, vehicle.id, webhook.id)
+    return webhooks_of(world, vehicle)
+
+
+async def unsubscribe_vehicle(ctx: Context) -> dict[str, Any]:
+    """Ending a subscription that is not there succeeds, as Smartcar's unsubscribe does."""
+    vehicle, _, webhook = _webhook_to_change(ctx)
+    membership.remove_subscription(ctx.target_world, webhook.id, vehicle.id)
+    return webhooks_of(ctx.target_world, vehicle)
 
 
 # -- schemas and the table ------------------------------------------------------------------
@@ -346,7 +393,9 @@ CONNECTIONS = s.obj(
 REVOKE = s.obj(client_id=s.STRING | {"description": "one application; every one if left "
                                      "out"}, extra=False)
 VEHICLE_WEBHOOKS = s.obj(
-    ("vehicle_id", "webhooks", "deliveries"), vehicle_id=s.STRING,
+    ("vehicle_id", "webhooks", "available", "deliveries"), vehicle_id=s.STRING,
+    available=s.array(s.obj(("id", "name", "client_id"), id=s.STRING, name=s.STRING,
+                            client_id=s.STRING, application=s.STRING)),
     webhooks=s.array(s.obj(
         ("id", "name", "client_id", "verification"),
         id=s.STRING, name=s.STRING, client_id=s.STRING, application=s.STRING,
@@ -354,6 +403,7 @@ VEHICLE_WEBHOOKS = s.obj(
         verification={"enum": ["unverified", "pending", "verified", "failed"]})),
     deliveries=s.array(control_webhooks.ATTEMPT),
 )
+WEBHOOK_ID = s.obj(("webhook_id",), webhook_id=s.STRING, extra=False)
 
 _V = "/vehicles/{vehicle_id}"
 OPERATIONS: tuple[Operation, ...] = (
@@ -379,6 +429,12 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("POST", _V + "/connections/revoke", revoke_vehicle_connections,
               "End one application's (or every application's) access to the vehicle", W,
               s.REVOKED, REVOKE),
+    Operation("POST", _V + "/webhooks/subscribe", subscribe_vehicle,
+              "Subscribe the vehicle to a webhook of an application connected to it", W,
+              VEHICLE_WEBHOOKS, WEBHOOK_ID),
+    Operation("POST", _V + "/webhooks/unsubscribe", unsubscribe_vehicle,
+              "End the vehicle's subscription to a webhook", W, VEHICLE_WEBHOOKS,
+              WEBHOOK_ID),
     Operation("GET", _V + "/webhooks", get_vehicle_webhooks,
               "The webhooks the vehicle is subscribed to, and their latest deliveries "
               "about it", W, VEHICLE_WEBHOOKS,

@@ -205,23 +205,52 @@
     box.replaceChildren(table(["Application", "Owner", "Mode", "Permissions", "Connected", ""], rows));
   }
 
-  function showWebhooks(answer) {
+  function actionButton(attribute, id, text, label) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button--small";
+    button.setAttribute(attribute, id);
+    button.setAttribute("aria-label", label);
+    button.textContent = text;
+    const error = document.createElement("p");
+    error.className = "control-error";
+    error.setAttribute("role", "alert");
+    error.hidden = true;
+    return [button, error];
+  }
+
+  function showWebhooks(answer, force) {
     const box = root.querySelector("[data-webhooks]");
-    if (!box) return;
+    if (!box || (!force && box.contains(document.activeElement))) return;
     const parts = [];
     if (answer.webhooks.length) {
       const ul = document.createElement("ul");
       ul.className = "plain-list";
       for (const w of answer.webhooks) {
         const li = document.createElement("li");
+        li.dataset.controlScope = "";
         const label = w.verification.charAt(0).toUpperCase() + w.verification.slice(1);
         li.append(w.name + " ", Object.assign(document.createElement("span"),
           { className: "muted", textContent: "(" + w.application + ", " + w.version + ")" }),
-        " · ", badge(label, w.verification === "verified" ? "ok" : "warn"));
+        " · ", badge(label, w.verification === "verified" ? "ok" : "warn"), " ",
+        ...actionButton("data-unsubscribe", w.id, "Unsubscribe", "Unsubscribe from " + w.name));
         ul.append(li);
       }
       parts.push(ul);
     } else parts.push(note("Not subscribed to any webhook."));
+    if (answer.available.length) {
+      const ul = document.createElement("ul");
+      ul.className = "plain-list";
+      for (const w of answer.available) {
+        const li = document.createElement("li");
+        li.dataset.controlScope = "";
+        li.append(w.name + " ", Object.assign(document.createElement("span"),
+          { className: "muted", textContent: "(" + w.application + ")" }), " ",
+        ...actionButton("data-subscribe", w.id, "Subscribe", "Subscribe to " + w.name));
+        ul.append(li);
+      }
+      parts.push(ul);
+    }
     const h3 = document.createElement("h3");
     h3.textContent = "Recent deliveries";
     parts.push(h3);
@@ -278,7 +307,7 @@
         mc.control("GET", base + "/connections"), mc.control("GET", base + "/webhooks?limit=10"),
         mc.control("GET", "/faults")]);
       showConnections(connections, force === true);
-      showWebhooks(webhooks);
+      showWebhooks(webhooks, force === true);
       showFaults(faults);
     } catch (_) { /* as above */ }
   }
@@ -347,6 +376,16 @@
         showTimeline(await mc.control("POST", base + "/timeline/next", {}, target));
         mc.announce("Next stage");
         await refresh();
+      } catch (_) { /* shown next to the button */ }
+    } else if (target.dataset.subscribe || target.dataset.unsubscribe) {
+      const act = target.dataset.subscribe ? "subscribe" : "unsubscribe";
+      try {
+        const answer = await mc.control("POST", base + "/webhooks/" + act,
+          { webhook_id: target.dataset.subscribe || target.dataset.unsubscribe }, target);
+        showWebhooks(answer, true);
+        mc.announce(act === "subscribe" ? "Subscribed" : "Unsubscribed");
+        const heading = document.getElementById("webhooks-title");
+        if (heading) { heading.tabIndex = -1; heading.focus(); }
       } catch (_) { /* shown next to the button */ }
     } else if (target.dataset.revoke) {
       const label = target.getAttribute("aria-label") || "Revoke";
