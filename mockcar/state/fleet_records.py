@@ -16,6 +16,7 @@ from typing import Any, Protocol, TypeVar
 
 from mockcar.domain.timelines.timeline import Motion
 from mockcar.domain.vehicles.vehicle import Vehicle
+from mockcar.domain.world.fleet import fingerprint
 from mockcar.domain.world.records import Owner
 from mockcar.domain.world.world import World
 from mockcar.state.codec import (
@@ -42,6 +43,10 @@ class Tracked(Protocol[T_co]):
     def in_base(self, key: str) -> bool: ...
 
     def fresh(self, key: str) -> T_co | None: ...
+
+    def keep_base_marks(self) -> None: ...
+
+    def base_mark(self, key: str) -> int | None: ...
 
 
 def vehicle_record(vehicle: Vehicle, created: bool) -> Record:
@@ -71,25 +76,44 @@ def owner_record(owner: Owner, created: bool) -> Record:
 def _changed(mapping: Tracked[T], cache: dict[str, Any], name: str,
              make_record: Any) -> dict[str, Record]:
     """The records of `mapping`'s entries that differ from the base, reading only the
-    keys touched since the last read (`cache` keeps the rest)."""
-    held: dict[str, Record] = cache.setdefault(name, {})
-    bases: dict[str, Record | None] = cache.setdefault(name + ":base", {})
+    keys touched since the last read, and of those only the ones whose fingerprint moved
+    (mockcar.domain.world.fleet.fingerprint): a car read a thousand times costs one
+    look, a fleet car only read costs no record at all."""
+    mapping.keep_base_marks()
+    held: dict[str, Record] = cache.setdefault(name, {})  # changed from the base
+    bases: dict[str, Record | None] = cache.setdefault(name + ":base", {})  # of `held`
+    seen: dict[str, int] = cache.setdefault(name + ":seen", {})  # fingerprints read
     touched, mapping.touched = mapping.touched, set()
-    for key in touched:
-        value = mapping.get_made(key)
-        if value is None:
-            held.pop(key, None)
-            continue
-        created = not mapping.in_base(key)
-        record = make_record(value, created)
-        if not created:
-            if key not in bases:
-                fresh = mapping.fresh(key)
-                bases[key] = make_record(fresh, False) if fresh is not None else None
-            if record == bases[key]:
+    try:
+        for key in touched:
+            value = mapping.get_made(key)
+            if value is None:
                 held.pop(key, None)
+                bases.pop(key, None)
+                seen.pop(key, None)
                 continue
-        held[key] = record
+            mark = fingerprint(value)
+            if mark is not None:
+                if seen.get(key) == mark:
+                    continue
+                seen[key] = mark
+            created = not mapping.in_base(key)
+            if not created and key not in held and mark is not None and (
+                    mark == mapping.base_mark(key)):
+                continue  # as the scenario made it
+            record = make_record(value, created)
+            if not created:
+                if key not in bases:
+                    fresh = mapping.fresh(key)
+                    bases[key] = make_record(fresh, False) if fresh is not None else None
+                if record == bases[key]:
+                    held.pop(key, None)
+                    bases.pop(key, None)  # drawn again if it changes: few ever do
+                    continue
+            held[key] = record
+    except BaseException:
+        mapping.touched |= touched  # read again next time
+        raise
     return dict(held)
 
 

@@ -188,3 +188,17 @@ def test_reading_records_makes_only_the_vehicles_touched_since_the_last_read(
     made.clear()
     world_records(world)
     assert made == []
+
+
+def test_a_change_after_a_read_is_recorded_even_at_the_same_instant() -> None:
+    from mockcar.domain.world.clock import Clock
+
+    world = load_world(SCENARIOS / "mixed-fleet-1000.yaml",
+                       clock=Clock(frozen_at=datetime(2030, 1, 7, tzinfo=UTC)))
+    car = world.vehicles.fleets()[0].vehicle_id(9)
+    world.vehicles[car].at(world.now())
+    assert world_records(world)["vehicles"] == {}  # read, unchanged: seen, not recorded
+    overrides.apply(world.vehicles[car], {"odometer_km": 4321.0}, world.now())
+    assert world_records(world)["vehicles"][car]["state"]["odometer_km"] == 4321.0
+    overrides.apply(world.vehicles[car], {"odometer_km": 4400.0}, world.now())
+    assert world_records(world)["vehicles"][car]["state"]["odometer_km"] == 4400.0

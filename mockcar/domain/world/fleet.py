@@ -85,6 +85,29 @@ class Fleet(Protocol):
     def columns(self) -> FleetColumns: ...
 
 
+def fingerprint(entry: object) -> int | None:
+    """A hash of every field of a vehicle or an owner, its state's and its place on its
+    timeline included (the timeline itself by identity: it is replaced, never changed),
+    cheap enough to take when an entry is made; None when a value cannot be hashed.
+    Equal entries have equal fingerprints; a change changes it (but for a hash clash)."""
+    parts: list[object] = []
+    for name, value in vars(entry).items():
+        if name == "state":
+            parts.append(tuple(vars(value).values()))
+        elif name == "motion" and value is not None:
+            parts.append(tuple(id(v) if n == "timeline" else v for n, v in vars(value).items()))
+        elif isinstance(value, list):
+            parts.append(tuple(value))
+        elif isinstance(value, set):
+            parts.append(frozenset(value))
+        else:
+            parts.append(value)
+    try:
+        return hash(tuple(parts))
+    except TypeError:
+        return None
+
+
 class _Lazy(MutableMapping[str, T], Generic[T]):
     """A mapping over entries set directly (scenario owners, test-mode logins, vehicles
     added through the control API) and entries of fleets, made on first access.
@@ -103,6 +126,9 @@ class _Lazy(MutableMapping[str, T], Generic[T]):
         self.touched: set[str] = set()
         self.base_keys: frozenset[str] | None = None
         self._base_values: dict[str, T] = {}
+        # With `keep_base_marks`: each fleet entry's `fingerprint` as the fleet made it,
+        # so telling a changed entry from one only read needs no second making.
+        self.base_marks: dict[str, int | None] | None = None
 
     # -- what a subclass says about its kind of entry ---------------------------------
 
@@ -133,7 +159,10 @@ class _Lazy(MutableMapping[str, T], Generic[T]):
             index = self._index(fleet, key)
             if index is not None:
                 # setdefault: if two threads make the same entry, both get the first.
-                return self._items.setdefault(key, self._make(fleet, index))
+                made = self._items.setdefault(key, self._make(fleet, index))
+                if self.base_marks is not None and key not in self.base_marks:
+                    self.base_marks[key] = fingerprint(made)
+                return made
         return None
 
     def _in_fleet(self, key: str) -> bool:
@@ -157,6 +186,23 @@ class _Lazy(MutableMapping[str, T], Generic[T]):
     def _copy(self, value: T) -> T:
         """A copy of an entry that its later changes leave as it is."""
         raise NotImplementedError
+
+    def keep_base_marks(self) -> None:
+        """From now on, note each fleet entry's fingerprint when it is made."""
+        if self.base_marks is None:
+            self.base_marks = {}
+
+    def base_mark(self, key: str) -> int | None:
+        """The fingerprint of the entry as the scenario made it, when known."""
+        marks = self.base_marks
+        if marks is not None and key in marks:
+            return marks[key]
+        if key in self._base_values:
+            mark = fingerprint(self._base_values[key])
+            if marks is not None:
+                marks[key] = mark
+            return mark
+        return None
 
     def in_base(self, key: str) -> bool:
         """Whether a World fresh from the scenario has this key (a scenario's own entry

@@ -14,7 +14,6 @@
   const pause = document.querySelector("[data-monitor-pause]");
   const page = table.dataset.requestPage;
   const limit = Number(table.dataset.limit) || 200;
-  const names = JSON.parse(table.dataset.names || "{}");
   let paused = false;
   let missed = 0;
 
@@ -35,16 +34,8 @@
     if (!id) return "–";
     const link = document.createElement("a");
     link.href = mockcar.page("/vehicles/" + encodeURIComponent(id));
-    link.dataset.vehicleId = id;
-    link.title = id;
-    link.textContent = id.length > 9 ? id.slice(0, 8) + "…" : id;
+    link.textContent = id;
     return link;
-  }
-
-  function application(clientId) {
-    const td = cell("Application", "small", clientId ? (names[clientId] || clientId) : "–");
-    if (clientId) { td.dataset.clientId = clientId; td.title = clientId; }
-    return td;
   }
 
   function tone(status) { return status < 400 ? "ok" : status < 500 ? "warn" : "error"; }
@@ -74,7 +65,7 @@
       cell("Path", "mono wrap", link),
       cell("Status", "", badge),
       cell("Duration", "nowrap", Number(entry.duration_ms).toFixed(1) + " ms"),
-      application(entry.client_id),
+      cell("Application", "mono small", entry.client_id || "–"),
       cell("Vehicle", "mono small", vehicleLink(entry.vehicle_id)),
     );
     rows.prepend(tr);
