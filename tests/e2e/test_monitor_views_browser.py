@@ -79,7 +79,9 @@ def test_an_application_s_own_world_has_its_own_live_monitor(
     vehicle.odometer()
     row = page.locator("[data-monitor-rows] tr").first
     expect(row).to_contain_text("/odometer", timeout=2000)
-    expect(row.locator("[data-label=Application]")).to_have_text(registered["client_id"])
+    application = row.locator("[data-label=Application]")
+    expect(application).to_have_text("Monitored app")
+    expect(application).to_have_attribute("data-client-id", registered["client_id"])
     row.locator("[data-label=Path] a").click()
     expect(page).to_have_url(
         f"{server.url}/applications/{registered['client_id']}/requests/1")

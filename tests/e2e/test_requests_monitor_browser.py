@@ -61,7 +61,10 @@ def test_an_sdk_request_appears_without_a_reload(
     row = page.locator(ROWS).first
     expect(row).to_contain_text(f"/v2.0/vehicles/{vehicle.vehicle_id}/odometer", timeout=2000)
     expect(row.locator("[data-label=Status]")).to_have_text("200")
-    expect(row.locator("[data-label=Vehicle]")).to_have_text(vehicle.vehicle_id)
+    shown = row.locator("[data-label=Vehicle] a")
+    expect(shown).to_have_attribute("data-vehicle-id", vehicle.vehicle_id)
+    expect(shown).to_have_text(vehicle.vehicle_id[:8] + "…")
+    expect(shown).to_have_attribute("href", f"/vehicles/{vehicle.vehicle_id}")
     assert page.evaluate("window.notReloaded") is True
     assert odometer.distance > 0
 
@@ -93,14 +96,18 @@ def test_filters_narrow_the_list_and_the_live_stream(
     page.goto(f"{server.url}/requests?status=200&vehicle_id={vehicle.vehicle_id}")
     statuses = page.locator(f"{ROWS} [data-label=Status]").all_inner_texts()
     assert statuses and set(statuses) == {"200"}
-    vehicles = page.locator(f"{ROWS} [data-label=Vehicle]").all_inner_texts()
-    assert set(vehicles) == {vehicle.vehicle_id}
+    vehicles = {link.get_attribute("data-vehicle-id")
+                for link in page.locator(f"{ROWS} [data-label=Vehicle] a").all()}
+    assert vehicles == {vehicle.vehicle_id}
     application = next(iter(server.world.applications.values()))
     page.goto(f"{server.url}/requests")
     page.select_option("#filter-application", application.client_id)
     page.click("text=Filter")
-    clients = page.locator(f"{ROWS} [data-label=Application]").all_inner_texts()
-    assert clients and set(clients) == {application.client_id}
+    clients = {cell.get_attribute("data-client-id")
+               for cell in page.locator(f"{ROWS} [data-label=Application]").all()}
+    assert clients == {application.client_id}
+    names = page.locator(f"{ROWS} [data-label=Application]").all_inner_texts()
+    assert set(names) == {application.name}
     # A filter the journal cannot take is said next to the form, and nothing streams.
     page.goto(f"{server.url}/requests?status=abc")
     expect(page.locator("form.filters .control-error")).to_contain_text("status")

@@ -103,6 +103,7 @@ async def requests_page(request: Request) -> Response:
             {**journal_query(filters), "since": journal.last_seq()}) if found else "",
         "kept": len(journal), "capacity": journal.capacity, "shown_limit": SHOWN,
         "filtered": any(filters.values()),
+        "names": {a.client_id: a.name for a in world.applications.values()},
     }, title="Requests", active="requests", page_view=shown)
 
 

@@ -14,6 +14,7 @@
   const pause = document.querySelector("[data-monitor-pause]");
   const page = table.dataset.requestPage;
   const limit = Number(table.dataset.limit) || 200;
+  const names = JSON.parse(table.dataset.names || "{}");
   let paused = false;
   let missed = 0;
 
@@ -34,8 +35,16 @@
     if (!id) return "–";
     const link = document.createElement("a");
     link.href = mockcar.page("/vehicles/" + encodeURIComponent(id));
-    link.textContent = id;
+    link.dataset.vehicleId = id;
+    link.title = id;
+    link.textContent = id.length > 9 ? id.slice(0, 8) + "…" : id;
     return link;
+  }
+
+  function application(clientId) {
+    const td = cell("Application", "small", clientId ? (names[clientId] || clientId) : "–");
+    if (clientId) { td.dataset.clientId = clientId; td.title = clientId; }
+    return td;
   }
 
   function tone(status) { return status < 400 ? "ok" : status < 500 ? "warn" : "error"; }
@@ -65,7 +74,7 @@
       cell("Path", "mono wrap", link),
       cell("Status", "", badge),
       cell("Duration", "nowrap", Number(entry.duration_ms).toFixed(1) + " ms"),
-      cell("Application", "mono small", entry.client_id || "–"),
+      application(entry.client_id),
       cell("Vehicle", "mono small", vehicleLink(entry.vehicle_id)),
     );
     rows.prepend(tr);
