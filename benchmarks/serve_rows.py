@@ -1,7 +1,10 @@
-"""The server half of `make bench`: mockcar and a bare Starlette route serving the same
-odometer JSON on one uvicorn (same settings as `mockcar serve`: uvloop, httptools, one
-worker), with the state the rows need made in-process before it listens:
+"""The server half of `make bench`: mockcar and a bare Starlette app with one route serving
+the same odometer JSON on one uvicorn (same settings as `mockcar serve`: uvloop, httptools,
+one worker; `/bare/...` goes to the bare app, the rest to mockcar), with the state the
+rows need made in-process before it listens:
 
+* `/starlette/...`: a second mockcar app over the same World without the fast read path
+  (mockcar.web.fast_reads), so the reads are measured both ways in one run;
 * an owner's connection with every permission, and its access token (v2 reads);
 * the same owner's vehicle seen through an application token and `sc-user-id` (v3);
 * `--aged` Connect sessions, application tokens and Connect token pairs already held,
@@ -23,7 +26,8 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from mockcar.app import create_app
 from mockcar.domain.connect import flow
@@ -31,6 +35,8 @@ from mockcar.domain.connect.authorization import AuthorizationRequest
 from mockcar.domain.world import application_tokens
 from mockcar.domain.world.scopes import PERMISSIONS, RequestedScope
 from mockcar.settings import Settings
+
+STARLETTE_PATH = "/starlette"
 
 
 def main() -> None:
@@ -41,8 +47,11 @@ def main() -> None:
     parser.add_argument("--refresh-file", type=Path, required=True)
     args = parser.parse_args()
 
-    mockcar = create_app(Settings(port=args.port, quiet=True))
+    mockcar = create_app(Settings(port=args.port, quiet=True, fast_reads=True))
     world = mockcar.state.world
+    # The same World behind the Starlette path alone (`/starlette/...`): the reads'
+    # rows measured both ways in one run.
+    starlette_path = create_app(Settings(port=args.port, quiet=True, fast_reads=False), world)
     application = next(iter(world.applications.values()))
     owner = next(o for o in world.owners.values() if o.vehicle_ids)
     vehicle_id = owner.vehicle_ids[0]
@@ -65,7 +74,20 @@ def main() -> None:
     async def bare_odometer(request: Request) -> Response:
         return JSONResponse(body)
 
-    app = Starlette(routes=[Route("/bare/odometer", bare_odometer), Mount("/", mockcar)])
+    bare = Starlette(routes=[Route("/bare/odometer", bare_odometer)])
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        # Each app whole, as it would be served alone: no Mount in front of mockcar, and
+        # one prefix test in front of both.
+        if scope["type"] == "http" and scope["path"].startswith("/bare/"):
+            await bare(scope, receive, send)
+        elif scope["type"] == "http" and scope["path"].startswith(STARLETTE_PATH):
+            path = scope["path"][len(STARLETTE_PATH):]
+            await starlette_path({**scope, "path": path, "raw_path": path.encode()}, receive,
+                                 send)
+        else:
+            await mockcar(scope, receive, send)
+
     print(json.dumps({
         "client_id": application.client_id, "client_secret": application.client_secret,
         "redirect_uri": application.redirect_uris[0], "vehicle_id": vehicle_id,

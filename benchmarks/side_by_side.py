@@ -2,10 +2,12 @@
 loopback, in alternating rounds so drift on a shared machine hits every row alike.
 
 Rows (one uvicorn process, benchmarks/serve_rows.py, serves mockcar and a bare Starlette
-route returning the same JSON, so the ratio compares like with like):
+app whose one route returns the same JSON, so the ratio compares like with like):
 
 * bare Starlette route; mockcar `GET /v2.0/vehicles/{id}/odometer` with a bearer token;
   `GET /v3/vehicles/{id}/signals/odometer-traveleddistance` with an application token;
+* the same two reads through the Starlette path alone (the same World served by a second
+  app without mockcar.web.fast_reads): before and after in one run;
 * a Connect page GET (`/oauth/authorize`, which starts a session) after 10,000 sessions;
 * the token endpoints after 10,000 tokens: a refresh (each request spends a new refresh
   token) and client credentials;
@@ -18,7 +20,8 @@ Each row prints req/s (mean of the rounds, and each round: a row that slows as t
 ages shows it), p50 and p99 (median of the rounds), the server's CPU per request (utime +
 stime from /proc/<pid>/stat over the rounds, divided by the requests) and the throughput
 ratio to the bare route. Defaults are wrk -t1 -c32, a 3 s warm-up, 3 rounds of 10 s;
-`--seconds 2 --warmup 1` makes a quick run.
+`--seconds 2 --warmup 1` makes a quick run, `--rows v2,v3` measures only those rows
+(with the bare route).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.serve_rows import STARLETTE_PATH
 from mockcar.testing.server import free_port
 
 HERE = Path(__file__).resolve().parent
@@ -47,6 +51,10 @@ LUA = HERE / "wrk_request.lua"
 WIREMOCK_DIR = HERE.parent / ".wiremock"
 TICKS = os.sysconf("SC_CLK_TCK")
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+# The rows `--rows` picks from (the bare route is always measured; `cold` is the
+# cold-start comparison after the rounds).
+ROWS = ("v2", "v3", "v2-starlette", "v3-starlette", "connect", "refresh", "credentials",
+        "cold")
 
 
 @dataclass
@@ -204,7 +212,14 @@ def main() -> None:
     parser.add_argument("--aged", type=int, default=10_000,
                         help="Connect sessions and tokens the World holds before measuring")
     parser.add_argument("--wiremock", action="store_true")
+    parser.add_argument("--rows", default=",".join(ROWS),
+                        help="comma-separated rows besides the bare route: "
+                        f"{', '.join(ROWS)} (default: all)")
     args = parser.parse_args()
+    chosen = {key.strip() for key in args.rows.split(",") if key.strip()}
+    if chosen - set(ROWS):
+        parser.error(f"--rows: unknown {', '.join(sorted(chosen - set(ROWS)))}; "
+                     f"known: {', '.join(ROWS)}")
     if shutil.which("wrk") is None:
         raise SystemExit("bench: wrk is missing (Debian: apt-get install wrk; make bench "
                          "installs it where apt-get works)")
@@ -236,23 +251,31 @@ def main() -> None:
             "client_secret": setup["client_secret"]})
         vehicle = setup["vehicle_id"]
         pid = server.pid
-        rows = [
-            Row("bare Starlette route", f"{base}/bare/odometer", pid),
-            Row("v2 odometer, bearer token", f"{base}/v2.0/vehicles/{vehicle}/odometer", pid,
-                {"Authorization": f"Bearer {setup['access_token']}"}),
-            Row("v3 signal, application token",
-                f"{base}/v3/vehicles/{vehicle}/signals/odometer-traveleddistance", pid,
-                {"Authorization": f"Bearer {setup['application_token']}",
-                 "sc-user-id": setup["user_id"]}),
-            Row(f"Connect page GET ({args.aged:,} sessions)",
-                f"{base}/oauth/authorize?{authorize}", pid),
-            Row(f"token: refresh ({args.aged:,} pairs)", f"{base}/oauth/token", pid,
-                {"Authorization": f"Basic {basic}", **form},
-                {"MOCKCAR_METHOD": "POST", "MOCKCAR_REFRESH_FILE": str(refresh_file)},
-                refresh=True),
-            Row(f"token: client credentials ({args.aged:,})", f"{base}/oauth2/token", pid,
-                form, {"MOCKCAR_METHOD": "POST", "MOCKCAR_BODY": credentials}),
-        ]
+        bearer = {"Authorization": f"Bearer {setup['access_token']}"}
+        application = {"Authorization": f"Bearer {setup['application_token']}",
+                       "sc-user-id": setup["user_id"]}
+        odometer = f"/v2.0/vehicles/{vehicle}/odometer"
+        signal = f"/v3/vehicles/{vehicle}/signals/odometer-traveleddistance"
+        every = {
+            "v2": Row("v2 odometer, bearer token", base + odometer, pid, bearer),
+            "v3": Row("v3 signal, application token", base + signal, pid, application),
+            "v2-starlette": Row("v2 odometer, Starlette path only",
+                                base + STARLETTE_PATH + odometer, pid, bearer),
+            "v3-starlette": Row("v3 signal, Starlette path only",
+                                base + STARLETTE_PATH + signal, pid, application),
+            "connect": Row(f"Connect page GET ({args.aged:,} sessions)",
+                           f"{base}/oauth/authorize?{authorize}", pid),
+            "refresh": Row(f"token: refresh ({args.aged:,} pairs)", f"{base}/oauth/token", pid,
+                           {"Authorization": f"Basic {basic}", **form},
+                           {"MOCKCAR_METHOD": "POST",
+                            "MOCKCAR_REFRESH_FILE": str(refresh_file)},
+                           refresh=True),
+            "credentials": Row(f"token: client credentials ({args.aged:,})",
+                               f"{base}/oauth2/token", pid, form,
+                               {"MOCKCAR_METHOD": "POST", "MOCKCAR_BODY": credentials}),
+        }
+        rows = [Row("bare Starlette route", f"{base}/bare/odometer", pid),
+                *(row for key, row in every.items() if key in chosen)]
         if args.wiremock:
             wiremock, row = start_wiremock({"distance": 0.0},
                                            f"/v2.0/vehicles/{vehicle}/odometer")
@@ -274,7 +297,7 @@ def main() -> None:
             wiremock.wait(timeout=10)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    colds = cold_starts(args.rounds)
+    colds = cold_starts(args.rounds) if "cold" in chosen else None
     report(rows, colds, args)
     if any(row.failed for row in rows):
         raise SystemExit("bench: some requests failed")
@@ -301,7 +324,8 @@ def cold_starts(rounds: int) -> dict[str, list[float]]:
     return found
 
 
-def report(rows: list[Row], colds: dict[str, list[float]], args: argparse.Namespace) -> None:
+def report(rows: list[Row], colds: dict[str, list[float]] | None,
+           args: argparse.Namespace) -> None:
     load = os.getloadavg()
     print(f"wrk -t1 -c{args.connections}, {args.warmup:g} s warm-up a row, {args.rounds} "
           f"alternating rounds of {args.seconds:g} s; uvicorn (uvloop, httptools), 1 worker; "
@@ -317,10 +341,16 @@ def report(rows: list[Row], colds: dict[str, list[float]], args: argparse.Namesp
         print(f"| {row.label:<40} | {rps:>7,.0f} | {rounds:<23} | "
               f"{statistics.median(row.p50):>6.2f} | {statistics.median(row.p99):>6.2f} | "
               f"{cpu:>8} | {rps / bare:>5.2f} |")
+    if colds is None:
+        return _failed(rows)
     bare_cold, mockcar_cold = statistics.median(colds["bare"]), statistics.median(colds["mockcar"])
     print(f"cold start to the first 200 (median of {args.rounds}): bare Starlette "
           f"{1000 * bare_cold:.0f} ms, mockcar serve {1000 * mockcar_cold:.0f} ms "
           f"({mockcar_cold / bare_cold:.2f}x)")
+    _failed(rows)
+
+
+def _failed(rows: list[Row]) -> None:
     failed = [f"{row.label}: {row.failed}" for row in rows if row.failed]
     if failed:
         print("failed requests (non-2xx or socket errors): " + ", ".join(failed))
