@@ -58,13 +58,15 @@ def _reach(world: World, token: str, vehicle_id: str, given_user: str | None,
     login's error applies, and for Smartcar's fixed test vehicle."""
     if token == fixed_vehicle.ACCESS_TOKEN and token not in world.tokens_by_access:
         return None
-    if token in world.application_tokens:
-        if given_user is None:
+    issued_to_app = world.application_tokens.get(token)
+    if issued_to_app is not None:
+        # application_tokens.authenticate, on this request's clock reading.
+        application = world.application(issued_to_app.client_id)
+        if given_user is None or application is None or not issued_to_app.valid(now):
             return None
         try:
-            client_id = application_tokens.authenticate(world, token).client_id
-            vehicle, covering = application_tokens.user_vehicle(world, client_id, given_user,
-                                                                vehicle_id)
+            vehicle, covering = application_tokens.user_vehicle(
+                world, application.client_id, given_user, vehicle_id)
         except SmartcarError:
             return None
         if any(c.error_trigger for c in covering):
