@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import operator
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress
@@ -88,8 +90,33 @@ def _vehicle_matches(query: VehicleQuery, words: list[str], year: int | None,
         str(vehicle.region))
 
 
+# The last scans, by the fleet's column and what was asked: a page polled for its live
+# state, or paged through, scans its fleet once. Each entry keeps the column it scanned,
+# so a key is never taken for another fleet's.
+_SCANS: OrderedDict[tuple[int, VehicleQuery, tuple[str, ...], int | None],
+                    tuple[Sequence[int], Sequence[int]]] = OrderedDict()
+SCANS_KEPT = 32
+_scans_lock = threading.Lock()
+
+
 def _fleet_indexes(columns: FleetColumns, query: VehicleQuery, words: list[str],
                    year: int | None) -> Sequence[int]:
+    key = (id(columns.kind), query, tuple(words), year)
+    with _scans_lock:
+        found = _SCANS.get(key)
+        if found is not None and found[0] is columns.kind:
+            _SCANS.move_to_end(key)
+            return found[1]
+    indexes = _scan(columns, query, words, year)
+    with _scans_lock:
+        _SCANS[key] = (columns.kind, indexes)
+        while len(_SCANS) > SCANS_KEPT:
+            _SCANS.popitem(last=False)
+    return indexes
+
+
+def _scan(columns: FleetColumns, query: VehicleQuery, words: list[str],
+          year: int | None) -> Sequence[int]:
     wanted = {i for i, (make, model, powertrain) in enumerate(columns.kinds)
               if _kind_matches(query, words, make, model, powertrain, columns.region)}
     size = len(columns.kind)
