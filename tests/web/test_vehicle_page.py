@@ -73,6 +73,10 @@ def test_the_maps_are_drawn_inline_from_the_bundled_outlines(client: TestClient)
     assert html.count("data-map ") == 2
     assert 'class="map__route"' in html and 'data-marker' in html
     assert "http://" not in html.split("<main", 1)[1].split("</main>")[0]
+    # A car without routes gets the region map only.
+    lone = client.post("/_mockcar/vehicles", json={
+        "owner": "new@example.com", "vehicle": {"make": "FORD", "model": "F-150"}}).json()["id"]
+    assert client.get(f"/vehicles/{lone}").text.count("data-map ") == 1
     regions = vehicle_map.outlines()
     assert set(regions) == {"US", "CA", "EUROPE"}
     for region in regions.values():

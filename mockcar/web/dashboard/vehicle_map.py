@@ -3,8 +3,8 @@ region outlines bundled with mockcar (templates/assets/dashboard/vehicle-regions
 hand-simplified coastlines and borders of the US, Canada and Europe), the vehicle's
 routes and its position. No tiles, no network.
 
-Two frames: the vehicle's region (the car and its routes on the outline), and a close-up
-around its routes and position. The projection is equirectangular with longitudes
+Two frames: the vehicle's region (the car and its routes on the outline), and, for a car
+with a timeline that drives, a close-up around its routes and position. The projection is equirectangular with longitudes
 shrunk by the cosine of the frame's middle latitude, which keeps shapes right at the
 scale of a region; the page's script moves the marker with the same formula (the SVG's
 data-west, data-north, data-scale and data-coslat).
@@ -116,8 +116,11 @@ def _draw(frame: Frame, routes: Sequence[Sequence[Point]], stops: Sequence[Point
 
 def maps(region: str, car: Point, routes: Sequence[Sequence[Point]],
          stops: Sequence[Point]) -> dict[str, Drawn]:
-    """The region map and the close-up of a car at `car` with its `routes` (polylines
-    of (latitude, longitude)) and the places its timeline stops at."""
+    """The region map of a car at `car` with its `routes` (polylines of (latitude,
+    longitude)) and the places its timeline stops at, and a close-up of them when it
+    has routes (a close-up of a lone dot shows nothing a low-resolution outline can)."""
     everything = [car, *stops, *(p for route in routes for p in route)]
-    return {"region": _draw(_region_frame(region, everything), routes, stops, car),
-            "local": _draw(_around(everything, 0.08, MIN_SPAN_DEG), routes, stops, car)}
+    drawn = {"region": _draw(_region_frame(region, everything), routes, stops, car)}
+    if routes:
+        drawn["local"] = _draw(_around(everything, 0.08, MIN_SPAN_DEG), routes, stops, car)
+    return drawn
