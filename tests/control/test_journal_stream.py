@@ -167,6 +167,18 @@ def test_an_application_streams_its_own_journal_with_its_credentials(
     assert connected["access_token"] not in json.dumps(event.data)
 
 
+def test_the_unclaimed_requests_stream_too(server: MockcarServer, http: httpx.Client) -> None:
+    with http.stream("GET", server.url + "/_mockcar/journal/unclaimed/stream") as stream:
+        lines = stream.iter_lines()
+        _opened(lines)
+        http.get(server.url + "/v2.0/vehicles/x/odometer",
+                 headers={"Authorization": "Bearer not-anyones"})
+        [event] = events(lines, 1)
+    assert (event.data["path"], event.data["status"]) == ("/v2.0/vehicles/x/odometer", 401)
+    assert event.data["client_id"] is None
+    assert "not-anyones" not in json.dumps(event.data)
+
+
 def test_a_stream_ends_when_its_client_goes_away(server: MockcarServer) -> None:
     streams = streams_of(server.app.state)
     with httpx.Client(timeout=10) as http, http.stream("GET", server.url + STREAM) as stream:

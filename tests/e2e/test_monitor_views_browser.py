@@ -26,7 +26,8 @@ from tests.e2e.dashboard_support import (
     unnamed_controls,
 )
 
-VIEWS = ("/requests", "/requests?path=odometer&status=200", "/requests/1", "/faults",
+VIEWS = ("/requests", "/requests?path=odometer&status=200", "/requests/1",
+         "/requests?journal=unclaimed", "/faults",
          "/webhooks", "/docs")
 
 

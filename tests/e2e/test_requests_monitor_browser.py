@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -178,3 +179,23 @@ def test_an_unknown_request_is_a_page_not_a_traceback(
     answer = page.goto(f"{server.url}/requests/999999")
     assert answer is not None and answer.status == 404
     expect(page.locator("main")).to_contain_text("not in the journal")
+
+
+def test_requests_no_application_claimed_have_their_own_live_list(
+    server: MockcarServer, browser_page: Page
+) -> None:
+    page = browser_page
+    page.goto(f"{server.url}/requests")
+    page.get_by_role("link", name="Unclaimed").click()
+    expect(page).to_have_url(f"{server.url}/requests?journal=unclaimed")
+    expect(page.locator("[data-monitor-live]")).to_have_text("Live")
+    with pytest.raises(smartcar.exception.SmartcarException):
+        smartcar.Vehicle("no-such-vehicle", "a-token-nobody-issued").odometer()
+    row = page.locator(ROWS).first
+    expect(row).to_contain_text("/v2.0/vehicles/no-such-vehicle/odometer", timeout=2000)
+    expect(row.locator("[data-label=Status]")).to_have_text("401")
+    row.locator("[data-label=Path] a").click()
+    expect(page).to_have_url(re.compile(r"/requests/\d+\?journal=unclaimed$"))
+    expect(page.locator(".notice")).to_contain_text("access token is unknown")
+    assert "a-token-nobody-issued" not in page.content()
+    assert "${ACCESS_TOKEN}" in page.locator("#curl").inner_text()

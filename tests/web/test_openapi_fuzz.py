@@ -48,7 +48,8 @@ CONTROL_CATCH_ALL = r"^/_mockcar/\{rest\}$"
 # reads them).
 EXCLUDED = ("POST /_mockcar/reset", "POST /_mockcar/applications/{client_id}/webhooks",
             "GET /_mockcar/journal/stream",
-            "GET /_mockcar/applications/{client_id}/journal/stream")
+            "GET /_mockcar/applications/{client_id}/journal/stream",
+            "GET /_mockcar/journal/unclaimed/stream")
 
 
 def _post(client: httpx.Client, path: str, **kwargs: Any) -> dict[str, Any]:

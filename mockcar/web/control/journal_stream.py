@@ -4,7 +4,9 @@ requests monitor reads it, and so can a script (`curl -N`).
 
 * `GET /_mockcar/journal/stream`: the scenario World's journal;
 * `GET /_mockcar/applications/{client_id}/journal/stream`: an application's, with its
-  credentials, as every route under /applications/{client_id}/.
+  credentials, as every route under /applications/{client_id}/;
+* `GET /_mockcar/journal/unclaimed/stream`: the requests no application claimed (an
+  unknown token, no credentials), as `GET /_mockcar/journal/unclaimed` lists them.
 
 The events:
 
@@ -231,14 +233,20 @@ async def _events(journal: Journal, found: Match, since: int | None, heartbeat: 
         streams.open.discard(stream)
 
 
-def _endpoint(scoped: bool) -> Any:
+SCENARIO, APPLICATION, UNCLAIMED = "scenario", "application", "unclaimed"
+
+
+def _endpoint(which: str) -> Any:
     async def stream_journal(request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
             raise ControlError(405, "method_not_allowed",
                                f"{request.method} is not allowed here; use GET.",
                                headers={"Allow": "GET, HEAD"})
         context = Context(request, {}, request.app.state.tenants, request.app.state.scenarios)
-        aim(context, scoped)
+        if which == UNCLAIMED:
+            context.journal = context.tenants.unclaimed_journal
+        else:
+            aim(context, which == APPLICATION)
         filters = {k: v for k, v in request.query_params.items() if k != "since"}
         found = match(filters)
         since, heartbeat = _since(request), _heartbeat(request)
@@ -254,13 +262,17 @@ def _endpoint(scoped: bool) -> Any:
 
     # Every method reaches it, so a wrong one gets the control API's 405, not the
     # catch-all's 404.
-    return with_operations(stream_journal, {"GET": "stream_journal"})
+    name = "stream_unclaimed_journal" if which == UNCLAIMED else "stream_journal"
+    stream_journal.__name__ = stream_journal.__qualname__ = name
+    return with_operations(stream_journal, {"GET": name})
 
 
-stream_journal = _endpoint(False)
+UNCLAIMED_PATH = "/journal/unclaimed/stream"
+stream_journal = _endpoint(SCENARIO)
 routes: list[BaseRoute] = [
     Route(PREFIX + PATH, stream_journal, methods=ALL_METHODS),
-    Route(APPLICATION_PREFIX + PATH, _endpoint(True), methods=ALL_METHODS),
+    Route(APPLICATION_PREFIX + PATH, _endpoint(APPLICATION), methods=ALL_METHODS),
+    Route(PREFIX + UNCLAIMED_PATH, _endpoint(UNCLAIMED), methods=ALL_METHODS),
 ]
 
 
@@ -287,7 +299,9 @@ def openapi() -> dict[str, Any]:
          f"seconds between keep-alive comments (default {HEARTBEAT:g})"),
     ]
     paths: dict[str, Any] = {}
-    for prefix, scoped in ((PREFIX, False), (APPLICATION_PREFIX, True)):
+    for path, which in ((PREFIX + PATH, SCENARIO), (APPLICATION_PREFIX + PATH, APPLICATION),
+                        (PREFIX + UNCLAIMED_PATH, UNCLAIMED)):
+        scoped = which == APPLICATION
         parameters: list[dict[str, Any]] = (
             [{"name": "client_id", "in": "path", "required": True, "schema": s.STRING}]
             if scoped else [])
@@ -295,9 +309,13 @@ def openapi() -> dict[str, Any]:
                         "description": text} for name, schema, text in query]
         parameters.append({"name": "Last-Event-ID", "in": "header", "required": False,
                            "schema": s.STRING, "description": "the last seq received"})
-        paths[prefix + PATH] = {"get": {
-            "operationId": "mockcar_stream_journal" + ("_of_application" if scoped else ""),
-            "summary": "The request journal live, as server-sent events",
+        paths[path] = {"get": {
+            "operationId": {SCENARIO: "mockcar_stream_journal",
+                            APPLICATION: "mockcar_stream_journal_of_application",
+                            UNCLAIMED: "mockcar_stream_unclaimed_journal"}[which],
+            "summary": ("The requests no application claimed, live, as server-sent events"
+                        if which == UNCLAIMED
+                        else "The request journal live, as server-sent events"),
             "description": _DESCRIPTION,
             "tags": ["mockcar control"],
             "parameters": parameters,
@@ -313,4 +331,4 @@ def openapi() -> dict[str, Any]:
     return {"paths": paths}
 
 
-__all__ = ["PATH", "end_streams", "openapi", "routes", "stream_journal"]
+__all__ = ["PATH", "UNCLAIMED_PATH", "end_streams", "openapi", "routes", "stream_journal"]

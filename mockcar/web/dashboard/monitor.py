@@ -21,17 +21,22 @@ from urllib.parse import parse_qsl, quote, urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mockcar.domain.journal.journal import Entry, Match
+from mockcar.domain.journal.journal import Entry, Journal, Match
 from mockcar.domain.journal.redaction import REDACTED
+from mockcar.domain.world.tenants import Tenants
 from mockcar.web.control import responses as wire
-from mockcar.web.control.operations import ControlError
+from mockcar.web.control.journal_stream import PATH as STREAM_PATH
+from mockcar.web.control.journal_stream import UNCLAIMED_PATH
+from mockcar.web.control.operations import PREFIX, ControlError
 from mockcar.web.control.world import match
 from mockcar.web.dashboard import layout
 
 SHOWN = 200  # rows the list renders (and keeps as new ones arrive)
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 FILTERS = ("method", "path", "status", "vehicle_id", "client_id")
+UNCLAIMED = "unclaimed"
 QUERY: tuple[tuple[str, str], ...] = (
+    ("journal", "unclaimed: the server's requests no application claimed"),
     ("method", "HTTP method"),
     ("path", "path: words match anywhere; * matches anything, {id} one segment"),
     ("status", "response status"), ("vehicle_id", "vehicle id in the path"),
@@ -72,10 +77,26 @@ def tone(status: int) -> str:
     return "ok" if status < 400 else "warn" if status < 500 else "error"
 
 
-def row(entry: dict[str, Any], page: str) -> dict[str, Any]:
+def row(entry: dict[str, Any], page: str, suffix: str = "") -> dict[str, Any]:
     """One list row from a shown entry (monitor.js draws the same from a stream event)."""
-    return {"entry": entry, "href": f"{page}/{entry['seq']}", "tone": tone(entry["status"]),
-            "time": entry["at"][11:23], "query": entry["query"]}
+    return {"entry": entry, "href": f"{page}/{entry['seq']}{suffix}",
+            "tone": tone(entry["status"]), "time": entry["at"][11:23], "query": entry["query"]}
+
+
+def journal_of(request: Request, shown: layout.View) -> tuple[Journal, bool]:
+    """The journal a monitor page shows, and whether it is the unclaimed one (asked for
+    with ?journal=unclaimed, in the scenario's dashboard: it is the server's)."""
+    which = request.query_params.get("journal", "")
+    if which not in ("", UNCLAIMED):
+        raise layout.PageError(404, f"No journal {which!r}: leave it out for this World's, "
+                               "or ask for journal=unclaimed.")
+    if which == UNCLAIMED:
+        if shown.application is not None:
+            raise layout.PageError(404, "The unclaimed requests are the server's: open "
+                                   "them from the scenario's dashboard (/requests).")
+        tenants: Tenants = request.app.state.tenants
+        return tenants.unclaimed_journal, True
+    return shown.journal, False
 
 
 async def requests_page(request: Request) -> Response:
@@ -86,10 +107,11 @@ async def requests_page(request: Request) -> Response:
         found: Match | None = match(journal_query(filters))
     except ControlError as bad:
         found, problem = None, "; ".join(bad.problems or [bad.message])
-    journal = shown.journal
+    journal, unclaimed = journal_of(request, shown)
+    suffix = f"?journal={UNCLAIMED}" if unclaimed else ""
     entries = journal.entries(found, SHOWN) if found is not None else []
     page = shown.page("/requests")
-    rows = [row(wire.entry(e), page) for e in reversed(entries)]
+    rows = [row(wire.entry(e), page, suffix) for e in reversed(entries)]
     world = shown.world
     applications = [(a.client_id, a.name) for a in world.applications.values()]
     known = {client for client, _ in applications}
@@ -99,8 +121,12 @@ async def requests_page(request: Request) -> Response:
     return layout.render(request, "dashboard/requests.html", {
         "rows": rows, "filters": filters, "problem": problem, "methods": METHODS,
         "applications": applications, "vehicles": vehicles[:SHOWN],
-        "stream": shown.control("/journal/stream") + "?" + urlencode(
-            {**journal_query(filters), "since": journal.last_seq()}) if found else "",
+        "stream": (PREFIX + UNCLAIMED_PATH if unclaimed else shown.control(STREAM_PATH))
+        + "?" + urlencode({**journal_query(filters), "since": journal.last_seq()})
+        if found else "",
+        "unclaimed": unclaimed, "suffix": suffix,
+        "unclaimed_count": None if shown.application is not None else len(
+            request.app.state.tenants.unclaimed_journal),
         "kept": len(journal), "capacity": journal.capacity, "shown_limit": SHOWN,
         "filtered": any(filters.values()),
         "names": {a.client_id: a.name for a in world.applications.values()},
@@ -113,10 +139,11 @@ async def request_page(request: Request) -> Response:
     if not raw.isdigit():
         raise layout.PageError(404, f"No request {raw!r}: requests are numbered 1, 2, 3 …")
     seq = int(raw)
-    found = next(iter(shown.journal.entries(Match(since=seq - 1), None)), None)
+    journal, unclaimed = journal_of(request, shown)
+    found = next(iter(journal.entries(Match(since=seq - 1), None)), None)
     if found is None or found.seq != seq:
         raise layout.PageError(404, f"Request {seq} is not in the journal (it keeps the "
-                               f"last {shown.journal.capacity}, and a clear empties it).")
+                               f"last {journal.capacity}, and a clear empties it).")
     entry = wire.entry(found)
     origin = layout.origin(request)
     command = curl(found, entry, origin)
@@ -127,7 +154,7 @@ async def request_page(request: Request) -> Response:
         "request_body": _pretty(entry["body"]), "response_body": _pretty(
             entry["response"]["body"]),
         "url": origin + entry["path"] + ("?" + entry["query"] if entry["query"] else ""),
-        "back": shown.page("/requests"),
+        "back": shown.page("/requests") + (f"?journal={UNCLAIMED}" if unclaimed else ""),
         "vehicle_page": shown.page(f"/vehicles/{found.vehicle_id}") if found.vehicle_id else "",
         "application": _application_name(shown, found.client_id),
     }, title=f"{found.method} {entry['path']}", active="requests", page_view=shown)

@@ -13,6 +13,7 @@
   const dropped = document.querySelector("[data-monitor-dropped]");
   const pause = document.querySelector("[data-monitor-pause]");
   const page = table.dataset.requestPage;
+  const suffix = table.dataset.requestSuffix || "";
   const limit = Number(table.dataset.limit) || 200;
   const names = JSON.parse(table.dataset.names || "{}");
   let paused = false;
@@ -57,7 +58,7 @@
     time.dateTime = entry.at;
     time.textContent = entry.at.slice(11, 23);
     const link = document.createElement("a");
-    link.href = page + "/" + entry.seq;
+    link.href = page + "/" + entry.seq + suffix;
     link.textContent = entry.path;
     if (entry.query) {
       const query = document.createElement("span");
