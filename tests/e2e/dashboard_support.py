@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from playwright.sync_api import ConsoleMessage, Page, Request
+from playwright.sync_api import ConsoleMessage, Page, Request, ViewportSize
 
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1440, "height": 900}
+PHONE = ViewportSize(width=375, height=812)
+DESKTOP = ViewportSize(width=1440, height=900)
 # Roles a person operates: each needs a name a screen reader can say.
 CONTROL_ROLES = frozenset({"button", "link", "textbox", "searchbox", "combobox", "listbox",
                            "checkbox", "radio", "spinbutton", "slider", "switch", "tab",

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 import smartcar
 from playwright.sync_api import Page, expect
@@ -28,7 +29,8 @@ from tests.e2e.dashboard_support import (
 )
 from tests.support.app_site import AppSite
 
-VIEWS = ("/", "/vehicles", "/vehicles?q=tesla", "/vehicles/new", "/applications")
+VIEWS = ("/", "/vehicles", "/vehicles?q=tesla", "/vehicles/new", "/applications",
+         "/applications/{tenant}", "/applications/{tenant}/vehicles")
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +43,15 @@ def server(app_site: AppSite) -> Iterator[MockcarServer]:
             world.applications[client_id] = dataclasses.replace(
                 app, redirect_uris=(app_site.redirect_uri, *app.redirect_uris))
         yield running
+
+
+@pytest.fixture(scope="module")
+def tenant(server: MockcarServer) -> str:
+    """A run-time application's client id (its World opens on unguarded loopback)."""
+    registered = httpx.post(server.url + "/_mockcar/applications", json={"name": "Suite run"})
+    assert registered.status_code == 201, registered.text
+    client_id: str = registered.json()["client_id"]
+    return client_id
 
 
 def choose_car(page: Page, make: str, model: str, year: str) -> None:
@@ -170,8 +181,9 @@ def test_the_clock_widget_advances_the_world_and_the_page_follows(
 
 @pytest.mark.parametrize("path", VIEWS)
 def test_every_view_is_named_reachable_by_keyboard_and_fits_a_phone(
-        server: MockcarServer, browser_page: Page, path: str) -> None:
+        server: MockcarServer, tenant: str, browser_page: Page, path: str) -> None:
     page = browser_page
+    path = path.format(tenant=tenant)
     for viewport in (DESKTOP, PHONE):
         page.set_viewport_size(viewport)
         with same_origin_only(page, server.url):
