@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from mockcar.domain.webhooks.deliveries import DeliveryPolicy, Verification, Watch
-from mockcar.domain.world.executions import Execution
+from mockcar.domain.world.executions import PENDING, Execution
 from mockcar.domain.world.faults import Fault, Faults
 from mockcar.domain.world.rate_limits import APPLICATION, VEHICLE, RateLimitSettings
 from mockcar.domain.world.records import Application, ApplicationToken
 from mockcar.domain.world.world import World
+from mockcar.errors import SmartcarError
 from mockcar.state.codec import RecordError, decode, decode_dataclass, encode, key_of, parse_time
 
 Record = dict[str, Any]
@@ -69,10 +70,23 @@ def execution_records(world: World) -> dict[str, Record]:
 
 
 def apply_executions(world: World, section: dict[str, Record]) -> None:
-    # A pending one's action was code, which a record cannot hold: it completes on
-    # time, without acting (mockcar.state.snapshot says so).
-    world.executions.restore([decode_dataclass(Execution, record, f"executions/{eid}")
-                              for eid, record in section.items()])
+    executions: list[Execution] = []
+    for eid, record in section.items():
+        execution = decode_dataclass(Execution, record, f"executions/{eid}")
+        if execution.status == PENDING:
+            # Its action was code, which a record cannot hold: when it comes due it
+            # fails as a car that never answered, so the app sends the command again
+            # rather than trust an effect that did not happen.
+            execution.action = _unanswered
+        executions.append(execution)
+    world.executions.restore(executions)
+
+
+def _unanswered(_: datetime) -> None:
+    raise SmartcarError(
+        "UPSTREAM", "NO_RESPONSE",
+        message="mockcar was restored (a snapshot or a restart) while this long-running "
+        "command was pending; the vehicle's answer was lost. Send the command again.")
 
 
 # -- faults ----------------------------------------------------------------------------------

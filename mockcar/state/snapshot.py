@@ -20,7 +20,7 @@ base, and on another base they would be wrong without a word.
 Not in a snapshot: the request journal and the webhook delivery log (logs, not state),
 Connect flows in progress (a browser mid-flow starts again), an event a webhook sender had
 taken but not yet sent, and the action of a long-running API v3 command still pending
-(it is restored pending and completes without acting). Webhook events waiting in the
+(it is restored pending and, when due, fails as UPSTREAM:NO_RESPONSE: send it again). Webhook events waiting in the
 outbox and retries of failed attempts are in it, and go out from the restored server.
 The documents are deterministic: taken, restored into a fresh server and taken again, they
 are equal (the clock is kept as its line, not as the time it was taken).

@@ -143,8 +143,12 @@ def test_every_section_survives_a_round_trip_and_goes_on_alike() -> None:
     assert world_records(restored) == records
     assert [e.status for e in restored.executions.by_id.values()] == [
         "SUCCESS", "FAILED", "PENDING"]
-    failed = list(restored.executions.by_id.values())[1]
+    failed, pending = list(restored.executions.by_id.values())[1:]
     assert failed.error is not None and failed.error.code == "ASLEEP"
+    # The pending one's action could not be kept: when due it fails as unanswered.
+    restored.executions.settle(now + timedelta(seconds=600))
+    assert pending.status == "FAILED" and pending.error is not None
+    assert (pending.error.type, pending.error.code) == ("UPSTREAM", "NO_RESPONSE")
     assert application_tokens.authenticate(restored, "application-token").client_id == (
         app.client_id)
     # The probability's draws go on where they were: both Worlds fail the same requests.
