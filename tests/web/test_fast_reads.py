@@ -474,6 +474,7 @@ def test_request_ids_are_uuid4_strings() -> None:
 
 def test_the_fast_path_is_on_unless_mockcar_fast_reads_is_0(
         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MOCKCAR_FAST_READS", raising=False)
     assert Settings().fast_reads is True
     monkeypatch.setenv("MOCKCAR_FAST_READS", "0")
     assert Settings().fast_reads is False
