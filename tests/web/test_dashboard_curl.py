@@ -69,6 +69,16 @@ def test_json_bodies_keep_their_text_and_take_secrets_as_json_strings() -> None:
     assert "sdk" not in words  # curl sends its own user agent
 
 
+def test_an_api_v3_read_keeps_the_user_it_names() -> None:
+    entry = recorded("GET", "/v3/vehicles/v1/signals", headers=[
+        (b"authorization", b"Bearer app-token"), (b"sc-user-id", b"user-1"),
+        (b"sc-unit-system", b"imperial")])
+    command = curl(entry, wire.entry(entry), ORIGIN)
+    assert argv(command, ACCESS_TOKEN="app-token") == [
+        f"{ORIGIN}/v3/vehicles/v1/signals", "-H", "Authorization: Bearer app-token",
+        "-H", "sc-unit-system: imperial", "-H", "sc-user-id: user-1"]
+
+
 def test_a_redacted_query_value_is_a_variable_and_the_rest_stays_encoded() -> None:
     entry = recorded("GET", "/v2.0/vehicles", query=b"code=abc&next=a%20b&x=%24y")
     command = curl(entry, wire.entry(entry), ORIGIN)

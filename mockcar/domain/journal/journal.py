@@ -27,7 +27,7 @@ BODY_LIMIT = 8192  # bytes of a request (and of a response) body kept
 # Request headers an entry shows (Authorization with its credential redacted).
 KEPT_HEADERS = frozenset({
     b"authorization", b"content-type", b"sc-unit-system", b"user-agent", b"accept",
-    b"sc-signature",
+    b"sc-signature", b"sc-user-id",  # API v3 names the owner with an application token
 })
 
 
