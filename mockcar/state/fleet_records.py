@@ -114,7 +114,7 @@ def _changed(mapping: Tracked[T], cache: dict[str, Any], name: str,
     except BaseException:
         mapping.touched |= touched  # read again next time
         raise
-    return dict(held)
+    return dict(sorted(held.items()))  # the same text whatever order they were touched in
 
 
 def vehicle_records(world: World) -> dict[str, Record]:

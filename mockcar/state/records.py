@@ -192,8 +192,9 @@ def apply_tokens(world: World, section: dict[str, Record]) -> None:
             code=record.get("code"),
         )
         made[key] = token
-    # Issue order is the order a code's family was built in (a replay revokes them all).
-    for key, token in sorted(made.items(), key=lambda item: item[1].issued_at):
+    # In the order they were read, which is the order they were issued: a code's family
+    # is rebuilt in that order (a replay revokes them all).
+    for key, token in made.items():
         successor = section[key].get("successor")
         if successor is not None:
             token.successor = made.get(successor)

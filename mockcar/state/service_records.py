@@ -49,7 +49,7 @@ def apply_application_tokens(world: World, section: dict[str, Record]) -> None:
     world.application_tokens.clear()
     tokens = [decode_dataclass(ApplicationToken, r, f"application_tokens/{k}")
               for k, r in section.items()]
-    for token in sorted(tokens, key=lambda t: t.issued_at):  # the store is oldest first
+    for token in tokens:  # in the order read: the store's, oldest first
         world.application_tokens[token.access_token] = token
         if world.on_token_issued is not None:
             world.on_token_issued(token)
