@@ -76,11 +76,16 @@ def test_the_battery_set_on_the_page_is_what_the_sdk_reads(
     vehicle = sdk_vehicle(server)
     with same_origin_only(page, server.url):
         open_page(page, server)
+        # An app changes the charge limit after the page showed it: the battery form
+        # sends only what was edited, so that limit stays.
+        httpx.post(f"{server.url}/_mockcar/vehicles/{COMMUTER}/state",
+                   json={"charge_limit": 0.85}).raise_for_status()
         page.get_by_label("Battery level (%)").fill("42")
         page.get_by_role("button", name="Set battery").click()
         expect(page.locator('[data-r="battery.percent"]')).to_have_text("42 %")
         expect(page.locator('meter[data-meter="battery"]')).to_have_attribute("value", "0.42")
     assert vehicle.battery().percent_remaining == 0.42
+    assert vehicle.get_charge_limit().limit == 0.85
 
 
 def test_a_refused_change_shows_its_error_next_to_its_form(

@@ -314,11 +314,29 @@
 
   // -- actions -------------------------------------------------------------------------
 
+  // A form sends the fields changed since the page showed them (or since its last
+  // send), so a value the API changed meanwhile is not set back; unchanged, it sends all.
+  const outer = (field) => field.name.split(".")[0];
+  function edited(field) {
+    if (field.type === "checkbox") return field.checked !== field.defaultChecked;
+    if (field.tagName === "SELECT") return [...field.options].some((o) => o.selected !== o.defaultSelected);
+    return field.value !== field.defaultValue;
+  }
+  function remember(form) {
+    for (const field of form.elements) {
+      if (field.type === "checkbox") field.defaultChecked = field.checked;
+      else if (field.tagName === "SELECT") for (const o of field.options) o.defaultSelected = o.selected;
+      else if (field.dataset.convert) field.defaultValue = field.value;
+    }
+  }
+
   function signalBody(form) {
     const body = {};
-    for (const field of form.elements) {
+    const fields = [...form.elements].filter((f) => f.name && f.dataset.convert);
+    const changed = new Set(fields.filter(edited).map(outer));
+    for (const field of fields) {
       const kind = field.dataset.convert;
-      if (!field.name || !kind) continue;
+      if (changed.size && !changed.has(outer(field))) continue;
       if (kind === "list") {
         body[field.name] = body[field.name] || [];
         if (field.checked) body[field.name].push(field.value);
@@ -333,11 +351,11 @@
         body[field.name].push(value);
         continue;
       }
-      const [outer, inner] = field.name.split(".");
+      const [name, inner] = field.name.split(".");
       if (inner) {
-        body[outer] = body[outer] || {};
-        body[outer][inner] = value;
-      } else body[outer] = value;
+        body[name] = body[name] || {};
+        body[name][inner] = value;
+      } else body[name] = value;
     }
     return body;
   }
@@ -345,6 +363,7 @@
   async function setState(body, source, said) {
     try {
       await mc.control("POST", base + "/state", body, source);
+      if (source.tagName === "FORM") remember(source);
       mc.announce(said);
       await refresh();
     } catch (_) { /* the error is shown next to the control */ }
