@@ -88,6 +88,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.fixture
 	$(BIN)/python -m benchmarks.timeline
 	$(BIN)/python -m benchmarks.fleet
+	$(BIN)/python -m benchmarks.vehicle_pages
 	$(BIN)/python -m benchmarks.hostile_scenarios
 
 # Every Connect page and dashboard view at desktop (1440 px) and phone (375 px) width:
