@@ -189,6 +189,28 @@ def test_the_clock_widget_advances_the_world_and_the_page_follows(
     expect(page.locator("[data-clock-state]")).to_have_text("Running")
 
 
+def test_the_vehicles_state_column_follows_the_world_without_a_reload(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    made = httpx.post(server.url + "/_mockcar/vehicles", json={"vehicle": {
+        "make": "TESLA", "model": "Model 3", "powertrain": "BEV", "locked": True,
+        "battery": {"level": 0.5}}})
+    assert made.status_code == 201, made.text
+    car = made.json()
+    page.goto(server.url + "/vehicles?q=" + car["vin"])
+    row = page.locator(f'tr[data-vehicle-id="{car["id"]}"]')
+    expect(row.get_by_text("Battery 50 %")).to_be_visible()
+    expect(row.get_by_text("Locked", exact=True)).to_be_visible()
+    changed = httpx.post(f"{server.url}/_mockcar/vehicles/{car['id']}/state",
+                         json={"locked": False, "battery_level": 0.31})
+    assert changed.status_code == 200, changed.text
+    # Moving the clock from the widget redraws every live view at once.
+    page.get_by_text("Clock", exact=True).click()
+    page.get_by_role("button", name="+1 h").click()
+    expect(row.get_by_text("Unlocked", exact=True)).to_be_visible()
+    expect(row.get_by_text("Battery 31 %")).to_be_visible()
+
+
 @pytest.mark.parametrize("path", VIEWS)
 def test_every_view_is_named_reachable_by_keyboard_and_fits_a_phone(
         server: MockcarServer, tenant: str, browser_page: Page, path: str) -> None:
