@@ -13,8 +13,10 @@ start, naming what is gone, and `--reset-state` starts from the scenario alone.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,8 +63,17 @@ def fingerprint(scenario: Path, seed: int | None) -> str:
 
 
 @dataclass
+class _Batch:
+    """The Worlds requests of one event-loop turn wait to see written."""
+
+    done: asyncio.Future[None]
+    claims: dict[int, tuple[Tenant | None, World]] = field(default_factory=dict)
+    everything: bool = False
+
+
+@dataclass
 class StateKeeper:
-    """Commits the Worlds' changes to `store`, one transaction per request."""
+    """Commits the Worlds' changes to `store` before requests are answered."""
 
     store: Store
     ledger: Ledger
@@ -73,6 +84,12 @@ class StateKeeper:
     rebuilt: list[Rebuilt] = field(default_factory=list)
     # The app's state (scenario World, tenants), set by `attach`.
     _app_state: Any = None
+    _next: _Batch | None = None  # the batch requests join while a write is in flight
+    _writing: bool = False
+    _closed: bool = False
+    # One thread writes the store: SQLite's writes block on the disk, the loop does not.
+    _writer: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="mockcar-state"))
 
     def attach(self, app_state: Any) -> None:
         """Serve `app_state`'s Worlds: register the applications the state holds."""
@@ -82,52 +99,130 @@ class StateKeeper:
         self.rebuilt = []
 
     # -- commits ------------------------------------------------------------------------
+    #
+    # A group commit, pipelined. A request that may have changed a World waits, before
+    # its answer starts, until that World is written. Requests answered while a write
+    # is in flight join the next batch: when the write ends, the batch's Worlds are
+    # diffed on the event loop (the only place Worlds change, so the diff sees each
+    # whole) and written in one transaction by the writer thread, while the loop goes
+    # on serving. Under load the diff and the transaction are paid once per batch, and
+    # the disk's latency never stalls the loop; each answer still waits for its own
+    # changes to be on disk.
 
-    def commit_claim(self, tenant: Tenant | None, world: World) -> None:
-        """What one World changed since the last commit (the scenario World's when
-        `tenant` is None), in one transaction. StoreError when it cannot be written:
-        nothing is then remembered as written, so the next commit writes it again."""
-        if tenant is None:
-            if self._app_state is not None and world is not self._app_state.world:
-                return  # a scenario World replaced meanwhile (a restored snapshot)
-            self.ledger.commit(self.ledger.changes(SCENARIO, world_records(world)))
-            return
-        tenants: Tenants | None = getattr(self._app_state, "tenants", None)
-        if tenants is not None and tenants.get(tenant.client_id) is not tenant:
-            return  # deleted meanwhile: the control request that did it wrote that
-        self.ledger.commit(self.ledger.changes(tenant.client_id, tenant_records(tenant)))
+    async def commit(self, tenant: Tenant | None, world: World | None) -> None:
+        """Wait until the request's World (`tenant`'s, the scenario World's when None;
+        every World when `world` is None) is written. StoreError when the transaction
+        that held it failed: nothing of it is then remembered as written, so the next
+        commit writes it again."""
+        batch = self._enqueue(tenant, world)
+        # Shielded: a client that hangs up must not cancel the batch's write.
+        await asyncio.shield(batch.done)
 
-    def commit_all(self) -> None:
-        """Every World of the server, and the removal of tenants that are gone: after a
-        control request, which may register, reset, restore or delete applications."""
+    def commit_background(self, world: World) -> None:
+        """A change made outside any request (a webhook attempt): written with the next
+        batch; a failure is logged, and the change is written with the next commit that
+        works."""
         state = self._app_state
         if state is None:
             return
+        if world is state.world:
+            self._enqueue(None, world)
+            return
+        tenant = next((t for t in state.tenants if t.world is world), None)
+        if tenant is not None:  # else reset or removed meanwhile
+            self._enqueue(tenant, world)
+
+    def _enqueue(self, tenant: Tenant | None, world: World | None) -> _Batch:
+        batch = self._next
+        if batch is None:
+            loop = asyncio.get_running_loop()
+            batch = self._next = _Batch(loop.create_future())
+            batch.done.add_done_callback(_logged)
+            if not self._writing:
+                loop.call_soon(self._flush)
+        if world is None:
+            batch.everything = True
+        else:
+            batch.claims[id(world)] = (tenant, world)
+        return batch
+
+    def _flush(self) -> None:
+        """Diff the waiting batch and hand its changes to the writer thread."""
+        if self._next is None or self._writing or self._closed:
+            return
+        batch, self._next = self._next, None
+        try:
+            changes = self._changes(batch)
+        except Exception as error:  # its requests must get an answer, and the log why
+            log.exception("mockcar: reading the Worlds' records failed")
+            batch.done.set_exception(error)
+            return
+        if not changes:
+            batch.done.set_result(None)
+            return
+        self._writing = True
+        loop = asyncio.get_running_loop()
+        written = loop.run_in_executor(self._writer, self.store.apply, changes)
+        written.add_done_callback(lambda ended: self._written(batch, changes, ended))
+
+    def _written(self, batch: _Batch, changes: list[Change],
+                 ended: asyncio.Future[None]) -> None:
+        self._writing = False
+        error = ended.exception() if not ended.cancelled() else StoreError("write cancelled")
+        if error is None:
+            self.ledger.remember(changes)
+            batch.done.set_result(None)
+        else:
+            batch.done.set_exception(error)
+        if self._next is not None:
+            self._flush()
+
+    def _changes(self, batch: _Batch) -> list[Change]:
+        if batch.everything:
+            return self._all_changes()
+        return [change for tenant, world in batch.claims.values()
+                for change in self._claim_changes(tenant, world)]
+
+    def _claim_changes(self, tenant: Tenant | None, world: World) -> list[Change]:
+        if tenant is None:
+            if self._app_state is not None and world is not self._app_state.world:
+                return []  # a scenario World replaced meanwhile (a restored snapshot)
+            return self.ledger.changes(SCENARIO, world_records(world))
+        tenants: Tenants | None = getattr(self._app_state, "tenants", None)
+        if tenants is not None and tenants.get(tenant.client_id) is not tenant:
+            return []  # deleted meanwhile: the control request that did it wrote that
+        return self.ledger.changes(tenant.client_id, tenant_records(tenant))
+
+    def _all_changes(self) -> list[Change]:
+        state = self._app_state
+        if state is None:
+            return []
         current = server_records(state.world, state.tenants)
         changes: list[Change] = []
         for key, records in current.items():
             changes += self.ledger.changes(key, records)
         changes += self.ledger.removed(set(self.ledger.written) - set(current))
-        self.ledger.commit(changes)
-
-    def commit_background(self, world: World) -> None:
-        """A change made outside any request (a webhook attempt): committed at once; a
-        failure is logged, and the change is written with the next commit that works."""
-        state = self._app_state
-        if state is None:
-            return
-        try:
-            if world is state.world:
-                self.commit_claim(None, world)
-                return
-            tenant = next((t for t in state.tenants if t.world is world), None)
-            if tenant is not None:  # else reset or removed meanwhile
-                self.commit_claim(tenant, world)
-        except StoreError as error:
-            log.error("mockcar: could not save a webhook delivery's state: %s", error)
+        return changes
 
     def close(self) -> None:
+        """After the server stopped: finish the write in flight, write what is still
+        waiting, then close the file."""
+        self._closed = True
+        self._writer.shutdown(wait=True)
+        batch, self._next = self._next, None
+        if batch is not None:
+            try:
+                self.ledger.commit(self._changes(batch))
+            except StoreError as error:
+                log.error("mockcar: could not save the last changes: %s", error)
         self.store.close()
+
+
+def _logged(done: asyncio.Future[None]) -> None:
+    """A batch nobody waits for (background changes, requests that hung up): its
+    failure goes to the log, and its changes to the next batch."""
+    if not done.cancelled() and done.exception() is not None:
+        log.error("mockcar: could not save changes to the state file: %s", done.exception())
 
 
 def open_state(path: Path, scenario: Path, seed: int | None, world: World, *,

@@ -138,8 +138,12 @@ class SQLiteStore:
             if change.record is None:
                 deletes.append((change.tenant, change.section, change.key))
             else:
-                upserts.append((change.tenant, change.section, change.key,
-                                _dumps(change.record)))
+                try:
+                    text = _dumps(change.record)
+                except (TypeError, ValueError) as error:
+                    raise StoreError(f"the record {change.section}/{change.key} is not "
+                                     f"JSON ({error})") from None
+                upserts.append((change.tenant, change.section, change.key, text))
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")

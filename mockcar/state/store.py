@@ -116,6 +116,10 @@ class Ledger:
         if not changes:
             return
         self.store.apply(changes)
+        self.remember(changes)
+
+    def remember(self, changes: Sequence[Change]) -> None:
+        """`changes` are written (by `commit`, or a writer `store.apply` ran for)."""
         self.commits += 1
         for change in changes:
             sections = self.written.setdefault(change.tenant, {})

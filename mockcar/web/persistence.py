@@ -5,7 +5,9 @@ client that got an answer — a 2xx above all — can rely on it surviving a `ki
 Pure ASGI, around the routes: when the response's first message
 (`http.response.start`) comes, the request's World (the tenant its credentials claim;
 every World after a control request, which may register, reset or remove applications)
-is diffed against what was last written and the changes go in one transaction. If that
+is diffed against what was last written and the changes go in one transaction, shared
+by the requests answered in the same turn of the event loop (a group commit:
+mockcar.state.keeper.StateKeeper.commit). If that
 fails, the response is replaced by a 503 in the endpoint's own error shape
 (mockcar.web.error_shapes) and the failure is logged; nothing is acknowledged that was
 not written. The World in memory keeps the change, and the next commit that works
@@ -51,9 +53,7 @@ UNSAVED = ("mockcar could not save this change to its state file ({}); the chang
 class Keeper(Protocol):
     """What the middleware needs of mockcar.state.keeper.StateKeeper."""
 
-    def commit_claim(self, tenant: Tenant | None, world: World) -> None: ...
-
-    def commit_all(self) -> None: ...
+    async def commit(self, tenant: Tenant | None, world: World | None) -> None: ...
 
 
 class CommitBeforeAnswer:
@@ -75,7 +75,7 @@ class CommitBeforeAnswer:
                 return  # the handler's own response, swallowed after a 503 went out
             if message["type"] == "http.response.start":
                 try:
-                    _commit(keeper, scope)
+                    await _commit(keeper, scope)
                 except StoreError as error:
                     log.error("mockcar: %s %s answered 503: %s", scope["method"],
                               scope["path"], error)
@@ -88,13 +88,13 @@ class CommitBeforeAnswer:
         await self.app(scope, receive, committing)
 
 
-def _commit(keeper: Keeper, scope: Scope) -> None:
+async def _commit(keeper: Keeper, scope: Scope) -> None:
     path: str = scope["path"]
     if path == CONTROL or path.startswith(CONTROL + "/"):
-        keeper.commit_all()
+        await keeper.commit(None, None)
         return
     claim = tenancy.claim(scope)
-    keeper.commit_claim(claim.tenant, claim.world)
+    await keeper.commit(claim.tenant, claim.world)
 
 
 def _may_change(scope: Scope) -> bool:
