@@ -189,6 +189,22 @@ def test_the_clock_widget_advances_the_world_and_the_page_follows(
     expect(page.locator("[data-clock-state]")).to_have_text("Running")
 
 
+def test_copy_buttons_put_the_value_on_the_clipboard(server: MockcarServer,
+                                                     browser_page: Page) -> None:
+    page = browser_page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"],
+                                   origin=server.url)
+    page.goto(server.url + "/")
+    copy = page.get_by_role("button", name="Copy server URL")
+    copy.click()
+    expect(copy).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == server.url
+    page.get_by_role("button", name="Copy the Python environment").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert f"export SMARTCAR_API_ORIGIN={server.url}\n" in copied
+    assert f"export SMARTCAR_AUTH_ORIGIN={server.url}/oauth/token\n" in copied
+
+
 def test_the_vehicles_state_column_follows_the_world_without_a_reload(
         server: MockcarServer, browser_page: Page) -> None:
     page = browser_page

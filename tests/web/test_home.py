@@ -22,6 +22,7 @@ def test_home_lists_applications_owners_and_a_working_connect_link() -> None:
         demo = next(iter(world.applications.values()))
         assert demo.client_id in html and demo.client_secret in html
         assert demo.management_token in html
+        assert f"export SMARTCAR_CLIENT_ID={demo.client_id}\n" in html
         for owner in world.owners.values():
             assert owner.email in html
         assert "export SMARTCAR_AUTH_ORIGIN=http://127.0.0.1:8765/oauth/token" in html
