@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import smartcar
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
 from mockcar.testing import MockcarServer
 from mockcar.testing.sdk import smartcar_sdk_pointed_at
@@ -52,10 +52,6 @@ def sdk_vehicle(server: MockcarServer) -> smartcar.Vehicle:
         json={"email": ROSA, "vehicles": [COMMUTER], "exchange": True})
     answer.raise_for_status()
     return smartcar.Vehicle(COMMUTER, answer.json()["access_token"])
-
-
-def viewport(size: dict[str, int]) -> ViewportSize:
-    return ViewportSize(width=size["width"], height=size["height"])
 
 
 def open_page(page: Page, server: MockcarServer) -> None:
@@ -168,11 +164,11 @@ def test_controls_are_named_and_reached_by_keyboard_and_stay_on_the_origin(
         server: MockcarServer, browser_page: Page) -> None:
     page = browser_page
     with same_origin_only(page, server.url) as requested:
-        page.set_viewport_size(viewport(PHONE))
+        page.set_viewport_size(PHONE)
         open_page(page, server)
         page.wait_for_timeout(2500)  # a poll or two of the control API
         assert horizontal_overflow(page) == 0
-        page.set_viewport_size(viewport(DESKTOP))
+        page.set_viewport_size(DESKTOP)
         assert unnamed_controls(page) == []
         stops = tab_stops(page, most=120)
     assert any(path in url for url in requested for path in ("/readings", "/timeline"))
