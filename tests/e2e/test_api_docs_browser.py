@@ -11,6 +11,10 @@ from playwright.sync_api import Page, Request, expect
 from mockcar.settings import Settings
 from mockcar.testing import MockcarServer
 
+# Swagger UI parses and draws a document of ~300 operations: on two cores shared with
+# other work that has taken over 15 s, so these tests wait longer than the default.
+SLOW_MS = 60_000
+
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[MockcarServer]:
@@ -18,10 +22,20 @@ def server() -> Iterator[MockcarServer]:
         yield running
 
 
+@pytest.fixture
+def docs_page(browser_page: Page) -> Page:
+    browser_page.set_default_timeout(SLOW_MS)
+    return browser_page
+
+
+def loaded(page: Page) -> None:
+    expect(page.locator("#swagger-ui[data-loaded=true]")).to_be_attached(timeout=SLOW_MS)
+
+
 def test_docs_show_the_operations_from_this_origin_only(
-    server: MockcarServer, browser_page: Page
+    server: MockcarServer, docs_page: Page
 ) -> None:
-    page = browser_page
+    page = docs_page
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     violations: list[str] = []
@@ -31,6 +45,7 @@ def test_docs_show_the_operations_from_this_origin_only(
     page.on("requestfailed", lambda request: failed.append(request))
 
     page.goto(server.url + "/docs")
+    loaded(page)
     # Swagger UI read the document: mockcar's title and tags, and the operations.
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("mockcar")
     expect(page.locator(".swagger-ui .opblock-tag-section").first).to_be_visible()
@@ -38,7 +53,7 @@ def test_docs_show_the_operations_from_this_origin_only(
     assert any("mockcar control" in tag for tag in tags), tags
     page.locator(".swagger-ui .opblock-tag", has_text="mockcar control").first.click()
     stream = page.locator(".swagger-ui .opblock", has_text="/_mockcar/journal/stream").first
-    expect(stream).to_be_visible()
+    expect(stream).to_be_visible(timeout=SLOW_MS)
     expect(stream).to_contain_text("The request journal live")
 
     assert requested and all(url.startswith(server.url + "/") for url in requested), [
@@ -48,9 +63,10 @@ def test_docs_show_the_operations_from_this_origin_only(
     assert not violations
 
 
-def test_try_it_out_calls_this_server(server: MockcarServer, browser_page: Page) -> None:
-    page = browser_page
+def test_try_it_out_calls_this_server(server: MockcarServer, docs_page: Page) -> None:
+    page = docs_page
     page.goto(server.url + "/docs")
+    loaded(page)
     page.locator(".swagger-ui .opblock-tag", has_text="mockcar control").first.click()
     operation = page.locator(".swagger-ui .opblock-get", has=page.locator(
         ".opblock-summary-path", has_text="/_mockcar/health")).first
@@ -59,7 +75,8 @@ def test_try_it_out_calls_this_server(server: MockcarServer, browser_page: Page)
     with page.expect_response(server.url + "/_mockcar/health") as answered:
         operation.get_by_role("button", name="Execute").click()
     assert answered.value.status == 200
-    expect(operation.locator(".responses-wrapper .live-responses-table")).to_contain_text('"ok"')
+    expect(operation.locator(".responses-wrapper .live-responses-table")).to_contain_text(
+        '"ok"', timeout=SLOW_MS)
 
 
 def test_only_swagger_ui_s_own_files_are_served(server: MockcarServer,

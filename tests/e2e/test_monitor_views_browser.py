@@ -59,6 +59,9 @@ def test_each_view_is_usable_at_any_width(
         answer = page.goto(server.url + view)
         assert answer is not None and answer.status == 200
         expect(page.locator("h1")).to_be_visible()
+        if view == "/docs":  # Swagger UI drawn (slow on shared cores), then checked
+            expect(page.locator("#swagger-ui[data-loaded=true]")).to_be_attached(
+                timeout=60_000)
     assert horizontal_overflow(page) == 0
     assert unnamed_controls(page) == []
     assert tab_stops(page)
