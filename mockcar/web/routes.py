@@ -10,10 +10,9 @@ Read top to bottom: the order is the order of matching.
    take `/v3/vehicles/...`);
 2. API v2's vehicle routes: one route for every vehicle endpoint, whose handler is
    found in `v2.VEHICLE_ENDPOINTS` by (method, sub-path), one dictionary lookup however
-   many endpoints there are. This is the hot path. A lean path for reads can sit in
-   front of Starlette's matching with the same table: split `/v{x.y}/vehicles/{id}/{sub}`
-   by hand, look `("GET", "/" + sub)` up in `v2.VEHICLE_ENDPOINTS`, and hand anything
-   it does not find to these routes;
+   many endpoints there are. The plain reads seldom get here: mockcar.web.fast_reads
+   answers them in front of every middleware from the same read table, and hands
+   anything else to these routes;
 3. the other hosts' routes, in any order (their paths do not overlap);
 4. the catch-alls last: API v3's 404 for any other `/v3/...` path.
 
