@@ -9,7 +9,8 @@ the response start, the request body only for methods that carry one (and only u
 response's header list as sent and its body up to `BODY_LIMIT`, and an entry of raw
 values appended to a ring. Decoding, hashing and redaction happen when entries
 are shown, never here. Requests to the control API itself are not recorded:
-they are the test talking to mockcar, not the application under test.
+they are the test talking to mockcar, not the application under test; nor are the
+dashboard's pages and their files (a person looking at mockcar).
 """
 
 from __future__ import annotations
@@ -20,11 +21,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockcar.domain.journal.journal import BODY_LIMIT
 from mockcar.web import tenancy
+from mockcar.web.dashboard import paths as dashboard
 from mockcar.wire.errors import HINT_HEADER
 
 _HINT_HEADER = HINT_HEADER.encode()
 
 CONTROL_PREFIX = "/_mockcar"
+_NOT_RECORDED = (CONTROL_PREFIX, *dashboard.PREFIXES)
+
+
+def _not_recorded(path: str) -> bool:
+    """The control API, and the dashboard's pages and files (one prefix test for the
+    Vehicle API's paths)."""
+    return path == "/" or (path.startswith(_NOT_RECORDED) and (
+        path.startswith(CONTROL_PREFIX) or dashboard.is_dashboard(path)))
 _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 
 
@@ -33,7 +43,7 @@ class JournalMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
+        if scope["type"] != "http" or _not_recorded(scope["path"]):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()

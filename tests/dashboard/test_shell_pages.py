@@ -152,3 +152,15 @@ def test_with_a_control_token_an_application_opens_with_its_credentials() -> Non
         assert http.get(path, headers={"authorization": f"Basic {wrong}"}).status_code == 401
         bearer = {"authorization": f"Bearer {registered['management_token']}"}
         assert http.get(path + "/vehicles", headers=bearer).status_code == 200
+
+
+def test_the_dashboard_is_not_in_the_request_journal(http: TestClient) -> None:
+    page = http.get("/vehicles").text
+    css = re.search(r'href="(/assets/dashboard/dashboard\.css\?v=[0-9a-f]+)"', page)
+    assert css
+    for path in ("/", "/vehicles/new", "/applications", css.group(1)):
+        assert http.get(path).status_code == 200
+    assert http.get("/v2.0/vehicles").status_code == 401  # an API request, no token
+    recorded = [entry["path"] for journal in ("/_mockcar/journal", "/_mockcar/journal/unclaimed")
+                for entry in http.get(journal).json()["entries"]]
+    assert recorded == ["/v2.0/vehicles"]
