@@ -348,7 +348,8 @@ def report(rows: list[Row], colds: dict[str, list[float]] | None,
     bare_cold, mockcar_cold = statistics.median(colds["bare"]), statistics.median(colds["mockcar"])
     print(f"cold start to the first 200 (median of {args.rounds}): bare Starlette "
           f"{1000 * bare_cold:.0f} ms, mockcar serve {1000 * mockcar_cold:.0f} ms "
-          f"({mockcar_cold / bare_cold:.2f}x)")
+          f"({mockcar_cold / bare_cold:.2f}x), first health-check 200 "
+          f"{1000 * statistics.median(colds['mockcar health']):.0f} ms")
     _failed(rows)
 
 
