@@ -94,6 +94,12 @@ async def _commit(keeper: Keeper, scope: Scope) -> None:
         await keeper.commit(None, None)
         return
     claim = tenancy.claim(scope)
+    # The vehicle a request addresses was looked up (and marked touched for the
+    # records) before the handler awaited its body and latency; a commit meanwhile
+    # read it unchanged. Marked again, its change now is read.
+    vehicle_id = scope.get("path_params", {}).get("vehicle_id")
+    if isinstance(vehicle_id, str) and vehicle_id in claim.world.vehicles:
+        claim.world.vehicles.touched.add(vehicle_id)
     await keeper.commit(claim.tenant, claim.world)
 
 
