@@ -55,7 +55,7 @@ async def start_here(request: Request) -> Response:
     origin = layout.origin(request)
     world = shown.world
     if shown.application is not None:
-        cards = [application_card(shown.application, shown.page("/"))]
+        cards = [application_card(shown.application, None)]
         tenants: list[dict[str, Any]] = []
         more_tenants = 0
     else:
