@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mockcar.domain.world.executions import PENDING
 from mockcar.domain.world.tenants import Tenant, Tenants
 from mockcar.domain.world.world import World
 from mockcar.scenario.library import ScenarioLibrary
@@ -187,16 +188,34 @@ class StateKeeper:
         if tenant is None:
             if self._app_state is not None and world is not self._app_state.world:
                 return []  # a scenario World replaced meanwhile (a restored snapshot)
+            self._touch_settled(SCENARIO, world)
             return self.ledger.changes(SCENARIO, world_records(world))
         tenants: Tenants | None = getattr(self._app_state, "tenants", None)
         if tenants is not None and tenants.get(tenant.client_id) is not tenant:
             return []  # deleted meanwhile: the control request that did it wrote that
+        self._touch_settled(tenant.client_id, world)
         return self.ledger.changes(tenant.client_id, tenant_records(tenant))
+
+    def _touch_settled(self, key: str, world: World) -> None:
+        """A long-running API v3 command acts on its vehicle when it settles, on some
+        later request and without looking the vehicle up (which marks it for the
+        records): mark the vehicles of executions written as pending that are done."""
+        written = self.ledger.written.get(key, {}).get("executions", {})
+        for execution_id, record in written.items():
+            if record.get("status") != PENDING:
+                continue
+            execution = world.executions.by_id.get(execution_id)
+            if execution is not None and execution.status != PENDING \
+                    and execution.vehicle_id in world.vehicles:
+                world.vehicles.touched.add(execution.vehicle_id)
 
     def _all_changes(self) -> list[Change]:
         state = self._app_state
         if state is None:
             return []
+        self._touch_settled(SCENARIO, state.world)
+        for tenant in state.tenants:
+            self._touch_settled(tenant.client_id, tenant.world)
         current = server_records(state.world, state.tenants)
         changes: list[Change] = []
         for key, records in current.items():
