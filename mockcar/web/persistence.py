@@ -5,12 +5,11 @@ client that got an answer — a 2xx above all — can rely on it surviving a `ki
 Pure ASGI, around the routes: when the response's first message
 (`http.response.start`) comes, the request's World (the tenant its credentials claim;
 every World after a control request, which may register, reset or remove applications)
-is diffed against what was last written and the changes go in one transaction, shared
-by the requests answered in the same turn of the event loop (a group commit:
-mockcar.state.keeper.StateKeeper.commit). If that
-fails, the response is replaced by a 503 in the endpoint's own error shape
-(mockcar.web.error_shapes) and the failure is logged; nothing is acknowledged that was
-not written. The World in memory keeps the change, and the next commit that works
+is diffed against what was last written and the changes are written in a transaction
+shared with the requests answered while the previous one was being written (a group
+commit: mockcar.state.keeper.StateKeeper.commit). If that fails, the response is
+replaced by a 503 in the endpoint's own error shape (mockcar.web.error_shapes) and the
+failure is logged; nothing is acknowledged that was not written. The World in memory keeps the change, and the next commit that works
 writes it too: the 503 means "not known to be saved", as a real server's would.
 
 Which requests: every method but GET, HEAD and OPTIONS; and a GET that can change state
