@@ -11,7 +11,8 @@
   all interfaces) and `Settings.allowed_hosts`. A page whose DNS name an attacker points
   at 127.0.0.1 (DNS rebinding) sends its own name as Host and gets 421;
 * with `Settings.control_token` set, every /_mockcar request needs
-  `Authorization: Bearer <token>` (401);
+  `Authorization: Bearer <token>` (401), or Basic credentials with the token as their
+  password (what a browser sends once the dashboard asked for them);
 * a control request that changes state (POST, PUT, PATCH, DELETE) is refused when a web
   page of a foreign origin sends it (`Origin`, or `Sec-Fetch-Site: cross-site`; 403) or
   when its body is not JSON (415): a page can only send text/plain, form or multipart
@@ -35,6 +36,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockcar import basic_auth
 from mockcar.settings import Settings
 from mockcar.web import error_shapes
 from mockcar.web.connect import pages as connect
@@ -213,6 +215,21 @@ class Guard:
                 break
         await self.app(scope, _replay(b"".join(chunks), receive), send)
 
+    def _carries_token(self, scope: Scope) -> bool:
+        """Whether the request sends the control token: as a bearer token (scripts), or as
+        the password of HTTP Basic credentials, which a browser asks for once on the
+        dashboard and then sends with every page and control call of this origin."""
+        assert self.token is not None
+        given = (_header(scope, b"authorization") or b"").strip()
+        scheme, _, value = given.partition(b" ")
+        if scheme.lower() == b"bearer":
+            return hmac.compare_digest(value.strip(), self.token)
+        try:
+            basic = basic_auth.parse(given.decode("latin-1"))
+        except basic_auth.MalformedBasic:
+            return False
+        return basic is not None and hmac.compare_digest(basic.password.encode(), self.token)
+
     def _check(self, scope: Scope, path: str, length: bytes | None,
                chunked: bool) -> tuple[int, str] | None:
         """Why a guarded path is refused, or None."""
@@ -224,17 +241,15 @@ class Guard:
                          "(localhost, 127.0.0.1, [::1]), the host of MOCKCAR_PUBLIC_URL, the "
                          "address mockcar is bound to, and the hosts in MOCKCAR_ALLOWED_HOSTS "
                          f"(comma-separated, * for any): add {name} there if it is yours.")
+        carries_token = self.token is not None and self._carries_token(scope)
+        if carries_token:
+            scope.setdefault("state", {})["control_token"] = True
         if path != CONTROL and not path.startswith(CONTROL + "/"):
             return None
-        if self.token is not None:
-            given = _header(scope, b"authorization") or b""
-            scheme, _, value = given.partition(b" ")
-            if scheme.lower() != b"bearer" or not hmac.compare_digest(value.strip(),
-                                                                       self.token):
-                return 401, ("This mockcar is shared: every /_mockcar request needs "
-                             "'Authorization: Bearer <token>' with the token it was started "
-                             "with (MOCKCAR_CONTROL_TOKEN).")
-            scope.setdefault("state", {})["control_token"] = True
+        if self.token is not None and not carries_token:
+            return 401, ("This mockcar is shared: every /_mockcar request needs "
+                         "'Authorization: Bearer <token>' with the token it was started "
+                         "with (MOCKCAR_CONTROL_TOKEN).")
         if scope["method"] not in CHANGING:
             return None
         origin = _header(scope, b"origin")

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from mockcar import basic_auth
 from mockcar.app import create_app
 from mockcar.settings import Settings
 from mockcar.web.control import routes as control
@@ -213,7 +214,7 @@ def test_json_with_a_charset_or_a_json_suffix_and_an_empty_post_pass(
 # -- The control token ---------------------------------------------------------------------
 
 
-def test_a_control_token_guards_every_control_route_and_nothing_else() -> None:
+def test_a_control_token_guards_every_control_route_and_the_dashboard() -> None:
     with client_for(Settings(control_token="s3cret")) as http:
         for method, path in (("GET", "/_mockcar/health"), ("GET", "/_mockcar/state"),
                              ("POST", "/_mockcar/reset"), ("GET", "/_mockcar/nowhere")):
@@ -230,9 +231,18 @@ def test_a_control_token_guards_every_control_route_and_nothing_else() -> None:
         assert http.get(scoped, headers=token).status_code == 200
         # ... which alone no longer open the control API.
         assert http.get(scoped, headers=management(application)).status_code == 401
-        # The Smartcar hosts and the home page do not ask for it.
-        assert http.get("/").status_code == 200
+        # The Smartcar hosts do not ask for it; the dashboard asks a browser for it.
         assert http.get("/v2.0/vehicles").json()["type"] == "AUTHENTICATION"
+        page = http.get("/")
+        assert page.status_code == 401 and "MOCKCAR_CONTROL_TOKEN" in page.text
+        assert page.headers["www-authenticate"].startswith("Basic ")
+        browser = {"Authorization": basic_auth.encode("anyone", "s3cret")}
+        assert http.get("/", headers=browser).status_code == 200
+        # What the browser then sends with the page's control calls opens them too.
+        assert http.get("/_mockcar/health", headers=browser).status_code == 200
+        mistyped = {"Authorization": basic_auth.encode("anyone", "s3cre")}
+        assert http.get("/", headers=mistyped).status_code == 401
+        assert http.get("/_mockcar/health", headers=mistyped).status_code == 401
 
 
 # -- sizes ----------------------------------------------------------------------------------

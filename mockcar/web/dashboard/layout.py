@@ -8,7 +8,8 @@ application's World under `/applications/{client_id}` (`/applications/{id}/vehic
 An application's World opens with its credentials (HTTP Basic `client_id:secret`, which
 the browser asks for, or its management token as a bearer token), with the server's
 control token, or for anyone when the server runs unguarded on loopback (no control
-token, bound to a loopback address), as the control API's Worlds do.
+token, bound to a loopback address), as the control API's Worlds do. With a control token
+set, the scenario's World opens only with it (HTTP Basic, the token as password).
 """
 
 from __future__ import annotations
@@ -63,6 +64,14 @@ NAV: tuple[tuple[str, str, str], ...] = (
 DOCS = ("docs", "API docs", "/docs")
 
 
+# A server started with a control token shows the scenario's World to those who give it:
+# the browser asks once (any user name, the token as password) and sends it with every
+# page and control call after.
+SHARED_REALM = 'Basic realm="mockcar", charset="UTF-8"'
+SHARED_SERVER = ("This mockcar is shared: sign in with any user name and its control token "
+                 "(MOCKCAR_CONTROL_TOKEN) as the password.")
+
+
 class PageError(Exception):
     """A page cannot be shown: rendered as the dashboard's error page with `status`."""
 
@@ -80,6 +89,9 @@ class View:
     journal: Journal
     # The run-time application whose World this is; None for the scenario's World.
     application: Application | None = None
+    # The page was asked for with the server's control token (mockcar.web.guard): the
+    # browser sends it again with every control call, so the script adds nothing.
+    shared: bool = False
 
     @property
     def base(self) -> str:
@@ -96,7 +108,7 @@ class View:
     @property
     def control_auth(self) -> str | None:
         """The Authorization the page's script sends with control calls, or None."""
-        if self.application is None:
+        if self.application is None or self.shared:
             return None
         return "Bearer " + self.application.management_token
 
@@ -116,9 +128,13 @@ def view(request: Request) -> View:
     tenants: Tenants = request.app.state.tenants
     scenario: World = request.app.state.world
     client_id = request.path_params.get("client_id")
+    shared = bool(request.scope.get("state", {}).get("control_token"))
     if client_id is None or (tenants.get(client_id) is None
                              and scenario.application(client_id) is not None):
-        return View(scenario, tenants.scenario_journal)
+        settings: Settings = request.app.state.settings
+        if settings.control_token is not None and not shared:
+            raise PageError(401, SHARED_SERVER, {"www-authenticate": SHARED_REALM})
+        return View(scenario, tenants.scenario_journal, shared=shared)
     tenant = tenants.get(client_id)
     if tenant is None:
         raise PageError(404, f"No application {client_id!r} is registered on this server.")
@@ -127,7 +143,7 @@ def view(request: Request) -> View:
         raise PageError(401, f"The World of {application.name!r} opens with its client id "
                         "and secret (or its management token as a bearer token).",
                         {"www-authenticate": f'Basic realm="mockcar {application.client_id}"'})
-    return View(tenant.world, tenant.journal, application)
+    return View(tenant.world, tenant.journal, application, shared)
 
 
 def may_open_any(request: Request) -> bool:
