@@ -21,6 +21,7 @@ from starlette.requests import Request
 
 from mockcar import jsontext
 from mockcar.domain.journal.journal import Journal
+from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world.tenants import Tenant, Tenants, WorldSource
 from mockcar.domain.world.world import Application, World
 
@@ -89,6 +90,16 @@ class Context:
     def target_journal(self) -> Journal:
         assert self.journal is not None, "a world operation without a journal"
         return self.journal
+
+    def path_vehicle(self) -> Vehicle:
+        """The vehicle the path's `{vehicle_id}` names, by id or VIN, or 404."""
+        vehicle_id = self.request.path_params["vehicle_id"]
+        world = self.target_world
+        found = world.vehicles.get(vehicle_id) or world.vehicle_by_vin(vehicle_id.upper())
+        if found is None:
+            raise not_found(f"No vehicle {vehicle_id!r} in this world (ids and VINs are "
+                            "listed by GET …/vehicles).")
+        return found
 
     @property
     def target_application(self) -> Application:

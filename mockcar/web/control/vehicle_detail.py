@@ -54,16 +54,6 @@ W = Target.WORLD
 DELIVERIES_SHOWN = 20
 
 
-def _vehicle(ctx: Context) -> Vehicle:
-    vehicle_id = ctx.request.path_params["vehicle_id"]
-    world = ctx.target_world
-    found = world.vehicles.get(vehicle_id) or world.vehicle_by_vin(vehicle_id.upper())
-    if found is None:
-        raise not_found(f"No vehicle {vehicle_id!r} in this world (ids and VINs are "
-                        "listed by GET …/vehicles).")
-    return found
-
-
 # -- readings -----------------------------------------------------------------------------
 
 
@@ -116,7 +106,7 @@ def readings_of(vehicle: Vehicle, now: datetime) -> dict[str, Any]:
 
 
 async def get_readings(ctx: Context) -> dict[str, Any]:
-    return readings_of(_vehicle(ctx), ctx.target_world.now())
+    return readings_of(ctx.path_vehicle(), ctx.target_world.now())
 
 
 # -- timeline -------------------------------------------------------------------------------
@@ -156,11 +146,11 @@ def timeline_of(vehicle: Vehicle, now: datetime) -> dict[str, Any]:
 
 
 async def get_timeline(ctx: Context) -> dict[str, Any]:
-    return timeline_of(_vehicle(ctx), ctx.target_world.now())
+    return timeline_of(ctx.path_vehicle(), ctx.target_world.now())
 
 
 async def _playing(ctx: Context, act: Any) -> dict[str, Any]:
-    vehicle, now = _vehicle(ctx), ctx.target_world.now()
+    vehicle, now = ctx.path_vehicle(), ctx.target_world.now()
     try:
         act(vehicle, now)
     except playback.PlaybackError as refused:
@@ -207,7 +197,7 @@ def latencies_of(world: World, vehicle: Vehicle) -> dict[str, Any]:
 
 
 async def get_latencies(ctx: Context) -> dict[str, Any]:
-    return latencies_of(ctx.target_world, _vehicle(ctx))
+    return latencies_of(ctx.target_world, ctx.path_vehicle())
 
 
 # -- connected applications -----------------------------------------------------------------
@@ -231,14 +221,14 @@ def connections_of(world: World, vehicle: Vehicle) -> dict[str, Any]:
 
 
 async def list_vehicle_connections(ctx: Context) -> dict[str, Any]:
-    return connections_of(ctx.target_world, _vehicle(ctx))
+    return connections_of(ctx.target_world, ctx.path_vehicle())
 
 
 async def revoke_vehicle_connections(ctx: Context) -> dict[str, Any]:
     """End one application's (or every application's) access to this vehicle."""
     client_id = ctx.text("client_id")
     ctx.done()
-    vehicle, world = _vehicle(ctx), ctx.target_world
+    vehicle, world = ctx.path_vehicle(), ctx.target_world
     if client_id is not None and world.application(client_id) is None:
         raise invalid(f"No application {client_id!r} in this world.",
                       ["client_id: no such application"])
@@ -288,7 +278,7 @@ async def get_vehicle_webhooks(ctx: Context) -> dict[str, Any]:
     limit = ctx.request.query_params.get("limit", "")
     if limit and not limit.isdigit():
         raise invalid("limit must be a whole number.", ["limit: must be a whole number"])
-    return webhooks_of(ctx.target_world, _vehicle(ctx),
+    return webhooks_of(ctx.target_world, ctx.path_vehicle(),
                        int(limit) if limit else DELIVERIES_SHOWN)
 
 
@@ -296,7 +286,7 @@ def _webhook_to_change(ctx: Context) -> tuple[Vehicle, Application, Webhook]:
     webhook_id = ctx.text("webhook_id", required=True)
     ctx.done()
     assert webhook_id is not None
-    vehicle = _vehicle(ctx)
+    vehicle = ctx.path_vehicle()
     found = membership.owner_of(ctx.target_world, webhook_id)
     if found is None:
         raise not_found(f"No webhook {webhook_id!r} in this World (GET …/vehicles/"

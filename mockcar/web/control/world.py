@@ -101,16 +101,6 @@ async def set_clock_speed(ctx: Context) -> dict[str, Any]:
 # -- vehicles ---------------------------------------------------------------------------
 
 
-def _vehicle(ctx: Context) -> Vehicle:
-    vehicle_id = ctx.request.path_params["vehicle_id"]
-    world = ctx.target_world
-    found = world.vehicles.get(vehicle_id) or world.vehicle_by_vin(vehicle_id.upper())
-    if found is None:
-        raise not_found(f"No vehicle {vehicle_id!r} in this world (ids and VINs are "
-                        "listed by GET …/vehicles).")
-    return found
-
-
 def _shown(ctx: Context, vehicle: Vehicle) -> dict[str, Any]:
     """The vehicle as it reads now (a vehicle with a timeline moves with the clock)."""
     world = ctx.target_world
@@ -158,11 +148,11 @@ async def list_vehicles(ctx: Context) -> dict[str, Any]:
 
 
 async def get_vehicle(ctx: Context) -> dict[str, Any]:
-    return _shown(ctx, _vehicle(ctx))
+    return _shown(ctx, ctx.path_vehicle())
 
 
 async def set_vehicle_state(ctx: Context) -> dict[str, Any]:
-    vehicle = _vehicle(ctx)
+    vehicle = ctx.path_vehicle()
     try:
         overrides.apply(vehicle, ctx.body, ctx.target_world.now())
     except overrides.OverrideError as bad:
