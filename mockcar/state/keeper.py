@@ -149,9 +149,12 @@ class StateKeeper:
 
     def _flush(self) -> None:
         """Diff the waiting batch and hand its changes to the writer thread."""
-        if self._next is None or self._writing or self._closed:
+        if self._next is None or self._writing:
             return
         batch, self._next = self._next, None
+        if self._closed:  # the app is served again after its lifespan ended
+            batch.done.set_exception(StoreError(f"the state file {self.path} is closed"))
+            return
         try:
             changes = self._changes(batch)
         except Exception as error:  # its requests must get an answer, and the log why
@@ -234,6 +237,10 @@ class StateKeeper:
                 self.ledger.commit(self._changes(batch))
             except StoreError as error:
                 log.error("mockcar: could not save the last changes: %s", error)
+                if not batch.done.done():
+                    batch.done.set_exception(error)
+            if not batch.done.done():
+                batch.done.set_result(None)
         self.store.close()
 
 
