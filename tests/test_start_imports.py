@@ -15,6 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Loaded on first use only: what each is for is named in the module that imports it.
 LAZY = ("faker", "httpx", "httpcore", "rich", "pygments", "jinja2", "starlette.templating")
+# mockcar's own modules only a document needs: built when /openapi.json, /postman/... or
+# `mockcar postman` first asks.
+DOCUMENTS = ("mockcar.web.v3.openapi", "mockcar.web.v3.signal_schemas",
+             "mockcar.web.docs.openapi.operations", "mockcar.web.docs.openapi.schemas",
+             "mockcar.web.docs.openapi.vehicle_endpoints",
+             "mockcar.web.docs.postman.control_tour", "mockcar.web.docs.postman.setup_folder",
+             "mockcar.web.docs.postman.v2_folders", "mockcar.web.docs.postman.v3_folders")
 
 SERVE = """
 import json, sys
@@ -37,6 +44,13 @@ with TestClient(app) as client:
     assert client.get("/", headers={"Host": "localhost"}).status_code == 200
 """
 
+DOCUMENTS_ASKED = """
+from starlette.testclient import TestClient
+with TestClient(app) as client:
+    for path in ("/openapi.json", "/postman/collection.json"):
+        assert client.get(path, headers={"Host": "localhost"}).status_code == 200
+"""
+
 
 def loaded(after: str = "") -> set[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKCAR_")}
@@ -49,6 +63,16 @@ def loaded(after: str = "") -> set[str]:
 def test_serving_the_default_scenario_imports_no_heavy_library_before_a_request() -> None:
     modules = loaded()
     assert sorted(m for m in LAZY if m in modules) == []
+
+
+def test_serving_builds_no_api_document_before_it_is_asked_for() -> None:
+    modules = loaded()
+    assert sorted(m for m in DOCUMENTS if m in modules) == []
+
+
+def test_the_openapi_document_and_the_postman_collection_load_their_tables() -> None:
+    modules = loaded(DOCUMENTS_ASKED)
+    assert set(DOCUMENTS) <= modules
 
 
 def test_the_first_page_brings_jinja2_in() -> None:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from starlette.requests import Request
@@ -44,9 +43,6 @@ from mockcar.web.docs.openapi.model import (
     ref,
     render,
 )
-from mockcar.web.docs.openapi.operations import OPERATIONS
-from mockcar.web.docs.openapi.schemas import SCHEMAS
-from mockcar.web.docs.openapi.vehicle_endpoints import vehicle_operation
 
 PATH = "/openapi.json"
 # A route serving at least this many methods answers wrong ones itself: only the
@@ -96,6 +92,11 @@ def openapi_path(route_path: str) -> str:
 
 def document(routes: Iterable[BaseRoute], server_url: str | None = None) -> dict[str, Any]:
     """The whole document for an app's routes."""
+    # The tables are imported here, when /openapi.json is first asked for: serving
+    # anything else never needs them.
+    from mockcar.web.docs.openapi.operations import OPERATIONS
+    from mockcar.web.docs.openapi.schemas import SCHEMAS
+
     paths: dict[str, dict[str, Any]] = {}
     undocumented: list[str] = []
     components: dict[str, dict[str, Any]] = {"schemas": dict(SCHEMAS),
@@ -185,6 +186,8 @@ def _not_found(path: str, method: str) -> dict[str, Any]:
 
 
 def _vehicle_paths(paths: dict[str, dict[str, Any]], undocumented: list[str]) -> None:
+    from mockcar.web.docs.openapi.vehicle_endpoints import vehicle_operation
+
     for (method, sub_path), handler in v2.VEHICLE_ENDPOINTS.items():
         try:
             operation = vehicle_operation(method, sub_path, handler)
@@ -218,6 +221,8 @@ def _operation(path: str, operation: Operation, operation_id: str | None = None)
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("mockcar")
     except PackageNotFoundError:  # a source tree that was never installed

@@ -34,12 +34,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from mockcar.domain.world.world import Application, World
-from mockcar.web.docs.postman import control_tour as postman_control
-from mockcar.web.docs.postman import setup_folder as postman_setup
-from mockcar.web.docs.postman import v2_folders as postman_smartcar
-from mockcar.web.docs.postman import v3_folders as postman_v3
-from mockcar.web.docs.postman.control_tour import ALLOW_RESET, CONTROL_TOKEN
 from mockcar.web.docs.postman.model import SCHEMA_URL, Call, event, folder, oauth2, render
+
+# The folders' modules (and the OpenAPI tables they draw on) are imported by the
+# functions that build a collection: a server imports this module for its two routes,
+# and most never serve them.
 
 COLLECTION_PATH = "/postman/collection.json"
 ENVIRONMENT_PATH = "/postman/environment.json"
@@ -47,8 +46,9 @@ COLLECTION_FILE = "mockcar.postman_collection.json"
 ENVIRONMENT_FILE = "mockcar.postman_environment.json"
 POSTMAN_CALLBACK = "https://oauth.pstmn.io/v1/browser-callback"
 NAME = "mockcar (Smartcar API v2.0 and v3)"
+# With the control tour's CONTROL_TOKEN (see `_secrets`).
 SECRETS = frozenset({"client_secret", "management_token", "access_token", "refresh_token",
-                     "tour_management_token", "application_token", CONTROL_TOKEN})
+                     "tour_management_token", "application_token"})
 # Variables pre-request scripts set (the others are stored by test scripts: `Call.save`).
 SCRIPTED = ("owner_email", "v3_owner_email")
 
@@ -82,6 +82,11 @@ def demo_application(world: World) -> Application | None:
 def _calls() -> list[tuple[tuple[str, ...], list[Call], str]]:
     """(folder path from the top, calls, description) for the whole collection, in run
     order."""
+    from mockcar.web.docs.postman import control_tour as postman_control
+    from mockcar.web.docs.postman import setup_folder as postman_setup
+    from mockcar.web.docs.postman import v2_folders as postman_smartcar
+    from mockcar.web.docs.postman import v3_folders as postman_v3
+
     return [
         (("Setup (headless)",), postman_setup.calls(),
          ("Run first when no browser can sign in: adds one car per role to a fresh "
@@ -98,20 +103,25 @@ def calls() -> list[Call]:
     return [call for _, group, _ in _calls() for call in group]
 
 
-# A folder holding folders: its description and pre-request script.
-PARENTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    postman_v3.FOLDER: (
-        ("Smartcar's API v3 as an application calls it: an application token (client "
-         "credentials), and the `sc-user-id` of the owner who connected `vehicle_id` "
-         "(run **Setup (headless)** or **All Vehicles** first). The folder's script "
-         "fetches an application token whenever none is stored."), postman_v3.TOKEN_SCRIPT),
-}
+def _parents() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """A folder holding folders: its description and pre-request script."""
+    from mockcar.web.docs.postman import v3_folders as postman_v3
+
+    return {
+        postman_v3.FOLDER: (
+            ("Smartcar's API v3 as an application calls it: an application token (client "
+             "credentials), and the `sc-user-id` of the owner who connected `vehicle_id` "
+             "(run **Setup (headless)** or **All Vehicles** first). The folder's script "
+             "fetches an application token whenever none is stored."),
+            postman_v3.TOKEN_SCRIPT),
+    }
 
 
 def _items() -> list[dict[str, Any]]:
     """The folder tree: a path (A, B) is folder B inside folder A."""
     top: list[dict[str, Any]] = []
     parents: dict[str, dict[str, Any]] = {}
+    described = _parents()
     for path, group, description in _calls():
         items = [render(call) for call in group]
         if len(path) == 1:
@@ -119,7 +129,7 @@ def _items() -> list[dict[str, Any]]:
             continue
         parent = parents.get(path[0])
         if parent is None:
-            parent = parents[path[0]] = folder(path[0], [], *PARENTS.get(path[0], ("",)))
+            parent = parents[path[0]] = folder(path[0], [], *described.get(path[0], ("",)))
             top.append(parent)
         parent["item"].append(folder(path[1], items, description))
     return top
@@ -127,6 +137,9 @@ def _items() -> list[dict[str, Any]]:
 
 def collection(application: Application | None, base_url: str) -> dict[str, Any]:
     """The Postman v2.1 collection for `application` served at `base_url`."""
+    from mockcar.web.docs.postman import control_tour as postman_control
+    from mockcar.web.docs.postman import v2_folders as postman_smartcar
+
     client_id = application.client_id if application else ""
     return {
         "info": {
@@ -158,6 +171,8 @@ def environment(application: Application | None, base_url: str,
     """The Postman environment: the demo application's credentials, the reset switch
     (off), the control token (empty unless given), and every variable the collection's
     scripts store (empty until a run fills them)."""
+    from mockcar.web.docs.postman.control_tour import ALLOW_RESET, CONTROL_TOKEN
+
     given: dict[str, str] = {"baseUrl": base_url, ALLOW_RESET: "false",
                              CONTROL_TOKEN: control_token or ""}
     if application is not None:
@@ -170,12 +185,13 @@ def environment(application: Application | None, base_url: str,
         }
     stored = [*SCRIPTED, *(name for call in calls() for name, _ in call.save)]
     names = list(dict.fromkeys([*given, *stored]))
+    secrets = SECRETS | {CONTROL_TOKEN}
     return {
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL,
                              f"mockcar:postman-environment:{base_url}:{given.get('client_id')}")),
         "name": f"mockcar {base_url}",
         "values": [{"key": name, "value": given.get(name, ""),
-                    "type": "secret" if name in SECRETS else "default", "enabled": True}
+                    "type": "secret" if name in secrets else "default", "enabled": True}
                    for name in names],
         "_postman_variable_scope": "environment",
     }
