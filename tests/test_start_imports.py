@@ -87,3 +87,37 @@ def test_the_command_line_reads_the_installed_version_only_for_version() -> None
                             text=True, timeout=60, check=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.stdout.strip() == "False"
+
+
+SERVE_STUBBED = """
+import gc, json, sys
+gc.disable()  # importing the server here stands for the import `mockcar serve` makes
+import mockcar.server
+gc.enable()
+seen = {}
+def serve(settings, world, sock=None, **kwargs):
+    seen.update(enabled=gc.isenabled(), young=len(gc.get_objects(0)) + len(gc.get_objects(1)),
+                old=len(gc.get_objects(2)), full=gc.get_stats()[2]["collections"] - before)
+    if sock is not None:
+        sock.close()
+mockcar.server.serve = serve
+from mockcar import cli
+before = gc.get_stats()[2]["collections"]
+code = cli.main(["serve", "--quiet", "--port", "0"])
+print(json.dumps({**seen, "code": code, "after": gc.isenabled()}))
+"""
+
+
+def test_a_start_leaves_its_objects_to_the_collectors_oldest_generation() -> None:
+    """`mockcar serve` builds its World with the cyclic collector paused, then hands it
+    back on with everything made so far in the oldest generation: nothing was walked
+    (no full collection), and the young generations start empty for the requests."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKCAR_")}
+    result = subprocess.run([sys.executable, "-c", SERVE_STUBBED], cwd=ROOT,
+                            env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                            text=True, timeout=120, check=True)
+    seen = json.loads(result.stdout.splitlines()[-1])
+    assert seen["code"] == 0 and seen["enabled"] and seen["after"]
+    assert seen["full"] == 0
+    assert seen["young"] < 100
+    assert seen["old"] > 10_000
