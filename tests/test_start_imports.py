@@ -18,7 +18,7 @@ LAZY = ("faker", "httpx", "httpcore", "rich", "pygments", "jinja2", "starlette.t
 # mockcar's own modules only a document needs: built when /openapi.json, /postman/... or
 # `mockcar postman` first asks.
 DOCUMENTS = ("mockcar.web.v3.openapi", "mockcar.web.v3.signal_schemas",
-             "mockcar.web.docs.openapi.operations", "mockcar.web.docs.openapi.schemas",
+             "mockcar.web.docs.openapi.model", "mockcar.web.docs.openapi.operations", "mockcar.web.docs.openapi.schemas",
              "mockcar.web.docs.openapi.vehicle_endpoints",
              "mockcar.web.docs.postman.control_tour", "mockcar.web.docs.postman.setup_folder",
              "mockcar.web.docs.postman.v2_folders", "mockcar.web.docs.postman.v3_folders")

@@ -27,22 +27,19 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from mockcar.web import guard, persistence, v2
-from mockcar.web.docs.openapi.model import (
-    JSON,
-    TIMESTAMP,
-    Operation,
-    Reply,
-    enum,
-    ref,
-    render,
-)
+
+# The model (and the tables drawn with it) is imported by the functions that build the
+# document: a server imports this module for its route, and most never serve it.
+if TYPE_CHECKING:
+    from mockcar.web.docs.openapi.model import Operation
 
 PATH = "/openapi.json"
 # A route serving at least this many methods answers wrong ones itself: only the
@@ -63,18 +60,24 @@ SECURITY_SCHEMES: dict[str, dict[str, str]] = {
                         "(Management API)."},
 }
 
-HEADERS: dict[str, dict[str, Any]] = {
-    "sc-request-id": {"description": "UUID v4 of this request; equals an error's requestId.",
-                      "required": True, "schema": {"type": "string", "format": "uuid"}},
-    "sc-data-age": {"description": "When the vehicle recorded the data.", "required": True,
-                    "schema": TIMESTAMP},
-    "sc-fetched-at": {"description": "When mockcar read the vehicle.", "required": True,
-                      "schema": TIMESTAMP},
-    "sc-unit-system": {"description": "The units of this body.", "required": True,
-                       "schema": enum("metric", "imperial")},
-    "location": {"description": "Where to go next.", "required": True,
-                 "schema": {"type": "string"}},
-}
+@cache
+def headers() -> dict[str, dict[str, Any]]:
+    """The response headers operations name."""
+    from mockcar.web.docs.openapi.model import TIMESTAMP, enum
+
+    return {
+        "sc-request-id": {"description": "UUID v4 of this request; equals an error's requestId.",
+                          "required": True, "schema": {"type": "string", "format": "uuid"}},
+        "sc-data-age": {"description": "When the vehicle recorded the data.", "required": True,
+                        "schema": TIMESTAMP},
+        "sc-fetched-at": {"description": "When mockcar read the vehicle.", "required": True,
+                          "schema": TIMESTAMP},
+        "sc-unit-system": {"description": "The units of this body.", "required": True,
+                           "schema": enum("metric", "imperial")},
+        "location": {"description": "Where to go next.", "required": True,
+                     "schema": {"type": "string"}},
+    }
+
 
 PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "version": {"type": "string", "pattern": r"^\d+\.\d+$",
@@ -173,6 +176,8 @@ def _contributors(routes: list[Route]) -> list[Callable[[], Mapping[str, Any]]]:
 
 
 def _not_found(path: str, method: str) -> dict[str, Any]:
+    from mockcar.web.docs.openapi.model import JSON
+
     slug = re.sub(r"\W+", "_", path).strip("_")
     return {
         "operationId": f"not_found_{method.lower()}_{slug}",
@@ -186,6 +191,7 @@ def _not_found(path: str, method: str) -> dict[str, Any]:
 
 
 def _vehicle_paths(paths: dict[str, dict[str, Any]], undocumented: list[str]) -> None:
+    from mockcar.web.docs.openapi.model import Operation, Reply, ref
     from mockcar.web.docs.openapi.vehicle_endpoints import vehicle_operation
 
     for (method, sub_path), handler in v2.VEHICLE_ENDPOINTS.items():
@@ -216,7 +222,9 @@ def _vehicle_paths(paths: dict[str, dict[str, Any]], undocumented: list[str]) ->
 
 
 def _operation(path: str, operation: Operation, operation_id: str | None = None) -> dict[str, Any]:
-    return render(path, operation, operation_id, headers=HEADERS,
+    from mockcar.web.docs.openapi.model import render
+
+    return render(path, operation, operation_id, headers=headers(),
                   path_parameters=PATH_PARAMETERS)
 
 
