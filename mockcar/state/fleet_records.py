@@ -19,6 +19,7 @@ from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world.fleet import fingerprint
 from mockcar.domain.world.records import Owner
 from mockcar.domain.world.world import World
+from mockcar.state import pending
 from mockcar.state.codec import (
     RecordError,
     decode,
@@ -73,12 +74,13 @@ def owner_record(owner: Owner, created: bool) -> Record:
     return record
 
 
-def _changed(mapping: Tracked[T], cache: dict[str, Any], name: str,
+def _changed(world: World, mapping: Tracked[T], name: str,
              make_record: Any) -> dict[str, Record]:
     """The records of `mapping`'s entries that differ from the base, reading only the
     keys touched since the last read, and of those only the ones whose fingerprint moved
     (mockcar.domain.world.fleet.fingerprint): a car read a thousand times costs one
     look, a fleet car only read costs no record at all."""
+    cache = world.record_cache
     mapping.keep_base_marks()
     held: dict[str, Record] = cache.setdefault(name, {})  # changed from the base
     bases: dict[str, Record | None] = cache.setdefault(name + ":base", {})  # of `held`
@@ -88,7 +90,8 @@ def _changed(mapping: Tracked[T], cache: dict[str, Any], name: str,
         for key in touched:
             value = mapping.get_made(key)
             if value is None:
-                held.pop(key, None)
+                if held.pop(key, None) is not None:
+                    pending.note(world, name, key, None)
                 bases.pop(key, None)
                 seen.pop(key, None)
                 continue
@@ -107,22 +110,34 @@ def _changed(mapping: Tracked[T], cache: dict[str, Any], name: str,
                     fresh = mapping.fresh(key)
                     bases[key] = make_record(fresh, False) if fresh is not None else None
                 if record == bases[key]:
-                    held.pop(key, None)
+                    if held.pop(key, None) is not None:
+                        pending.note(world, name, key, None)
                     bases.pop(key, None)  # drawn again if it changes: few ever do
                     continue
-            held[key] = record
+            if held.get(key) != record:
+                held[key] = record
+                pending.note(world, name, key, record)
     except BaseException:
         mapping.touched |= touched  # read again next time
         raise
-    return dict(sorted(held.items()))  # the same text whatever order they were touched in
+    return held
 
 
+def fold_vehicles(world: World) -> dict[str, Record]:
+    return _changed(world, world.vehicles, "vehicles", vehicle_record)
+
+
+def fold_owners(world: World) -> dict[str, Record]:
+    return _changed(world, world.owners, "owners", owner_record)
+
+
+# Sorted: the same text whatever order they were touched in.
 def vehicle_records(world: World) -> dict[str, Record]:
-    return _changed(world.vehicles, world.record_cache, "vehicles", vehicle_record)
+    return dict(sorted(fold_vehicles(world).items()))
 
 
 def owner_records(world: World) -> dict[str, Record]:
-    return _changed(world.owners, world.record_cache, "owners", owner_record)
+    return dict(sorted(fold_owners(world).items()))
 
 
 def apply_owners(world: World, section: dict[str, Record]) -> None:

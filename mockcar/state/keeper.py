@@ -21,19 +21,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mockcar.domain.world.executions import PENDING
 from mockcar.domain.world.tenants import Tenant, Tenants
 from mockcar.domain.world.world import World
 from mockcar.scenario.library import ScenarioLibrary
 from mockcar.settings import bundled_scenarios
 from mockcar.state import drift
-from mockcar.state.records import RecordError, apply_records, world_records
+from mockcar.state.pending import acknowledge, checkpoint
+from mockcar.state.records import RecordError, apply_records, world_changes, world_records
 from mockcar.state.snapshot import (
+    TENANT,
     Rebuilt,
     SnapshotError,
     rebuild_tenant,
     register,
-    server_records,
+    registration,
     tenant_records,
 )
 from mockcar.state.sqlite_store import SQLiteStore, reset
@@ -70,6 +71,9 @@ class _Batch:
     done: asyncio.Future[None]
     claims: dict[int, tuple[Tenant | None, World]] = field(default_factory=dict)
     everything: bool = False
+    # Once written: each World's records noted up to this generation are acknowledged
+    # (mockcar.state.pending), and the World is the one its tenant's records came from.
+    read: list[tuple[str, World, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -88,6 +92,10 @@ class StateKeeper:
     _next: _Batch | None = None  # the batch requests join while a write is in flight
     _writing: bool = False
     _closed: bool = False
+    # The World each tenant's written records were last read from: a commit of the same
+    # World reads only what changed since (mockcar.state.pending); another World (reset,
+    # restored) is read whole once.
+    _synced: dict[str, World] = field(default_factory=dict)
     # One thread writes the store: SQLite's writes block on the disk, the loop does not.
     _writer: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="mockcar-state"))
@@ -162,6 +170,7 @@ class StateKeeper:
             batch.done.set_exception(error)
             return
         if not changes:
+            self._acknowledge(batch)
             batch.done.set_result(None)
             return
         self._writing = True
@@ -175,55 +184,64 @@ class StateKeeper:
         error = ended.exception() if not ended.cancelled() else StoreError("write cancelled")
         if error is None:
             self.ledger.remember(changes)
+            self._acknowledge(batch)
             batch.done.set_result(None)
         else:
             batch.done.set_exception(error)
         if self._next is not None:
             self._flush()
 
+    def _acknowledge(self, batch: _Batch) -> None:
+        for key, world, mark in batch.read:
+            acknowledge(world, mark)
+            self._synced[key] = world
+
     def _changes(self, batch: _Batch) -> list[Change]:
         if batch.everything:
-            return self._all_changes()
+            return self._all_changes(batch)
         return [change for tenant, world in batch.claims.values()
-                for change in self._claim_changes(tenant, world)]
+                for change in self._claim_changes(batch, tenant, world)]
 
-    def _claim_changes(self, tenant: Tenant | None, world: World) -> list[Change]:
+    def _claim_changes(self, batch: _Batch, tenant: Tenant | None,
+                       world: World) -> list[Change]:
         if tenant is None:
             if self._app_state is not None and world is not self._app_state.world:
                 return []  # a scenario World replaced meanwhile (a restored snapshot)
-            self._touch_settled(SCENARIO, world)
-            return self.ledger.changes(SCENARIO, world_records(world))
+            return self._world_changes(batch, SCENARIO, world, None)
         tenants: Tenants | None = getattr(self._app_state, "tenants", None)
         if tenants is not None and tenants.get(tenant.client_id) is not tenant:
             return []  # deleted meanwhile: the control request that did it wrote that
-        self._touch_settled(tenant.client_id, world)
-        return self.ledger.changes(tenant.client_id, tenant_records(tenant))
+        return self._world_changes(batch, tenant.client_id, world, tenant)
 
-    def _touch_settled(self, key: str, world: World) -> None:
-        """A long-running API v3 command acts on its vehicle when it settles, on some
-        later request and without looking the vehicle up (which marks it for the
-        records): mark the vehicles of executions written as pending that are done."""
-        written = self.ledger.written.get(key, {}).get("executions", {})
-        for execution_id, record in written.items():
-            if record.get("status") != PENDING:
-                continue
-            execution = world.executions.by_id.get(execution_id)
-            if execution is not None and execution.status != PENDING \
-                    and execution.vehicle_id in world.vehicles:
-                world.vehicles.touched.add(execution.vehicle_id)
+    def _world_changes(self, batch: _Batch, key: str, world: World,
+                       tenant: Tenant | None) -> list[Change]:
+        """The World's changes since it was last written: only the records it noted as
+        changed when it is the World last written for `key`, else read whole."""
+        if self._synced.get(key) is world:
+            whole, delta, mark = world_changes(world)
+            if tenant is not None:
+                whole[TENANT] = {"registration": registration(tenant.choice)}
+            changes = self.ledger.changes_since(key, whole, delta)
+        else:
+            records = world_records(world) if tenant is None else tenant_records(tenant)
+            mark = checkpoint(world)
+            changes = self.ledger.changes(key, records)
+        batch.read.append((key, world, mark))
+        return changes
 
-    def _all_changes(self) -> list[Change]:
+    def _all_changes(self, batch: _Batch) -> list[Change]:
         state = self._app_state
         if state is None:
             return []
-        self._touch_settled(SCENARIO, state.world)
+        changes = self._world_changes(batch, SCENARIO, state.world, None)
+        current = {SCENARIO}
         for tenant in state.tenants:
-            self._touch_settled(tenant.client_id, tenant.world)
-        current = server_records(state.world, state.tenants)
-        changes: list[Change] = []
-        for key, records in current.items():
-            changes += self.ledger.changes(key, records)
-        changes += self.ledger.removed(set(self.ledger.written) - set(current))
+            current.add(tenant.client_id)
+            changes += self._world_changes(batch, tenant.client_id, tenant.world, tenant)
+        gone = set(self.ledger.written) - current
+        for key in gone:
+            self._synced.pop(key, None)
+        changes += self.ledger.removed(gone)
         return changes
 
     def close(self) -> None:
@@ -235,6 +253,7 @@ class StateKeeper:
         if batch is not None:
             try:
                 self.ledger.commit(self._changes(batch))
+                self._acknowledge(batch)
             except StoreError as error:
                 log.error("mockcar: could not save the last changes: %s", error)
                 if not batch.done.done():

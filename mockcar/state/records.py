@@ -24,7 +24,7 @@ from typing import Any
 
 from mockcar.domain.world.records import AuthorizationCode, Connection, Token
 from mockcar.domain.world.world import World
-from mockcar.state import fleet_records, service_records, webhook_records
+from mockcar.state import fleet_records, pending, service_records, webhook_records
 from mockcar.state.codec import RecordError, key_of, parse_time
 
 Record = dict[str, Any]
@@ -87,8 +87,16 @@ def connection_record(connection: Connection) -> Record:
     }
 
 
+def _same(name: str) -> str:
+    return name
+
+
+def fold_connections(world: World) -> dict[Any, tuple[str, Record]]:
+    return pending.fold(world, "connections", world.connections, _same, connection_record)
+
+
 def connection_records(world: World) -> dict[str, Record]:
-    return {cid: connection_record(c) for cid, c in world.connections.items()}
+    return pending.ordered(world.connections, fold_connections(world))
 
 
 def apply_connections(world: World, section: dict[str, Record]) -> None:
@@ -112,15 +120,23 @@ def apply_connections(world: World, section: dict[str, Record]) -> None:
 # -- authorization codes ----------------------------------------------------------------
 
 
-def code_records(world: World) -> dict[str, Record]:
-    return {key_of(code.code): {
+def code_record(code: AuthorizationCode) -> Record:
+    return {
         "code": code.code,
         "client_id": code.client_id,
         "redirect_uri": code.redirect_uri,
         "connection_id": code.connection_id,
         "issued_at": time_text(code.issued_at),
         "used": code.used,
-    } for code in world.codes.values()}
+    }
+
+
+def fold_codes(world: World) -> dict[Any, tuple[str, Record]]:
+    return pending.fold(world, "codes", world.codes, key_of, code_record)
+
+
+def code_records(world: World) -> dict[str, Record]:
+    return pending.ordered(world.codes, fold_codes(world))
 
 
 def apply_codes(world: World, section: dict[str, Record]) -> None:
@@ -156,22 +172,13 @@ def token_record(token: Token) -> Record:
     }
 
 
+def fold_tokens(world: World) -> dict[Any, tuple[str, Record]]:
+    return pending.fold(world, "tokens", world.tokens_by_access, key_of, token_record)
+
+
 def token_records(world: World) -> dict[str, Record]:
-    # A token's record changes only with its refresh, revocation or successor: the
-    # records made last time are reused, so a read of 1,000 tokens costs a walk.
-    cache: dict[str, tuple[Any, ...]] = world.record_cache.setdefault("tokens", {})
-    fresh: dict[str, tuple[Any, ...]] = {}
-    records: dict[str, Record] = {}
-    for access, token in world.tokens_by_access.items():
-        held = cache.get(access)
-        if (held is None or held[0] is not token or held[1] != token.refreshed_at
-                or held[2] != token.revoked or held[3] is not token.successor):
-            held = (token, token.refreshed_at, token.revoked, token.successor,
-                    key_of(access), token_record(token))
-        fresh[access] = held
-        records[held[4]] = held[5]
-    world.record_cache["tokens"] = fresh
-    return records
+    # In the order they were issued: a code's family is rebuilt in that order.
+    return pending.ordered(world.tokens_by_access, fold_tokens(world))
 
 
 def apply_tokens(world: World, section: dict[str, Record]) -> None:
@@ -235,10 +242,41 @@ SECTIONS: dict[str, tuple[Reader, Writer]] = {
 }
 
 
+# The sections read incrementally (mockcar.state.pending): their fold brings the
+# section's records up to date, noting each changed one as pending, without building the
+# section whole.
+FOLDS: dict[str, Callable[[World], object]] = {
+    "executions": service_records.fold_executions,
+    "owners": fleet_records.fold_owners,
+    "vehicles": fleet_records.fold_vehicles,
+    "connections": fold_connections,
+    "codes": fold_codes,
+    "tokens": fold_tokens,
+    "application_tokens": service_records.fold_application_tokens,
+}
+
+
 def world_records(world: World) -> Records:
     """Every mutable part of `world` that differs from the World its scenario builds,
     by section and key. Cost grows with what changed, never with the fleet's size."""
     return {name: read(world) for name, (read, _) in SECTIONS.items()}
+
+
+def world_changes(world: World) -> tuple[Records, pending.Delta, int]:
+    """What a store needs to catch up with `world`, at the cost of what changed: the
+    small sections whole, and of the others (`FOLDS`) the records changed since the
+    store last acknowledged (`pending.acknowledge(world, mark)` with the mark returned,
+    once they are written). Only for a World read whole (`world_records`) and
+    checkpointed (`pending.checkpoint`) before: until then nothing is noted."""
+    whole: Records = {}
+    for name, (read, _) in SECTIONS.items():
+        fold = FOLDS.get(name)
+        if fold is None:
+            whole[name] = read(world)
+        else:
+            fold(world)
+    mark = pending.checkpoint(world)
+    return whole, pending.delta(world), mark
 
 
 def apply_records(world: World, records: Records) -> None:
@@ -262,4 +300,4 @@ def apply_records(world: World, records: Records) -> None:
             raise RecordError(f"{name}: a record is malformed ({error!r})") from None
 
 
-__all__ = ["RecordError", "Records", "apply_records", "key_of", "world_records"]
+__all__ = ["RecordError", "Records", "apply_records", "key_of", "world_changes", "world_records"]

@@ -20,6 +20,7 @@ from mockcar.domain.world.rate_limits import APPLICATION, VEHICLE, RateLimitSett
 from mockcar.domain.world.records import Application, ApplicationToken
 from mockcar.domain.world.world import World
 from mockcar.errors import SmartcarError
+from mockcar.state import pending
 from mockcar.state.codec import RecordError, decode, decode_dataclass, encode, key_of, parse_time
 
 Record = dict[str, Any]
@@ -40,9 +41,12 @@ def apply_applications(world: World, section: dict[str, Record]) -> None:
 # -- application tokens -------------------------------------------------------------------
 
 
+def fold_application_tokens(world: World) -> dict[Any, tuple[str, Record]]:
+    return pending.fold(world, "application_tokens", world.application_tokens, key_of, encode)
+
+
 def application_token_records(world: World) -> dict[str, Record]:
-    return {key_of(access): encode(token)
-            for access, token in world.application_tokens.items()}
+    return pending.ordered(world.application_tokens, fold_application_tokens(world))
 
 
 def apply_application_tokens(world: World, section: dict[str, Record]) -> None:
@@ -64,9 +68,24 @@ def execution_record(execution: Execution) -> Record:
     return record
 
 
+def fold_executions(world: World) -> dict[Any, tuple[str, Record]]:
+    def settled(execution: Execution) -> None:
+        # A long-running command acts on its vehicle when it settles, without looking
+        # the vehicle up (which notes it for the records): noted here, before the
+        # vehicles are read.
+        if execution.status != PENDING and execution.vehicle_id in world.vehicles:
+            world.vehicles.touched.add(execution.vehicle_id)
+
+    return pending.fold(world, "executions", world.executions.by_id, _same,
+                        execution_record, settled)
+
+
+def _same(name: str) -> str:
+    return name
+
+
 def execution_records(world: World) -> dict[str, Record]:
-    return {eid: execution_record(execution)
-            for eid, execution in world.executions.by_id.items()}
+    return pending.ordered(world.executions.by_id, fold_executions(world))
 
 
 def apply_executions(world: World, section: dict[str, Record]) -> None:

@@ -103,6 +103,32 @@ class Ledger:
             found.extend(Change(tenant, section, key, None) for key in before[section])
         return found
 
+    def changes_since(self, tenant: str, whole: Records,
+                      delta: Mapping[str, Mapping[str, Record | None]]) -> list[Change]:
+        """As `changes`, at the cost of what changed: `whole` holds some sections whole
+        (diffed as `changes` does), `delta` of the others only the records that may
+        have changed (None: deleted); sections in neither are left as written."""
+        before = self.written.get(tenant, {})
+        found: list[Change] = []
+        for section, entries in whole.items():
+            old = before.get(section, {})
+            for key, record in entries.items():
+                was = old.get(key)
+                if was is not record and was != record:
+                    found.append(Change(tenant, section, key, record))
+            found.extend(Change(tenant, section, key, None)
+                         for key in old.keys() - entries.keys())
+        for section, maybe in delta.items():
+            old = before.get(section, {})
+            for key, maybe_record in maybe.items():
+                was = old.get(key)
+                if maybe_record is None:
+                    if was is not None:
+                        found.append(Change(tenant, section, key, None))
+                elif was is not maybe_record and was != maybe_record:
+                    found.append(Change(tenant, section, key, maybe_record))
+        return found
+
     def removed(self, tenants: Iterable[str]) -> list[Change]:
         """Deletions for every record of tenants that exist no more."""
         return [Change(tenant, section, key, None)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from mockcar.domain.world.tracked import TrackedDict, Watched
 from mockcar.errors import SmartcarError
 
 ALL = "*"
@@ -60,7 +61,7 @@ Action = Callable[[datetime], None]
 
 
 @dataclass
-class Execution:
+class Execution(Watched):
     id: str
     vehicle_id: str
     command_type: str
@@ -93,7 +94,8 @@ class Execution:
 class Executions:
     """Every execution of a World by id; the pending ones settle in completion order."""
 
-    by_id: dict[str, Execution] = field(default_factory=dict)
+    # Notes which executions changed (mockcar.domain.world.tracked), for the records.
+    by_id: dict[str, Execution] = field(default_factory=TrackedDict)
     # A heap by completion time (then start order): every vehicle request settles, and
     # settling with nothing due looks at the earliest only.
     _pending: list[tuple[datetime, int, Execution]] = field(default_factory=list, repr=False)
@@ -129,7 +131,7 @@ class Executions:
     def restore(self, executions: list[Execution]) -> None:
         """The executions a snapshot held (mockcar.state), replacing these; the pending
         ones settle in completion order as any others."""
-        self.by_id = {e.id: e for e in executions}
+        self.by_id = TrackedDict((e.id, e) for e in executions)
         self._pending = []
         for execution in executions:
             if execution.status == PENDING:

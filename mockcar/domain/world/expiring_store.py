@@ -8,15 +8,17 @@ cost of adding or finding an entry does not grow with the number of entries held
 clock moved backwards can leave an expired entry behind a live one; it stays until
 the entries in front of it expire, and a lookup never returns it.
 
-An `OrderedDict` rather than a dict: removing entries from the front of a dict leaves
-holes that every later look at its front walks over, until the dict next resizes.
+An `OrderedDict` (a `TrackedDict`, which notes changed keys for the records) rather than
+a dict: removing entries from the front of a dict leaves holes that every later look at
+its front walks over, until the dict next resizes.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import datetime
 from typing import Protocol, TypeVar
+
+from mockcar.domain.world.tracked import TrackedDict
 
 
 class Expiring(Protocol):
@@ -27,7 +29,7 @@ class Expiring(Protocol):
 V = TypeVar("V", bound=Expiring)
 
 
-class ExpiringStore(OrderedDict[str, V]):
+class ExpiringStore(TrackedDict[str, V]):
     """Entries by key in insertion order; with a `capacity`, adding to a full store
     drops the oldest entry first."""
 

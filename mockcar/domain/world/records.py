@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from mockcar.domain.connect.test_accounts import ErrorTrigger, error_trigger
 from mockcar.domain.webhooks.webhook import Webhook
+from mockcar.domain.world.tracked import Watched
 
 # Lifetimes from Smartcar's docs (the pages above): a code lives 10 minutes, an access
 # token 2 hours, a refresh token 60 days.
@@ -75,8 +76,8 @@ class Owner:
         return error_trigger(self.email)
 
 
-@dataclass
-class Connection:
+@dataclass(eq=True)
+class Connection(Watched):
     """One owner's consent to one application, for chosen vehicles and permissions."""
 
     id: str
@@ -90,8 +91,8 @@ class Connection:
     owner_email: str = ""
 
 
-@dataclass
-class AuthorizationCode:
+@dataclass(eq=True)
+class AuthorizationCode(Watched):
     code: str
     client_id: str
     redirect_uri: str | None
@@ -103,8 +104,8 @@ class AuthorizationCode:
         return now >= self.issued_at + CODE_LIFETIME
 
 
-@dataclass
-class Token:
+@dataclass(eq=True)
+class Token(Watched):
     """An access/refresh token pair issued for one connection."""
 
     access_token: str

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,6 +35,7 @@ from mockcar.domain.world.records import (
     Owner,
     Token,
 )
+from mockcar.domain.world.tracked import TrackedDict
 from mockcar.errors import DomainError, Kind, SmartcarError
 
 # The World and its rules; the records it holds live in mockcar.domain.world.records and
@@ -80,11 +80,13 @@ class World:
     owners: Owners = field(default_factory=Owners)
     vehicles: Vehicles = field(default_factory=Vehicles)
     vehicle_factory: VehicleFactory | None = None
-    connections: dict[str, Connection] = field(default_factory=dict)
+    # These three note which keys changed (mockcar.domain.world.tracked), so persisting a
+    # request's changes costs what it changed, not what the World holds.
+    connections: dict[str, Connection] = field(default_factory=TrackedDict)
     # Codes and pairs oldest first: issuing one drops, from the front, those past use
     # (`_drop_spent`), so neither grows with the server's age nor costs more to add to.
-    codes: dict[str, AuthorizationCode] = field(default_factory=OrderedDict)
-    tokens_by_access: dict[str, Token] = field(default_factory=OrderedDict)
+    codes: dict[str, AuthorizationCode] = field(default_factory=TrackedDict)
+    tokens_by_access: dict[str, Token] = field(default_factory=TrackedDict)
     tokens_by_refresh: dict[str, Token] = field(default_factory=dict)
     # Authorization code -> every pair issued from it, rotations included: a replayed
     # code revokes them all (RFC 6749 §4.1.2), for as long as any of them is kept.
