@@ -35,30 +35,53 @@ SPECIAL: dict[type, tuple[Callable[[Any], Any], Callable[[Any, str], Any]]] = {}
 
 def encode(value: Any) -> Any:
     """`value` as JSON-able data."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    special = SPECIAL.get(type(value))
+    if len(SPECIAL) != _ENCODERS_FOR[0]:  # a type registered since: choose again
+        _ENCODERS.clear()
+        _ENCODERS_FOR[0] = len(SPECIAL)
+    encoder = _ENCODERS.get(type(value))
+    if encoder is None:
+        encoder = _ENCODERS[type(value)] = _encoder(type(value))
+    return encoder(value)
+
+
+# How each type is encoded, chosen once per type (a car's record encodes some hundred
+# values: a lookup each rather than a walk down the isinstance tests).
+_ENCODERS: dict[type, Callable[[Any], Any]] = {}
+_ENCODERS_FOR = [0]  # len(SPECIAL) when _ENCODERS was filled
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _encoder(cls: type) -> Callable[[Any], Any]:
+    if cls is type(None) or issubclass(cls, bool | int | str):
+        return _same
+    special = SPECIAL.get(cls)
     if special is not None:
-        return special[0](value)
-    if isinstance(value, float):
-        return value
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in public_fields(type(value))}
-    if isinstance(value, frozenset | set):
-        return sorted((encode(v) for v in value), key=repr)
-    if isinstance(value, tuple | list):
-        return [encode(v) for v in value]
-    if isinstance(value, Mapping):
-        return {str(k): encode(v) for k, v in value.items()}
-    raise TypeError(f"cannot record a {type(value).__name__}")
+        return special[0]
+    if issubclass(cls, float):
+        return _same
+    if issubclass(cls, Enum):
+        return lambda value: value.value
+    if issubclass(cls, datetime | time):
+        return lambda value: value.isoformat()
+    if issubclass(cls, timedelta):
+        return lambda value: value.total_seconds()
+    if dataclasses.is_dataclass(cls):
+        names = tuple(f.name for f in public_fields(cls))
+        return lambda value: {name: encode(getattr(value, name)) for name in names}
+    if issubclass(cls, frozenset | set):
+        return lambda value: sorted((encode(v) for v in value), key=repr)
+    if issubclass(cls, tuple | list):
+        return lambda value: [encode(v) for v in value]
+    if issubclass(cls, Mapping):
+        return lambda value: {str(k): encode(v) for k, v in value.items()}
+
+    def refused(value: Any) -> Any:
+        raise TypeError(f"cannot record a {cls.__name__}")
+
+    return refused
 
 
 @cache
