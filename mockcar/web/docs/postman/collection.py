@@ -46,7 +46,7 @@ COLLECTION_FILE = "mockcar.postman_collection.json"
 ENVIRONMENT_FILE = "mockcar.postman_environment.json"
 POSTMAN_CALLBACK = "https://oauth.pstmn.io/v1/browser-callback"
 NAME = "mockcar (Smartcar API v2.0 and v3)"
-# With the control tour's CONTROL_TOKEN (see `_secrets`).
+# Secret too: the control tour's CONTROL_TOKEN (added by `environment`, which imports the tour).
 SECRETS = frozenset({"client_secret", "management_token", "access_token", "refresh_token",
                      "tour_management_token", "application_token"})
 # Variables pre-request scripts set (the others are stored by test scripts: `Call.save`).
