@@ -1,0 +1,143 @@
+"""The code of the methods `dataclasses` generates, kept between starts of `mockcar serve`.
+
+Python builds each dataclass's `__init__`, `__repr__`, `__eq__`, `__hash__`, `__setattr__`
+and `__delattr__` from source text it compiles when the class is defined: ~190
+dataclasses (mockcar's World and pydantic's own) cost ~150 ms of a ~450 ms start, three
+quarters of it in `compile`. The text depends only on the class, so its code object is
+the same at every start: while the server starts, `dataclasses` finds its compiled code
+here by the text's digest, and what it had to compile is written back for the next start,
+as Python keeps modules' bytecode in `__pycache__`.
+
+The functions made are the ones `dataclasses` makes itself: the same text, compiled the
+same way (`<string>`, no inherited `__future__` flags), run with the same namespaces.
+Nothing else changes: `install` shadows `exec` in the `dataclasses` module only, and
+`uninstall` removes it once the server has started. The file (under `$XDG_CACHE_HOME` or
+`~/.cache`, `mockcar/`) is read only when this user owns it and nobody else may write it,
+and one for another Python is never read (its name carries the bytecode's cache tag and
+the file starts with Python's magic number); any failure to read or write it only means
+compiling, as without it.
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import hashlib
+import importlib.util
+import marshal
+import os
+import stat
+import sys
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+_MAGIC = importlib.util.MAGIC_NUMBER
+# A file this size is not one this module wrote (one start's code is ~0.7 MB).
+_MAX_BYTES = 16 * 2**20
+
+
+class MethodCache:
+    """Compiled code by the digest of its source text: what was found (`hits`), what had to
+    be compiled (`misses`), and what this start used, which is what is written back."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.known: dict[bytes, CodeType] = _read(path) if path is not None else {}
+        self.used: dict[bytes, CodeType] = {}
+        self.hits = self.misses = 0
+
+    def exec(self, source: Any, namespace: Any = None, names: Any = None) -> None:
+        """`exec(source, globals, locals)` as `dataclasses` calls it (positionally), with
+        the code of `source` from the cache. Running the text it generated is what
+        `dataclasses` does anyway."""
+        if not isinstance(source, str):
+            builtins.exec(source, namespace, names)  # noqa: S102
+            return
+        key = hashlib.sha256(source.encode("utf-8", "surrogatepass")).digest()
+        code = self.known.get(key)
+        if code is None:
+            # As `exec(source)` compiles it in `dataclasses` (a module with no __future__
+            # imports): not inheriting this module's flags.
+            code = compile(source, "<string>", "exec", dont_inherit=True)
+            self.misses += 1
+        else:
+            self.hits += 1
+        self.used[key] = code
+        builtins.exec(code, namespace, names)  # noqa: S102
+
+    def save(self) -> None:
+        """Write what this start used, when it had to compile anything."""
+        if self.path is None or not self.misses:
+            return
+        # Written beside it and renamed over it: a start reading it meanwhile sees the
+        # old file or the new one, never half of one.
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(_MAGIC)
+                    marshal.dump(self.used, out)
+                os.replace(temporary, self.path)
+            except BaseException:
+                temporary.unlink(missing_ok=True)
+                raise
+        except (OSError, ValueError):
+            pass  # a read-only home: the next start compiles, as without a cache
+
+
+_active: MethodCache | None = None
+# The cache `uninstall` closed last: its hits and misses tell what a start compiled.
+last: MethodCache | None = None
+
+
+def default_path() -> Path | None:
+    tag = sys.implementation.cache_tag
+    if tag is None:
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "mockcar" / f"dataclass-methods.{tag}.marshal"
+
+
+def install(path: Path | None = None) -> MethodCache:
+    """From now until `uninstall`, dataclasses defined in this process take their methods'
+    code from the cache at `path` (default: `default_path()`)."""
+    global _active
+    cache = MethodCache(path if path is not None else default_path())
+    dataclasses.exec = cache.exec  # type: ignore[attr-defined]
+    _active = cache
+    return cache
+
+
+def uninstall() -> MethodCache | None:
+    """`dataclasses` compiles again; what this start compiled is saved for the next."""
+    global _active, last
+    cache, _active = _active, None
+    if cache is None:
+        return None
+    last = cache
+    if vars(dataclasses).get("exec") == cache.exec:
+        del dataclasses.exec  # type: ignore[attr-defined]
+    cache.save()
+    return cache
+
+
+def _read(path: Path) -> dict[bytes, CodeType]:
+    try:
+        with path.open("rb") as file:
+            info = os.fstat(file.fileno())
+            if (not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_BYTES
+                    or (hasattr(os, "getuid") and info.st_uid != os.getuid())
+                    or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+                return {}
+            if file.read(len(_MAGIC)) != _MAGIC:
+                return {}
+            found = marshal.load(file)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items()
+            if isinstance(k, bytes) and isinstance(v, CodeType)}

@@ -1,0 +1,116 @@
+"""`mockcar serve` keeps the code of dataclasses' generated methods between starts
+(mockcar.method_cache): a second start compiles none of them, the classes get the very
+same methods, and a cache file that is not safely this user's is never read. Checked in
+fresh interpreters by counting and comparing code, never by timing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TAG = sys.implementation.cache_tag
+
+# `mockcar serve` with the server stubbed: what the start compiled, and whether
+# `dataclasses` is itself again when the server runs.
+START = """
+import dataclasses, importlib.machinery, json, sys
+from mockcar import cli, method_cache
+seen = {}
+def serve(settings, world, sock=None, **kwargs):
+    cache = method_cache.last
+    seen.update(hits=cache.hits, misses=cache.misses, patched="exec" in vars(dataclasses))
+    if sock is not None:
+        sock.close()
+class StubServe:  # mockcar.server as the command imports it, its `serve` replaced
+    def find_spec(self, name, path=None, target=None):
+        if name != "mockcar.server":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run = spec.loader.exec_module
+        def exec_module(module):
+            run(module)
+            module.serve = serve
+        spec.loader.exec_module = exec_module
+        return spec
+sys.meta_path.insert(0, StubServe())
+code = cli.main(["serve", "--quiet", "--port", "0"])
+print(json.dumps({**seen, "code": code}))
+"""
+
+# Every generated method of every dataclass a start defines, as code, defaults and
+# annotations, with or without the cache.
+METHODS = """
+import dataclasses, hashlib, json, marshal, sys
+cached = sys.argv[1] == "cached"
+if cached:
+    from mockcar import method_cache
+    method_cache.install()
+import mockcar.app, mockcar.scenario, mockcar.server
+if cached:
+    method_cache.uninstall()
+found = {}
+for name, module in list(sys.modules.items()):
+    for obj in list(vars(module).values()) if module else []:
+        if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == name:
+            for method, fn in vars(obj).items():
+                fn = getattr(fn, "__wrapped__", fn)
+                if method.startswith("__") and hasattr(fn, "__code__"):
+                    found[f"{name}.{obj.__qualname__}.{method}"] = hashlib.sha256(
+                        marshal.dumps(fn.__code__)
+                        + repr((fn.__qualname__, fn.__annotations__, fn.__code__.co_flags,
+                                fn.__defaults__ is None, len(fn.__defaults__ or ()),
+                                fn.__kwdefaults__ is None)).encode()).hexdigest()
+print(json.dumps(found))
+"""
+
+
+def run(script: str, cache_home: Path, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKCAR_")}
+    result = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT,
+                            env={**env, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0",
+                                 "XDG_CACHE_HOME": str(cache_home)},
+                            capture_output=True, text=True, timeout=120, check=True)
+    return result.stdout.splitlines()[-1]
+
+
+def start(cache_home: Path) -> dict[str, int]:
+    seen: dict[str, int] = json.loads(run(START, cache_home))
+    assert seen["code"] == 0
+    assert not seen["patched"]  # the server runs with dataclasses as Python ships it
+    return seen
+
+
+def cache_file(cache_home: Path) -> Path:
+    return cache_home / "mockcar" / f"dataclass-methods.{TAG}.marshal"
+
+
+def test_a_second_start_compiles_no_dataclass_method(tmp_path: Path) -> None:
+    first = start(tmp_path)
+    assert first["hits"] == 0 and first["misses"] > 500
+    assert cache_file(tmp_path).stat().st_mode & 0o077 == 0  # this user's only
+    second = start(tmp_path)
+    assert second == {**first, "hits": first["misses"], "misses": 0}
+
+
+def test_the_cached_code_makes_the_same_methods(tmp_path: Path) -> None:
+    run(METHODS, tmp_path, "cached")  # fills the cache
+    cached = json.loads(run(METHODS, tmp_path, "cached"))
+    compiled = json.loads(run(METHODS, tmp_path, "plain"))
+    assert len(compiled) > 500
+    assert cached == compiled
+
+
+def test_a_cache_file_others_may_write_or_not_written_here_is_not_read(tmp_path: Path) -> None:
+    first = start(tmp_path)
+    path = cache_file(tmp_path)
+    path.chmod(0o666)
+    assert start(tmp_path)["hits"] == 0  # compiled again, and written back as its own
+    assert path.stat().st_mode & 0o077 == 0
+    path.write_bytes(b"not a cache")
+    path.chmod(0o600)
+    assert start(tmp_path) == {**first, "hits": 0}
+    assert start(tmp_path)["misses"] == 0
