@@ -11,7 +11,8 @@ req/s with --state over req/s without; the goal for commands is >= 0.7.
 
 Each server first issues `--tokens` token pairs (1,000 by default; each a connection, a
 code and a pair, through the control API), so the rows show a server that has been in
-use: a commit's cost must not grow with what the World holds.
+use: a commit's cost must not grow with what the World holds. The in-process rows of
+benchmarks/commit_cost.py (a commit's reading at 1,000 and 5,000 pairs) follow.
 
 `python -m benchmarks.state_store --seconds 2 --warmup 1` makes a quick run.
 """
@@ -29,6 +30,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks import commit_cost
 from benchmarks.side_by_side import Row, measure, wait_for_200, wrk
 from mockcar.testing.server import free_port
 
@@ -122,6 +124,7 @@ def main() -> None:
             for row in reads:
                 measure(row, args.seconds, args.connections, {})
         report(commands, reads, args)
+        commit_cost.report()
     finally:
         for server in servers:
             server.terminate()
