@@ -39,7 +39,7 @@ _MAX_BYTES = 16 * 2**20
 
 class MethodCache:
     """Compiled code by the digest of its source text: what was found (`hits`), what had to
-    be compiled (`misses`), and what this start used, which is what is written back."""
+    be compiled (`misses`), and what this start used, which is written back."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -79,13 +79,20 @@ class MethodCache:
             try:
                 with os.fdopen(fd, "wb") as out:
                     out.write(_MAGIC)
-                    marshal.dump(self.used, out)
+                    marshal.dump(self._kept(), out)
                 os.replace(temporary, self.path)
             except BaseException:
                 temporary.unlink(missing_ok=True)
                 raise
         except (OSError, ValueError):
             pass  # a read-only home: the next start compiles, as without a cache
+
+    def _kept(self) -> dict[bytes, CodeType]:
+        """What this start used, and what the file held besides while that is at most as
+        much again: starts that define different classes (another scenario's, `--state`'s)
+        keep each other's code, and code of classes that changed is dropped in time."""
+        kept = {**self.known, **self.used}
+        return kept if len(kept) <= 2 * len(self.used) else self.used
 
 
 _active: MethodCache | None = None
