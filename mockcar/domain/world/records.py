@@ -76,7 +76,7 @@ class Owner:
         return error_trigger(self.email)
 
 
-@dataclass(eq=True)
+@dataclass
 class Connection(Watched):
     """One owner's consent to one application, for chosen vehicles and permissions."""
 
@@ -91,7 +91,7 @@ class Connection(Watched):
     owner_email: str = ""
 
 
-@dataclass(eq=True)
+@dataclass
 class AuthorizationCode(Watched):
     code: str
     client_id: str
@@ -104,7 +104,7 @@ class AuthorizationCode(Watched):
         return now >= self.issued_at + CODE_LIFETIME
 
 
-@dataclass(eq=True)
+@dataclass
 class Token(Watched):
     """An access/refresh token pair issued for one connection."""
 
