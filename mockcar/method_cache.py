@@ -104,7 +104,14 @@ def default_path() -> Path | None:
     tag = sys.implementation.cache_tag
     if tag is None:
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):  # no HOME and no passwd entry: no cache, not ./~
+            return None
+        base = os.path.join(home, ".cache")
+    if not os.path.isabs(base):  # the XDG spec: a relative path is to be ignored
+        return None
     return Path(base) / "mockcar" / f"dataclass-methods.{tag}.marshal"
 
 
