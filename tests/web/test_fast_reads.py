@@ -23,6 +23,7 @@ from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockcar.app import create_app
+from mockcar.domain.connect.test_accounts import error_trigger
 from mockcar.domain.signals.catalog import CATALOG
 from mockcar.domain.vehicles import fixed_vehicle
 from mockcar.domain.vehicles.vehicle import Powertrain, Vehicle
@@ -310,6 +311,53 @@ def test_a_registered_applications_reads_are_fast_and_journaled_in_its_tenant(
     assert answers[0] == (answers[1][0], True)
 
 
+def test_the_fetched_at_time_follows_the_clock_to_the_millisecond(pair: Pair) -> None:
+    """`sc-fetched-at` names the millisecond the clock reads: the same text within one,
+    the next one's from its first microsecond, an earlier one's when the clock is set
+    back (both paths read the same frozen clock)."""
+    vehicle = next(iter(pair.world.vehicles.values()))
+    headers = {"Authorization": f"Bearer {grant(pair.world, vehicle, 'fetched-at')}"}
+    seen = []
+    for at in ("2026-11-23T09:30:00.000500Z", "2026-11-23T09:30:00.000999Z",
+               "2026-11-23T09:30:00.001000Z", "2026-11-23T09:30:00.000999Z",
+               "2026-11-23T09:30:00.001999Z", "2026-11-23T09:30:00.002000Z",
+               "2026-11-23T09:31:07.002000Z"):
+        moved = pair.fast.post("/_mockcar/clock/set", json={"at": at})
+        assert moved.status_code == 200, moved.text
+        assert same(pair, v2(vehicle, "/odometer"), headers) == (200, True), at
+        seen.append(pair.fast.get(v2(vehicle, "/odometer"), headers=headers)
+                    .headers["sc-fetched-at"])
+    assert seen == ["2026-11-23T09:30:00.000Z", "2026-11-23T09:30:00.000Z",
+                    "2026-11-23T09:30:00.001Z", "2026-11-23T09:30:00.000Z",
+                    "2026-11-23T09:30:00.001Z", "2026-11-23T09:30:00.002Z",
+                    "2026-11-23T09:31:07.002Z"]
+
+
+def test_a_token_read_again_after_the_world_is_replaced_reads_the_new_world(
+        pair: Pair) -> None:
+    """A snapshot restored replaces the app's World by a new one holding the same token:
+    the next read is claimed by, answered from and journaled for the new World."""
+    vehicle = next(v for v in pair.world.vehicles.values() if v.motion is None)
+    headers = {"Authorization": f"Bearer {grant(pair.world, vehicle, 'restored')}"}
+    taken = pair.fast.get("/_mockcar/snapshot")
+    assert taken.status_code == 200, taken.text
+    assert same(pair, v2(vehicle, "/odometer"), headers) == (200, True)
+    restored = pair.fast.post("/_mockcar/snapshot", json=taken.json())
+    assert restored.status_code == 200, restored.text
+    fresh = pair.fast_app.state.world
+    assert fresh is not pair.world
+    pair.slow_app.state.world = fresh
+    changed = pair.fast.post(f"/_mockcar/vehicles/{vehicle.id}/state",
+                             json={"odometer_km": 43210.5})
+    assert changed.status_code == 200, changed.text
+    assert same(pair, v2(vehicle, "/odometer"), headers) == (200, True)
+    answer = pair.fast.get(v2(vehicle, "/odometer"), headers=headers)
+    assert answer.json() == {"distance": 43210.5}
+    entry = pair.fast_app.state.tenants.scenario_journal.entries()[-1]
+    assert entry.request_id == answer.headers["sc-request-id"]
+    assert entry.response_body == answer.content
+
+
 def _latency_world(policy: str) -> tuple[World, list[tuple[str, dict[str, str]]]]:
     """A World whose latency waits, and the requests to send it, made the same way every
     time (two of them are compared: the latency's draws are the World's)."""
@@ -428,6 +476,28 @@ def test_signals_refused_inside_a_200_are_fast(pair: Pair) -> None:
     headers = {"Authorization": f"Bearer {grant(world, ice, 'few', ('read_vin',))}"}
     for code in ("odometer-traveleddistance", "tractionbattery-stateofcharge"):
         assert same(pair, signal(ice, code), headers) == (200, True), code
+
+
+def test_a_user_connected_twice_reads_with_every_permission_of_both(pair: Pair) -> None:
+    """Two connections of one user to the application cover the car, each with one
+    permission: signals of either read, a third permission's signal is an ERROR; a
+    test-mode error on either connection sends the read to Starlette."""
+    world = pair.world
+    bev = next(v for v in world.vehicles.values()
+               if v.powertrain is Powertrain.BEV and v.motion is None)
+    owner = owner_of(world, bev)
+    application_tokens.issue(world, V3_APP.client_id, "twice-token")
+    headers = {"Authorization": "Bearer twice-token", "sc-user-id": owner.id}
+    codes = ("odometer-traveleddistance", "tractionbattery-stateofcharge",
+             "location-preciselocation")
+    world.connect(V3_APP.client_id, owner, [bev.id], ["read_odometer"], "live")
+    assert same(pair, signal(bev, codes[0]), headers) == (200, True)
+    second = world.connect(V3_APP.client_id, owner, [bev.id], ["read_battery"], "live")
+    for code in codes:
+        assert same(pair, signal(bev, code), headers) == (200, True), code
+    second.error_trigger = error_trigger("VEHICLE_STATE.ASLEEP@smartcar.com")
+    assert second.error_trigger is not None
+    assert same(pair, signal(bev, codes[0]), headers)[1] is False
 
 
 def test_a_fault_rule_on_v3_goes_to_starlette(pair: Pair) -> None:

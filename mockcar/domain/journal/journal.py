@@ -37,12 +37,16 @@ def token_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Entry:
     """One request as received. Recording stores raw values (the header list and query
     bytes as the server gave them, the bearer credential itself); everything derived —
     decoded headers, the token's id, the vehicle — is computed when asked, so the
-    request path pays for an append and nothing else."""
+    request path pays for an append and nothing else.
+
+    Nothing assigns to an entry once recorded; it is not a frozen dataclass because a
+    frozen one's `__init__` sets each field through `object.__setattr__`, which alone
+    cost more than the rest of recording (its header list made it unhashable anyway)."""
 
     seq: int  # 1, 2, … per journal; never reused, so `since=` paging is exact
     at: float  # wall-clock time the response finished, seconds since the epoch

@@ -35,6 +35,8 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockcar.domain.journal.journal import BODY_LIMIT
+from mockcar.domain.world.tenants import Tenants
+from mockcar.domain.world.world import World
 from mockcar.web import tenancy
 from mockcar.web.fast_reads import v2_reads, v3_signals
 from mockcar.web.fast_reads.encoding import request_id
@@ -44,6 +46,7 @@ _BODY_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
 _JSON = (b"content-type", b"application/json")
 _NOSNIFF = (b"x-content-type-options", b"nosniff")
 _REQUEST_ID = b"sc-request-id"
+_CLAIMS_KEPT = 4096
 
 # The request's claim and its answer (v2_reads.Answer).
 Found = tuple[tenancy.Claim, bytes, list[tuple[bytes, bytes]], float,
@@ -65,6 +68,8 @@ def install(app: Starlette) -> None:
 class FastReads:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        # Bearer token -> the claim it made, reused while it would be made again alike.
+        self._claims: dict[str, tenancy.Claim] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] == "http" and scope["method"] == "GET"
@@ -113,13 +118,44 @@ class FastReads:
         token = value.strip()
         if scheme.lower() != "bearer" or not token:
             return None
-        claim = tenancy.bearer_claim(scope, token)
+        claim = self._claim(scope, token)
         if v2 is not None:
             answered = v2_reads.answer(claim.world, token, *v2, units)
             return None if answered is None else (claim, *answered)
         assert v3 is not None
         body = v3_signals.answer(claim.world, token, *v3, user)
         return None if body is None else (claim, body, [], 0.0, None)
+
+    def _claim(self, scope: Scope, token: str) -> tenancy.Claim:
+        """`tenancy.bearer_claim(scope, token)`, without building the claim again while
+        every part of it is the same: the same tenant knows the token (with the same
+        World and journal), or none does and the app's World issued it to the same
+        application. A claim of the unclaimed journal is never kept (the token may be
+        issued next)."""
+        app_state = scope["app"].state
+        tenants: Tenants = app_state["tenants"]
+        tenant = tenants.by_access_token(token) or tenants.by_management_token(token)
+        known = self._claims.get(token)
+        if known is not None and known.tenant is tenant:
+            if tenant is not None:
+                same = (known.world is tenant.world and known.journal is tenant.journal
+                        and known.client_id == tenant.client_id)
+            else:
+                world: World = app_state["world"]
+                issued = (world.tokens_by_access.get(token)
+                          or world.application_tokens.get(token))
+                same = (issued is not None and known.world is world
+                        and known.journal is tenants.scenario_journal
+                        and known.client_id == issued.client_id)
+            if same:
+                scope.setdefault("state", {})[tenancy.CLAIM] = known
+                return known
+        claim = tenancy.bearer_claim(scope, token)
+        if claim.journal is not tenants.unclaimed_journal:
+            if len(self._claims) >= _CLAIMS_KEPT:
+                self._claims.clear()
+            self._claims[token] = claim
+        return claim
 
 
 def _headers(pairs: Any) -> tuple[bytes | None, bytes | None, bytes | None] | None:

@@ -16,7 +16,7 @@ from mockcar.domain.vehicles.units import UnitSystem
 from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world.latency import IDEAL
 from mockcar.domain.world.world import Connection, World
-from mockcar.web.fast_reads.encoding import Timestamps, json_bytes
+from mockcar.web.fast_reads.encoding import Milliseconds, Timestamps, json_bytes
 from mockcar.web.fast_reads.quiet import quiet
 from mockcar.wire.v2.context import Context
 from mockcar.wire.v2.endpoint_table import Headers, Read
@@ -36,9 +36,9 @@ _NEEDS_ORIGIN = frozenset({"/battery/nominal_capacity"})
 _NO_QUERY: Mapping[str, str] = {}
 _UNIT_HEADER = {system: system.value.encode() for system in UnitSystem}
 # A vehicle's data time changes when its state does; `now` changes every request unless
-# the World's clock is frozen, so only the last one is kept.
+# the World's clock is frozen, and its text every millisecond.
 _DATA_AGE = Timestamps(256)
-_FETCHED_AT = Timestamps(1)
+_FETCHED_AT = Milliseconds()
 
 
 @dataclass(frozen=True, slots=True)

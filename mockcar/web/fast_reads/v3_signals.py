@@ -13,9 +13,7 @@ from datetime import datetime
 from mockcar.domain.signals import reading as catalogue
 from mockcar.domain.vehicles import fixed_vehicle
 from mockcar.domain.vehicles.vehicle import Vehicle
-from mockcar.domain.world import application_tokens
 from mockcar.domain.world.world import World
-from mockcar.errors import SmartcarError
 from mockcar.web.fast_reads.encoding import json_bytes
 from mockcar.web.fast_reads.quiet import quiet
 from mockcar.web.v3 import responses as wire
@@ -64,14 +62,21 @@ def _reach(world: World, token: str, vehicle_id: str, given_user: str | None,
         application = world.application(issued_to_app.client_id)
         if given_user is None or application is None or not issued_to_app.valid(now):
             return None
-        try:
-            vehicle, covering = application_tokens.user_vehicle(
-                world, application.client_id, given_user, vehicle_id)
-        except SmartcarError:
+        # application_tokens.user_vehicle and permissions_of in one pass over the
+        # connections (the permissions are only asked whether they hold one).
+        client_id = application.client_id
+        covering = [c for c in world.connections.values()
+                    if c.client_id == client_id and c.user_id == given_user
+                    and vehicle_id in c.vehicle_ids]
+        vehicle = world.vehicles.get(vehicle_id)
+        if not covering or vehicle is None:
             return None
+        if len(covering) == 1:
+            only = covering[0]
+            return (None if only.error_trigger else (vehicle, only.permissions))
         if any(c.error_trigger for c in covering):
             return None
-        return vehicle, application_tokens.permissions_of(covering)
+        return vehicle, {p for c in covering for p in c.permissions}
     issued = world.tokens_by_access.get(token)
     if issued is None or not issued.access_valid(now):
         return None
