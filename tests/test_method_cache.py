@@ -17,12 +17,13 @@ TAG = sys.implementation.cache_tag
 # `mockcar serve` with the server stubbed: what the start compiled, and whether
 # `dataclasses` is itself again when the server runs.
 START = """
-import dataclasses, importlib.machinery, json, sys
+import dataclasses, importlib.machinery, json, sys, typing
 from mockcar import cli, method_cache
 seen = {}
 def serve(settings, world, sock=None, **kwargs):
     cache = method_cache.last
-    seen.update(hits=cache.hits, misses=cache.misses, patched="exec" in vars(dataclasses))
+    seen.update(hits=cache.hits, misses=cache.misses,
+                patched="exec" in vars(dataclasses) or "compile" in vars(typing))
     if sock is not None:
         sock.close()
 class StubServe:  # mockcar.server as the command imports it, its `serve` replaced
@@ -42,9 +43,10 @@ print(json.dumps({**seen, "code": code}))
 """
 
 # Every generated method of every dataclass a start defines, as code, defaults and
-# annotations, with or without the cache.
+# annotations, and every forward reference in a class's annotations, with or without the
+# cache.
 METHODS = """
-import dataclasses, hashlib, json, marshal, sys
+import dataclasses, hashlib, json, marshal, sys, typing
 cached = sys.argv[1] == "cached"
 if cached:
     from mockcar import method_cache
@@ -64,6 +66,14 @@ for name, module in list(sys.modules.items()):
                         + repr((fn.__qualname__, fn.__annotations__, fn.__code__.co_flags,
                                 fn.__defaults__ is None, len(fn.__defaults__ or ()),
                                 fn.__kwdefaults__ is None)).encode()).hexdigest()
+    for name_, value in list(vars(module).items()) if module else []:
+        if not isinstance(value, type):
+            continue
+        annotations = vars(value).get("__annotations__")
+        for key, ref in (annotations.items() if isinstance(annotations, dict) else ()):
+            if isinstance(ref, typing.ForwardRef):
+                found[f"{name}.{name_}:{key}"] = hashlib.sha256(
+                    marshal.dumps(ref.__forward_code__)).hexdigest()
 print(json.dumps(found))
 """
 
@@ -100,7 +110,8 @@ def test_the_cached_code_makes_the_same_methods(tmp_path: Path) -> None:
     run(METHODS, tmp_path, "cached")  # fills the cache
     cached = json.loads(run(METHODS, tmp_path, "cached"))
     compiled = json.loads(run(METHODS, tmp_path, "plain"))
-    assert len(compiled) > 500
+    assert sum(":" in key for key in compiled) > 500  # forward references
+    assert sum(":" not in key for key in compiled) > 500  # dataclass methods
     assert cached == compiled
 
 
