@@ -8,7 +8,7 @@ answer anything else or change anything.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import UTC, datetime
 
 from mockcar.domain.signals import reading as catalogue
 from mockcar.domain.vehicles import fixed_vehicle
@@ -46,7 +46,50 @@ def answer(world: World, token: str, vehicle_id: str, code: str,
         return None
     vehicle, permissions = found
     signal = catalogue.signal(vehicle, code, now, permissions)
-    return json_bytes(wire.signal_resource(vehicle.id, signal))
+    if signal.error is not None:
+        return json_bytes(wire.signal_resource(vehicle.id, signal))
+    body = json_bytes(signal.body)
+    if body is None:
+        return None
+    head, middle, between, tail = _template(vehicle.id, signal.spec)
+    return b"".join((head, body, middle, b"%d" % wire.epoch_ms(signal.retrieved_at), between,
+                     b"%d" % wire.epoch_ms(signal.oem_updated_at), tail))
+
+
+# A readable signal's resource as `json_bytes(wire.signal_resource(...))` writes it, in
+# the parts that stay while the vehicle and signal do: everything but the body and the
+# two times. JSON writes an object as its members' texts in order, so the body's and
+# the times' texts set between them make the same bytes (the parts are strings, which
+# both JSON writers json_bytes uses write alike).
+Template = tuple[bytes, bytes, bytes, bytes]
+_TEMPLATES: dict[tuple[str, str], Template] = {}
+_TEMPLATES_KEPT = 4096
+# Strings no signal holds (a control character), as JSON writes them.
+_BODY, _RETRIEVED, _UPDATED = "\x01body", "\x01retrieved", "\x01updated"
+
+
+def _template(vehicle_id: str, spec: catalogue.SignalSpec) -> Template:
+    key = (vehicle_id, spec.code)
+    found = _TEMPLATES.get(key)
+    if found is not None:
+        return found
+    moment = datetime.fromtimestamp(0, UTC)
+    resource = wire.signal_resource(vehicle_id, catalogue.Signal(spec, {}, None, moment,
+                                                                 moment))
+    resource["attributes"]["body"] = _BODY
+    resource["meta"] = {"retrievedAt": _RETRIEVED, "oemUpdatedAt": _UPDATED}
+    text = json_bytes(resource)
+    if text is None:
+        raise ValueError(f"the signal {spec.code} cannot be written")
+    head, _, rest = text.partition(b'"\\u0001body"')
+    middle, _, rest = rest.partition(b'"\\u0001retrieved"')
+    between, _, tail = rest.partition(b'"\\u0001updated"')
+    if not tail:
+        raise ValueError(f"the signal {spec.code}'s resource is not as expected")
+    if len(_TEMPLATES) >= _TEMPLATES_KEPT:
+        _TEMPLATES.clear()
+    found = _TEMPLATES[key] = (head, middle, between, tail)
+    return found
 
 
 def _reach(world: World, token: str, vehicle_id: str, given_user: str | None,
