@@ -308,6 +308,17 @@ def test_a_registered_applications_reads_are_fast_and_journaled_in_its_tenant(
         entry = tenant.journal.entries()[-1]
         assert entry.request_id == rid and entry.client_id == made["client_id"]
         assert entry.status == 200 and entry.response_body == response.content
+        # A reset rebuilds the application's World without the token: refused, though
+        # the World that issued it still holds it.
+        reset = client.post(f"/_mockcar/applications/{made['client_id']}/reset",
+                            headers={"Authorization": f"Bearer {made['management_token']}"})
+        assert reset.status_code == 200, reset.text
+        before = pair.behind.calls
+        again = client.get(v2(vehicle, "/odometer"), headers={
+            "Authorization": f"Bearer {token}", "sc-unit-system": "imperial"})
+        assert again.status_code == 401
+        assert pair.behind.calls == before + (app is pair.fast_app)  # Starlette answered
+        assert world.tokens_by_access.get(token) is not None
     assert answers[0] == (answers[1][0], True)
 
 

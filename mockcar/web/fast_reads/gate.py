@@ -46,7 +46,7 @@ _BODY_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
 _JSON = (b"content-type", b"application/json")
 _NOSNIFF = (b"x-content-type-options", b"nosniff")
 _REQUEST_ID = b"sc-request-id"
-_CLAIMS_KEPT = 4096
+_CLAIMS_KEPT = 64
 
 # The request's claim and its answer (v2_reads.Answer).
 Found = tuple[tenancy.Claim, bytes, list[tuple[bytes, bytes]], float,
@@ -68,8 +68,11 @@ def install(app: Starlette) -> None:
 class FastReads:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        # Bearer token -> the claim it made, reused while it would be made again alike.
+        # Bearer token -> the claim it made, reused while it would be made again alike;
+        # few and dropped when the app's World is replaced, so they keep no old World
+        # alive for long.
         self._claims: dict[str, tenancy.Claim] = {}
+        self._claims_world: World | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] == "http" and scope["method"] == "GET"
@@ -134,14 +137,19 @@ class FastReads:
         issued next)."""
         app_state = scope["app"].state
         tenants: Tenants = app_state["tenants"]
+        world: World = app_state["world"]
+        if world is not self._claims_world:
+            self._claims.clear()
+            self._claims_world = world
         tenant = tenants.by_access_token(token) or tenants.by_management_token(token)
         known = self._claims.get(token)
-        if known is not None and known.tenant is tenant:
-            if tenant is not None:
+        if known is not None:
+            if known.tenant is not tenant:
+                same = False
+            elif tenant is not None:
                 same = (known.world is tenant.world and known.journal is tenant.journal
                         and known.client_id == tenant.client_id)
             else:
-                world: World = app_state["world"]
                 issued = (world.tokens_by_access.get(token)
                           or world.application_tokens.get(token))
                 same = (issued is not None and known.world is world
@@ -150,6 +158,7 @@ class FastReads:
             if same:
                 scope.setdefault("state", {})[tenancy.CLAIM] = known
                 return known
+            self._claims.pop(token, None)
         claim = tenancy.bearer_claim(scope, token)
         if claim.journal is not tenants.unclaimed_journal:
             if len(self._claims) >= _CLAIMS_KEPT:
