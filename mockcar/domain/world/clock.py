@@ -29,18 +29,19 @@ class Clock:
     def __init__(self, frozen_at: datetime | None = None) -> None:
         self._lock = threading.Lock()
         wall = time.time()
-        # (world anchor, wall anchor, speed), replaced as one tuple so a reader on
-        # another thread never mixes an old anchor with a new speed.
-        self._line = (datetime.fromtimestamp(wall, UTC), wall, 1.0)
+        # (world anchor, wall anchor, speed, world seconds from the anchor to LATEST),
+        # replaced as one tuple so a reader on another thread never mixes an old anchor
+        # with a new speed; the last is kept, not computed at every reading.
+        self._line = _line(datetime.fromtimestamp(wall, UTC), wall, 1.0)
         self._frozen_at = checked(frozen_at) if frozen_at else None
 
     def now(self) -> datetime:
         frozen = self._frozen_at
         if frozen is not None:
             return frozen
-        anchor, wall_anchor, speed = self._line
+        anchor, wall_anchor, speed, room = self._line
         elapsed = (time.time() - wall_anchor) * speed
-        if elapsed >= (LATEST - anchor).total_seconds():
+        if elapsed >= room:
             return LATEST
         return anchor + timedelta(seconds=elapsed)
 
@@ -97,12 +98,12 @@ class Clock:
             raise ValueError(f"speed must be above 0 and at most {MAX_SPEED:g}; got {speed:g}")
         with self._lock:
             moment = self._frozen_at or self.now()
-            self._line = (moment, time.time(), float(speed))
+            self._line = _line(moment, time.time(), float(speed))
 
     def line(self) -> tuple[datetime | None, datetime, float, float]:
         """(frozen at, world anchor, wall anchor, speed): everything the clock holds, for
         a snapshot; `restore` takes it back."""
-        anchor, wall_anchor, speed = self._line
+        anchor, wall_anchor, speed, _ = self._line
         return self._frozen_at, anchor, wall_anchor, speed
 
     def restore(self, *, frozen_at: datetime | None, anchor: datetime, wall_anchor: float,
@@ -112,11 +113,16 @@ class Clock:
         if not 0 < speed <= MAX_SPEED:
             raise ValueError(f"speed must be above 0 and at most {MAX_SPEED:g}; got {speed:g}")
         with self._lock:
-            self._line = (checked(anchor), float(wall_anchor), float(speed))
+            self._line = _line(checked(anchor), float(wall_anchor), float(speed))
             self._frozen_at = checked(frozen_at) if frozen_at else None
 
     def _anchor_at(self, moment: datetime) -> None:
-        self._line = (moment, time.time(), self._line[2])
+        self._line = _line(moment, time.time(), self._line[2])
+
+
+def _line(anchor: datetime, wall_anchor: float, speed: float
+          ) -> tuple[datetime, float, float, float]:
+    return anchor, wall_anchor, speed, (LATEST - anchor).total_seconds()
 
 
 # A day per wall second: faster than any test needs, slow enough that float seconds
