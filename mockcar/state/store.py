@@ -90,15 +90,7 @@ class Ledger:
         before = self.written.get(tenant, {})
         found: list[Change] = []
         for section, entries in records.items():
-            old = before.get(section, {})
-            for key, record in entries.items():
-                # Records a reader reuses while unchanged (tokens) are the very objects
-                # written last time: one identity check, no walk of their fields.
-                was = old.get(key)
-                if was is not record and was != record:
-                    found.append(Change(tenant, section, key, record))
-            found.extend(Change(tenant, section, key, None)
-                         for key in old.keys() - entries.keys())
+            found.extend(_section_changes(tenant, section, before.get(section, {}), entries))
         for section in before.keys() - records.keys():
             found.extend(Change(tenant, section, key, None) for key in before[section])
         return found
@@ -111,13 +103,7 @@ class Ledger:
         before = self.written.get(tenant, {})
         found: list[Change] = []
         for section, entries in whole.items():
-            old = before.get(section, {})
-            for key, record in entries.items():
-                was = old.get(key)
-                if was is not record and was != record:
-                    found.append(Change(tenant, section, key, record))
-            found.extend(Change(tenant, section, key, None)
-                         for key in old.keys() - entries.keys())
+            found.extend(_section_changes(tenant, section, before.get(section, {}), entries))
         for section, maybe in delta.items():
             old = before.get(section, {})
             for key, maybe_record in maybe.items():
@@ -159,3 +145,18 @@ class Ledger:
                     del self.written[change.tenant]
             else:
                 sections.setdefault(change.section, {})[change.key] = change.record
+
+
+def _section_changes(tenant: str, section: str, old: Mapping[str, Record],
+                     entries: Mapping[str, Record]) -> list[Change]:
+    """What turns the section as written (`old`) into `entries`: records new or changed,
+    and deletions."""
+    found: list[Change] = []
+    for key, record in entries.items():
+        # Records a reader reuses while unchanged (tokens) are the very objects written
+        # last time: one identity check, no walk of their fields.
+        was = old.get(key)
+        if was is not record and was != record:
+            found.append(Change(tenant, section, key, record))
+    found.extend(Change(tenant, section, key, None) for key in old.keys() - entries.keys())
+    return found
