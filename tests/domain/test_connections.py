@@ -206,3 +206,19 @@ def test_management_token_names_its_application(world: World) -> None:
     assert connections.application_by_management_token(world, app.management_token) is app
     assert connections.application_by_management_token(world, "nope") is None
     assert connections.application_by_management_token(world, None) is None
+
+
+def test_a_users_connections_follow_every_connection_made_and_removed(world: World) -> None:
+    alice, chloe = owners(world)[:2]
+    client_id = app_of(world).client_id
+    assert world.user_connections(client_id, alice.id) == []
+    first = connect(world, alice)
+    assert world.user_connections(client_id, alice.id) == [first]
+    second = connect(world, alice, alice.vehicle_ids[:1])
+    theirs = connect(world, chloe)
+    assert world.user_connections(client_id, alice.id) == [first, second]
+    assert world.user_connections(client_id, chloe.id) == [theirs]
+    assert world.user_connections("another-client", alice.id) == []
+    connections.delete(world, client_id, user_id=alice.id)
+    assert world.user_connections(client_id, alice.id) == []
+    assert world.user_connections(client_id, chloe.id) == [theirs]

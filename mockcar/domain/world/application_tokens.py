@@ -49,11 +49,7 @@ def authenticate(world: World, access_token: str) -> Application:
 
 def user_connections(world: World, client_id: str, user_id: str) -> list[Connection]:
     """The connections `user_id` gave application `client_id`, oldest first."""
-    return sorted(
-        (c for c in world.connections.values()
-         if c.client_id == client_id and c.user_id == user_id),
-        key=lambda c: c.connected_at,
-    )
+    return sorted(world.user_connections(client_id, user_id), key=lambda c: c.connected_at)
 
 
 def user_vehicle(

@@ -40,6 +40,9 @@ class TrackedDict(OrderedDict[K, V]):
     def __init__(self, entries: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
         super().__init__()
         self.touched: dict[K, None] | None = None
+        # Counts every entry set or removed, tracking on or off: an index built over the
+        # entries (World.user_connections) is current while this has not moved.
+        self.generation = 0
         self.update(entries)
 
     def track(self) -> dict[K, None] | None:
@@ -57,12 +60,14 @@ class TrackedDict(OrderedDict[K, V]):
 
     def __setitem__(self, key: K, value: V) -> None:
         super().__setitem__(key, value)
+        self.generation += 1
         if isinstance(value, Watched):
             object.__setattr__(value, "_held_in", (self, key))
         self.note(key)
 
     def __delitem__(self, key: K) -> None:
         super().__delitem__(key)
+        self.generation += 1
         self.note(key)
 
     def pop(self, key: K, *default: Any) -> Any:
@@ -76,6 +81,7 @@ class TrackedDict(OrderedDict[K, V]):
 
     def popitem(self, last: bool = True) -> tuple[K, V]:
         key, value = super().popitem(last=last)
+        self.generation += 1
         self.note(key)
         return key, value
 
@@ -83,6 +89,7 @@ class TrackedDict(OrderedDict[K, V]):
         for key in self:
             self.note(key)
         super().clear()
+        self.generation += 1
 
     def setdefault(self, key: K, default: V = None) -> V:  # type: ignore[assignment]
         if key not in self:

@@ -117,6 +117,12 @@ class World:
         default=None, repr=False)
     # What mockcar.state.records read last, so its next read costs what changed since.
     record_cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # Connections by (client id, user id), rebuilt when `connections` gained or lost an
+    # entry: API v3 finds a user's connections on every request with an application token.
+    _by_user: dict[tuple[str, str], list[Connection]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    _by_user_source: object = field(default=None, init=False, repr=False, compare=False)
+    _by_user_generation: int = field(default=-1, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Fault rules by make or by clock window ask this World (mockcar.domain.world.faults).
@@ -364,6 +370,22 @@ class World:
                 f"covers: {', '.join(connection.vehicle_ids)}.",
             )
         return self.vehicles[vehicle_id]
+
+    def user_connections(self, client_id: str, user_id: str) -> list[Connection]:
+        """The connections `user_id` gave application `client_id`, in the order made, in
+        one lookup while no connection was added or removed since the last call."""
+        connections = self.connections
+        generation = getattr(connections, "generation", None)
+        if (generation is None or self._by_user_source is not connections
+                or self._by_user_generation != generation):
+            index: dict[tuple[str, str], list[Connection]] = {}
+            for connection in connections.values():
+                index.setdefault((connection.client_id, connection.user_id),
+                                 []).append(connection)
+            self._by_user = index
+            self._by_user_source = connections
+            self._by_user_generation = -1 if generation is None else generation
+        return self._by_user.get((client_id, user_id), [])
 
     def owner_by_id(self, user_id: str) -> Owner | None:
         return self.owners.by_id(user_id)

@@ -106,11 +106,10 @@ def _reach(world: World, token: str, vehicle_id: str, given_user: str | None,
         if given_user is None or application is None or not issued_to_app.valid(now):
             return None
         # application_tokens.user_vehicle and permissions_of in one pass over the
-        # connections (the permissions are only asked whether they hold one).
+        # user's connections (the permissions are only asked whether they hold one).
         client_id = application.client_id
-        covering = [c for c in world.connections.values()
-                    if c.client_id == client_id and c.user_id == given_user
-                    and vehicle_id in c.vehicle_ids]
+        covering = [c for c in world.user_connections(client_id, given_user)
+                    if vehicle_id in c.vehicle_ids]
         vehicle = world.vehicles.get(vehicle_id)
         if not covering or vehicle is None:
             return None
