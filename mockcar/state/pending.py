@@ -3,7 +3,7 @@ a request changed rather than what the World holds.
 
 Sections whose entries can be many (tokens, codes, connections, application tokens,
 executions, vehicles, owners) are read incrementally: their mappings note the keys that
-changed (mockcar.domain.world.tracked, and the fleet's `touched`), and a read looks at
+changed (mockcar.domain.world.stores.tracked, and the fleet's `touched`), and a read looks at
 those keys alone, keeping each section's records in the World's `record_cache`. Every
 record a read finds changed is also noted here as *pending*, with the generation it was
 read in, until a store acknowledges having written it (`acknowledge`): a write that
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from mockcar.domain.world.tracked import TrackedDict
+from mockcar.domain.world.stores.tracked import TrackedDict
 from mockcar.domain.world.world import World
 
 Record = dict[str, Any]

@@ -1,5 +1,5 @@
 """The insertion-ordered stores the World keeps Connect sessions and application tokens
-in (mockcar.domain.world.expiring_store): expiry from the front by the World's clock,
+in (mockcar.domain.world.stores.expiring): expiry from the front by the World's clock,
 capacity, lookups. Costs are a benchmark's business (make bench), never asserted here."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from mockcar.domain.world import application_tokens
 from mockcar.domain.world.clock import Clock
-from mockcar.domain.world.expiring_store import ExpiringStore
 from mockcar.domain.world.records import APPLICATION_TOKEN_LIFETIME
+from mockcar.domain.world.stores.expiring import ExpiringStore
 from mockcar.domain.world.world import World
 
 START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from mockcar.domain.connect.authorization import AuthorizationRequest
 from mockcar.domain.connect.brands import Brand
-from mockcar.domain.world.expiring_store import ExpiringStore
+from mockcar.domain.world.stores.expiring import ExpiringStore
 
 SESSION_LIFETIME = timedelta(minutes=30)
 # Bounds memory if something hammers /oauth/authorize: the oldest sessions go first.
@@ -63,7 +63,7 @@ class ConnectSession:
 class ConnectSessions(ExpiringStore[ConnectSession]):
     """The sessions of one World, by id, oldest first. Sessions share one lifetime, so
     they expire oldest first: starting one drops the expired ones from the front
-    (mockcar.domain.world.expiring_store) and costs the same at 10,000 sessions as at 10."""
+    (mockcar.domain.world.stores.expiring) and costs the same at 10,000 sessions as at 10."""
 
     def __init__(self, capacity: int | None = MAX_SESSIONS) -> None:
         super().__init__(capacity)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def issue(world: World, client_id: str, access_token: str) -> ApplicationToken:
     """Store a new application token for `client_id`, stamped by the World's clock.
     Tokens all live one hour, so the store drops expired ones from its front
-    (mockcar.domain.world.expiring_store): a long test run that fetches a token per test
+    (mockcar.domain.world.stores.expiring): a long test run that fetches a token per test
     neither grows without bound nor pays more per token as it goes."""
     now = world.now()
     token = world.application_tokens.add(

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from mockcar.domain.world.tracked import TrackedDict, Watched
+from mockcar.domain.world.stores.tracked import TrackedDict, Watched
 from mockcar.errors import SmartcarError
 
 ALL = "*"
@@ -94,7 +94,7 @@ class Execution(Watched):
 class Executions:
     """Every execution of a World by id; the pending ones settle in completion order."""
 
-    # Notes which executions changed (mockcar.domain.world.tracked), for the records.
+    # Notes which executions changed (mockcar.domain.world.stores.tracked), for the records.
     by_id: dict[str, Execution] = field(default_factory=TrackedDict)
     # A heap by completion time (then start order): every vehicle request settles, and
     # settling with nothing due looks at the earliest only.

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from mockcar.domain.connect.test_accounts import ErrorTrigger, error_trigger
 from mockcar.domain.webhooks.webhook import Webhook
-from mockcar.domain.world.tracked import Watched
+from mockcar.domain.world.stores.tracked import Watched
 
 # Lifetimes from Smartcar's docs (the pages above): a code lives 10 minutes, an access
 # token 2 hours, a refresh token 60 days.

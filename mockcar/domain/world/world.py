@@ -21,7 +21,6 @@ from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.webhooks.deliveries import Deliveries
 from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.executions import CommandPolicy, Executions
-from mockcar.domain.world.expiring_store import ExpiringStore
 from mockcar.domain.world.faults import Faults
 from mockcar.domain.world.fleet import Fleet, Owners, Vehicles
 from mockcar.domain.world.latency import Latency
@@ -35,7 +34,8 @@ from mockcar.domain.world.records import (
     Owner,
     Token,
 )
-from mockcar.domain.world.tracked import TrackedDict
+from mockcar.domain.world.stores.expiring import ExpiringStore
+from mockcar.domain.world.stores.tracked import TrackedDict
 from mockcar.errors import DomainError, Kind, SmartcarError
 
 # The World and its rules; the records it holds live in mockcar.domain.world.records and
@@ -80,7 +80,7 @@ class World:
     owners: Owners = field(default_factory=Owners)
     vehicles: Vehicles = field(default_factory=Vehicles)
     vehicle_factory: VehicleFactory | None = None
-    # These three note which keys changed (mockcar.domain.world.tracked), so persisting a
+    # These three note which keys changed (mockcar.domain.world.stores.tracked), so persisting a
     # request's changes costs what it changed, not what the World holds.
     connections: dict[str, Connection] = field(default_factory=TrackedDict)
     # Codes and pairs oldest first: issuing one drops, from the front, those past use

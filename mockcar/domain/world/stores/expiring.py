@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from mockcar.domain.world.tracked import TrackedDict
+from mockcar.domain.world.stores.tracked import TrackedDict
 
 
 class Expiring(Protocol):
