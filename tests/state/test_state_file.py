@@ -323,6 +323,12 @@ def test_registered_applications_survive_a_restart_and_a_deleted_one_stays_gone(
     http = server.http
     kept, dropped = (http.post("/_mockcar/applications", json={"scenario": "ev-fleet"},
                                headers=CONTROL).json() for _ in range(2))
+    # At 03:00 in Palo Alto its first car (overnight_charge) is parked at its charger;
+    # at the server's own time of day it may be driving and refuse to unlock.
+    assert http.post(f"/_mockcar/applications/{kept['client_id']}/clock/freeze",
+                     json={"at": "2026-06-01T10:00:00Z"}, headers={
+                         "Authorization": f"Bearer {kept['management_token']}",
+                         "Host": "localhost"}).status_code == 200
     pairs = {}
     for app in (kept, dropped):
         answer = http.post(f"/_mockcar/applications/{app['client_id']}/connect",
@@ -333,8 +339,9 @@ def test_registered_applications_survive_a_restart_and_a_deleted_one_stays_gone(
         pairs[app["client_id"]] = answer.json()
     vehicle = pairs[kept["client_id"]]["vehicles"][0]
     token = pairs[kept["client_id"]]["access_token"]
-    assert http.post(f"/v2.0/vehicles/{vehicle}/security", json={"action": "UNLOCK"},
-                     headers=bearer(token)).status_code == 200
+    unlocked = http.post(f"/v2.0/vehicles/{vehicle}/security", json={"action": "UNLOCK"},
+                         headers=bearer(token))
+    assert unlocked.status_code == 200, unlocked.text
     assert http.post(f"/_mockcar/applications/{dropped['client_id']}/delete", json={},
                      headers={"Authorization": f"Bearer {dropped['management_token']}",
                               "Host": "localhost"}).status_code == 200
