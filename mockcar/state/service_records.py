@@ -76,6 +76,10 @@ def fold_executions(world: World) -> dict[Any, tuple[str, Record]]:
         if execution.status != PENDING and execution.vehicle_id in world.vehicles:
             world.vehicles.touched.add(execution.vehicle_id)
 
+    # And the cars of executions that settled and were dropped before this read (a
+    # server keeps only its newest executions: mockcar.domain.world.executions).
+    world.vehicles.touched.update(vehicle for vehicle in world.executions.take_settled()
+                                  if vehicle in world.vehicles)
     return pending.fold(world, "executions", world.executions.by_id, _same,
                         execution_record, settled)
 

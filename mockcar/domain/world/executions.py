@@ -14,6 +14,15 @@ Which commands are long-running is the World's `CommandPolicy`: per make (or `*`
 command types, and how many seconds of World time they take. Smartcar does not say which
 commands of which makes are long-running; the default is none (every command answers 200,
 as every example in Smartcar's reference does).
+
+How long an execution can be read back is not documented either: Smartcar's command
+pages give the outcome in the command's own answer ("Always read the response body to
+determine success or failure", https://smartcar.com/docs/api-reference/commands/overview)
+and document no endpoint that reads it later. mockcar keeps a settled execution for
+`RETENTION` of World time after its `completedAt`, and at most `CAPACITY` settled ones per
+World, oldest first, so a server that runs for weeks holds what a test can still ask
+for, not every command ever sent. A pending one is never dropped: it settles, then ages.
+An execution no longer kept answers 404 RESOURCE_NOT_FOUND, as an unknown id does.
 """
 
 from __future__ import annotations
@@ -23,16 +32,24 @@ import itertools
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mockcar.domain.world.stores.tracked import TrackedDict, Watched
+from mockcar.domain.world.stores.expiring import ExpiringStore
+from mockcar.domain.world.stores.tracked import Watched
 from mockcar.errors import SmartcarError
 
 ALL = "*"
 DEFAULT_LONG_RUNNING_SECONDS = 30.0
 
 PENDING, SUCCESS, FAILED = "PENDING", "SUCCESS", "FAILED"
+
+# A settled execution is kept this long after its completedAt (World time), and at most
+# CAPACITY settled ones per World: about as many as the journal keeps of the requests
+# that made them (mockcar.domain.journal.journal.CAPACITY).
+RETENTION = timedelta(hours=24)
+CAPACITY = 1000
+_NEVER = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -76,6 +93,11 @@ class Execution(Watched):
     schedule: dict[str, Any] | None = None
 
     @property
+    def expires_at(self) -> datetime:
+        """When it is no longer kept: never while pending."""
+        return _NEVER if self.status == PENDING else self.completed_at + RETENTION
+
+    @property
     def duration_seconds(self) -> float:
         return (self.completed_at - self.executed_at).total_seconds()
 
@@ -92,14 +114,18 @@ class Execution(Watched):
 
 @dataclass
 class Executions:
-    """Every execution of a World by id; the pending ones settle in completion order."""
+    """The executions a World keeps, by id, oldest first; the pending ones settle in
+    completion order."""
 
-    # Notes which executions changed (mockcar.domain.world.stores.tracked), for the records.
-    by_id: dict[str, Execution] = field(default_factory=TrackedDict)
+    # In the order started; notes which executions changed (a TrackedDict), for the records.
+    by_id: ExpiringStore[Execution] = field(default_factory=ExpiringStore)
+    capacity: int = CAPACITY
     # A heap by completion time (then start order): every vehicle request settles, and
     # settling with nothing due looks at the earliest only.
     _pending: list[tuple[datetime, int, Execution]] = field(default_factory=list, repr=False)
     _started: itertools.count[int] = field(default_factory=itertools.count, repr=False)
+    # Vehicles long-running commands acted on, until a reader takes them (take_settled).
+    settled_vehicles: set[str] = field(default_factory=set, repr=False)
 
     def start(self, vehicle_id: str, command_type: str, parameters: dict[str, Any],
               action: Action, now: datetime, *, long_running: bool, seconds: float = 0.0,
@@ -111,6 +137,8 @@ class Executions:
             f"{prefix}{uuid.uuid4().hex}", vehicle_id, command_type, parameters, now,
             now + timedelta(seconds=seconds if long_running else 0.0),
             "async" if long_running else "sync", action=action, schedule=schedule)
+        if self.by_id:
+            self._trim(now)
         if long_running:
             heapq.heappush(self._pending,
                            (execution.completed_at, next(self._started), execution))
@@ -131,8 +159,12 @@ class Executions:
     def restore(self, executions: list[Execution]) -> None:
         """The executions a snapshot held (mockcar.state), replacing these; the pending
         ones settle in completion order as any others."""
-        self.by_id = TrackedDict((e.id, e) for e in executions)
+        self.by_id = ExpiringStore()
+        # In the order started: a store's records come back in key order.
+        for execution in sorted(executions, key=lambda e: e.executed_at):
+            self.by_id[execution.id] = execution
         self._pending = []
+        self.settled_vehicles = set()
         for execution in executions:
             if execution.status == PENDING:
                 heapq.heappush(self._pending,
@@ -141,11 +173,45 @@ class Executions:
     def settle(self, now: datetime) -> None:
         """Runs every pending action whose time has come, oldest first."""
         while self._pending and self._pending[0][0] <= now:
-            heapq.heappop(self._pending)[2].finish()
+            execution = heapq.heappop(self._pending)[2]
+            execution.finish()
+            self.settled_vehicles.add(execution.vehicle_id)
 
-    def get(self, vehicle_id: str, execution_id: str) -> Execution | None:
+    def take_settled(self) -> set[str]:
+        """The vehicles long-running commands acted on since the last call: their
+        executions may be dropped before a reader of the World's state sees them."""
+        settled, self.settled_vehicles = self.settled_vehicles, set()
+        return settled
+
+    def _trim(self, now: datetime) -> None:
+        """Before a new execution is stored: drop from the front the settled executions
+        expired at `now`, then the oldest settled ones while the store is full. Each look
+        at the front costs the same whatever the store holds; a pending execution met
+        there goes to the back, kept."""
+        store = self.by_id
+        excess = len(store) + 1 - len(self._pending) - self.capacity
+        moves = len(self._pending)
+        while store:
+            key = next(iter(store))
+            execution = store[key]
+            if excess <= 0 and now < execution.expires_at:
+                break
+            if execution.status != PENDING:
+                del store[key]
+                excess -= 1
+            elif moves > 0:
+                store.move_to_end(key)
+                moves -= 1
+            else:
+                break
+
+    def get(self, vehicle_id: str, execution_id: str,
+            now: datetime | None = None) -> Execution | None:
+        """The execution of this vehicle, unless it is no longer kept at `now`."""
         found = self.by_id.get(execution_id)
-        return found if found is not None and found.vehicle_id == vehicle_id else None
+        if found is None or found.vehicle_id != vehicle_id:
+            return None
+        return found if now is None or now < found.expires_at else None
 
 
 def policy_from(long_running: Mapping[str, list[str] | str], seconds: float) -> CommandPolicy:

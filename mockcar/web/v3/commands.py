@@ -30,11 +30,13 @@ from mockcar.domain.connect.test_accounts import triggered_error
 from mockcar.domain.vehicles import capabilities
 from mockcar.domain.vehicles.schedules import invalid
 from mockcar.domain.vehicles.vehicle import Location, Vehicle
-from mockcar.domain.world.executions import Execution
+from mockcar.domain.world.executions import RETENTION, Execution
 from mockcar.errors import SmartcarError
 from mockcar.web.handler import Handler
 from mockcar.web.v3 import access
 from mockcar.web.v3 import responses as wire
+
+RETENTION_TEXT = f"{RETENTION.total_seconds() / 3600:g} hours"
 
 # The body's data.attributes -> the parameters echoed in the execution (VALIDATION if bad).
 Parse = Callable[[dict[str, Any]], dict[str, Any]]
@@ -203,9 +205,13 @@ async def get_execution(request: Request) -> Response:
     """A command execution of this vehicle by id, as it stands at the World's now."""
     found = access.vehicle(request, "/commands/executions")
     execution_id = str(request.path_params["execution_id"])
-    execution: Execution | None = found.world.executions.get(found.vehicle.id, execution_id)
+    world = found.world
+    execution: Execution | None = world.executions.get(found.vehicle.id, execution_id,
+                                                       world.now())
     if execution is None:
         raise SmartcarError(
             "RESOURCE_NOT_FOUND", "PATH",
-            message=f"Vehicle {found.vehicle.id} has no command execution {execution_id!r}.")
+            message=f"Vehicle {found.vehicle.id} has no command execution {execution_id!r} "
+            f"(mockcar keeps a settled execution {RETENTION_TEXT} of World time, the "
+            f"latest {world.executions.capacity:,} of a World).")
     return JSONResponse(wire.command_execution(execution))
