@@ -46,8 +46,10 @@ class MethodCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.known: dict[bytes, CodeType] = _read(path) if path is not None else {}
-        self.used: dict[bytes, CodeType] = {}
+        # Each entry's code stays marshalled until a class asks for it: a start uses the
+        # few hundred entries of the classes it defines, not every one the file holds.
+        self.known: dict[bytes, bytes] = _read(path) if path is not None else {}
+        self.used: dict[bytes, bytes] = {}
         self.hits = self.misses = 0
 
     def exec(self, source: Any, namespace: Any = None, names: Any = None) -> None:
@@ -74,13 +76,15 @@ class MethodCache:
 
     def _code(self, source: str, mode: str) -> CodeType:
         key = hashlib.sha256(f"{mode}\0{source}".encode("utf-8", "surrogatepass")).digest()
-        code = self.known.get(key)
-        if code is None:
+        kept = self.known.get(key)
+        code = _unmarshal(kept) if kept is not None else None
+        if kept is None or code is None:
             code = builtins.compile(source, "<string>", mode, dont_inherit=True)
+            kept = marshal.dumps(code)
             self.misses += 1
         else:
             self.hits += 1
-        self.used[key] = code
+        self.used[key] = kept
         return code
 
     def save(self) -> None:
@@ -104,7 +108,7 @@ class MethodCache:
         except (OSError, ValueError):
             pass  # a read-only home: the next start compiles, as without a cache
 
-    def _kept(self) -> dict[bytes, CodeType]:
+    def _kept(self) -> dict[bytes, bytes]:
         """What this start used, and what the file held besides while that is at most as
         much again: starts that define different classes (another scenario's, `--state`'s)
         keep each other's code, and code of classes that changed is dropped in time."""
@@ -160,7 +164,9 @@ def uninstall() -> MethodCache | None:
     return cache
 
 
-def _read(path: Path) -> dict[bytes, CodeType]:
+def _read(path: Path) -> dict[bytes, bytes]:
+    """The file's entries, each code object still marshalled (`_unmarshal` on use). Read
+    whole, then parsed: `marshal.load` on a file reads it a few bytes at a time."""
     try:
         with path.open("rb") as file:
             info = os.fstat(file.fileno())
@@ -168,12 +174,22 @@ def _read(path: Path) -> dict[bytes, CodeType]:
                     or (hasattr(os, "getuid") and info.st_uid != os.getuid())
                     or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
                 return {}
-            if file.read(len(_MAGIC)) != _MAGIC:
-                return {}
-            found = marshal.load(file)
+            data = file.read(_MAX_BYTES + 1)
+        if not data.startswith(_MAGIC):
+            return {}
+        found = marshal.loads(memoryview(data)[len(_MAGIC):])
     except (OSError, EOFError, ValueError, TypeError):
         return {}
     if not isinstance(found, dict):
         return {}
-    return {k: v for k, v in found.items()
-            if isinstance(k, bytes) and isinstance(v, CodeType)}
+    # An earlier mockcar's file held code objects: not entries, compiled and replaced.
+    return {k: v for k, v in found.items() if isinstance(k, bytes) and isinstance(v, bytes)}
+
+
+def _unmarshal(kept: bytes) -> CodeType | None:
+    """An entry's code, or None when the entry is not code (then it is compiled)."""
+    try:
+        code = marshal.loads(kept)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return code if isinstance(code, CodeType) else None

@@ -46,7 +46,17 @@ print(json.dumps({**seen, "code": code}))
 # annotations, and every forward reference in a class's annotations, with or without the
 # cache.
 METHODS = """
-import dataclasses, hashlib, json, marshal, sys, typing
+import dataclasses, hashlib, json, sys, types, typing
+def canonical(code):
+    # Everything a code object is made of. Not `marshal.dumps(code)`: its bytes also
+    # depend on the reference counts of the constants (shared ones are written as refs).
+    return repr((code.co_name, code.co_qualname, code.co_filename, code.co_firstlineno,
+                 code.co_flags, code.co_argcount, code.co_posonlyargcount,
+                 code.co_kwonlyargcount, code.co_stacksize, code.co_code, code.co_linetable,
+                 code.co_exceptiontable, code.co_names, code.co_varnames, code.co_freevars,
+                 code.co_cellvars,
+                 tuple(canonical(c) if isinstance(c, types.CodeType) else repr(c)
+                       for c in code.co_consts))).encode()
 cached = sys.argv[1] == "cached"
 if cached:
     from mockcar import method_cache
@@ -62,7 +72,7 @@ for name, module in list(sys.modules.items()):
                 fn = getattr(fn, "__wrapped__", fn)
                 if method.startswith("__") and hasattr(fn, "__code__"):
                     found[f"{name}.{obj.__qualname__}.{method}"] = hashlib.sha256(
-                        marshal.dumps(fn.__code__)
+                        canonical(fn.__code__)
                         + repr((fn.__qualname__, fn.__annotations__, fn.__code__.co_flags,
                                 fn.__defaults__ is None, len(fn.__defaults__ or ()),
                                 fn.__kwdefaults__ is None)).encode()).hexdigest()
@@ -73,7 +83,7 @@ for name, module in list(sys.modules.items()):
         for key, ref in (annotations.items() if isinstance(annotations, dict) else ()):
             if isinstance(ref, typing.ForwardRef):
                 found[f"{name}.{name_}:{key}"] = hashlib.sha256(
-                    marshal.dumps(ref.__forward_code__)).hexdigest()
+                    canonical(ref.__forward_code__)).hexdigest()
 print(json.dumps(found))
 """
 
@@ -125,3 +135,26 @@ def test_a_cache_file_others_may_write_or_not_written_here_is_not_read(tmp_path:
     path.chmod(0o600)
     assert start(tmp_path) == {**first, "hits": 0}
     assert start(tmp_path)["misses"] == 0
+
+
+def test_an_entry_that_is_not_code_is_compiled(tmp_path: Path) -> None:
+    """Each entry is unmarshalled when a class asks for it: one that is not code (a
+    damaged file) is compiled instead, and written back as code."""
+    import hashlib
+    import marshal
+
+    from mockcar import method_cache
+
+    source = "def __init__(self, x):\n  self.x = x\n"
+    key = hashlib.sha256(f"exec\0{source}".encode()).digest()
+    path = tmp_path / "methods.marshal"
+    path.write_bytes(method_cache._MAGIC + marshal.dumps({key: b"not code"}))
+    path.chmod(0o600)
+    cache = method_cache.MethodCache(path)
+    namespace: dict[str, object] = {}
+    cache.exec(source, namespace, namespace)
+    assert (cache.hits, cache.misses) == (0, 1) and callable(namespace["__init__"])
+    cache.save()
+    again = method_cache.MethodCache(path)
+    again.exec(source, {}, {})
+    assert (again.hits, again.misses) == (1, 0)
