@@ -11,8 +11,6 @@ from starlette.middleware import Middleware
 from mockcar.delivery.lifespan import WakeOnChange, lifespan
 from mockcar.domain.world.tenants import Tenants
 from mockcar.domain.world.world import World
-from mockcar.oauth.client_credentials import build_application_token_server
-from mockcar.oauth.server import build_authorization_server
 from mockcar.scenario import load_world
 from mockcar.scenario.catalog.platform import vehicle_catalog
 from mockcar.scenario.library import ScenarioLibrary
@@ -24,6 +22,8 @@ from mockcar.web.persistence import CommitBeforeAnswer
 from mockcar.web.request_id import RequestIdMiddleware
 
 if TYPE_CHECKING:
+    from mockcar.oauth.client_credentials import ApplicationTokenServer
+    from mockcar.oauth.server import MockcarAuthorizationServer
     from mockcar.state.keeper import StateKeeper
 
 
@@ -83,13 +83,23 @@ def create_app(settings: Settings | None = None, world: World | None = None, *,
     # What the control API builds registered applications' Worlds from.
     app.state.scenarios = ScenarioLibrary(settings.scenario, bundled_scenarios(), settings.seed,
                                           speed=settings.speed)
-    app.state.authorization_server = build_authorization_server(
-        lambda client_id: tenancy.world_for_client(tenants, app.state.world, client_id),
-        settings,
-    )
-    # API v3's IAM token endpoint: application tokens (client credentials).
-    app.state.application_token_server = build_application_token_server(
-        lambda client_id: tenancy.world_for_client(tenants, app.state.world, client_id),
-        settings.insecure_transport,
-    )
+    def worlds(client_id: str) -> World | None:
+        return tenancy.world_for_client(tenants, app.state.world, client_id)
+
+    def make_authorization_server() -> MockcarAuthorizationServer:
+        from mockcar.oauth.server import build_authorization_server
+
+        return build_authorization_server(worlds, settings)
+
+    def make_application_token_server() -> ApplicationTokenServer:
+        from mockcar.oauth.client_credentials import build_application_token_server
+
+        return build_application_token_server(worlds, settings.insecure_transport)
+
+    # The token endpoints' servers, made on the first request that needs one
+    # (mockcar.web.auth.servers): a start does not import authlib. API v3's IAM token
+    # endpoint issues application tokens (client credentials).
+    app.state.authorization_server = app.state.application_token_server = None
+    app.state.make_authorization_server = make_authorization_server
+    app.state.make_application_token_server = make_application_token_server
     return app

@@ -1,7 +1,7 @@
 """What `mockcar serve` imports before it answers: only what serving the default scenario
 needs. Heavy libraries load when a request first needs them (Jinja2 with the first page,
-httpx with the first webhook sent, Faker with a fleet's first names), so a start costs
-what it must. Checked in a fresh interpreter, by the modules loaded, never by timing."""
+authlib with the first token request, httpx with the first webhook sent, Faker with a
+fleet's first names), so a start costs what it must. Checked in a fresh interpreter, by the modules loaded, never by timing."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Loaded on first use only: what each is for is named in the module that imports it.
-LAZY = ("faker", "httpx", "httpcore", "rich", "pygments", "jinja2", "starlette.templating")
+LAZY = ("faker", "httpx", "httpcore", "rich", "pygments", "jinja2", "starlette.templating",
+        "authlib", "mockcar.oauth")
 # mockcar's own modules only a document needs: built when /openapi.json, /postman/... or
 # `mockcar postman` first asks.
 DOCUMENTS = ("mockcar.web.v3.openapi", "mockcar.web.v3.signal_schemas",
@@ -52,6 +53,16 @@ with TestClient(app) as client:
 """
 
 
+TOKEN_ASKED = """
+from starlette.testclient import TestClient
+with TestClient(app) as client:
+    answer = client.post("/oauth/token", data={"grant_type": "refresh_token",
+                                               "refresh_token": "unknown"})
+    assert answer.status_code in (400, 401), answer.text
+    assert "error" in answer.json()
+"""
+
+
 def loaded(after: str = "") -> set[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKCAR_")}
     result = subprocess.run([sys.executable, "-c", SERVE.format(after=after)], cwd=ROOT,
@@ -73,6 +84,11 @@ def test_serving_builds_no_api_document_before_it_is_asked_for() -> None:
 def test_the_openapi_document_and_the_postman_collection_load_their_tables() -> None:
     modules = loaded(DOCUMENTS_ASKED)
     assert set(DOCUMENTS) <= modules
+
+
+def test_the_first_token_request_brings_authlib_in() -> None:
+    modules = loaded(TOKEN_ASKED)
+    assert {"authlib", "mockcar.oauth.server"} <= modules
 
 
 def test_the_first_page_brings_jinja2_in() -> None:

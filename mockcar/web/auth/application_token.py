@@ -1,8 +1,8 @@
 """`POST /oauth2/token`: Smartcar's IAM host, application tokens by the client-credentials
 grant (https://smartcar.com/docs/api-reference/authorization/request-access-token). The form is
 read as for the
-v2 token endpoint (mockcar.web.auth.token.answer); the server on
-`app.state.application_token_server` (mockcar.oauth.client_credentials) answers, in the
+v2 token endpoint (mockcar.web.auth.token.answer); the app's application token server
+(mockcar.web.auth.servers, mockcar.oauth.client_credentials) answers, in the
 OAuth error shape, never the v3 `errors` envelope."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from mockcar.web.auth import token
+from mockcar.web.auth.servers import application_token_server
 
 __all__ = ["application_token", "openapi", "routes"]
 
@@ -30,7 +31,7 @@ def openapi() -> dict[str, Any]:
 
 
 async def application_token(request: Request) -> Response:
-    return await token.answer(request, request.app.state.application_token_server)
+    return await token.answer(request, application_token_server(request.app.state))
 
 
 routes: list[BaseRoute] = [Route(PATH, application_token, methods=_METHODS,

@@ -8,16 +8,18 @@ let the authorization server on `app.state` answer. Any `?flags=` query is ignor
 
 from __future__ import annotations
 
-from authlib.oauth2.rfc6749 import InvalidRequestError
+from typing import TYPE_CHECKING
+
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from mockcar.oauth.errors import echo
-from mockcar.oauth.requests import FormSubmission
-from mockcar.oauth.server import MockcarAuthorizationServer
+from mockcar.web.auth.servers import authorization_server
+
+if TYPE_CHECKING:
+    from mockcar.oauth.server import MockcarAuthorizationServer
 
 # Every method reaches the handler so a wrong one gets the OAuth error shape, not the
 # Vehicle API's.
@@ -25,11 +27,16 @@ _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 async def exchange_token(request: Request) -> Response:
-    return await answer(request, request.app.state.authorization_server)
+    return await answer(request, authorization_server(request.app.state))
 
 
 async def answer(request: Request, server: MockcarAuthorizationServer) -> Response:
     """Any token endpoint: `server` answers the form (the v3 IAM endpoint shares this)."""
+    from authlib.oauth2.rfc6749 import InvalidRequestError
+
+    from mockcar.oauth.errors import echo
+    from mockcar.oauth.requests import FormSubmission
+
     if request.method != "POST":
         return server.method_not_allowed(request.method)
     try:

@@ -20,8 +20,7 @@ from mockcar.domain.connect import headless
 from mockcar.domain.connect.flow import AppRedirect, StepError
 from mockcar.domain.world.scopes import PERMISSIONS
 from mockcar.domain.world.world import Mode
-from mockcar.oauth.issuance import ExchangeRefused, exchange_code
-from mockcar.oauth.server import MockcarAuthorizationServer
+from mockcar.web.auth.servers import authorization_server
 from mockcar.web.connect.authorize_request import ConnectRequestError, parse_authorization_request
 from mockcar.web.control.operations import Context, ControlError, invalid
 
@@ -62,7 +61,9 @@ async def connect(ctx: Context) -> dict[str, Any]:
         raise invalid(refused.message) from None
     answer = _answer(outcome)
     if exchange and outcome.code is not None:
-        server: MockcarAuthorizationServer = ctx.request.app.state.authorization_server
+        from mockcar.oauth.issuance import ExchangeRefused, exchange_code  # authlib
+
+        server = authorization_server(ctx.request.app.state)
         try:
             pair = exchange_code(server, ctx.target_application, outcome.code.code,
                                  auth.redirect_uri if auth.redirect_uri_given else None)

@@ -29,8 +29,7 @@ from mockcar.domain.world.records import Owner
 from mockcar.domain.world.scopes import PERMISSIONS
 from mockcar.domain.world.tenants import ScenarioRejected
 from mockcar.domain.world.world import World
-from mockcar.oauth.issuance import ExchangeRefused, exchange_code
-from mockcar.oauth.server import MockcarAuthorizationServer
+from mockcar.web.auth.servers import authorization_server
 from mockcar.web.control import responses as wire
 from mockcar.web.control.operations import Context, ControlError, invalid, iso
 
@@ -103,7 +102,9 @@ def _connect(ctx: Context, world: World, owner: Owner, vehicle: Vehicle,
     permissions = compatible_permissions(vehicle, ORDERED_PERMISSIONS)
     connection = world.connect(client_id, owner, [vehicle.id], permissions, MODE)
     code = world.issue_code(connection, None)
-    server: MockcarAuthorizationServer = ctx.request.app.state.authorization_server
+    from mockcar.oauth.issuance import ExchangeRefused, exchange_code  # authlib
+
+    server = authorization_server(ctx.request.app.state)
     try:
         pair = exchange_code(server, world.applications[client_id], code.code)
     except ExchangeRefused as refused:
