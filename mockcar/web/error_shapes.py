@@ -4,7 +4,8 @@ body too large, a foreign Host, a path no route matches), an error a handler rai
 an unexpected failure, each in the shape of the host its path belongs to, so a client
 always gets the error body it knows how to read:
 
-* `/_mockcar…`: the control API's `{"error", "message", "status"}`;
+* `/_mockcar…` and the Postman downloads (`/postman/…`): the control API's
+  `{"error", "message", "status"}`;
 * `/v3/subscriptions…`: Management API v3's JSON:API `errors[]`;
 * any other `/v3…`: API v3's `errors[]`;
 * the token endpoints `/oauth/token` and `/oauth2/token`: OAuth 2.0's
@@ -62,7 +63,7 @@ def _under(path: str, prefix: str) -> bool:
 
 
 def shape(path: str) -> Shape:
-    if _under(path, "/_mockcar"):
+    if _under(path, "/_mockcar") or _under(path, "/postman"):
         return Shape.CONTROL
     if _under(path, "/v3/subscriptions"):
         return Shape.MANAGEMENT

@@ -12,7 +12,10 @@
   at 127.0.0.1 (DNS rebinding) sends its own name as Host and gets 421;
 * with `Settings.control_token` set, every /_mockcar request needs
   `Authorization: Bearer <token>` (401), or Basic credentials with the token as their
-  password (what a browser sends once the dashboard asked for them);
+  password (what a browser sends once the dashboard asked for them); so do the Postman
+  downloads under /postman/ (the environment holds the demo application's secret and
+  management token), whose 401 asks a browser for Basic credentials in the dashboard's
+  realm, so one sign-in opens both;
 * a control request that changes state (POST, PUT, PATCH, DELETE) is refused when a web
   page of a foreign origin sends it (`Origin`, or `Sec-Fetch-Site: cross-site`; 403) or
   when its body is not JSON (415): a page can only send text/plain, form or multipart
@@ -45,9 +48,13 @@ from mockcar.web.dashboard import paths as dashboard
 MAX_HEADER_BYTES = 64 * 1024
 CONTROL = "/_mockcar"
 REGISTER = CONTROL + "/applications"
+POSTMAN = "/postman/"
+# The dashboard's realm (mockcar.web.dashboard.layout.SHARED_REALM): a browser that signed
+# in there sends the same credentials for a Postman download, unasked.
+POSTMAN_CHALLENGE = 'Basic realm="mockcar", charset="UTF-8"'
 # Paths that show or change secrets: the control API, the Postman downloads, and the
 # dashboard ("/" and its pages).
-GUARDED = (CONTROL, "/postman/", *dashboard.PREFIXES)
+GUARDED = (CONTROL, POSTMAN, *dashboard.PREFIXES)
 CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 WILDCARD_BINDS = frozenset({"0.0.0.0", "::", ""})
 
@@ -244,6 +251,15 @@ class Guard:
         carries_token = self.token is not None and self._carries_token(scope)
         if carries_token:
             scope.setdefault("state", {})["control_token"] = True
+        if path.startswith(POSTMAN):
+            if self.token is not None and not carries_token:
+                return 401, ("This mockcar is shared: its Postman collection and environment "
+                             "(they hold the demo application's credentials) need the "
+                             "control token it was started with (MOCKCAR_CONTROL_TOKEN), as "
+                             "'Authorization: Bearer <token>' or as the password of Basic "
+                             "credentials (any user name): curl -H 'Authorization: Bearer "
+                             f"<token>' -o {path.rsplit('/', 1)[-1]} <this URL>.")
+            return None
         if path != CONTROL and not path.startswith(CONTROL + "/"):
             return None
         if self.token is not None and not carries_token:
@@ -278,7 +294,8 @@ class Guard:
         request = Request(scope)
         headers = {"connection": "close"} if close else {}
         if status == 401:
-            headers["www-authenticate"] = 'Bearer realm="mockcar control"'
+            headers["www-authenticate"] = (POSTMAN_CHALLENGE if scope["path"].startswith(POSTMAN)
+                                           else 'Bearer realm="mockcar control"')
         response = error_shapes.respond(request, status, message, headers)
         await response(scope, _nothing, send)
 
@@ -332,6 +349,7 @@ def declare(paths: dict[str, dict[str, Any]]) -> None:
     described like the operation's other errors (they are in its host's shape)."""
     for path, item in paths.items():
         control = path == CONTROL or path.startswith(CONTROL + "/")
+        postman = path.startswith(POSTMAN)
         guarded = path == "/" or path.startswith(GUARDED)
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
@@ -346,7 +364,7 @@ def declare(paths: dict[str, dict[str, Any]]) -> None:
             if guarded:
                 refusals[421] = "The Host is not one mockcar answers to here " \
                                 "(MOCKCAR_ALLOWED_HOSTS)."
-            if control:
+            if control or postman:
                 refusals[401] = "A control token is set and was not sent " \
                                 "(MOCKCAR_CONTROL_TOKEN)."
                 if method.upper() in CHANGING:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from mockcar import basic_auth
 from mockcar.app import create_app
 from mockcar.cli import main
 from mockcar.scenario import load_world
@@ -116,17 +117,45 @@ def test_the_cli_writes_the_servers_control_token(tmp_path: Path,
     assert control_token_of(read["shared"]) == "shared-secret"
 
 
-def test_the_served_environment_gives_the_control_token_only_to_who_shows_it() -> None:
+def test_a_server_with_a_control_token_serves_the_downloads_only_to_who_shows_it() -> None:
     app = create_app(Settings(control_token="shared-secret"))
+    application = app.state.world.applications  # the demo application's secrets
+    secrets = [a.client_secret for a in application.values()] + [
+        a.management_token for a in application.values()]
     with TestClient(app, base_url="http://localhost:8765") as client:
-        anonymous = client.get(postman.ENVIRONMENT_PATH)
-        wrong = client.get(postman.ENVIRONMENT_PATH,
-                           headers={"Authorization": "Bearer not-it"})
+        for path in (postman.COLLECTION_PATH, postman.ENVIRONMENT_PATH):
+            for headers in ({}, {"Authorization": "Bearer not-it"},
+                            {"Authorization": basic_auth.encode("anyone", "not-it")},
+                            {"Authorization": "Basic !!"}):
+                refused = client.get(path, headers=headers)
+                assert refused.status_code == 401, (path, headers)
+                # A browser asks for credentials, in the dashboard's realm.
+                assert refused.headers["www-authenticate"] == \
+                    'Basic realm="mockcar", charset="UTF-8"'
+                body = refused.json()
+                assert (body["error"], body["status"]) == ("unauthorized", 401)
+                assert "MOCKCAR_CONTROL_TOKEN" in body["message"]
+                assert not any(secret in refused.text for secret in secrets)
+            bearer = client.get(path, headers={"Authorization": "Bearer shared-secret"})
+            basic = client.get(path, headers={
+                "Authorization": basic_auth.encode("anyone", "shared-secret")})
+            assert bearer.status_code == basic.status_code == 200
+            assert bearer.json() == basic.json()
         shown = client.get(postman.ENVIRONMENT_PATH,
                            headers={"Authorization": "Bearer shared-secret"})
-    assert anonymous.status_code == wrong.status_code == shown.status_code == 200
-    assert control_token_of(anonymous.json()) == control_token_of(wrong.json()) == ""
     assert control_token_of(shown.json()) == "shared-secret"
-    # Everything else is the same document.
+    assert any(v["value"] in secrets for v in shown.json()["values"])
+
+
+def test_a_server_without_a_control_token_serves_the_downloads_to_anyone() -> None:
+    with TestClient(create_app(Settings()), base_url="http://localhost:8765") as client:
+        collection = client.get(postman.COLLECTION_PATH)
+        environment = client.get(postman.ENVIRONMENT_PATH)
+        # A token sent anyway changes nothing: this server has none to give.
+        shown = client.get(postman.ENVIRONMENT_PATH,
+                           headers={"Authorization": "Bearer shared-secret"})
+    assert collection.status_code == environment.status_code == shown.status_code == 200
+    assert collection.json()["info"]["name"] == postman.NAME
+    assert control_token_of(environment.json()) == control_token_of(shown.json()) == ""
     assert [v["key"] for v in shown.json()["values"]] == [
-        v["key"] for v in anonymous.json()["values"]]
+        v["key"] for v in environment.json()["values"]]

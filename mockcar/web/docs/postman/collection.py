@@ -2,7 +2,9 @@
 tables, shaped as Smartcar's own Postman collections.
 
 Served at `GET /postman/collection.json` and `GET /postman/environment.json` (Postman's
-Import → Link takes either URL) and written by `mockcar postman --out DIR`.
+Import → Link takes either URL) and written by `mockcar postman --out DIR`. Both hold the
+demo application's credentials: a server started with MOCKCAR_CONTROL_TOKEN serves them
+only to a request that sends the token (mockcar.web.guard), as the control API.
 
 * Collection-level OAuth 2.0, authorization code, as Smartcar's own collection has it:
   mockcar's authorize and token URLs under `{{baseUrl}}`, the demo application's client
@@ -221,15 +223,21 @@ async def get_collection(request: Request) -> Response:
 
 
 def presented_control_token(request: Request) -> str | None:
-    """The server's control token when this request shows it as its bearer, else None.
+    """The server's control token when this request shows it (as its bearer, or as the
+    password of Basic credentials: mockcar.web.guard checked it), else None.
 
-    Anyone who may download the environment would otherwise read the token that keeps
-    them out of the control API: the served environment carries it only for a caller who
-    has it already (`mockcar postman`, run with MOCKCAR_CONTROL_TOKEN, always writes it).
+    A server started with a control token serves the downloads only to a caller who
+    sends it; one started without has none to give. The served environment carries it
+    only for a caller who has it already (`mockcar postman`, run with
+    MOCKCAR_CONTROL_TOKEN, always writes it).
     """
     token: str | None = request.app.state.settings.control_token
+    if not token:
+        return None
+    if request.scope.get("state", {}).get("control_token"):
+        return token
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if not token or scheme.lower() != "bearer":
+    if scheme.lower() != "bearer":
         return None
     return token if hmac.compare_digest(given.strip().encode(), token.encode()) else None
 
@@ -295,15 +303,23 @@ def openapi() -> dict[str, Any]:
     def operation(operation_id: str, summary: str, component: str) -> dict[str, Any]:
         return {"get": {
             "operationId": operation_id, "summary": summary, "tags": ["mockcar"],
-            "responses": {"200": {"description": summary, "content": {"application/json": {
-                "schema": {"$ref": f"#/components/schemas/{component}"}}}}},
+            "responses": {
+                "200": {"description": summary, "content": {"application/json": {
+                    "schema": {"$ref": f"#/components/schemas/{component}"}}}},
+                "401": {"description": "The server has a control token "
+                        "(MOCKCAR_CONTROL_TOKEN) and the request did not send it, as a "
+                        "bearer token or as the password of Basic credentials.",
+                        "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/ControlError"}}}},
+            },
         }}
 
     environment_operation = operation("postman_environment", "Its Postman environment: the "
                                       "demo application's credentials", "PostmanEnvironment")
     environment_operation["get"]["description"] = (
-        "`controlToken` is empty unless the request sends the server's control token "
-        "(MOCKCAR_CONTROL_TOKEN) as `Authorization: Bearer <token>`.")
+        "A server started with a control token (MOCKCAR_CONTROL_TOKEN) serves it only "
+        "to a request that sends the token, and `controlToken` then holds it; it is "
+        "empty on a server without one.")
     return {
         "paths": {
             COLLECTION_PATH: operation("postman_collection", "A Postman v2.1 collection of "
