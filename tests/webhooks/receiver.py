@@ -18,6 +18,7 @@ from typing import Any, Self
 import smartcar
 
 HANG = -1  # a scripted "status" that never answers
+VERIFY_HANG = -2  # a challenge not answered while `Receiver.verify_hangs` is set
 DEADLINE = 20.0  # seconds a test waits for deliveries before failing (a loaded machine)
 
 
@@ -46,12 +47,14 @@ class Received:
 @dataclass
 class Receiver:
     """`statuses` answer the non-VERIFY requests in turn (then `default`); VERIFY gets
-    the right challenge unless `verify` is False."""
+    the right challenge unless `verify` is False, or no answer while `verify_hangs` is
+    set (until it is cleared or the receiver closes)."""
 
     amt: str
     statuses: list[int] = field(default_factory=list)
     default: int = 200
     verify: bool = True
+    verify_hangs: bool = False
     received: list[Received] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _closing: threading.Event = field(default_factory=threading.Event)
@@ -76,6 +79,10 @@ class Receiver:
                 if status == HANG:
                     receiver._closing.wait()
                     return
+                if status == VERIFY_HANG:
+                    while receiver.verify_hangs and not receiver._closing.wait(0.02):
+                        pass
+                    status, answer = receiver._answer(raw)
                 body = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("content-type", "application/json")
@@ -118,6 +125,8 @@ class Receiver:
         elif body.get("eventName") == "verify":  # v2
             challenge = body["payload"]["challenge"]
         if challenge is not None:
+            if self.verify_hangs:
+                return VERIFY_HANG, {}
             value = smartcar.hash_challenge(self.amt, challenge) if self.verify else "wrong"
             return 200, {"challenge": value}
         with self._lock:

@@ -14,7 +14,10 @@ over HTTP, and reports each attempt back (`record`, `verified`). The rules kept 
   the first time it has something to deliver (or when the control API creates or
   re-verifies it). Events made meanwhile wait (`held`) and go out once it is verified;
   if it fails, they are logged as `skipped` and the webhook gets nothing more until it is
-  verified again through the control API.
+  verified again through the control API. Smartcar sends nothing before verification,
+  so what waits is mockcar's courtesy: the newest `HELD_CAPACITY` events of a webhook,
+  the older ones logged as `skipped`, so a webhook whose challenge never gets an answer
+  does not hold more with every change.
 * **At least once, eventId stable.** An event keeps its id across retries; each attempt
   has its own deliveryId. A retry is due `policy.delay_after(attempt)` seconds of World
   time after the failed attempt was sent, at most `policy.max_attempts` attempts in all;
@@ -53,6 +56,7 @@ UNVERIFIED, PENDING, VERIFIED, REJECTED = "unverified", "pending", "verified", "
 
 LOG_CAPACITY = 1000  # attempts kept per World, oldest dropped first (as the journal)
 OUTBOX_CAPACITY = 10_000  # events waiting per World; beyond it the oldest are dropped
+HELD_CAPACITY = 1000  # events waiting for a webhook's verification; the oldest skipped
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,7 @@ class Deliveries:
     slots: dict[str, int] = field(default_factory=dict)  # webhook id -> last schedule slot
     log: deque[Attempt] = field(default_factory=lambda: deque(maxlen=LOG_CAPACITY))
     retries: list[Retry] = field(default_factory=list)  # failed attempts waiting their turn
+    held_capacity: int = HELD_CAPACITY
     _seq: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False)
 
     # -- subscriptions ------------------------------------------------------------------
@@ -225,7 +230,11 @@ class Deliveries:
             self._skip(event, url, "the webhook failed verification; verify it again "
                        "(POST …/webhooks/{id}/verify)")
         else:
-            self.held.setdefault(event.webhook_id, []).append(event)
+            waiting = self.held.setdefault(event.webhook_id, [])
+            waiting.append(event)
+            if len(waiting) > self.held_capacity:
+                self._skip(waiting.pop(0), url, f"more than {self.held_capacity:,} events "
+                           "waited for the webhook's verification; the oldest are dropped")
             if state.status == UNVERIFIED:
                 self.challenge(event.client_id, event.webhook_id, now)
 
