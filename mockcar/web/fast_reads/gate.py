@@ -48,6 +48,7 @@ _NOSNIFF = (b"x-content-type-options", b"nosniff")
 _REQUEST_ID = b"sc-request-id"
 _CLAIMS_KEPT = 64
 
+Route = v2_reads.Route | v3_signals.Route
 # The request's claim and its answer (v2_reads.Answer).
 Found = tuple[tenancy.Claim, bytes, list[tuple[bytes, bytes]], float,
               Callable[[], v2_reads.Rendered | None] | None]
@@ -78,8 +79,9 @@ class FastReads:
         if (scope["type"] == "http" and scope["method"] == "GET"
                 and not scope.get("query_string") and not scope.get("root_path")):
             started = time.perf_counter()
+            read = route(scope["path"])
             try:
-                found = self._answer(scope)
+                found = None if read is None else self._answer(scope, read)
             except Exception:  # noqa: BLE001 - the Starlette path answers, and says why
                 found = None
             if found is not None:
@@ -95,38 +97,41 @@ class FastReads:
                         await self.app(scope, receive, send)
                         return
                     body, headers = rendered
-                await _respond(scope, send, started, claim, body, headers)
+                rid = request_id()
+                scope["state"]["request_id"] = rid
+                # What the handler's JSONResponse sends (and the journal sees), then the
+                # Guard's and the request id's additions.
+                headers.append((b"content-length", b"%d" % len(body)))
+                headers.append(_JSON)
+                try:
+                    await send({"type": "http.response.start", "status": 200,
+                                "headers": [*headers, _NOSNIFF, (_REQUEST_ID, rid.encode())]})
+                    await send({"type": "http.response.body", "body": body})
+                finally:
+                    claim.journal.record(
+                        time.time(), "GET", scope["path"], b"", scope["headers"], b"", False,
+                        200, (time.perf_counter() - started) * 1000, claim.client_id,
+                        claim.token, rid, None, headers,
+                        body if len(body) <= BODY_LIMIT else body[:BODY_LIMIT + 1],
+                        len(body) > BODY_LIMIT)
                 return
         await self.app(scope, receive, send)
 
-    def _answer(self, scope: Scope) -> Found | None:
-        path: str = scope["path"]
-        if path.startswith(v2_reads.PREFIX):
-            v2 = v2_reads.split(path)
-            v3 = None
-        elif path.startswith(v3_signals.PREFIX):
-            v2 = None
-            v3 = v3_signals.split(path)
-        else:
-            return None
-        if v2 is None and v3 is None:
-            return None
+    def _answer(self, scope: Scope, read: Route) -> Found | None:
         headers = _headers(scope["headers"])
         if headers is None:
             return None
         authorization, units, user = headers
         if authorization is None:
             return None
-        scheme, _, value = authorization.decode("latin-1").partition(" ")
-        token = value.strip()
-        if scheme.lower() != "bearer" or not token:
+        token = _bearer(authorization)
+        if token is None:
             return None
         claim = self._claim(scope, token)
-        if v2 is not None:
-            answered = v2_reads.answer(claim.world, token, *v2, units)
+        if isinstance(read, v2_reads.Route):
+            answered = v2_reads.answer(claim.world, token, read, units)
             return None if answered is None else (claim, *answered)
-        assert v3 is not None
-        body = v3_signals.answer(claim.world, token, *v3, user)
+        body = v3_signals.answer(claim.world, token, read, user)
         return None if body is None else (claim, body, [], 0.0, None)
 
     def _claim(self, scope: Scope, token: str) -> tenancy.Claim:
@@ -167,6 +172,44 @@ class FastReads:
         return claim
 
 
+def route(path: str) -> Route | None:
+    """What a path asks the fast path for (a v2 read or a v3 signal), None for anything
+    else; kept per path for paths under the two prefixes (a pure function of the text,
+    so a kept route is always what would be worked out again)."""
+    found = _routes.get(path, _UNSEEN)
+    if found is _UNSEEN:
+        if path.startswith(v2_reads.PREFIX):
+            found = v2_reads.route(path)
+        elif path.startswith(v3_signals.PREFIX):
+            found = v3_signals.route(path)
+        else:
+            return None
+        if len(_routes) >= _KEPT:
+            _routes.clear()
+        _routes[path] = found
+    return found  # type: ignore[return-value]
+
+
+def _bearer(authorization: bytes) -> str | None:
+    """The token of `Authorization: Bearer <token>` (the scheme in any case, the token
+    stripped), None for any other scheme or none; kept per header value."""
+    found = _tokens.get(authorization, _UNSEEN)
+    if found is _UNSEEN:
+        scheme, _, value = authorization.decode("latin-1").partition(" ")
+        token = value.strip()
+        found = token if scheme.lower() == "bearer" and token else None
+        if len(_tokens) >= _KEPT:
+            _tokens.clear()
+        _tokens[authorization] = found
+    return found  # type: ignore[return-value]
+
+
+_UNSEEN = object()
+_KEPT = 4096
+_routes: dict[str, Route | None] = {}
+_tokens: dict[bytes, str | None] = {}
+
+
 def _headers(pairs: Any) -> tuple[bytes | None, bytes | None, bytes | None] | None:
     """The first Authorization, sc-unit-system and sc-user-id, in one pass that also
     sums the headers' size as the Guard does; None for a request the Guard refuses
@@ -189,23 +232,3 @@ def _headers(pairs: Any) -> tuple[bytes | None, bytes | None, bytes | None] | No
     if size > MAX_HEADER_BYTES:
         return None
     return authorization, units, user
-
-
-async def _respond(scope: Scope, send: Send, started: float, claim: tenancy.Claim,
-                   body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
-    rid = request_id()
-    scope["state"]["request_id"] = rid
-    # What the handler's JSONResponse sends (and the journal sees), then the Guard's and
-    # the request id's additions.
-    headers.append((b"content-length", str(len(body)).encode()))
-    headers.append(_JSON)
-    try:
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [*headers, _NOSNIFF, (_REQUEST_ID, rid.encode())]})
-        await send({"type": "http.response.body", "body": body})
-    finally:
-        claim.journal.record(
-            time.time(), scope["method"], scope["path"], scope.get("query_string", b""),
-            scope["headers"], b"", False, 200, (time.perf_counter() - started) * 1000,
-            claim.client_id, claim.token, rid, None, headers, body[:BODY_LIMIT + 1],
-            len(body) > BODY_LIMIT)

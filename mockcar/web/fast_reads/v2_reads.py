@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import NamedTuple
 
 from mockcar.domain.vehicles import capabilities
 from mockcar.domain.vehicles.units import UnitSystem
@@ -66,9 +67,19 @@ def _context(units: UnitSystem, now: datetime, connection: Connection) -> Contex
     return context
 
 
-def split(path: str) -> tuple[str, str] | None:
-    """(vehicle id, table path) of `/v2.0/vehicles/{id}[/{read}][/]`, or None for any
-    other spelling (doubled slashes, an empty id), which the Starlette path reads."""
+class Route(NamedTuple):
+    """What a read's path says, worked out once per path (gate.route): it follows from
+    the path's text and the read table, which never change."""
+
+    vehicle_id: str
+    table_path: str
+    row: _Row
+
+
+def route(path: str) -> Route | None:
+    """The route of `/v2.0/vehicles/{id}[/{read}][/]` for a read of the table, or None
+    for any other spelling (doubled slashes, an empty id), which the Starlette path
+    reads."""
     rest = path[len(PREFIX):]
     if not rest or "//" in rest:
         return None
@@ -77,16 +88,16 @@ def split(path: str) -> tuple[str, str] | None:
     vehicle_id, slash, sub = rest.partition("/")
     if not vehicle_id:
         return None
-    return vehicle_id, ("/" + sub if slash else "")
+    table_path = "/" + sub if slash else ""
+    row = ROWS.get(table_path)
+    return None if row is None else Route(vehicle_id, table_path, row)
 
 
-def answer(world: World, token: str, vehicle_id: str, table_path: str,
+def answer(world: World, token: str, route: Route,
            units_header: bytes | None) -> Answer | None:
     """A 200's body, headers (before `x-content-type-options` and `sc-request-id`) and
     wait, or None."""
-    row = ROWS.get(table_path)
-    if row is None:
-        return None
+    vehicle_id, table_path, row = route
     issued = world.tokens_by_access.get(token)
     now = world.now()
     if issued is None or not issued.access_valid(now):
@@ -94,14 +105,17 @@ def answer(world: World, token: str, vehicle_id: str, table_path: str,
     connection = world.connections.get(issued.connection_id)
     if connection is None or not quiet(world):
         return None
-    if vehicle_id not in connection.vehicle_ids or vehicle_id not in world.vehicles:
+    if vehicle_id not in connection.vehicle_ids:
         return None
     target = row.target
     if target.permission is not None and target.permission not in connection.permissions:
         return None
     if connection.error_trigger is not None and not target.static:
         return None
-    vehicle = world.vehicles[vehicle_id].at(now)
+    try:
+        vehicle = world.vehicles[vehicle_id].at(now)
+    except KeyError:  # not in the World (any more)
+        return None
     if capabilities.reason(vehicle, target) is not None:
         return None
     units = UnitSystem.parse(units_header.decode("latin-1")) if units_header else \

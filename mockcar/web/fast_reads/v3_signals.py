@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 from mockcar.domain.signals import reading as catalogue
-from mockcar.domain.vehicles import fixed_vehicle
+from mockcar.domain.vehicles import capabilities, fixed_vehicle
 from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world.world import World
+from mockcar.errors import SmartcarError
 from mockcar.web.fast_reads.encoding import json_bytes
 from mockcar.web.fast_reads.quiet import quiet
 from mockcar.web.v3 import responses as wire
@@ -21,58 +23,92 @@ from mockcar.web.v3 import responses as wire
 PREFIX = "/v3/vehicles/"
 SIGNALS = "signals"
 
-
-def split(path: str) -> tuple[str, str] | None:
-    """(vehicle id, signal code as given) of `/v3/vehicles/{id}/signals/{code}[/]`, or
-    None for any other path."""
-    parts = path[len(PREFIX):].split("/")
-    if len(parts) == 4 and parts[3] == "":
-        parts.pop()
-    if len(parts) != 3 or parts[1] != SIGNALS or not parts[0] or not parts[2]:
-        return None
-    return parts[0], parts[2]
-
-
-def answer(world: World, token: str, vehicle_id: str, code: str,
-           user_header: bytes | None) -> bytes | None:
-    """The JSON body of a 200, or None."""
-    code = code.lower()
-    if code not in catalogue.BY_CODE:
-        return None
-    given_user = user_header.decode("latin-1").strip() or None if user_header else None
-    now = world.now()
-    found = _reach(world, token, vehicle_id, given_user, now)
-    if found is None or not quiet(world):
-        return None
-    vehicle, permissions = found
-    signal = catalogue.signal(vehicle, code, now, permissions)
-    if signal.error is not None:
-        return json_bytes(wire.signal_resource(vehicle.id, signal))
-    body = json_bytes(signal.body)
-    if body is None:
-        return None
-    head, middle, between, tail = _template(vehicle.id, signal.spec)
-    return b"".join((head, body, middle, b"%d" % wire.epoch_ms(signal.retrieved_at), between,
-                     b"%d" % wire.epoch_ms(signal.oem_updated_at), tail))
-
-
 # A readable signal's resource as `json_bytes(wire.signal_resource(...))` writes it, in
 # the parts that stay while the vehicle and signal do: everything but the body and the
 # two times. JSON writes an object as its members' texts in order, so the body's and
 # the times' texts set between them make the same bytes (the parts are strings, which
 # both JSON writers json_bytes uses write alike).
 Template = tuple[bytes, bytes, bytes, bytes]
-_TEMPLATES: dict[tuple[str, str], Template] = {}
-_TEMPLATES_KEPT = 4096
 # Strings no signal holds (a control character), as JSON writes them.
 _BODY, _RETRIEVED, _UPDATED = "\x01body", "\x01retrieved", "\x01updated"
 
 
+class Route(NamedTuple):
+    """What a signal read's path says, worked out once per path (gate.route): all of it
+    follows from the path's text and the signal catalogue, which never change."""
+
+    vehicle_id: str
+    spec: catalogue.SignalSpec
+    # The v2 row whose capability rules the signal shares (SignalSpec.require_capable).
+    capability: capabilities.Endpoint | None
+    template: Template
+
+
+def route(path: str) -> Route | None:
+    """The route of `/v3/vehicles/{id}/signals/{code}[/]` for a catalogued signal, or
+    None for any other path."""
+    parts = path[len(PREFIX):].split("/")
+    if len(parts) == 4 and parts[3] == "":
+        parts.pop()
+    if len(parts) != 3 or parts[1] != SIGNALS or not parts[0] or not parts[2]:
+        return None
+    spec = catalogue.BY_CODE.get(parts[2].lower())
+    if spec is None:
+        return None
+    capability = None
+    if spec.capability is not None:
+        capability = capabilities.endpoint("GET", spec.capability)
+        if capability is None:  # SignalSpec.require_capable would fail: Starlette says how
+            return None
+    return Route(parts[0], spec, capability, _template(parts[0], spec))
+
+
+def answer(world: World, token: str, route: Route, user_header: bytes | None) -> bytes | None:
+    """The JSON body of a 200, or None."""
+    given_user = user_header.decode("latin-1").strip() or None if user_header else None
+    now = world.now()
+    vehicle_id = route.vehicle_id
+    found = _reach(world, token, vehicle_id, given_user, now)
+    if found is None or not quiet(world):
+        return None
+    vehicle, permissions = found
+    if vehicle.id != vehicle_id:  # the resource names vehicle.id; the template the path's
+        return None
+    snapshot = vehicle.at(now)
+    body = _body(route, snapshot, now, permissions)
+    if body is None:
+        # Refused inside the 200 (`status.error`): the resource written whole, as
+        # mockcar.domain.signals.reading evaluates it.
+        signal = catalogue.signal(vehicle, route.spec.code, now, permissions)
+        return json_bytes(wire.signal_resource(vehicle.id, signal))
+    text = json_bytes(body)
+    if text is None:
+        return None
+    head, middle, between, tail = route.template
+    return b"".join((head, text, middle, b"%d" % wire.epoch_ms(now), between,
+                     b"%d" % wire.epoch_ms(snapshot.updated_at), tail))
+
+
+def _body(route: Route, snapshot: Vehicle, now: datetime,
+          permissions: Collection[str]) -> dict[str, Any] | None:
+    """The signal's body as mockcar.domain.signals.reading evaluates it on `snapshot`
+    (the vehicle at `now`), without making a `Signal`; None where that evaluation
+    refuses it (a missing permission, a capability, the state), to be written whole."""
+    spec = route.spec
+    if spec.permission not in permissions:
+        return None
+    if route.capability is not None:
+        if capabilities.reason(snapshot, route.capability) is not None:
+            return None
+    elif snapshot.test_level == "incompatible" and not spec.static:
+        return None
+    try:
+        return spec.read(snapshot, now)
+    except SmartcarError:
+        return None
+
+
 def _template(vehicle_id: str, spec: catalogue.SignalSpec) -> Template:
-    key = (vehicle_id, spec.code)
-    found = _TEMPLATES.get(key)
-    if found is not None:
-        return found
     moment = datetime.fromtimestamp(0, UTC)
     resource = wire.signal_resource(vehicle_id, catalogue.Signal(spec, {}, None, moment,
                                                                  moment))
@@ -86,10 +122,7 @@ def _template(vehicle_id: str, spec: catalogue.SignalSpec) -> Template:
     between, _, tail = rest.partition(b'"\\u0001updated"')
     if not tail:
         raise ValueError(f"the signal {spec.code}'s resource is not as expected")
-    if len(_TEMPLATES) >= _TEMPLATES_KEPT:
-        _TEMPLATES.clear()
-    found = _TEMPLATES[key] = (head, middle, between, tail)
-    return found
+    return head, middle, between, tail
 
 
 def _reach(world: World, token: str, vehicle_id: str, given_user: str | None,
@@ -102,13 +135,12 @@ def _reach(world: World, token: str, vehicle_id: str, given_user: str | None,
     issued_to_app = world.application_tokens.get(token)
     if issued_to_app is not None:
         # application_tokens.authenticate, on this request's clock reading.
-        application = world.application(issued_to_app.client_id)
+        application = world.applications.get(issued_to_app.client_id or "")
         if given_user is None or application is None or not issued_to_app.valid(now):
             return None
         # application_tokens.user_vehicle and permissions_of in one pass over the
         # user's connections (the permissions are only asked whether they hold one).
-        client_id = application.client_id
-        covering = [c for c in world.user_connections(client_id, given_user)
+        covering = [c for c in world.user_connections(application.client_id, given_user)
                     if vehicle_id in c.vehicle_ids]
         vehicle = world.vehicles.get(vehicle_id)
         if not covering or vehicle is None:
