@@ -110,7 +110,7 @@ def _may_change(scope: Scope) -> bool:
     if path.startswith((connect.BASE, connect.REAUTHENTICATE)):
         return True
     world = tenancy.claim(scope).world
-    return bool(len(world.faults) or world.rate_limits.settings.enabled
+    return bool(world.faults.armed() or world.rate_limits.settings.enabled
                 or world.executions.pending)
 
 

@@ -182,6 +182,12 @@ class Faults:
     def __len__(self) -> int:
         return len(self._rules)
 
+    def armed(self) -> bool:
+        """Whether a rule can still fire: a World whose rules are all used up answers,
+        and changes, as one without rules (a long-running server whose tests each added
+        a one-shot rule keeps its fast reads)."""
+        return bool(self._checked())
+
     def add(
         self, type: str, code: str | None = None, *, seed: int = 0, method: str | None = None,
         endpoint: str | None = None, vehicle_id: str | None = None, times: int | None = None,
