@@ -188,7 +188,9 @@ def _start_and_serve(args: argparse.Namespace) -> int:
     if missing is not None:
         _fail(missing, EXIT_USAGE)
     try:
-        world = load_world(settings.scenario, seed=settings.seed)
+        # The scenario as an earlier start validated it, when its text is unchanged
+        # (mockcar.scenario.cache): no PyYAML, no validation, no validator built.
+        world = load_world(settings.scenario, seed=settings.seed, cached=True)
     except ScenarioError as exc:
         _fail(str(exc), EXIT_INVALID)
     restored = _import_snapshot(args, settings, world)  # before a state file is opened

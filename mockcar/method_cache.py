@@ -27,13 +27,13 @@ import dataclasses
 import hashlib
 import importlib.util
 import marshal
-import os
-import stat
 import sys
 import typing
 from pathlib import Path
 from types import CodeType
 from typing import Any
+
+from mockcar import user_cache
 
 _MAGIC = importlib.util.MAGIC_NUMBER
 # A file this size is not one this module wrote (one start's code is ~0.7 MB).
@@ -91,22 +91,8 @@ class MethodCache:
         """Write what this start used, when it had to compile anything."""
         if self.path is None or not self.misses:
             return
-        # Written beside it and renamed over it: a start reading it meanwhile sees the
-        # old file or the new one, never half of one.
-        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(_MAGIC)
-                    marshal.dump(self._kept(), out)
-                os.replace(temporary, self.path)
-            except BaseException:
-                temporary.unlink(missing_ok=True)
-                raise
-        except (OSError, ValueError):
-            pass  # a read-only home: the next start compiles, as without a cache
+        # A read-only home: the next start compiles, as without a cache.
+        user_cache.write(self.path, _MAGIC + marshal.dumps(self._kept()))
 
     def _kept(self) -> dict[bytes, bytes]:
         """What this start used, and what the file held besides while that is at most as
@@ -123,17 +109,10 @@ last: MethodCache | None = None
 
 def default_path() -> Path | None:
     tag = sys.implementation.cache_tag
-    if tag is None:
+    folder = user_cache.directory()
+    if tag is None or folder is None:
         return None
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        home = os.path.expanduser("~")
-        if not os.path.isabs(home):  # no HOME and no passwd entry: no cache, not ./~
-            return None
-        base = os.path.join(home, ".cache")
-    if not os.path.isabs(base):  # the XDG spec: a relative path is to be ignored
-        return None
-    return Path(base) / "mockcar" / f"dataclass-methods.{tag}.marshal"
+    return folder / f"dataclass-methods.{tag}.marshal"
 
 
 def install(path: Path | None = None) -> MethodCache:
@@ -167,18 +146,12 @@ def uninstall() -> MethodCache | None:
 def _read(path: Path) -> dict[bytes, bytes]:
     """The file's entries, each code object still marshalled (`_unmarshal` on use). Read
     whole, then parsed: `marshal.load` on a file reads it a few bytes at a time."""
+    data = user_cache.read(path, _MAX_BYTES)
+    if data is None or not data.startswith(_MAGIC):
+        return {}
     try:
-        with path.open("rb") as file:
-            info = os.fstat(file.fileno())
-            if (not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_BYTES
-                    or (hasattr(os, "getuid") and info.st_uid != os.getuid())
-                    or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
-                return {}
-            data = file.read(_MAX_BYTES + 1)
-        if not data.startswith(_MAGIC):
-            return {}
         found = marshal.loads(memoryview(data)[len(_MAGIC):])
-    except (OSError, EOFError, ValueError, TypeError):
+    except (EOFError, ValueError, TypeError):
         return {}
     if not isinstance(found, dict):
         return {}

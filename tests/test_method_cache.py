@@ -113,7 +113,10 @@ def test_a_second_start_compiles_no_dataclass_method(tmp_path: Path) -> None:
     assert first["hits"] == 0 and first["misses"] > 500
     assert cache_file(tmp_path).stat().st_mode & 0o077 == 0  # this user's only
     second = start(tmp_path)
-    assert second == {**first, "hits": first["misses"], "misses": 0}
+    # Every method from the cache; a few classes fewer, as the second start takes its
+    # scenario from the scenario cache (no PyYAML, no pydantic validator built).
+    assert second["misses"] == 0
+    assert 500 < second["hits"] <= first["misses"]
 
 
 def test_the_cached_code_makes_the_same_methods(tmp_path: Path) -> None:
@@ -126,14 +129,15 @@ def test_the_cached_code_makes_the_same_methods(tmp_path: Path) -> None:
 
 
 def test_a_cache_file_others_may_write_or_not_written_here_is_not_read(tmp_path: Path) -> None:
-    first = start(tmp_path)
+    start(tmp_path)
     path = cache_file(tmp_path)
     path.chmod(0o666)
     assert start(tmp_path)["hits"] == 0  # compiled again, and written back as its own
     assert path.stat().st_mode & 0o077 == 0
     path.write_bytes(b"not a cache")
     path.chmod(0o600)
-    assert start(tmp_path) == {**first, "hits": 0}
+    compiled = start(tmp_path)
+    assert compiled["hits"] == 0 and compiled["misses"] > 500
     assert start(tmp_path)["misses"] == 0
 
 

@@ -75,6 +75,8 @@ def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None
     return world
 
 
-def load_world(path: Path, clock: Clock | None = None, seed: int | None = None) -> World:
-    """`load_scenario` then `build_world`; ScenarioError if the file is not usable."""
-    return build_world(load_scenario(path), clock=clock, seed=seed)
+def load_world(path: Path, clock: Clock | None = None, seed: int | None = None, *,
+               cached: bool = False) -> World:
+    """`load_scenario` then `build_world`; ScenarioError if the file is not usable.
+    `cached`: as for `load_scenario`."""
+    return build_world(load_scenario(path, cached=cached), clock=clock, seed=seed)

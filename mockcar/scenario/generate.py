@@ -240,8 +240,10 @@ def assemble(spec: VehicleSpec, draws: Draws, region: str, now: datetime) -> Veh
         powertrain=Powertrain(spec.powertrain or entry.powertrain), region=Region(region),
         state=state, updated_at=now, doors_open=frozenset(spec.doors_open or ()),
     )
+    # The empty specs made without validation (`model_construct`): their defaults are
+    # valid, and building a World then builds no pydantic validator.
     if vehicle.powertrain.has_battery:
-        battery = spec.battery or schema.Battery()
+        battery = spec.battery or schema.Battery.model_construct()
         level = battery.level if battery.level is not None else d.battery_level
         state.battery_level = level
         vehicle.battery_capacity_kwh = battery.capacity or entry.battery_kwh
@@ -253,7 +255,7 @@ def assemble(spec: VehicleSpec, draws: Draws, region: str, now: datetime) -> Veh
         state.charging = (spec.charging if spec.charging is not None
                           else d.charging and state.plugged_in and level < state.charge_limit)
     if vehicle.powertrain.has_fuel:
-        fuel = spec.fuel or schema.Fuel()
+        fuel = spec.fuel or schema.Fuel.model_construct()
         level = fuel.level if fuel.level is not None else d.fuel_level
         state.fuel_level = level
         vehicle.fuel_capacity_liters = fuel.capacity or entry.fuel_liters

@@ -41,7 +41,7 @@ def configure(world: World, scenario: Scenario, seed: int,
     world.latency = latency
     world.command_policy = policy_from(scenario.commands.long_running,
                                        scenario.commands.long_running_seconds)
-    world.rate_limits.configure(RateLimitSettings(**scenario.rate_limits.model_dump()))
+    world.rate_limits.configure(RateLimitSettings(**dict(scenario.rate_limits)))
     for rule in scenario.faults:
         target = rule.vehicle_id
         if rule.vin is not None:

@@ -31,7 +31,6 @@ from mockcar.scenario.generate import FleetGenerator
 from mockcar.scenario.loader import MAX_BYTES, load_scenario, validate
 from mockcar.scenario.schema.scenario import Scenario
 from mockcar.scenario.timelines.build import attach
-from mockcar.scenario.yamlsource import Document, parse
 
 INLINE = "<inline scenario>"
 # Inline documents kept parsed: a test suite uses a handful; a bound keeps a server that
@@ -97,6 +96,8 @@ class ScenarioLibrary:
         elif owner is not None:
             draft["country"] = owner.country
         try:
+            from mockcar.scenario.yamlsource import Document  # PyYAML, on first use
+
             scenario = validate(Document({"version": 1, "owners": [draft]}, {}), "request")
         except ScenarioError as error:
             raise ScenarioRejected([_request_problem(p.path, p.message)
@@ -180,6 +181,8 @@ class ScenarioLibrary:
         if found is not None:
             self._inline.move_to_end(key)
             return found
+        from mockcar.scenario.yamlsource import parse  # PyYAML, on first use
+
         try:
             found = validate(parse(text, INLINE), INLINE)
         except ScenarioError as error:

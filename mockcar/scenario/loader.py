@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -29,7 +29,9 @@ from mockcar.scenario.schema.scenario import (
     Scenario,
     VehicleSpec,
 )
-from mockcar.scenario.yamlsource import Document, parse
+
+if TYPE_CHECKING:
+    from mockcar.scenario.yamlsource import Document
 
 # Which model a key belongs to, by the mapping keys on its path (indices dropped).
 _MODELS: dict[tuple[str, ...], type[BaseModel]] = {
@@ -51,11 +53,27 @@ _MODELS: dict[tuple[str, ...], type[BaseModel]] = {
 MAX_BYTES = 10 * 1024 * 1024  # a scenario is hand-written; refuse to parse a disk image
 
 
-def load_scenario(path: Path) -> Scenario:
+def load_scenario(path: Path, *, cached: bool = False) -> Scenario:
     """Parse and validate the scenario at `path`; raise `ScenarioError` listing every
-    problem found. Builds no World: generated values are drawn by `build_world`."""
+    problem found. Builds no World: generated values are drawn by `build_world`.
+
+    `cached` (`mockcar serve`): the same text, validated by an earlier start, is taken
+    from the user's cache folder (mockcar.scenario.cache); a text validated here is kept
+    there."""
     file = str(path)
-    return validate(parse(_read(path), file), file)
+    text = _read(path)
+    if cached:
+        from mockcar.scenario import cache
+
+        found = cache.load(text)
+        if found is not None:
+            return found
+    from mockcar.scenario.yamlsource import parse  # PyYAML: only for a text to validate
+
+    scenario = validate(parse(text, file), file)
+    if cached:
+        cache.save(text, scenario)
+    return scenario
 
 
 def validate(doc: Document, file: str) -> Scenario:

@@ -38,7 +38,7 @@ from mockcar.scenario.schema.timeline import CHARGING_PROFILES, PROFILES, Timeli
 from mockcar.scenario.timelines.build import attach
 
 NAMES_PER_POOL = 150  # first and last names drawn per language
-_EMPTY = VehicleSpec()
+_EMPTY = VehicleSpec.model_construct()
 # Faker's locale for an owner's country; others fall back to English.
 LOCALES: dict[str, str] = {
     "US": "en_US", "CA": "en_CA", "GB": "en_GB", "IE": "en_IE", "DE": "de_DE",

@@ -284,6 +284,8 @@ class Scenario(BaseModel):
     faults: list[FaultSpec] = []
     latency: LatencySpec = "ideal"
     latency_by_make: LatencyByMake = {}
-    asleep: AsleepSpec = AsleepSpec()
-    commands: CommandsSpec = CommandsSpec()
-    rate_limits: RateLimitsSpec = RateLimitsSpec()
+    # Made without validation (their defaults are valid), so importing the schema
+    # builds no validator: a start whose scenario is cached never builds one.
+    asleep: AsleepSpec = AsleepSpec.model_construct()
+    commands: CommandsSpec = CommandsSpec.model_construct()
+    rate_limits: RateLimitsSpec = RateLimitsSpec.model_construct()
