@@ -180,8 +180,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _start_and_serve(args: argparse.Namespace) -> int:
+    from mockcar import user_cache
     from mockcar.scenario import ScenarioError, load_world
     from mockcar.server import PortInUse, banner, listen, serve, unavailable
+    from mockcar.web.templating import TEMPLATES
 
     settings = _settings(args)
     missing = unavailable(settings)
@@ -193,6 +195,8 @@ def _start_and_serve(args: argparse.Namespace) -> int:
         world = load_world(settings.scenario, seed=settings.seed, cached=True)
     except ScenarioError as exc:
         _fail(str(exc), EXIT_INVALID)
+    # The pages' templates compiled once for later starts too (their first page).
+    TEMPLATES.keep_compiled(user_cache.directory())
     restored = _import_snapshot(args, settings, world)  # before a state file is opened
     keeper = _open_state(settings, world)
     # The port before the banner: the banner's links must be this server's.
