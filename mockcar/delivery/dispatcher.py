@@ -171,9 +171,9 @@ class Dispatcher:
         assert self._wake is not None
         while not self._stopping:
             # Retries wait in their World (World.deliveries.retries), for its clock.
-            delay = min([self.tick, *(self._wall_wait(world, retry.due)
+            delay = min([self.tick, *(self._wall_wait(world, due)
                                       for world in self._worlds()
-                                      for retry in world.deliveries.retries)])
+                                      if (due := world.deliveries.next_retry()) is not None)])
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
             # that arrives as the event is set, and the pump would outlive stop().
             try:
@@ -196,13 +196,9 @@ class Dispatcher:
         worlds = list(self._worlds())
         self._live = {id(w) for w in worlds}
         for world in worlds:
-            waiting: list[Retry] = []
-            for retry in world.deliveries.retries:
-                if world.now() >= retry.due and not self._queue.full():
-                    self._queue.put_nowait(Job(world, retry.event, retry.attempt, retry.due))
-                else:
-                    waiting.append(retry)
-            world.deliveries.retries = waiting
+            space = self._queue.maxsize - self._queue.qsize()
+            for retry in world.deliveries.due_retries(world.now(), space):
+                self._queue.put_nowait(Job(world, retry.event, retry.attempt, retry.due))
         for world in worlds:
             slice_ends = time.perf_counter() + SLICE
             try:
@@ -302,7 +298,7 @@ class Dispatcher:
                 book.verified(webhook.id, outcome == DELIVERED, detail, now)
                 self.wake()  # what waited for the verdict can go now
         elif retry_at is not None:
-            book.retries.append(Retry(event, job.attempt + 1, retry_at))
+            book.add_retry(Retry(event, job.attempt + 1, retry_at))
             self.wake()  # the pump recomputes how long to sleep
         if self.on_change is not None:
             self.on_change(world)

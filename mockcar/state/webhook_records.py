@@ -93,7 +93,7 @@ def apply_queue(world: World, section: dict[str, Record]) -> None:
                 attempt = item.get("attempt")
                 if not isinstance(attempt, int) or isinstance(attempt, bool) or attempt < 2:
                     raise RecordError(f"{where}[{i}]: attempt must be a whole number from 2")
-                book.retries.append(Retry(read_event(item.get("event"), f"{where}[{i}]"),
-                                          attempt, parse_time(item.get("due"), where)))
+                book.add_retry(Retry(read_event(item.get("event"), f"{where}[{i}]"),
+                                     attempt, parse_time(item.get("due"), where)))
         else:
             raise RecordError(f"{where}: unknown record")

@@ -27,6 +27,7 @@ over HTTP, and reports each attempt back (`record`, `verified`). The rules kept 
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import secrets
 import uuid
@@ -111,6 +112,10 @@ class Retry:
     attempt: int
     due: datetime
 
+    def __lt__(self, other: Retry) -> bool:
+        """The earlier due first: `Deliveries.retries` is a heap by due time."""
+        return self.due < other.due
+
 
 @dataclass(frozen=True)
 class Challenge:
@@ -176,7 +181,9 @@ class Deliveries:
     watches: dict[tuple[str, str], Watch] = field(default_factory=dict)
     slots: dict[str, int] = field(default_factory=dict)  # webhook id -> last schedule slot
     log: deque[Attempt] = field(default_factory=lambda: deque(maxlen=LOG_CAPACITY))
-    retries: list[Retry] = field(default_factory=list)  # failed attempts waiting their turn
+    # Failed attempts waiting their turn, never dropped: a heap by due time (heapq), so
+    # finding what is due looks at the earliest only, however many wait.
+    retries: list[Retry] = field(default_factory=list)
     held_capacity: int = HELD_CAPACITY
     _seq: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False)
 
@@ -272,6 +279,22 @@ class Deliveries:
     def put_back(self, events: list[Event]) -> None:
         """Events the sender could not take after all go back to the front."""
         self.outbox.extendleft(reversed(events))
+
+    # -- retries ------------------------------------------------------------------------
+
+    def add_retry(self, retry: Retry) -> None:
+        heapq.heappush(self.retries, retry)
+
+    def next_retry(self) -> datetime | None:
+        """When the earliest retry is due (World time), or None."""
+        return self.retries[0].due if self.retries else None
+
+    def due_retries(self, now: datetime, limit: int) -> list[Retry]:
+        """Up to `limit` retries due at `now`, earliest first, taken out."""
+        taken: list[Retry] = []
+        while self.retries and len(taken) < limit and self.retries[0].due <= now:
+            taken.append(heapq.heappop(self.retries))
+        return taken
 
     # -- the log ------------------------------------------------------------------------
 
