@@ -4,31 +4,22 @@ pages of scripts/screenshots.py).
 
 A mockcar on a free loopback port with the default scenario, given something to show
 first (a run-time application, a vehicle added connected, an API request, a fault rule,
-a webhook test payload), walked in headless Chromium (Playwright; MOCKCAR_CHROMIUM, else
-Debian's /usr/bin/chromium, else Playwright's own). Each view is one row of `VIEWS`.
+a webhook test payload), walked in headless Chromium
+(scripts/browser_shots.py). Each view is one row of `VIEWS`.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
-from playwright.sync_api import Page, ViewportSize, sync_playwright
+from browser_shots import shoot
+from playwright.sync_api import Page
 
 from mockcar.testing import MockcarServer
 
-DEBIAN_CHROMIUM = "/usr/bin/chromium"
-OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-WIDTHS = {"desktop": ViewportSize(width=1440, height=900),
-          "phone": ViewportSize(width=375, height=812)}
 MAX_HEIGHT = 2000  # px of a page kept
 
 
@@ -112,41 +103,21 @@ def prepare(server: MockcarServer) -> Setup:
 
 
 def main() -> int:
-    executable = os.environ.get("MOCKCAR_CHROMIUM") or (
-        DEBIAN_CHROMIUM if Path(DEBIAN_CHROMIUM).is_file() else None)
-    OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("dashboard-*.png"):
-        old.unlink()
-    written = 0
-    with MockcarServer() as server, sync_playwright() as playwright:
+    with MockcarServer() as server:
         setup = prepare(server)
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        try:
-            for view in VIEWS:
-                for width, viewport in WIDTHS.items():
-                    context = browser.new_context(viewport=viewport, color_scheme="light")
-                    context.set_default_timeout(15_000)
-                    try:
-                        page = context.new_page()
-                        page.goto(server.url + view.path(setup))
-                        # Live views keep a stream open: "networkidle" never comes.
-                        page.wait_for_load_state("load")
-                        page.wait_for_timeout(800)
-                        if view.then is not None:
-                            view.then(page)
-                        path = OUT / f"dashboard-{view.name}-{width}.png"
-                        # A long list is shown by its first screens, not all of it.
-                        height = min(MAX_HEIGHT, page.evaluate(
-                            "document.documentElement.scrollHeight"))
-                        page.screenshot(path=str(path), full_page=True, clip={
-                            "x": 0, "y": 0, "width": viewport["width"], "height": height})
-                        written += 1
-                    finally:
-                        context.close()
-        finally:
-            browser.close()
-    print(f"{written} screenshots in {OUT}")
+
+        def reach(view: View) -> Callable[[Page], None]:
+            def then(page: Page) -> None:
+                page.goto(server.url + view.path(setup))
+                # Live views keep a stream open: "networkidle" never comes.
+                page.wait_for_load_state("load")
+                page.wait_for_timeout(800)
+                if view.then is not None:
+                    view.then(page)
+            return then
+
+        shoot("dashboard", [(view.name, reach(view)) for view in VIEWS],
+              max_height=MAX_HEIGHT, color_scheme="light")
     return 0
 
 

@@ -2,31 +2,21 @@
 docs/screenshots/ as `connect-<page>-<width>.png`: `make screenshots`.
 
 A mockcar on a free loopback port with the default scenario, walked in headless Chromium
-(Playwright; MOCKCAR_CHROMIUM, else Debian's /usr/bin/chromium, else Playwright's own)
-the way a person walks it. The pages only: the PNGs are linked from the docs.
+(scripts/browser_shots.py) the way a person walks it. The pages only: the PNGs are linked from the docs.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from urllib.parse import urlencode
 
-from playwright.sync_api import Page, ViewportSize, sync_playwright
+from browser_shots import shoot
+from playwright.sync_api import Page
 
 from mockcar.domain.world.world import Application
 from mockcar.testing import MockcarServer
 
-DEBIAN_CHROMIUM = "/usr/bin/chromium"
-OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-WIDTHS = {"desktop": ViewportSize(width=1440, height=900),
-          "phone": ViewportSize(width=375, height=812)}
 SCOPE = "required:read_vehicle_info read_odometer read_battery read_location control_security"
 
 
@@ -122,33 +112,14 @@ def pages(server: MockcarServer) -> dict[str, Callable[[Page], None]]:
 
 
 def main() -> int:
-    # Debian's Chromium where there is one, else Playwright's own (`make browser`).
-    executable = os.environ.get("MOCKCAR_CHROMIUM") or (
-        DEBIAN_CHROMIUM if Path(DEBIAN_CHROMIUM).is_file() else None)
-    OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("connect-*.png"):
-        old.unlink()
-    written = 0
-    with MockcarServer() as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        try:
-            for name, reach in pages(server).items():
-                for width, viewport in WIDTHS.items():
-                    context = browser.new_context(viewport=viewport)
-                    context.set_default_timeout(15_000)
-                    try:
-                        page = context.new_page()
-                        reach(page)
-                        page.wait_for_selector(".page-content")
-                        path = OUT / f"connect-{name}-{width}.png"
-                        page.screenshot(path=str(path), full_page=True)
-                        written += 1
-                    finally:
-                        context.close()
-        finally:
-            browser.close()
-    print(f"{written} screenshots in {OUT}")
+    with MockcarServer() as server:
+        def settled(reach: Callable[[Page], None]) -> Callable[[Page], None]:
+            def then(page: Page) -> None:
+                reach(page)
+                page.wait_for_selector(".page-content")
+            return then
+
+        shoot("connect", [(name, settled(reach)) for name, reach in pages(server).items()])
     return 0
 
 
