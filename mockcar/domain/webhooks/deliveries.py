@@ -232,7 +232,7 @@ class Deliveries:
         """Queue an event, through the verification gate."""
         state = self.status(event.webhook_id)
         if state.status == VERIFIED:
-            self.outbox.append(event)
+            self._queue(event)
         elif state.status == REJECTED:
             self._skip(event, url, "the webhook failed verification; verify it again "
                        "(POST …/webhooks/{id}/verify)")
@@ -252,7 +252,7 @@ class Deliveries:
         state.detail, state.checked_at = "challenge sent", None
         event = Event(new_id(), VERIFY, client_id, webhook_id, None, now,
                       Challenge(state.challenge))
-        self.outbox.append(event)
+        self._queue(event)
         return event
 
     def verified(self, webhook_id: str, ok: bool, detail: str, now: datetime) -> None:
@@ -263,11 +263,26 @@ class Deliveries:
         waiting = self.held.pop(webhook_id, [])
         for event in waiting:
             if ok:
-                self.outbox.append(event)
+                self._queue(event)
             else:
                 self._skip(event, None, f"the webhook failed verification: {detail}")
         if not ok:
             self._start_over(webhook_id)
+
+    def _queue(self, event: Event) -> None:
+        """Into the outbox, which holds OUTBOX_CAPACITY events: when it is full, the oldest
+        is logged as skipped and dropped, and a challenge dropped so is sent again with
+        the webhook's next event (else the webhook would wait for its answer for ever)."""
+        if self.outbox.maxlen is not None and len(self.outbox) >= self.outbox.maxlen:
+            dropped = self.outbox.popleft()
+            state = self.verification.get(dropped.webhook_id)
+            if (dropped.kind == VERIFY and state is not None and state.status == PENDING
+                    and isinstance(dropped.content, Challenge)
+                    and state.challenge == dropped.content.challenge):
+                state.status, state.detail = UNVERIFIED, "the challenge was never sent"
+            self._skip(dropped, None, f"more than {self.outbox.maxlen:,} events waited to "
+                       "be sent; the oldest are dropped")
+        self.outbox.append(event)
 
     def take(self, limit: int) -> list[Event]:
         """Up to `limit` events, oldest first, for the sender."""
