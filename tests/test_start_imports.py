@@ -24,6 +24,11 @@ DOCUMENTS = ("mockcar.web.v3.openapi", "mockcar.web.v3.signal_schemas",
              "mockcar.web.docs.postman.control_tour", "mockcar.web.docs.postman.setup_folder",
              "mockcar.web.docs.postman.v2_folders", "mockcar.web.docs.postman.v3_folders")
 
+# The dashboard's pages: each module loads with the first request for its page.
+PAGE_MODULES = tuple(f"mockcar.web.dashboard.{name}" for name in (
+    "start", "vehicles", "add_vehicle", "vehicle_page", "monitor", "faults_page",
+    "webhooks_page", "applications"))
+
 SERVE = """
 import json, sys
 from mockcar import cli
@@ -94,6 +99,13 @@ def test_the_first_token_request_brings_authlib_in() -> None:
 def test_the_first_page_brings_jinja2_in() -> None:
     modules = loaded(HOME)
     assert {"jinja2", "starlette.templating"} <= modules
+    # and its own module only, of the dashboard's pages
+    assert sorted(m for m in PAGE_MODULES if m in modules) == ["mockcar.web.dashboard.start"]
+
+
+def test_serving_loads_no_dashboard_page_before_it_is_asked_for() -> None:
+    modules = loaded()
+    assert sorted(m for m in PAGE_MODULES if m in modules) == []
 
 
 def test_the_command_line_reads_the_installed_version_only_for_version() -> None:
