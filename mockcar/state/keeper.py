@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,16 @@ def fingerprint(scenario: Path, seed: int | None) -> str:
     return f"sha256:{digest};seed:{seed}"
 
 
+class _Written(asyncio.Future[None]):
+    """A batch's write, which every request of the batch awaits directly. A request
+    cancelled meanwhile (the server stopping) must not cancel the write the others
+    wait for: cancelling this does nothing, and the cancelled request ends when the
+    write has."""
+
+    def cancel(self, msg: Any | None = None) -> bool:
+        return False
+
+
 @dataclass
 class _Batch:
     """The Worlds requests of one event-loop turn wait to see written."""
@@ -96,7 +107,15 @@ class StateKeeper:
     # World reads only what changed since (mockcar.state.pending); another World (reset,
     # restored) is read whole once.
     _synced: dict[str, World] = field(default_factory=dict)
-    # One thread writes the store: SQLite's writes block on the disk, the loop does not.
+    # Set (the store's checkpoint) when a transaction only writes into the OS's cache
+    # (SQLite's synchronous=NORMAL in WAL): batches are then written on the loop, and
+    # what waits for the disk (the checkpoint, and the transaction after it, which
+    # restarts the log and syncs its header) on the writer thread, every
+    # `CHECKPOINT_EVERY` transactions. None: every transaction waits for the disk
+    # (synchronous=FULL, or a store that says nothing), and the writer thread writes it.
+    checkpoint: Callable[[], None] | None = None
+    _since_checkpoint: int = 0
+    # One thread writes what blocks on the disk, so the loop does not.
     _writer: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="mockcar-state"))
 
@@ -110,22 +129,22 @@ class StateKeeper:
     # -- commits ------------------------------------------------------------------------
     #
     # A group commit, pipelined. A request that may have changed a World waits, before
-    # its answer starts, until that World is written. Requests answered while a write
-    # is in flight join the next batch: when the write ends, the batch's Worlds are
-    # diffed on the event loop (the only place Worlds change, so the diff sees each
-    # whole) and written in one transaction by the writer thread, while the loop goes
-    # on serving. Under load the diff and the transaction are paid once per batch, and
-    # the disk's latency never stalls the loop; each answer still waits for its own
-    # changes to be on disk.
+    # its answer starts, until that World is written. Requests answered in one turn of
+    # the event loop, or while a write is in flight, form the next batch: its Worlds
+    # are diffed on the loop (the only place Worlds change, so the diff sees each
+    # whole) and written in one transaction. A transaction that waits for the disk (an
+    # fsync) is written by the writer thread while the loop goes on serving; one that
+    # only hands pages to the OS (WAL, synchronous=NORMAL: some 50 us) is written on
+    # the loop, which costs less than handing it to a thread and back. Under load the
+    # diff and the transaction are paid once per batch, and the disk's latency never
+    # stalls the loop; each answer still waits for its own changes to be written.
 
     async def commit(self, tenant: Tenant | None, world: World | None) -> None:
         """Wait until the request's World (`tenant`'s, the scenario World's when None;
         every World when `world` is None) is written. StoreError when the transaction
         that held it failed: nothing of it is then remembered as written, so the next
         commit writes it again."""
-        batch = self._enqueue(tenant, world)
-        # Shielded: a client that hangs up must not cancel the batch's write.
-        await asyncio.shield(batch.done)
+        await self._enqueue(tenant, world).done
 
     def commit_background(self, world: World) -> None:
         """A change made outside any request (a webhook attempt): written with the next
@@ -145,7 +164,7 @@ class StateKeeper:
         batch = self._next
         if batch is None:
             loop = asyncio.get_running_loop()
-            batch = self._next = _Batch(loop.create_future())
+            batch = self._next = _Batch(_Written(loop=loop))
             batch.done.add_done_callback(_logged)
             if not self._writing:
                 loop.call_soon(self._flush)
@@ -173,10 +192,43 @@ class StateKeeper:
             self._acknowledge(batch)
             batch.done.set_result(None)
             return
+        write: Callable[[], None]
+        if self.checkpoint is not None:
+            if self._since_checkpoint < CHECKPOINT_EVERY:
+                self._since_checkpoint += 1
+                self._write_here(batch, changes)
+                return
+            self._since_checkpoint = 0
+            write = lambda: self._checkpoint_and_apply(changes)
+        else:
+            write = lambda: self.store.apply(changes)
         self._writing = True
         loop = asyncio.get_running_loop()
-        written = loop.run_in_executor(self._writer, self.store.apply, changes)
+        written = loop.run_in_executor(self._writer, write)
         written.add_done_callback(lambda ended: self._written(batch, changes, ended))
+
+    def _write_here(self, batch: _Batch, changes: list[Change]) -> None:
+        try:
+            self.store.apply(changes)
+        except StoreError as error:
+            batch.done.set_exception(error)
+            return
+        except Exception as error:  # its requests must get an answer, and the log why
+            log.exception("mockcar: writing the state file failed")
+            batch.done.set_exception(error)
+            return
+        self.ledger.remember(changes)
+        self._acknowledge(batch)
+        batch.done.set_result(None)
+
+    def _checkpoint_and_apply(self, changes: list[Change]) -> None:
+        """On the writer thread: the log copied into the file, then the batch."""
+        assert self.checkpoint is not None
+        try:
+            self.checkpoint()
+        except StoreError as error:  # the log grows until one works; the batch may
+            log.error("mockcar: could not checkpoint the state file: %s", error)
+        self.store.apply(changes)
 
     def _written(self, batch: _Batch, changes: list[Change],
                  ended: asyncio.Future[None]) -> None:
@@ -263,6 +315,12 @@ class StateKeeper:
         self.store.close()
 
 
+# Transactions written on the loop between two checkpoints on the writer thread (each
+# writes a page or two into the log: SQLite's own default is a checkpoint every 1,000
+# pages).
+CHECKPOINT_EVERY = 500
+
+
 def _logged(done: asyncio.Future[None]) -> None:
     """A batch nobody waits for (background changes, requests that hung up): its
     failure goes to the log, and its changes to the next batch."""
@@ -280,14 +338,14 @@ def open_state(path: Path, scenario: Path, seed: int | None, world: World, *,
     store = reset(path, sync) if reset_state else SQLiteStore(path, sync)
     try:
         library = ScenarioLibrary(scenario, bundled_scenarios(), seed, speed=speed)
-        return _restore(store, path, scenario, seed, world, library, version)
+        return _restore(store, path, scenario, seed, world, library, version, sync)
     except BaseException:
         store.close()
         raise
 
 
 def _restore(store: SQLiteStore, path: Path, scenario: Path, seed: int | None, world: World,
-             library: ScenarioLibrary, version: str) -> StateKeeper:
+             library: ScenarioLibrary, version: str, sync: str) -> StateKeeper:
     records: ServerRecords = store.load()
     notes: list[str] = []
     mark = fingerprint(scenario, seed)
@@ -328,7 +386,10 @@ def _restore(store: SQLiteStore, path: Path, scenario: Path, seed: int | None, w
     else:
         notes.append(f"State is kept in {path} (a change is saved before its answer is sent).")
     store.apply([], {"scenario": mark, "written_by": version})
-    return StateKeeper(store, Ledger(store, written=records), path, notes, rebuilt)
+    keeper = StateKeeper(store, Ledger(store, written=records), path, notes, rebuilt)
+    if sync == "normal":
+        keeper.checkpoint = store.checkpoint_separately()
+    return keeper
 
 
 def _summary(records: ServerRecords) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +167,23 @@ class SQLiteStore:
             raise StoreError(describe(self.path, error)) from None
         if meta:
             self._meta.update(meta)
+
+    def checkpoint_separately(self) -> Callable[[], None]:
+        """Turn SQLite's automatic checkpoints off (which would run inside a commit and
+        fsync) and return what runs one: for a caller that writes transactions where
+        an fsync must not happen (an event loop) and checkpoints elsewhere."""
+        try:
+            self._db.execute("PRAGMA wal_autocheckpoint = 0")
+        except sqlite3.Error as error:
+            raise StoreError(describe(self.path, error)) from None
+        return self.checkpoint
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the file (https://www.sqlite.org/wal.html#ckpt)."""
+        try:
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error as error:
+            raise StoreError(describe(self.path, error)) from None
 
     def clear(self) -> None:
         try:

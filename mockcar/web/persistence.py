@@ -2,14 +2,15 @@
 World has its changes written to the state store before its response starts, so a
 client that got an answer — a 2xx above all — can rely on it surviving a `kill -9`.
 
-Pure ASGI, around the routes: when the response's first message
-(`http.response.start`) comes, the request's World (the tenant its credentials claim;
-every World after a control request, which may register, reset or remove applications)
-is diffed against what was last written and the changes are written in a transaction
-shared with the requests answered while the previous one was being written (a group
-commit: mockcar.state.keeper.StateKeeper.commit). If that fails, the response is
-replaced by a 503 in the endpoint's own error shape (mockcar.web.error_shapes) and the
-failure is logged; nothing is acknowledged that was not written. The World in memory keeps the change, and the next commit that works
+Pure ASGI, around the routes: the handler's response is held, not sent, until the
+handler has returned. Then the request's World (the tenant its credentials claim; every
+World after a control request, which may register, reset or remove applications) is
+diffed against what was last written, the changes are written in a transaction shared
+with the requests answered meanwhile (a group commit:
+mockcar.state.keeper.StateKeeper.commit), and only then does the held response go out.
+If the write fails, the response is replaced by a 503 in the endpoint's own error shape
+(mockcar.web.error_shapes) and the failure is logged; nothing is acknowledged that was
+not written. The World in memory keeps the change, and the next commit that works
 writes it too: the 503 means "not known to be saved", as a real server's would.
 
 Which requests: every method but GET, HEAD and OPTIONS; and a GET that can change state
@@ -66,25 +67,45 @@ class CommitBeforeAnswer:
         if keeper is None or (scope["method"] in READS and not _may_change(scope)):
             await self.app(scope, receive, send)
             return
-        replaced = False
+        # The response's messages are held, not sent, until the handler has returned: the
+        # request then waits for its commit here, once, rather than suspended in the
+        # handler's `send` under every frame of the routing and exception layers (which
+        # a resumption would walk back through). A streamed response (a body with more
+        # to come) commits at its first chunk instead, and streams from there.
+        held: list[Message] = []
+        streaming = saved = False
 
-        async def committing(message: Message) -> None:
-            nonlocal replaced
-            if replaced:
-                return  # the handler's own response, swallowed after a 503 went out
-            if message["type"] == "http.response.start":
-                try:
-                    await _commit(keeper, scope)
-                except StoreError as error:
-                    log.error("mockcar: %s %s answered 503: %s", scope["method"],
-                              scope["path"], error)
-                    replaced = True
-                    response = unavailable(Request(scope), str(error))
-                    await response(scope, receive, send)
-                    return
-            await send(message)
+        async def holding(message: Message) -> None:
+            nonlocal streaming, saved
+            if streaming:
+                if saved:  # else the handler's own response, swallowed after a 503
+                    await send(message)
+                return
+            held.append(message)
+            if message["type"] == "http.response.body" and message.get("more_body", False):
+                streaming = True
+                saved = await _answer(keeper, scope, receive, send, held)
 
-        await self.app(scope, receive, committing)
+        await self.app(scope, receive, holding)
+        if held and not streaming:
+            await _answer(keeper, scope, receive, send, held)
+
+
+async def _answer(keeper: Keeper, scope: Scope, receive: Receive, send: Send,
+                  held: list[Message]) -> bool:
+    """Commit the request's World, then send the `held` messages; a 503 in the host's
+    shape instead when the commit failed (False)."""
+    try:
+        await _commit(keeper, scope)
+    except StoreError as error:
+        log.error("mockcar: %s %s answered 503: %s", scope["method"], scope["path"], error)
+        held.clear()
+        await unavailable(Request(scope), str(error))(scope, receive, send)
+        return False
+    for message in held:
+        await send(message)
+    held.clear()
+    return True
 
 
 async def _commit(keeper: Keeper, scope: Scope) -> None:
