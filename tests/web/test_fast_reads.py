@@ -325,14 +325,17 @@ def test_a_registered_applications_reads_are_fast_and_journaled_in_its_tenant(
 def test_the_fetched_at_time_follows_the_clock_to_the_millisecond(pair: Pair) -> None:
     """`sc-fetched-at` names the millisecond the clock reads: the same text within one,
     the next one's from its first microsecond, an earlier one's when the clock is set
-    back (both paths read the same frozen clock)."""
+    back, another second's (or hour's) with the same milliseconds (both paths read the
+    same frozen clock)."""
     vehicle = next(iter(pair.world.vehicles.values()))
     headers = {"Authorization": f"Bearer {grant(pair.world, vehicle, 'fetched-at')}"}
     seen = []
     for at in ("2026-11-23T09:30:00.000500Z", "2026-11-23T09:30:00.000999Z",
                "2026-11-23T09:30:00.001000Z", "2026-11-23T09:30:00.000999Z",
                "2026-11-23T09:30:00.001999Z", "2026-11-23T09:30:00.002000Z",
-               "2026-11-23T09:31:07.002000Z"):
+               "2026-11-23T09:31:07.002000Z", "2026-11-23T09:30:00.002000Z",
+               "2026-11-23T09:30:00.999999Z", "2026-11-23T09:30:01.000000Z",
+               "2026-11-23T10:30:01.000000Z", "2026-11-23T10:30:00.999000Z"):
         moved = pair.fast.post("/_mockcar/clock/set", json={"at": at})
         assert moved.status_code == 200, moved.text
         assert same(pair, v2(vehicle, "/odometer"), headers) == (200, True), at
@@ -341,7 +344,9 @@ def test_the_fetched_at_time_follows_the_clock_to_the_millisecond(pair: Pair) ->
     assert seen == ["2026-11-23T09:30:00.000Z", "2026-11-23T09:30:00.000Z",
                     "2026-11-23T09:30:00.001Z", "2026-11-23T09:30:00.000Z",
                     "2026-11-23T09:30:00.001Z", "2026-11-23T09:30:00.002Z",
-                    "2026-11-23T09:31:07.002Z"]
+                    "2026-11-23T09:31:07.002Z", "2026-11-23T09:30:00.002Z",
+                    "2026-11-23T09:30:00.999Z", "2026-11-23T09:30:01.000Z",
+                    "2026-11-23T10:30:01.000Z", "2026-11-23T10:30:00.999Z"]
 
 
 def test_a_token_read_again_after_the_world_is_replaced_reads_the_new_world(

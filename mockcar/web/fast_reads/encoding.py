@@ -45,7 +45,9 @@ def _may_differ(out: bytes) -> bool:
     infinities as null where Python refuses them. So a `null`, a `0.0000` or an exponent
     of one digit sends the body through the standard library (a false alarm, such as a
     string holding one of them, costs time, never a different answer)."""
-    if b"null" in out or b"0.0000" in out:
+    # find, not `in`: `bytes in bytes` first tries the needle as an integer, and the
+    # TypeError it makes and drops costs more than the search.
+    if out.find(b"null") != -1 or out.find(b"0.0000") != -1:
         return True
     at = out.find(b"e-")
     while at != -1:
@@ -76,45 +78,63 @@ _ids: list[str] = []
 os.register_at_fork(after_in_child=_ids.clear)
 
 
+Header = tuple[bytes, bytes]
+
+
 class Timestamps:
-    """`timestamp(moment)` as bytes, remembering the last few moments asked for: a
-    frozen clock asks for the same `now` every request, and a vehicle's data time
-    (`sc-data-age`) changes only when its state does."""
+    """The header `name: timestamp(moment)`, remembering the last few moments asked for
+    (the pair itself, so a response and its journal entry share it): a frozen clock asks
+    for the same `now` every request, and a vehicle's data time (`sc-data-age`) changes
+    only when its state does."""
 
-    def __init__(self, size: int = 64) -> None:
+    def __init__(self, name: bytes, size: int = 64) -> None:
+        self.name = name
         self.size = size
-        self._known: dict[datetime, bytes] = {}
+        self._known: dict[datetime, Header] = {}
 
-    def __call__(self, moment: datetime) -> bytes:
+    def __call__(self, moment: datetime) -> Header:
         if moment.tzinfo is not UTC:  # equal instants in other zones are written otherwise
-            return timestamp(moment).encode("latin-1")
+            return self.name, timestamp(moment).encode("latin-1")
         found = self._known.get(moment)
         if found is None:
             if len(self._known) >= self.size:
                 self._known.clear()
-            found = self._known[moment] = timestamp(moment).encode("latin-1")
+            found = self._known[moment] = self.name, timestamp(moment).encode("latin-1")
         return found
 
 
 class Milliseconds:
-    """`timestamp(moment)` as bytes for a clock that moves on (`sc-fetched-at`): the
-    text names the millisecond only (isoformat cuts the microseconds, never rounds),
-    so the last one is kept while moments fall within its millisecond."""
+    """The header `name: timestamp(moment)` for a clock that moves on (`sc-fetched-at`):
+    the text names the millisecond only (isoformat cuts the microseconds, never rounds),
+    so within one second it is the second's text (kept) and the millisecond's three
+    digits; the last millisecond's header is kept whole."""
 
-    def __init__(self) -> None:
-        # (first moment of the millisecond, first moment after it, its text), replaced
-        # as one tuple: a reader on another thread never mixes two milliseconds.
-        self._last: tuple[datetime, datetime, bytes] | None = None
+    def __init__(self, name: bytes) -> None:
+        self.name = name
+        # (first moment of the second, first moment after it, its text up to the
+        # fraction's dot, the last millisecond written in it, that header), replaced as
+        # one tuple: a reader on another thread never mixes two seconds.
+        self._last: tuple[datetime, datetime, bytes, int, Header] | None = None
 
-    def __call__(self, moment: datetime) -> bytes:
+    def __call__(self, moment: datetime) -> Header:
+        if moment.tzinfo is not UTC:  # equal instants in other zones are written otherwise
+            return self.name, timestamp(moment).encode("latin-1")
         last = self._last
-        if last is not None and last[0] <= moment < last[1] and moment.tzinfo is UTC:
-            return last[2]
-        text = timestamp(moment).encode("latin-1")
-        if moment.tzinfo is UTC:  # equal instants in other zones are written otherwise
-            start = moment.replace(microsecond=moment.microsecond - moment.microsecond % 1000)
-            self._last = (start, start + _MILLISECOND, text)
-        return text
+        millisecond = moment.microsecond // 1000
+        if last is not None and last[0] <= moment < last[1]:
+            if last[3] == millisecond:
+                return last[4]
+            start, end, second = last[0], last[1], last[2]
+        else:
+            start = moment.replace(microsecond=0)
+            if start >= _LAST_SECOND:  # no second after it to bound this one
+                return self.name, timestamp(moment).encode("latin-1")
+            end = start + _SECOND
+            second = timestamp(start).encode("latin-1")[:20]  # "YYYY-MM-DDTHH:MM:SS."
+        header = self.name, b"%s%03dZ" % (second, millisecond)
+        self._last = (start, end, second, millisecond, header)
+        return header
 
 
-_MILLISECOND = timedelta(milliseconds=1)
+_SECOND = timedelta(seconds=1)
+_LAST_SECOND = datetime.max.replace(microsecond=0, tzinfo=UTC)

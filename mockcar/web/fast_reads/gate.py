@@ -101,7 +101,7 @@ class FastReads:
                 scope["state"]["request_id"] = rid
                 # What the handler's JSONResponse sends (and the journal sees), then the
                 # Guard's and the request id's additions.
-                headers.append((b"content-length", b"%d" % len(body)))
+                headers.append(_length(len(body)))
                 headers.append(_JSON)
                 try:
                     await send({"type": "http.response.start", "status": 200,
@@ -204,10 +204,22 @@ def _bearer(authorization: bytes) -> str | None:
     return found  # type: ignore[return-value]
 
 
+def _length(size: int) -> tuple[bytes, bytes]:
+    """The `content-length` header of a body of `size` bytes, the pair kept per size (a
+    response and its journal entry share it)."""
+    found = _lengths.get(size)
+    if found is None:
+        if len(_lengths) >= _KEPT:
+            _lengths.clear()
+        found = _lengths[size] = (b"content-length", b"%d" % size)
+    return found
+
+
 _UNSEEN = object()
 _KEPT = 4096
 _routes: dict[str, Route | None] = {}
 _tokens: dict[bytes, str | None] = {}
+_lengths: dict[int, tuple[bytes, bytes]] = {}
 
 
 def _headers(pairs: Any) -> tuple[bytes | None, bytes | None, bytes | None] | None:

@@ -35,11 +35,11 @@ PREFIX = "/v2.0/vehicles/"
 # path knows it.
 _NEEDS_ORIGIN = frozenset({"/battery/nominal_capacity"})
 _NO_QUERY: Mapping[str, str] = {}
-_UNIT_HEADER = {system: system.value.encode() for system in UnitSystem}
+_UNIT_HEADER = {system: (b"sc-unit-system", system.value.encode()) for system in UnitSystem}
 # A vehicle's data time changes when its state does; `now` changes every request unless
 # the World's clock is frozen, and its text every millisecond.
-_DATA_AGE = Timestamps(256)
-_FETCHED_AT = Milliseconds()
+_DATA_AGE = Timestamps(b"sc-data-age", 256)
+_FETCHED_AT = Milliseconds(b"sc-fetched-at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +148,8 @@ def _render(read: Read, vehicle: Vehicle, context: Context) -> Rendered | None:
         return None
     headers: list[tuple[bytes, bytes]] = []
     if read.headers is not Headers.STATIC:
-        headers.append((b"sc-data-age", _DATA_AGE(vehicle.updated_at)))
-        headers.append((b"sc-fetched-at", _FETCHED_AT(context.now)))
+        headers.append(_DATA_AGE(vehicle.updated_at))
+        headers.append(_FETCHED_AT(context.now))
         if read.headers is Headers.UNITS:
-            headers.append((b"sc-unit-system", _UNIT_HEADER[context.units]))
+            headers.append(_UNIT_HEADER[context.units])
     return body, headers

@@ -86,7 +86,24 @@ def answer(world: World, token: str, route: Route, user_header: bytes | None) ->
         return None
     head, middle, between, tail = route.template
     return b"".join((head, text, middle, b"%d" % wire.epoch_ms(now), between,
-                     b"%d" % wire.epoch_ms(snapshot.updated_at), tail))
+                     _epoch_ms(snapshot.updated_at), tail))
+
+
+def _epoch_ms(moment: datetime) -> bytes:
+    """`wire.epoch_ms(moment)`'s digits, kept per moment (a function of the instant
+    alone; a vehicle's data time changes only when its state does)."""
+    if moment.tzinfo is not UTC:  # a naive time's instant depends on the local zone
+        return b"%d" % wire.epoch_ms(moment)
+    found = _EPOCH_MS.get(moment)
+    if found is None:
+        if len(_EPOCH_MS) >= _EPOCH_MS_KEPT:
+            _EPOCH_MS.clear()
+        found = _EPOCH_MS[moment] = b"%d" % wire.epoch_ms(moment)
+    return found
+
+
+_EPOCH_MS: dict[datetime, bytes] = {}
+_EPOCH_MS_KEPT = 256
 
 
 def _body(route: Route, snapshot: Vehicle, now: datetime,
