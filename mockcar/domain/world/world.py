@@ -7,6 +7,7 @@ token endpoint. Every expiry reads `self.clock`. Nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import uuid
 from collections.abc import Callable, Iterable
@@ -117,12 +118,14 @@ class World:
         default=None, repr=False)
     # What mockcar.state.records read last, so its next read costs what changed since.
     record_cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    # Connections by (client id, user id), rebuilt when `connections` gained or lost an
-    # entry: API v3 finds a user's connections on every request with an application token.
+    # Connections by (client id, user id), brought up to date when `connections` gained
+    # entries (those alone are read) or lost or replaced one (rebuilt): API v3 finds a
+    # user's connections on every request with an application token.
     _by_user: dict[tuple[str, str], list[Connection]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
     _by_user_source: object = field(default=None, init=False, repr=False, compare=False)
     _by_user_generation: int = field(default=-1, init=False, repr=False, compare=False)
+    _by_user_count: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Fault rules by make or by clock window ask this World (mockcar.domain.world.faults).
@@ -378,13 +381,26 @@ class World:
         generation = getattr(connections, "generation", None)
         if (generation is None or self._by_user_source is not connections
                 or self._by_user_generation != generation):
-            index: dict[tuple[str, str], list[Connection]] = {}
-            for connection in connections.values():
-                index.setdefault((connection.client_id, connection.user_id),
-                                 []).append(connection)
+            added = len(connections) - self._by_user_count
+            if (generation is not None and self._by_user_source is connections
+                    and 0 < added == generation - self._by_user_generation):
+                # Every change since was a new entry, at the end (a removal or a
+                # replacement moves the generation further than the count): read those.
+                index = self._by_user
+                for connection in reversed([*itertools.islice(
+                        reversed(connections.values()), added)]):
+                    # A new list: one a caller holds from an earlier call stays as it was.
+                    key = (connection.client_id, connection.user_id)
+                    index[key] = [*index.get(key, ()), connection]
+            else:
+                index = {}
+                for connection in connections.values():
+                    index.setdefault((connection.client_id, connection.user_id),
+                                     []).append(connection)
             self._by_user = index
             self._by_user_source = connections
             self._by_user_generation = -1 if generation is None else generation
+            self._by_user_count = len(connections)
         return self._by_user.get((client_id, user_id), [])
 
     def owner_by_id(self, user_id: str) -> Owner | None:
