@@ -16,11 +16,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from mockcar.domain.world.tenants import Tenant, Tenants
 from mockcar.domain.world.world import World
@@ -75,6 +75,14 @@ class _Written(asyncio.Future[None]):
         return False
 
 
+class Staged(Protocol):
+    """A store whose `apply` comes in two halves (mockcar.state.sqlite_store)."""
+
+    def stage(self, changes: Sequence[Change]) -> None: ...
+
+    def finish(self) -> None: ...
+
+
 @dataclass
 class _Batch:
     """The Worlds requests of one event-loop turn wait to see written."""
@@ -115,6 +123,11 @@ class StateKeeper:
     # (synchronous=FULL, or a store that says nothing), and the writer thread writes it.
     checkpoint: Callable[[], None] | None = None
     _since_checkpoint: int = 0
+    # Set when every transaction waits for the disk and the store can split one
+    # (SQLiteStore.stage, .finish): the statements run on the loop and only the COMMIT,
+    # which fsyncs, on the writer thread, so a batch hands the GIL over to it once
+    # rather than at every statement.
+    staged: Staged | None = None
     # One thread writes what blocks on the disk, so the loop does not.
     _writer: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="mockcar-state"))
@@ -200,6 +213,13 @@ class StateKeeper:
                 return
             self._since_checkpoint = 0
             write = lambda: self._checkpoint_and_apply(changes)
+        elif self.staged is not None:
+            try:
+                self.staged.stage(changes)
+            except StoreError as error:
+                batch.done.set_exception(error)
+                return
+            write = self.staged.finish
         else:
             write = lambda: self.store.apply(changes)
         self._writing = True
@@ -389,6 +409,8 @@ def _restore(store: SQLiteStore, path: Path, scenario: Path, seed: int | None, w
     keeper = StateKeeper(store, Ledger(store, written=records), path, notes, rebuilt)
     if sync == "normal":
         keeper.checkpoint = store.checkpoint_separately()
+    else:
+        keeper.staged = store
     return keeper
 
 

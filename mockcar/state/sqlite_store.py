@@ -49,6 +49,7 @@ class SQLiteStore:
             raise StoreError(f"state sync must be one of {', '.join(SYNC_MODES)}, got {sync!r}")
         self.path = path
         self._meta: dict[str, str] = {}
+        self._staged_meta: Mapping[str, str] | None = None
         try:
             if path.is_dir():
                 raise StoreError(f"state file {path} is a directory")
@@ -132,6 +133,15 @@ class SQLiteStore:
         return found
 
     def apply(self, changes: Sequence[Change], meta: Mapping[str, str] | None = None) -> None:
+        self.stage(changes, meta)
+        self.finish()
+
+    # `apply` in two halves, for a caller that runs the statements where it likes and
+    # only the COMMIT, which waits for the disk, on a thread of its own.
+
+    def stage(self, changes: Sequence[Change], meta: Mapping[str, str] | None = None) -> None:
+        """Begin the transaction and run its statements, uncommitted: `finish` commits
+        it. StoreError (nothing written) when a record is not JSON or SQLite fails."""
         upserts: list[tuple[str, str, str, str]] = []
         deletes: list[tuple[str, str, str]] = []
         for change in changes:
@@ -158,6 +168,21 @@ class SQLiteStore:
                 if meta:
                     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                    list(meta.items()))
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            raise StoreError(describe(self.path, error)) from None
+        self._staged_meta = meta
+
+    def finish(self) -> None:
+        """Commit what `stage` began: when this returns it survives the process being
+        killed; StoreError (rolled back, nothing written) when it cannot be."""
+        db = self._db
+        meta, self._staged_meta = self._staged_meta, None
+        try:
+            try:
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:

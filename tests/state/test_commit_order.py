@@ -3,7 +3,7 @@ middleware holds the handler's response until the commit is done (a streamed one
 commits at its first chunk and then streams), requests of one batch all wait for the
 same write and a cancelled one does not cancel it, and with `synchronous=NORMAL` the
 transactions are written on the event loop while checkpoints (which fsync) run on the
-writer thread."""
+writer thread; with `synchronous=FULL` only the COMMIT (which fsyncs) does."""
 
 from __future__ import annotations
 
@@ -168,6 +168,42 @@ def test_transactions_are_written_on_the_loop_and_checkpoints_on_the_writer_thre
     assert checkpoints == [False, False]
     restored = load_world(default_scenario())
     again = open_state(keeper.path, default_scenario(), None, restored)
+    vehicle = next(iter(world.vehicles.values()))
+    assert restored.vehicles[vehicle.id].state.locked == vehicle.state.locked
+    again.close()
+
+
+def test_with_sync_full_only_the_commit_waits_on_the_writer_thread(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    world = load_world(default_scenario())
+    keeper = open_state(tmp_path / "mockcar.db", default_scenario(), None, world, sync="full")
+    keeper.attach(SimpleNamespace(world=world, tenants=Tenants()))
+    assert keeper.staged is not None and keeper.checkpoint is None
+    loop_thread = threading.get_ident()
+    calls: list[tuple[str, bool]] = []
+    stage, finish = keeper.staged.stage, keeper.staged.finish
+
+    def staging(changes: Any) -> None:
+        calls.append(("stage", threading.get_ident() == loop_thread))
+        stage(changes)
+
+    def finishing() -> None:
+        calls.append(("finish", threading.get_ident() == loop_thread))
+        finish()
+
+    monkeypatch.setattr(keeper.staged, "stage", staging)
+    monkeypatch.setattr(keeper.staged, "finish", finishing)
+
+    async def commands() -> None:
+        for i in range(3):
+            lock_and_unlock(world, i)
+            await keeper.commit(None, world)
+
+    asyncio.run(commands())
+    keeper.close()
+    assert calls == [("stage", True), ("finish", False)] * 3
+    restored = load_world(default_scenario())
+    again = open_state(keeper.path, default_scenario(), None, restored, sync="full")
     vehicle = next(iter(world.vehicles.values()))
     assert restored.vehicles[vehicle.id].state.locked == vehicle.state.locked
     again.close()
