@@ -132,6 +132,9 @@ def delete(world: World, application: Application, subscription_id: str) -> Subs
 
 def _connection(world: World, client_id: str, user_id: str | None,
                 vehicle_id: str) -> Connection | None:
+    if user_id is not None:  # one lookup, not every connection ever made
+        return next((c for c in world.user_connections(client_id, user_id)
+                     if vehicle_id in c.vehicle_ids), None)
     return next((c for c in world.connections.values()
                  if c.client_id == client_id and vehicle_id in c.vehicle_ids
                  and (user_id is None or c.user_id == user_id)), None)

@@ -174,6 +174,12 @@ def _watch(world: World, application: Application, webhook: Webhook, vehicle_id:
 def _connection(world: World, client_id: str, user_id: str | None,
                 vehicle_id: str) -> Connection | None:
     """The application's connection reaching the vehicle (the subscriber's, if any)."""
+    if user_id is not None:
+        # Every pass asks for every subscription: the subscriber's own connections in
+        # one lookup, every connection only when none of them reaches the vehicle.
+        for connection in world.user_connections(client_id, user_id):
+            if vehicle_id in connection.vehicle_ids:
+                return connection
     found = None
     for connection in world.connections.values():
         if connection.client_id == client_id and vehicle_id in connection.vehicle_ids:

@@ -71,9 +71,12 @@ def entries(
 ) -> list[ConnectionEntry]:
     """Every (connection, vehicle) of one application matching the filters, newest
     first."""
+    # A user's own: one lookup (World.user_connections), not every connection ever made.
+    held = (world.user_connections(client_id, user_id) if user_id is not None
+            else world.connections.values())
     found = [
         ConnectionEntry(c.id, v, c.user_id, c.connected_at, c.mode)
-        for c in world.connections.values()
+        for c in held
         if c.client_id == client_id
         and (user_id is None or c.user_id == user_id)
         and (mode is None or c.mode == mode)

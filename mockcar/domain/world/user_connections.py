@@ -53,7 +53,10 @@ def listing(
 ) -> list[UserConnection]:
     """The application's connections matching the filters, newest first (ties by id)."""
     merged: dict[tuple[str, str], UserConnection] = {}
-    for consent in world.connections.values():
+    # A user's own: one lookup (World.user_connections), not every connection ever made.
+    held = (world.user_connections(client_id, user_id) if user_id
+            else world.connections.values())
+    for consent in held:
         if consent.client_id != client_id or (user_id and consent.user_id != user_id):
             continue
         if mode is not None and v3_mode(consent.mode) != mode:
