@@ -494,6 +494,27 @@ def test_signals_refused_inside_a_200_are_fast(pair: Pair) -> None:
         assert same(pair, signal(ice, code), headers) == (200, True), code
 
 
+def test_a_path_read_before_is_checked_again_after_its_car_is_disconnected(
+        pair: Pair) -> None:
+    """What the fast path keeps per path (the read or signal it names, the resource's
+    parts) and per Authorization header (the token) holds nothing about access: once
+    the car is disconnected, the same path with the same header is refused as
+    Starlette refuses it, in v2 and in v3, for the owner's token and the application's."""
+    (vehicle, app_user), (_, owner) = _v3_users(pair)[:2]
+    code = "odometer-traveleddistance"
+    asked = [(v2(vehicle, "/odometer"), owner), (signal(vehicle, code), owner),
+             (signal(vehicle, code), app_user)]
+    for path, headers in asked:
+        assert same(pair, path, headers) == (200, True), (path, headers)
+    for connection in list(pair.world.connections.values()):
+        if vehicle.id in connection.vehicle_ids:
+            connection.vehicle_ids = tuple(v for v in connection.vehicle_ids
+                                           if v != vehicle.id)
+    for path, headers in asked:
+        status, took = same(pair, path, headers)
+        assert status != 200 and not took, (path, headers, status)
+
+
 def test_a_user_connected_twice_reads_with_every_permission_of_both(pair: Pair) -> None:
     """Two connections of one user to the application cover the car, each with one
     permission: signals of either read, a third permission's signal is an ERROR; a

@@ -79,7 +79,9 @@ class FastReads:
         if (scope["type"] == "http" and scope["method"] == "GET"
                 and not scope.get("query_string") and not scope.get("root_path")):
             started = time.perf_counter()
-            read = route(scope["path"])
+            read = _routes.get(scope["path"], _UNSEEN)
+            if read is _UNSEEN:
+                read = route(scope["path"])
             try:
                 found = None if read is None else self._answer(scope, read)
             except Exception:  # noqa: BLE001 - the Starlette path answers, and says why
@@ -117,14 +119,16 @@ class FastReads:
                 return
         await self.app(scope, receive, send)
 
-    def _answer(self, scope: Scope, read: Route) -> Found | None:
+    def _answer(self, scope: Scope, read: Any) -> Found | None:
         headers = _headers(scope["headers"])
         if headers is None:
             return None
         authorization, units, user = headers
         if authorization is None:
             return None
-        token = _bearer(authorization)
+        token = _tokens.get(authorization, _UNSEEN)
+        if token is _UNSEEN:
+            token = _bearer(authorization)
         if token is None:
             return None
         claim = self._claim(scope, token)
@@ -140,7 +144,8 @@ class FastReads:
         World and journal), or none does and the app's World issued it to the same
         application. A claim of the unclaimed journal is never kept (the token may be
         issued next)."""
-        app_state = scope["app"].state
+        # The app's State's own dict: its `[]` is a Python method.
+        app_state = scope["app"].state._state
         tenants: Tenants = app_state["tenants"]
         world: World = app_state["world"]
         if world is not self._claims_world:
@@ -174,34 +179,33 @@ class FastReads:
 
 def route(path: str) -> Route | None:
     """What a path asks the fast path for (a v2 read or a v3 signal), None for anything
-    else; kept per path for paths under the two prefixes (a pure function of the text,
-    so a kept route is always what would be worked out again)."""
-    found = _routes.get(path, _UNSEEN)
-    if found is _UNSEEN:
-        if path.startswith(v2_reads.PREFIX):
-            found = v2_reads.route(path)
-        elif path.startswith(v3_signals.PREFIX):
-            found = v3_signals.route(path)
-        else:
-            return None
-        if len(_routes) >= _KEPT:
-            _routes.clear()
-        _routes[path] = found
-    return found  # type: ignore[return-value]
+    else. Kept per path (`_routes`, looked up first) for paths under the two prefixes:
+    a pure function of the text, so a kept route is always what would be worked out
+    again."""
+    found: Route | None
+    if path.startswith(v2_reads.PREFIX):
+        found = v2_reads.route(path)
+    elif path.startswith(v3_signals.PREFIX):
+        found = v3_signals.route(path)
+    else:
+        return None
+    if len(_routes) >= _KEPT:
+        _routes.clear()
+    _routes[path] = found
+    return found
 
 
 def _bearer(authorization: bytes) -> str | None:
     """The token of `Authorization: Bearer <token>` (the scheme in any case, the token
-    stripped), None for any other scheme or none; kept per header value."""
-    found = _tokens.get(authorization, _UNSEEN)
-    if found is _UNSEEN:
-        scheme, _, value = authorization.decode("latin-1").partition(" ")
-        token = value.strip()
-        found = token if scheme.lower() == "bearer" and token else None
-        if len(_tokens) >= _KEPT:
-            _tokens.clear()
-        _tokens[authorization] = found
-    return found  # type: ignore[return-value]
+    stripped), None for any other scheme or none. Kept per header value (`_tokens`,
+    looked up first)."""
+    scheme, _, value = authorization.decode("latin-1").partition(" ")
+    token = value.strip()
+    found = token if scheme.lower() == "bearer" and token else None
+    if len(_tokens) >= _KEPT:
+        _tokens.clear()
+    _tokens[authorization] = found
+    return found
 
 
 def _length(size: int) -> tuple[bytes, bytes]:
@@ -215,7 +219,7 @@ def _length(size: int) -> tuple[bytes, bytes]:
     return found
 
 
-_UNSEEN = object()
+_UNSEEN: Any = object()  # "not kept yet" (None is a kept answer)
 _KEPT = 4096
 _routes: dict[str, Route | None] = {}
 _tokens: dict[bytes, str | None] = {}

@@ -12,5 +12,6 @@ def quiet(world: World) -> bool:
     long-running command pending (a read settles those due first: the vehicle changes).
     A World with any of them saves its state after every request, reads included
     (mockcar.web.persistence)."""
-    return (not world.faults.armed() and not world.rate_limits.settings.enabled
+    faults = world.faults
+    return ((not len(faults) or not faults.armed()) and not world.rate_limits.settings.enabled
             and not world.executions.pending)

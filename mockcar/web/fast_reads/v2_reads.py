@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from typing import NamedTuple
 
@@ -16,7 +15,7 @@ from mockcar.domain.vehicles import capabilities
 from mockcar.domain.vehicles.units import UnitSystem
 from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world.latency import IDEAL
-from mockcar.domain.world.world import Connection, World
+from mockcar.domain.world.world import World
 from mockcar.web.fast_reads.encoding import Milliseconds, Timestamps, json_bytes
 from mockcar.web.fast_reads.quiet import quiet
 from mockcar.wire.v2.context import Context
@@ -55,16 +54,6 @@ ROWS: dict[str, _Row] = {read.path: _Row(read, read.target) for read in ALL_READ
 
 def _origin() -> str:
     raise LookupError("the fast path serves no read that needs the request's origin")
-
-
-def _context(units: UnitSystem, now: datetime, connection: Connection) -> Context:
-    """`Context(units, now, {}, connection, ...)`, filled in directly: a frozen
-    dataclass's `__init__` sets each field through `object.__setattr__`, which costs more
-    than the rest of a read's checks."""
-    context = object.__new__(Context)
-    context.__dict__.update(units=units, now=now, query=_NO_QUERY, connection=connection,
-                            origin_of=_origin)
-    return context
 
 
 class Route(NamedTuple):
@@ -120,10 +109,23 @@ def answer(world: World, token: str, route: Route,
         return None
     units = UnitSystem.parse(units_header.decode("latin-1")) if units_header else \
         UnitSystem.METRIC
-    context = _context(units, now, connection)
-    rendered = _render(row.read, vehicle, context)
-    if rendered is None:
+    # `Context(units, now, {}, connection, ...)`, filled in directly: a frozen
+    # dataclass's `__init__` sets each field through `object.__setattr__`.
+    context = object.__new__(Context)
+    context.__dict__.update(units=units, now=now, query=_NO_QUERY, connection=connection,
+                            origin_of=_origin)
+    # _render, on the vehicle already read at `now`.
+    read = row.read
+    body = json_bytes(read.render(vehicle, context))
+    if body is None:
         return None
+    headers: list[tuple[bytes, bytes]] = []
+    if read.headers is not Headers.STATIC:
+        headers.append(_DATA_AGE(vehicle.updated_at))
+        headers.append(_FETCHED_AT(now))
+        if read.headers is Headers.UNITS:
+            headers.append(_UNIT_HEADER[units])
+    rendered = body, headers
     # Once nothing can fall back any more: the World's latency, as
     # mockcar.web.v2.vehicle_endpoint.wait asks it (it may draw a delay, or wake the
     # car); where it would refuse an asleep car, before changing anything, the Starlette
@@ -137,7 +139,7 @@ def answer(world: World, token: str, route: Route,
     seconds = latency.delay(vehicle.id, vehicle.make, "GET", table_path or "/",
                             static=target.static, asleep=vehicle.state.asleep, now=now)
     # After a wait, the body is read again, as the Starlette path reads it after waiting.
-    return (*rendered, seconds, partial(_render, row.read, vehicle, context))
+    return (*rendered, seconds, partial(_render, read, vehicle, context))
 
 
 def _render(read: Read, vehicle: Vehicle, context: Context) -> Rendered | None:
