@@ -87,6 +87,10 @@ def test_the_battery_set_on_the_page_is_what_the_sdk_reads(
 def test_a_refused_change_shows_its_error_next_to_its_form(
         server: MockcarServer, browser_page: Page) -> None:
     page = browser_page
+    # Plugged in and not charging, whatever the time of day (and the battery set by the
+    # test before) made it, so both choices below are edits the form sends.
+    httpx.post(f"{server.url}/_mockcar/vehicles/{COMMUTER}/state",
+               json={"plugged_in": True, "charging": False}).raise_for_status()
     open_page(page, server)
     form = page.locator("form", has=page.get_by_role("button", name="Set charging"))
     form.get_by_label("Charging cable").select_option("false")
