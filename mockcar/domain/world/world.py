@@ -66,6 +66,12 @@ class LoginError(DomainError):
     kind = Kind.UNAUTHORIZED
 
 
+# Authorization codes a World keeps at most, oldest dropped first: each Connect flow makes
+# one and a frozen clock expires none. A code unredeemed after this many later flows is
+# refused as an expired one is; a replay of a dropped one still revokes the pairs it led
+# to (`tokens_by_code`).
+CODE_CAPACITY = 10_000
+
 # Makes the vehicles of a test-mode owner: (email, the brand's make id picked in
 # Connect or None, how many) -> vehicles, deterministic.
 VehicleFactory = Callable[[str, str | None, int], list[Vehicle]]
@@ -86,7 +92,9 @@ class World:
     connections: dict[str, Connection] = field(default_factory=TrackedDict)
     # Codes and pairs oldest first: issuing one drops, from the front, those past use
     # (`_drop_spent`), so neither grows with the server's age nor costs more to add to.
+    # Codes also keep at most `code_capacity`: a frozen clock expires none.
     codes: dict[str, AuthorizationCode] = field(default_factory=TrackedDict)
+    code_capacity: int = field(default=CODE_CAPACITY, repr=False, compare=False)
     tokens_by_access: dict[str, Token] = field(default_factory=TrackedDict)
     tokens_by_refresh: dict[str, Token] = field(default_factory=dict)
     # Authorization code -> every pair issued from it, rotations included: a replayed
@@ -244,7 +252,10 @@ class World:
             issued_at=self.now(),
         )
         self._drop_spent_codes(code.issued_at)
-        self.codes[code.code] = code
+        codes = self.codes
+        while len(codes) >= self.code_capacity:
+            del codes[next(iter(codes))]
+        codes[code.code] = code
         return code
 
     # -- tokens -----------------------------------------------------------------------
