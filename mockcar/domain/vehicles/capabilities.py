@@ -48,11 +48,16 @@ class Needs(Enum):
     ENGINE = "a combustion engine"
 
     def met_by(self, powertrain: str) -> bool:
-        if self is Needs.BATTERY:
+        # Module globals, not `Needs.X`: every read asks this, and an Enum class's
+        # attribute goes through EnumType's __getattr__ hook first (Python 3.11).
+        if self is _BATTERY:
             return powertrain in ("BEV", "PHEV")
-        if self in (Needs.FUEL, Needs.ENGINE):
+        if self is _FUEL or self is _ENGINE:
             return powertrain != "BEV"
         return True
+
+
+_BATTERY, _FUEL, _ENGINE = Needs.BATTERY, Needs.FUEL, Needs.ENGINE
 
 
 @dataclass(frozen=True)

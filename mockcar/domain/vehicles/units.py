@@ -26,26 +26,31 @@ class UnitSystem(StrEnum):
         return cls.METRIC
 
 
+# Read on every rendering: a module global is one dict lookup, an Enum class's
+# attribute goes through EnumType's __getattr__ hook first (Python 3.11).
+_IMPERIAL = UnitSystem.IMPERIAL
+
+
 def distance(km: float, units: UnitSystem) -> float:
-    return km / KM_PER_MILE if units is UnitSystem.IMPERIAL else km
+    return km / KM_PER_MILE if units is _IMPERIAL else km
 
 
 def volume(liters: float, units: UnitSystem) -> float:
-    return liters / LITERS_PER_US_GALLON if units is UnitSystem.IMPERIAL else liters
+    return liters / LITERS_PER_US_GALLON if units is _IMPERIAL else liters
 
 
 def pressure(kpa: float, units: UnitSystem) -> float:
-    return kpa / KPA_PER_PSI if units is UnitSystem.IMPERIAL else kpa
+    return kpa / KPA_PER_PSI if units is _IMPERIAL else kpa
 
 
 def temperature(celsius: float, units: UnitSystem) -> float:
-    return celsius * 9 / 5 + 32 if units is UnitSystem.IMPERIAL else celsius
+    return celsius * 9 / 5 + 32 if units is _IMPERIAL else celsius
 
 
 def temperature_to_celsius(value: float, units: UnitSystem) -> float:
     """A temperature a client sent in its unit system, as the domain keeps it."""
-    return (value - 32) * 5 / 9 if units is UnitSystem.IMPERIAL else value
+    return (value - 32) * 5 / 9 if units is _IMPERIAL else value
 
 
 def speed(kmh: float, units: UnitSystem) -> float:
-    return kmh / KM_PER_MILE if units is UnitSystem.IMPERIAL else kmh
+    return kmh / KM_PER_MILE if units is _IMPERIAL else kmh

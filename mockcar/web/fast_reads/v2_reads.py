@@ -34,6 +34,9 @@ PREFIX = "/v2.0/vehicles/"
 # path knows it.
 _NEEDS_ORIGIN = frozenset({"/battery/nominal_capacity"})
 _NO_QUERY: Mapping[str, str] = {}
+# Module globals, not `Headers.X`: an Enum class's attribute goes through EnumType's
+# __getattr__ hook first (Python 3.11).
+_STATIC, _UNITS, _METRIC = Headers.STATIC, Headers.UNITS, UnitSystem.METRIC
 _UNIT_HEADER = {system: (b"sc-unit-system", system.value.encode()) for system in UnitSystem}
 # A vehicle's data time changes when its state does; `now` changes every request unless
 # the World's clock is frozen, and its text every millisecond.
@@ -108,7 +111,7 @@ def answer(world: World, token: str, route: Route,
     if capabilities.reason(vehicle, target) is not None:
         return None
     units = UnitSystem.parse(units_header.decode("latin-1")) if units_header else \
-        UnitSystem.METRIC
+        _METRIC
     # `Context(units, now, {}, connection, ...)`, filled in directly: a frozen
     # dataclass's `__init__` sets each field through `object.__setattr__`.
     context = object.__new__(Context)
@@ -120,10 +123,10 @@ def answer(world: World, token: str, route: Route,
     if body is None:
         return None
     headers: list[tuple[bytes, bytes]] = []
-    if read.headers is not Headers.STATIC:
+    if read.headers is not _STATIC:
         headers.append(_DATA_AGE(vehicle.updated_at))
         headers.append(_FETCHED_AT(now))
-        if read.headers is Headers.UNITS:
+        if read.headers is _UNITS:
             headers.append(_UNIT_HEADER[units])
     rendered = body, headers
     # Once nothing can fall back any more: the World's latency, as
@@ -149,9 +152,9 @@ def _render(read: Read, vehicle: Vehicle, context: Context) -> Rendered | None:
     if body is None:
         return None
     headers: list[tuple[bytes, bytes]] = []
-    if read.headers is not Headers.STATIC:
+    if read.headers is not _STATIC:
         headers.append(_DATA_AGE(vehicle.updated_at))
         headers.append(_FETCHED_AT(context.now))
-        if read.headers is Headers.UNITS:
+        if read.headers is _UNITS:
             headers.append(_UNIT_HEADER[context.units])
     return body, headers
