@@ -60,18 +60,36 @@ def read_event(record: Any, where: str) -> Event:
     return event
 
 
+_ENCODED = "webhook_queue:events"  # record_cache: id(event) -> (event, its record)
+
+
 def queue_records(world: World) -> dict[str, Record]:
+    """The section, read at every `--state` commit. Events are frozen, so each is
+    encoded once while it waits (the queue can hold thousands: a webhook never verified,
+    a receiver failing under a frozen clock) and its record handed again, the very
+    object, which the Ledger's comparison passes at a glance."""
     book = world.deliveries
+    before: dict[int, tuple[Event, Record]] = world.record_cache.get(_ENCODED, {})
+    encoded: dict[int, tuple[Event, Record]] = {}
+
+    def record_of(event: Event) -> Record:
+        held = before.get(id(event))
+        if held is None or held[0] is not event:
+            held = (event, event_record(event))
+        encoded[id(event)] = held
+        return held[1]
+
     records: dict[str, Record] = {}
     if book.outbox:
-        records["outbox"] = {"events": [event_record(e) for e in book.outbox]}
+        records["outbox"] = {"events": [record_of(e) for e in book.outbox]}
     for hook, events in book.held.items():
         if events:
-            records[f"held:{hook}"] = {"events": [event_record(e) for e in events]}
+            records[f"held:{hook}"] = {"events": [record_of(e) for e in events]}
     if book.retries:
         records["retries"] = {"retries": [
-            {"event": event_record(r.event), "attempt": r.attempt, "due": encode(r.due)}
+            {"event": record_of(r.event), "attempt": r.attempt, "due": encode(r.due)}
             for r in book.retries]}
+    world.record_cache[_ENCODED] = encoded  # the events waiting now, no others
     return records
 
 

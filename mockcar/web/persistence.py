@@ -14,10 +14,11 @@ not written. The World in memory keeps the change, and the next commit that work
 writes it too: the 503 means "not known to be saved", as a real server's would.
 
 Which requests: every method but GET, HEAD and OPTIONS; and a GET that can change state
-— a Connect page, or any request to a World with fault rules (their counters), rate
-limits (their buckets) or API v3 executions still pending (a read settles them). A plain
-read of a World with none of these costs one dictionary lookup here. Without `--state`
-(`app.state.keeper` is None) the middleware only passes requests on.
+— a Connect page, or any request to a World with fault rules not used up (their
+counters), rate limits (their buckets) or API v3 executions still pending (a read
+settles them). A plain read of a World with none of these costs one dictionary lookup
+here. Without `--state` (`app.state.keeper` is None) the middleware only passes
+requests on.
 """
 
 from __future__ import annotations

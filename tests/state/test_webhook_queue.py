@@ -5,6 +5,7 @@ their payloads render byte for byte alike."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.world import World
 from mockcar.scenario.build import load_world
 from mockcar.state.records import apply_records, world_records
+from mockcar.state.webhook_records import event_record, queue_records
 
 DEFAULT = Path(__file__).parents[2] / "scenarios" / "default.yaml"
 START = datetime(2030, 1, 7, 10, 30, tzinfo=UTC)
@@ -63,3 +65,29 @@ def test_the_outbox_held_events_and_retries_come_back_alike() -> None:
     assert (retry.attempt, retry.due) == (2, START + timedelta(seconds=25))
     assert rendered(restored, retry.event) == rendered(world, events[-1])
     assert restored.deliveries.held["later"] == world.deliveries.held["later"]
+
+
+def test_a_waiting_event_is_encoded_once_and_the_queue_read_again_is_current() -> None:
+    world = build()
+    app = next(iter(world.applications.values()))
+    hook = app.webhooks[0].id
+    owner = world.owner_of(ICE)
+    assert owner is not None
+    world.subscriptions.setdefault(hook, set()).add(LEAF)
+    world.deliveries.subscribed(hook, LEAF, owner.id, world.now())
+    world.deliveries.status(hook).status = VERIFIED
+    assert evaluate(world) > 0
+    events = list(world.deliveries.take(100))
+    world.deliveries.held["later"] = list(events)
+    first = queue_records(world)["held:later"]["events"]
+    again = queue_records(world)["held:later"]["events"]
+    # The same records, not encoded again (a Ledger compares them at a glance).
+    assert all(a is b for a, b in zip(first, again, strict=True))
+    # The queue changed: what is read is the queue now, each event as it is.
+    newer = replace(events[0], id="another-event")
+    world.deliveries.held["later"] = [newer, *events[1:]]
+    world.deliveries.outbox.append(events[0])
+    now = queue_records(world)
+    assert now["held:later"]["events"] == [event_record(e) for e in [newer, *events[1:]]]
+    assert now["outbox"]["events"] == [event_record(events[0])]
+    assert now["held:later"]["events"][0]["id"] == "another-event"
