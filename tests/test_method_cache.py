@@ -61,7 +61,7 @@ cached = sys.argv[1] == "cached"
 if cached:
     from mockcar import method_cache
     method_cache.install()
-import mockcar.app, mockcar.scenario, mockcar.server
+import mockcar.app, mockcar.scenario.loader, mockcar.scenario.schema.scenario, mockcar.server
 if cached:
     method_cache.uninstall()
 found = {}

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mockcar.domain.world import simulator
 from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.world import Application, Owner, World
-from mockcar.scenario.fleets.rules import fleets_of
-from mockcar.scenario.fleets.table import FleetCache, FleetView, fleet_name, fleet_seed
 from mockcar.scenario.generate import FleetGenerator, management_token
 from mockcar.scenario.latency_and_faults import configure
-from mockcar.scenario.loader import load_scenario
-from mockcar.scenario.schema.scenario import Scenario
 from mockcar.scenario.timelines.build import attach
+
+if TYPE_CHECKING:
+    from mockcar.scenario.fleets.table import FleetCache
+    from mockcar.scenario.schema.scenario import Scenario
 
 
 def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None = None,
@@ -61,13 +62,17 @@ def build_world(scenario: Scenario, clock: Clock | None = None, seed: int | None
         for vehicle, v in zip(vehicles, spec.vehicles, strict=True):
             if v.simulator is not None and v.simulator.connected:
                 simulator.connect(world, owner, vehicle, v.simulator.application)
-    cache = fleets or FleetCache(capacity=0)
-    views = []
-    for position, (_, fleet) in enumerate(fleets_of(scenario.fleet, scenario.fleets)):
-        name = fleet_name(fleet, position)
-        view = FleetView(cache.table(fleet, name, fleet_seed(fleet, name, seed)), now, seed)
-        world.add_fleet(view)
-        views.append((fleet, view))
+    views: list[tuple[Any, Any]] = []
+    if scenario.fleet is not None or scenario.fleets:
+        from mockcar.scenario.fleets.rules import fleets_of
+        from mockcar.scenario.fleets.table import FleetCache, FleetView, fleet_name, fleet_seed
+
+        cache = fleets or FleetCache(capacity=0)
+        for position, (_, fleet) in enumerate(fleets_of(scenario.fleet, scenario.fleets)):
+            name = fleet_name(fleet, position)
+            view = FleetView(cache.table(fleet, name, fleet_seed(fleet, name, seed)), now, seed)
+            world.add_fleet(view)
+            views.append((fleet, view))
     configure(world, scenario, seed, views)  # latency and fault rules
     # What the scenario made; mockcar.state.records records what changes from it.
     world.vehicles.mark_base()
@@ -79,4 +84,6 @@ def load_world(path: Path, clock: Clock | None = None, seed: int | None = None, 
                cached: bool = False) -> World:
     """`load_scenario` then `build_world`; ScenarioError if the file is not usable.
     `cached`: as for `load_scenario`."""
+    from mockcar.scenario.loader import load_scenario
+
     return build_world(load_scenario(path, cached=cached), clock=clock, seed=seed)

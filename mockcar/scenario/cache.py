@@ -2,17 +2,19 @@
 (mockcar.user_cache), as Python keeps bytecode in `__pycache__`.
 
 A start whose scenario file, and the code that reads it, are what they were when the
-file was last validated takes the validated `Scenario` from here instead of importing
-PyYAML, parsing, validating and building pydantic's validators (which also scans the
-installed packages for pydantic plugins): ~40 ms of CPU a start. The models are made
-with `model_construct`, which validates nothing: their values were validated when they
-were kept. Any change to the file (or to mockcar's scenario and domain code, pydantic or
-Python) is another key, so it is read and validated again, problems and all.
+file was last validated takes the validated scenario from here instead of importing
+PyYAML and pydantic, parsing, validating and building pydantic's validators: ~60-80 ms
+of CPU a start. Each model comes back as a plain stand-in (mockcar.scenario.specs.Kept)
+with its validated fields and the same methods, which is all building a World reads;
+nothing is validated again, as the values were when they were kept. Any change to the
+file (or to mockcar's scenario and domain code, pydantic, PyYAML or Python) is another
+key, so it is read and validated again, problems and all. A scenario with fleets is not
+kept (its fleet tables read the models themselves).
 
-The kept form is JSON, never code: each model tagged with the name of its class, looked
-up among the scenario schema's own models (no other class can be named), each list,
-tuple, dict and date-time tagged with its type. A file that is not exactly that, or
-not safely this user's, is ignored; what cannot be written is validated next time.
+The kept form is JSON, never code: each model tagged with the name of its class (one of
+the schema's own when written; read, a name only picks a stand-in), each list, tuple,
+dict and date-time tagged with its type. A file that is not exactly that, or not safely
+this user's, is ignored; what cannot be written is validated next time.
 """
 
 from __future__ import annotations
@@ -23,24 +25,32 @@ import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from mockcar import user_cache
-from mockcar.scenario.schema import faults, fleet, latency, timeline, webhooks
-from mockcar.scenario.schema import scenario as schema
-from mockcar.scenario.schema.scenario import Scenario
+from mockcar.scenario import specs
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from mockcar.scenario.schema.scenario import Scenario
 
 # A scenario is a few kB; a larger file was not written here.
 MAX_BYTES = 4 * 2**20
 # Kept files: older ones are removed when one is written (each is one version of one file).
 KEEP = 16
-_FORMAT = b"mockcar validated scenario 1"
+_FORMAT = b"mockcar validated scenario 2"
 _ROOT = Path(__file__).resolve().parent.parent  # the mockcar package
+_SCHEMA = "mockcar.scenario.schema."
 
 
-def _models() -> dict[str, type[BaseModel]]:
+def models() -> dict[str, type[BaseModel]]:
+    """The schema's models by full name: the only classes the kept form names."""
+    from pydantic import BaseModel
+
+    from mockcar.scenario.schema import faults, fleet, latency, timeline, webhooks
+    from mockcar.scenario.schema import scenario as schema
+
     found: dict[str, type[BaseModel]] = {}
     for module in (schema, faults, fleet, latency, timeline, webhooks):
         for value in vars(module).values():
@@ -50,15 +60,13 @@ def _models() -> dict[str, type[BaseModel]]:
     return found
 
 
-MODELS = _models()
-
-
 class Unkept(Exception):
     """A value this form does not hold (the scenario is then not kept)."""
 
 
-def load(text: str) -> Scenario | None:
-    """The validated scenario of `text` as kept by an earlier start, or None."""
+def load(text: str) -> specs.Kept | None:
+    """The validated scenario of `text` as kept by an earlier start (a stand-in for the
+    `Scenario` with its fields and methods), or None."""
     path = _path(text)
     data = None if path is None else user_cache.read(path, MAX_BYTES)
     if data is None:
@@ -67,16 +75,17 @@ def load(text: str) -> Scenario | None:
         found = _decode(json.loads(data))
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError, Unkept):
         return None
-    return found if isinstance(found, Scenario) else None
+    return found if isinstance(found, specs.Kept) and found.model == "Scenario" else None
 
 
 def save(text: str, scenario: Scenario) -> None:
     """Keep `scenario`, validated from `text`, for the next start."""
     path = _path(text)
-    if path is None:
+    if path is None or scenario.fleet is not None or scenario.fleets:
         return
     try:
-        data = json.dumps(_encode(scenario), separators=(",", ":"), allow_nan=False)
+        tree = _encode(scenario, models())
+        data = json.dumps(tree, separators=(",", ":"), allow_nan=False)
     except (Unkept, ValueError, RecursionError):
         return
     if user_cache.write(path, data.encode()):
@@ -89,16 +98,14 @@ def _path(text: str) -> Path | None:
 
 
 def key(text: str) -> str:
-    """The digest of the file's text, this form, Python's, pydantic's and PyYAML's
-    versions, and every module of mockcar's scenario and domain packages (path, size
-    and modification time): whatever could change what the text validates to."""
-    import pydantic
-    import pydantic_core
-
+    """The digest of the file's text, this form, Python's version, pydantic's, its
+    core's and PyYAML's installed files, and every module of mockcar's scenario and
+    domain packages (path, size and modification time): whatever could change what the
+    text validates to."""
     digest = hashlib.sha256(_FORMAT)
     digest.update(b"\0" + text.encode("utf-8", "surrogatepass"))
-    versions = (sys.version, pydantic.VERSION, pydantic_core.__version__, _yaml_stamp())
-    digest.update("\0".join(versions).encode())
+    stamps = (sys.version, *(_stamp(p) for p in ("pydantic", "pydantic_core", "yaml")))
+    digest.update("\0".join(stamps).encode())
     for folder in ("scenario", "domain"):
         for root, dirs, files in os.walk(_ROOT / folder):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -108,16 +115,20 @@ def key(text: str) -> str:
     return digest.hexdigest()
 
 
-def _yaml_stamp() -> str:
-    """PyYAML's version by its package file, without importing it (a kept scenario
-    spares the import)."""
+def _stamp(package: str) -> str:
+    """An installed package's version by its files (where, size, modification time),
+    without importing it: a kept scenario spares pydantic's and PyYAML's imports."""
     import importlib.util
 
-    spec = importlib.util.find_spec("yaml")
+    spec = importlib.util.find_spec(package)
     if spec is None or spec.origin is None:
-        return "no yaml"
-    info = os.stat(spec.origin)
-    return f"{spec.origin}:{info.st_size}:{info.st_mtime_ns}"
+        return f"no {package}"
+    stamp = [spec.origin]
+    for path in (spec.origin, os.path.join(os.path.dirname(spec.origin), "version.py")):
+        if os.path.exists(path):
+            info = os.stat(path)
+            stamp.append(f"{info.st_size}:{info.st_mtime_ns}")
+    return ":".join(stamp)
 
 
 def _prune(folder: Path) -> None:
@@ -129,23 +140,24 @@ def _prune(folder: Path) -> None:
         pass
 
 
-def _encode(value: Any) -> Any:
+def _encode(value: Any, known: dict[str, type[BaseModel]]) -> Any:
+    """The kept form of a validated value (`known`: the schema's models)."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, BaseModel):
-        cls = type(value)
-        name = f"{cls.__module__}.{cls.__qualname__}"
-        if MODELS.get(name) is not cls or value.__pydantic_extra__ or value.__pydantic_private__:
+    cls = type(value)
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    if known.get(name) is cls:
+        if value.__pydantic_extra__ or value.__pydantic_private__:
             raise Unkept(name)
         return {"model": name,
-                "fields": {f: _encode(getattr(value, f)) for f in cls.model_fields},
+                "fields": {f: _encode(getattr(value, f), known) for f in cls.model_fields},
                 "set": sorted(value.model_fields_set)}
     if isinstance(value, list):
-        return {"list": [_encode(v) for v in value]}
+        return {"list": [_encode(v, known) for v in value]}
     if isinstance(value, tuple):
-        return {"tuple": [_encode(v) for v in value]}
+        return {"tuple": [_encode(v, known) for v in value]}
     if isinstance(value, dict):
-        return {"dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+        return {"dict": [[_encode(k, known), _encode(v, known)] for k, v in value.items()]}
     if isinstance(value, datetime):
         return {"datetime": value.isoformat()}
     if isinstance(value, date):
@@ -159,12 +171,12 @@ def _decode(value: Any) -> Any:
     if not isinstance(value, dict) or len(value) not in (1, 3):
         raise Unkept("not a tagged value")
     if "model" in value:
-        cls = MODELS[value["model"]]
-        fields = value["fields"]
-        if not isinstance(fields, dict) or set(fields) != set(cls.model_fields):
-            raise Unkept(value["model"])
-        return cls.model_construct(set(value["set"]),
-                                   **{k: _decode(v) for k, v in fields.items()})
+        name, fields = value["model"], value["fields"]
+        model = name.rpartition(".")[2] if isinstance(name, str) else ""
+        if (not name.startswith(_SCHEMA) or not model.isidentifier()
+                or not isinstance(fields, dict)):
+            raise Unkept(str(name))
+        return specs.kept(model, {str(k): _decode(v) for k, v in fields.items()})
     (tag, inner), = value.items()
     if tag == "list":
         return [_decode(v) for v in inner]

@@ -4,10 +4,14 @@ id or VIN must be one of its own (mockcar.scenario.rules)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mockcar.domain.world.faults import FaultError, Faults
 from mockcar.scenario.errors import Loc
-from mockcar.scenario.schema.faults import FaultSpec
-from mockcar.scenario.schema.scenario import Scenario
+
+if TYPE_CHECKING:
+    from mockcar.scenario.schema.faults import FaultSpec
+    from mockcar.scenario.schema.scenario import Scenario
 
 NO_VEHICLE = ("no vehicle of this scenario has this {0} (a fleet's are drawn: match fleet "
               "vehicles by make, endpoint or probability)")

@@ -19,6 +19,7 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from mockcar.domain.connect.test_accounts import VinAccount, vin_account
 from mockcar.domain.vehicles.brands import brand_key
@@ -29,8 +30,9 @@ from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.world import VehicleFactory
 from mockcar.scenario.catalog import models as catalog
 from mockcar.scenario.catalog import vin
-from mockcar.scenario.schema import scenario as schema
-from mockcar.scenario.schema.scenario import VehicleSpec
+
+if TYPE_CHECKING:
+    from mockcar.scenario.schema.scenario import VehicleSpec
 
 # Ages are counted from a fixed year, not today, so a world does not drift with the date.
 REFERENCE_YEAR = 2025
@@ -90,6 +92,10 @@ class FleetGenerator:
                    key: str) -> VehicleSpec:
         """What a test-mode vehicle is: its make and model, picked by a stream of its
         own so the rest of its draws do not depend on them."""
+        # The schema (pydantic) when a test-mode account first signs in: a server whose
+        # scenario came from the cache has not loaded it.
+        from mockcar.scenario.schema.scenario import VehicleSpec
+
         make = _catalog_make(brand) if brand else None
         powertrain = None
         if account is not None:
@@ -157,6 +163,18 @@ def _vin_account(email: str) -> VinAccount | None:
     if account is None or vin.problem(account.vin) is not None:
         return None
     return account
+
+
+@dataclass(frozen=True)
+class Ungiven:
+    """A battery or tank the scenario says nothing of (its `Battery`/`Fuel` defaults)."""
+
+    level: float | None = None
+    range: float | None = None
+    capacity: float | None = None
+
+
+UNGIVEN = Ungiven()
 
 
 @dataclass(frozen=True)
@@ -240,10 +258,8 @@ def assemble(spec: VehicleSpec, draws: Draws, region: str, now: datetime) -> Veh
         powertrain=Powertrain(spec.powertrain or entry.powertrain), region=Region(region),
         state=state, updated_at=now, doors_open=frozenset(spec.doors_open or ()),
     )
-    # The empty specs made without validation (`model_construct`): their defaults are
-    # valid, and building a World then builds no pydantic validator.
     if vehicle.powertrain.has_battery:
-        battery = spec.battery or schema.Battery.model_construct()
+        battery = spec.battery or UNGIVEN
         level = battery.level if battery.level is not None else d.battery_level
         state.battery_level = level
         vehicle.battery_capacity_kwh = battery.capacity or entry.battery_kwh
@@ -255,7 +271,7 @@ def assemble(spec: VehicleSpec, draws: Draws, region: str, now: datetime) -> Veh
         state.charging = (spec.charging if spec.charging is not None
                           else d.charging and state.plugged_in and level < state.charge_limit)
     if vehicle.powertrain.has_fuel:
-        fuel = spec.fuel or schema.Fuel.model_construct()
+        fuel = spec.fuel or UNGIVEN
         level = fuel.level if fuel.level is not None else d.fuel_level
         state.fuel_level = level
         vehicle.fuel_capacity_liters = fuel.capacity or entry.fuel_liters

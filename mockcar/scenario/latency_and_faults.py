@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from mockcar.domain.world.executions import policy_from
 from mockcar.domain.world.fleet import Fleet
@@ -12,9 +13,11 @@ from mockcar.domain.world.latency import Latency, Policy, Sleep
 from mockcar.domain.world.rate_limits import RateLimitSettings
 from mockcar.domain.world.world import World
 from mockcar.scenario import fault_rules as fault_checks
-from mockcar.scenario.schema.fleet import FleetSpec
-from mockcar.scenario.schema.latency import LatencySpec
-from mockcar.scenario.schema.scenario import Scenario
+
+if TYPE_CHECKING:
+    from mockcar.scenario.schema.fleet import FleetSpec
+    from mockcar.scenario.schema.latency import LatencySpec
+    from mockcar.scenario.schema.scenario import Scenario
 
 
 def policy(spec: LatencySpec) -> Policy:

@@ -17,7 +17,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world import simulator
@@ -26,11 +26,12 @@ from mockcar.domain.world.tenants import ScenarioChoice, ScenarioRejected
 from mockcar.domain.world.world import Owner, World
 from mockcar.scenario.build import build_world
 from mockcar.scenario.errors import ScenarioError
-from mockcar.scenario.fleets.table import FleetCache
 from mockcar.scenario.generate import FleetGenerator
-from mockcar.scenario.loader import MAX_BYTES, load_scenario, validate
-from mockcar.scenario.schema.scenario import Scenario
 from mockcar.scenario.timelines.build import attach
+
+if TYPE_CHECKING:
+    from mockcar.scenario.fleets.table import FleetCache
+    from mockcar.scenario.schema.scenario import Scenario
 
 INLINE = "<inline scenario>"
 # Inline documents kept parsed: a test suite uses a handful; a bound keeps a server that
@@ -53,7 +54,9 @@ class ScenarioLibrary:
         self._inline: OrderedDict[str, Scenario] = OrderedDict()
         # Fleet tables outlive Worlds: a tenant copied from a 100,000-vehicle scenario
         # shares its table (mockcar.scenario.fleets.table) and costs nothing per vehicle.
-        self._fleets = FleetCache()
+        # Made with the first World built here: the library, the schema and pydantic
+        # load when the control API first asks for a World, not at start.
+        self._fleets: FleetCache | None = None
         # The control API builds on worker threads; one build at a time keeps the caches
         # above consistent.
         self._lock = threading.Lock()
@@ -77,6 +80,10 @@ class ScenarioLibrary:
         clock = Clock()
         if self.speed != 1.0:
             clock.set_speed(self.speed)
+        if self._fleets is None:
+            from mockcar.scenario.fleets.table import FleetCache
+
+            self._fleets = FleetCache()
         return build_world(scenario, clock=clock, seed=seed, fleets=self._fleets)
 
     def add_vehicle(
@@ -95,9 +102,10 @@ class ScenarioLibrary:
             draft["country"] = country
         elif owner is not None:
             draft["country"] = owner.country
-        try:
-            from mockcar.scenario.yamlsource import Document  # PyYAML, on first use
+        from mockcar.scenario.loader import validate
+        from mockcar.scenario.yamlsource import Document  # PyYAML, on first use
 
+        try:
             scenario = validate(Document({"version": 1, "owners": [draft]}, {}), "request")
         except ScenarioError as error:
             raise ScenarioRejected([_request_problem(p.path, p.message)
@@ -163,6 +171,8 @@ class ScenarioLibrary:
         raise ScenarioRejected([problem])
 
     def _from_file(self, path: Path) -> Scenario:
+        from mockcar.scenario.loader import load_scenario
+
         found = self._files.get(path)
         if found is None:
             try:
@@ -172,6 +182,8 @@ class ScenarioLibrary:
         return found
 
     def _from_text(self, text: str) -> Scenario:
+        from mockcar.scenario.loader import MAX_BYTES, validate
+
         # surrogatepass: JSON can carry a lone surrogate, which parse() then locates
         raw = text.encode("utf-8", "surrogatepass")
         if len(raw) > MAX_BYTES:

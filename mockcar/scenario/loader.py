@@ -6,50 +6,57 @@ located, one-line problem."""
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
-
-from mockcar.scenario import pydantic_messages as messages
-from mockcar.scenario import rules as checks
 from mockcar.scenario.errors import Loc, Problem, ScenarioError, format_path
-from mockcar.scenario.schema import timeline as schema_timeline
-from mockcar.scenario.schema.faults import FaultSpec
-from mockcar.scenario.schema.fleet import FleetSpec, PerOwner
-from mockcar.scenario.schema.latency import AsleepSpec
-from mockcar.scenario.schema.scenario import (
-    SUPPORTED_VERSION,
-    ApplicationSpec,
-    Battery,
-    Fuel,
-    Location,
-    OwnerSpec,
-    Scenario,
-    VehicleSpec,
-)
 
+# The schema, pydantic and the checks load with the first text to validate: a start
+# whose scenario was validated before (mockcar.scenario.cache) reads the file only.
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from pydantic_core import ErrorDetails
+
+    from mockcar.scenario.schema.scenario import Scenario
     from mockcar.scenario.yamlsource import Document
 
-# Which model a key belongs to, by the mapping keys on its path (indices dropped).
-_MODELS: dict[tuple[str, ...], type[BaseModel]] = {
-    (): Scenario,
-    ("applications",): ApplicationSpec,
-    ("owners",): OwnerSpec,
-    ("owners", "vehicles"): VehicleSpec,
-    ("owners", "vehicles", "battery"): Battery,
-    ("owners", "vehicles", "fuel"): Fuel,
-    ("owners", "vehicles", "location"): Location,
-    ("fleet",): FleetSpec,
-    ("fleets",): FleetSpec,
-    ("fleet", "vehicles_per_owner"): PerOwner,
-    ("fleets", "vehicles_per_owner"): PerOwner,
-    ("faults",): FaultSpec,
-    ("asleep",): AsleepSpec,
-    **{("owners", "vehicles", *k): m for k, m in schema_timeline.MODELS.items()},
-}
+
+@cache
+def _models() -> dict[tuple[str, ...], type[BaseModel]]:
+    """Which model a key belongs to, by the mapping keys on its path (indices dropped)."""
+    from mockcar.scenario.schema import timeline as schema_timeline
+    from mockcar.scenario.schema.faults import FaultSpec
+    from mockcar.scenario.schema.fleet import FleetSpec, PerOwner
+    from mockcar.scenario.schema.latency import AsleepSpec
+    from mockcar.scenario.schema.scenario import (
+        ApplicationSpec,
+        Battery,
+        Fuel,
+        Location,
+        OwnerSpec,
+        Scenario,
+        VehicleSpec,
+    )
+
+    return {
+        (): Scenario,
+        ("applications",): ApplicationSpec,
+        ("owners",): OwnerSpec,
+        ("owners", "vehicles"): VehicleSpec,
+        ("owners", "vehicles", "battery"): Battery,
+        ("owners", "vehicles", "fuel"): Fuel,
+        ("owners", "vehicles", "location"): Location,
+        ("fleet",): FleetSpec,
+        ("fleets",): FleetSpec,
+        ("fleet", "vehicles_per_owner"): PerOwner,
+        ("fleets", "vehicles_per_owner"): PerOwner,
+        ("faults",): FaultSpec,
+        ("asleep",): AsleepSpec,
+        **{("owners", "vehicles", *k): m for k, m in schema_timeline.MODELS.items()},
+    }
+
+
 MAX_BYTES = 10 * 1024 * 1024  # a scenario is hand-written; refuse to parse a disk image
 
 
@@ -67,7 +74,8 @@ def load_scenario(path: Path, *, cached: bool = False) -> Scenario:
 
         found = cache.load(text)
         if found is not None:
-            return found
+            # Not a `Scenario`: its plain stand-in, with the same fields and methods.
+            return cast("Scenario", found)
     from mockcar.scenario.yamlsource import parse  # PyYAML: only for a text to validate
 
     scenario = validate(parse(text, file), file)
@@ -79,6 +87,12 @@ def load_scenario(path: Path, *, cached: bool = False) -> Scenario:
 def validate(doc: Document, file: str) -> Scenario:
     """The typed scenario for a parsed document, or ScenarioError listing every problem:
     the document's own (duplicate keys), a missing version and what validation finds."""
+    from pydantic import ValidationError
+
+    from mockcar.scenario import pydantic_messages as messages
+    from mockcar.scenario import rules as checks
+    from mockcar.scenario.schema.scenario import SUPPORTED_VERSION, Scenario
+
     data = doc.data
     if not isinstance(data, dict):
         raise ScenarioError.single(
@@ -97,7 +111,7 @@ def validate(doc: Document, file: str) -> Scenario:
         if doc.problems:  # a key that is not text was reported when it was read
             errors = [e for e in errors if e["type"] != "invalid_key"]
         problems += (_problem(doc, file, err["loc"], messages.message(
-            err, _MODELS.get(_names(err["loc"][:-1]))
+            err, _models().get(_names(err["loc"][:-1]))
         )) for err in errors)
         raise ScenarioError(problems) from None
     problems += (_problem(doc, file, loc, text) for loc, text in checks.check(scenario))
@@ -109,6 +123,9 @@ def validate(doc: Document, file: str) -> Scenario:
 def _version_problems(data: dict[Any, Any], doc: Document, file: str) -> list[Problem]:
     """A missing version is one problem among the others (the file is read as version
     1); another version stops here, since under it the rest may mean something else."""
+    from mockcar.scenario import pydantic_messages as messages
+    from mockcar.scenario.schema.scenario import SUPPORTED_VERSION
+
     if "version" not in data:
         return [Problem(file, doc.line_of(()), "version",
                         f"required key is missing; add 'version: {SUPPORTED_VERSION}' at the top")]
@@ -126,12 +143,14 @@ def _version_problems(data: dict[Any, Any], doc: Document, file: str) -> list[Pr
 def _without_echoes(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     """Drop "latitude is missing" when the same mapping has `lattitude`, which is
     reported as unknown with "did you mean 'latitude'?": one typo, one problem."""
+    from mockcar.scenario import pydantic_messages as messages
+
     suggested = {
         (*err["loc"][:-1], hint)
         for err in errors
         if err["type"] == "extra_forbidden"
         and (hint := messages.suggestion(str(err["loc"][-1]),
-                                         _MODELS.get(_names(err["loc"][:-1])))) is not None
+                                         _models().get(_names(err["loc"][:-1])))) is not None
     }
     return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in suggested)]
 

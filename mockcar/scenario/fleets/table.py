@@ -34,7 +34,8 @@ from mockcar.scenario.catalog import vin
 from mockcar.scenario.generate import Draws, assemble, conditions, sub_seed
 from mockcar.scenario.schema.fleet import FleetSpec, PerOwner
 from mockcar.scenario.schema.scenario import VehicleSpec
-from mockcar.scenario.schema.timeline import CHARGING_PROFILES, PROFILES, TimelineSpec
+from mockcar.scenario.schema.timeline import TimelineSpec
+from mockcar.scenario.specs import CHARGING_PROFILES, PROFILES
 from mockcar.scenario.timelines.build import attach
 
 NAMES_PER_POOL = 150  # first and last names drawn per language

@@ -22,6 +22,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from mockcar.scenario import specs
+
 _CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 METHODS = ("GET", "POST", "PUT", "DELETE")
 
@@ -67,10 +69,4 @@ class FaultSpec(BaseModel):
 
     def error(self) -> tuple[str, str | None]:
         """(type, code), upper-case; `type: A.B` carries its code."""
-        kind, code = self.type.upper(), self.code.upper() if self.code else None
-        if code is None:
-            for separator in (".", ":"):
-                if separator in kind:
-                    kind, code = kind.split(separator, 1)
-                    break
-        return kind, code
+        return specs.fault_error(self)

@@ -36,7 +36,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from mockcar.scenario.catalog import models as catalog
 from mockcar.scenario.schema.latency import LatencySpec
-from mockcar.scenario.schema.timeline import PROFILES
+from mockcar.scenario.specs import PROFILES
 
 MAX_COUNT = 1_000_000
 MAX_PER_OWNER = 1000

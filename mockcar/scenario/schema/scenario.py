@@ -92,6 +92,7 @@ from mockcar.scenario.schema.latency import (
 )
 from mockcar.scenario.schema.timeline import TimelineSpec
 from mockcar.scenario.schema.webhooks import WebhookSpec
+from mockcar.scenario.specs import needs_battery
 
 SUPPORTED_VERSION = 1
 MIN_YEAR, MAX_YEAR = 1990, 2027
@@ -241,9 +242,7 @@ class VehicleSpec(BaseModel):
     @property
     def needs_battery(self) -> bool:
         """Whether a given field only makes sense with a plug-in battery."""
-        return (self.battery is not None or self.plugged_in is not None
-                or self.charging is not None or self.charge_limit is not None
-                or (self.timeline is not None and self.timeline.charges))
+        return needs_battery(self)
 
     @property
     def needs_fuel(self) -> bool:

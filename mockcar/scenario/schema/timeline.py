@@ -46,12 +46,11 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from mockcar.domain.timelines.route import Route
 from mockcar.domain.vehicles.vehicle import Location
 from mockcar.scenario.errors import Loc
+from mockcar.scenario.specs import CHARGING_PROFILES, PROFILES, timeline_charges, timeline_repeats
 
 _CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 KINDS = ("parked", "driving", "charging", "asleep")
-PROFILES = ("commute", "road_trip", "overnight_charge", "parked")
-CHARGING_PROFILES = frozenset({"overnight_charge"})  # profiles that need a plug-in battery
 MAX_SPEED_KMH = 300.0
 MAX_POWER_KW = 350.0
 _UNITS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
@@ -205,14 +204,12 @@ class TimelineSpec(BaseModel):
 
     @property
     def repeats(self) -> bool:
-        return self.repeat if self.repeat is not None else self.profile is not None
+        return timeline_repeats(self)
 
     @property
     def charges(self) -> bool:
         """Whether it plugs the vehicle in: it then needs a plug-in battery."""
-        if self.profile is not None:
-            return self.profile in CHARGING_PROFILES
-        return any(s.kind == "charging" for s in self.segments or ())
+        return timeline_charges(self)
 
 
 # Which model a key below a vehicle's `timeline` belongs to (for "did you mean").

@@ -44,7 +44,8 @@ from pydantic import (
 )
 
 from mockcar.domain.webhooks.receiver_url import receiver_url
-from mockcar.domain.webhooks.webhook import V3, Trigger, Webhook, carried_problem, seconds
+from mockcar.domain.webhooks.webhook import V3, Webhook, carried_problem, seconds
+from mockcar.scenario.specs import webhook_of
 
 _CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
@@ -99,6 +100,4 @@ class WebhookSpec(BaseModel):
         return value
 
     def webhook(self) -> Webhook:
-        every = self.trigger.schedule.every if isinstance(self.trigger, Schedule) else None
-        return Webhook(self.id, self.name, self.url, tuple(self.signals),
-                       Trigger(every_seconds=every), self.version, self.error_url)
+        return webhook_of(self)

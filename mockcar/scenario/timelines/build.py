@@ -11,12 +11,15 @@ from __future__ import annotations
 import hashlib
 import random
 from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING
 
 from mockcar.domain.timelines.route import Route
 from mockcar.domain.timelines.timeline import Energy, Kind, Motion, Segment, Timeline
 from mockcar.domain.vehicles.vehicle import Location, Vehicle
-from mockcar.scenario.schema.timeline import SegmentSpec, TimelineSpec
 from mockcar.scenario.timelines import profiles as timeline_profiles
+
+if TYPE_CHECKING:
+    from mockcar.scenario.schema.timeline import SegmentSpec, TimelineSpec
 
 
 def attach(vehicle: Vehicle, spec: TimelineSpec, seed: int, key: str, now: datetime,
