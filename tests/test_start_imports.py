@@ -108,6 +108,25 @@ def test_serving_loads_no_dashboard_page_before_it_is_asked_for() -> None:
     assert sorted(m for m in PAGE_MODULES if m in modules) == []
 
 
+# Not loaded by a start whose scenario an earlier start validated (mockcar.scenario.cache):
+# it builds its World from the kept form, without PyYAML, pydantic or a validator (whose
+# plugin scan imports importlib.metadata).
+WARM = ("yaml", "pydantic", "pydantic_core", "importlib.metadata")
+
+
+def test_a_start_whose_scenario_was_validated_before_loads_no_yaml_nor_pydantic(
+        tmp_path: Path) -> None:
+    script = SERVE.replace("seed=settings.seed)", "seed=settings.seed, cached=True)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKCAR_")}
+    env |= {"PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp_path)}
+    starts = [set(json.loads(subprocess.run(
+        [sys.executable, "-c", script.format(after="")], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=120, check=True).stdout.splitlines()[-1]))
+        for _ in range(2)]
+    assert set(WARM) <= starts[0]  # the first validates, and keeps what it validated
+    assert sorted(m for m in WARM if m in starts[1]) == []
+
+
 def test_the_command_line_reads_the_installed_version_only_for_version() -> None:
     code = ("import sys; from mockcar import cli; cli._parser().parse_args(['scenarios']); "
             "print('importlib.metadata' in sys.modules)")
