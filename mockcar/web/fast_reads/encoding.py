@@ -20,7 +20,6 @@ _STDLIB = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",",
 # (dataclasses, datetimes, str/int subclasses such as StrEnum) go to the standard library.
 _PASSTHROUGH = (orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
                 | orjson.OPT_PASSTHROUGH_SUBCLASS)
-_HEX = "89ab"
 
 
 def json_bytes(body: Any) -> bytes | None:
@@ -65,14 +64,31 @@ def request_id() -> str:
     try:
         return _ids.pop()
     except IndexError:
-        h = os.urandom(16 * _BATCH).hex()
-        _ids.extend(f"{h[i:i + 8]}-{h[i + 8:i + 12]}-4{h[i + 13:i + 16]}-"
-                    f"{_HEX[int(h[i + 16], 16) & 3]}{h[i + 17:i + 20]}-{h[i + 20:i + 32]}"
-                    for i in range(0, 32 * _BATCH, 32))
+        _ids.extend(_draw())
         return _ids.pop()
 
 
+def _draw() -> list[str]:
+    """`_BATCH` ids, written by a few operations on the whole batch instead of a string
+    format per id (which cost more than the rest of a request id): uuid4's version and
+    variant bits set in every 16 bytes (bytes 6 and 8), the hex digits in groups of
+    four, and of each id's eight groups (`gggg-gggg-...-gggg-`) the dashes that
+    `8-4-4-4-12` does not have dropped and its last made the separator."""
+    raw = bytearray(os.urandom(16 * _BATCH))
+    raw[6::16] = raw[6::16].translate(_VERSION)
+    raw[8::16] = raw[8::16].translate(_VARIANT)
+    text = bytearray(raw.hex("-", 2), "ascii")
+    text.append(ord("-"))
+    for at in (4, 29, 34):  # after the 1st, 6th and 7th group of four
+        text[at::40] = _DROP
+    text[39::40] = _APART
+    return text.replace(b"\0", b"").decode("ascii").split()
+
+
 _BATCH = 64
+_VERSION = bytes((byte & 0x0F) | 0x40 for byte in range(256))  # version 4
+_VARIANT = bytes((byte & 0x3F) | 0x80 for byte in range(256))  # RFC 4122
+_DROP, _APART = b"\0" * _BATCH, b" " * _BATCH
 _ids: list[str] = []
 # A forked child draws its own: ids drawn before the fork would repeat in both.
 os.register_at_fork(after_in_child=_ids.clear)
