@@ -207,3 +207,26 @@ def test_with_sync_full_only_the_commit_waits_on_the_writer_thread(
     vehicle = next(iter(world.vehicles.values()))
     assert restored.vehicles[vehicle.id].state.locked == vehicle.state.locked
     again.close()
+
+
+def test_a_request_answered_a_turn_of_the_loop_later_joins_the_same_transaction(
+        served: tuple[StateKeeper, World]) -> None:
+    keeper, world = served
+
+    async def later() -> None:
+        await asyncio.sleep(0)  # answered in the next turn (read in the next poll, say)
+        other = list(world.vehicles.values())[1]
+        other.unlock(world.now())
+        world.vehicles.touched.add(other.id)
+        await keeper.commit(None, world)
+
+    async def scenario() -> None:
+        await keeper.commit(None, world)  # the first commit reads the World whole
+        lock_and_unlock(world, 0)
+        await asyncio.gather(keeper.commit(None, world), later())
+
+    before = keeper.ledger.commits
+    asyncio.run(scenario())
+    assert keeper.ledger.commits == before + 2  # the whole read, then one for both cars
+    assert len(keeper.store.load()[""]["vehicles"]) == 2
+    keeper.close()
