@@ -75,7 +75,7 @@ def load(text: str) -> specs.Kept | None:
         found = _decode(json.loads(data))
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError, Unkept):
         return None
-    return found if isinstance(found, specs.Kept) and found.model == "Scenario" else None
+    return found if isinstance(found, specs.Kept) and found._model == "Scenario" else None
 
 
 def save(text: str, scenario: Scenario) -> None:

@@ -59,7 +59,8 @@ class Kept:
     """A model's validated fields as attributes (`dict(kept)` gives them, as for a
     model). Made by mockcar.scenario.cache only, from values validated when kept."""
 
-    model: ClassVar[str] = ""
+    # The model it stands for: a name no field can take (fields never start with "_").
+    _model: ClassVar[str] = ""
 
     def __init__(self, fields: dict[str, Any]) -> None:
         vars(self).update(fields)
@@ -68,17 +69,17 @@ class Kept:
         return iter(vars(self).items())
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, Kept) and other.model == self.model
+        return (isinstance(other, Kept) and other._model == self._model
                 and vars(other) == vars(self))
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"{self.model}({', '.join(f'{k}={v!r}' for k, v in self)})"
+        return f"{self._model}({', '.join(f'{k}={v!r}' for k, v in self)})"
 
 
 class KeptVehicle(Kept):
-    model = "VehicleSpec"
+    _model = "VehicleSpec"
 
     @property
     def needs_battery(self) -> bool:
@@ -90,7 +91,7 @@ class KeptVehicle(Kept):
 
 
 class KeptTimeline(Kept):
-    model = "TimelineSpec"
+    _model = "TimelineSpec"
 
     @property
     def repeats(self) -> bool:
@@ -102,27 +103,31 @@ class KeptTimeline(Kept):
 
 
 class KeptWebhook(Kept):
-    model = "WebhookSpec"
+    _model = "WebhookSpec"
 
     def webhook(self) -> Webhook:
         return webhook_of(self)
 
 
 class KeptFault(Kept):
-    model = "FaultSpec"
+    _model = "FaultSpec"
 
     def error(self) -> tuple[str, str | None]:
         return fault_error(self)
 
 
 # The stand-ins with behaviour, by the model's name; every other model is a plain `Kept`.
-KEPT: dict[str, type[Kept]] = {kind.model: kind for kind in
+KEPT: dict[str, type[Kept]] = {kind._model: kind for kind in
                                (KeptVehicle, KeptTimeline, KeptWebhook, KeptFault)}
 
 
 def kept(model: str, fields: dict[str, Any]) -> Kept:
-    """The stand-in for the model named `model` (its class name) with `fields`."""
+    """The stand-in for the model named `model` (its class name) with `fields`; a
+    ValueError for a field name that is not one (or would hide a method)."""
     found = KEPT.get(model)
     if found is None:
-        found = KEPT[model] = type(model, (Kept,), {"model": model})
+        found = KEPT[model] = type(model, (Kept,), {"_model": model})
+    for name in fields:
+        if not name.isidentifier() or name.startswith("_") or hasattr(found, name):
+            raise ValueError(f"{model}: not a field name: {name!r}")
     return found(fields)

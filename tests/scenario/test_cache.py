@@ -171,3 +171,16 @@ def test_a_cache_that_cannot_be_used_is_only_a_slower_start(tmp_path: Path) -> N
     assert served(home)["yaml"] is False  # written back as it should be
     entry.chmod(0o666)  # others may write it: not read
     assert served(home)["yaml"]
+
+
+def test_a_kept_field_never_hides_a_stand_ins_method() -> None:
+    from mockcar.scenario import specs
+
+    with pytest.raises(ValueError, match="not a field name"):
+        specs.kept("WebhookSpec", {"webhook": "not a method"})
+    with pytest.raises(ValueError, match="not a field name"):
+        specs.kept("VehicleSpec", {"__class__": "not a class"})
+    vehicle = specs.kept("VehicleSpec", {"model": "Model 3", "fuel": None, "battery": None,
+                                         "plugged_in": None, "charging": None,
+                                         "charge_limit": None, "timeline": None})
+    assert vehicle.model == "Model 3" and not vehicle.needs_battery  # type: ignore[attr-defined]
