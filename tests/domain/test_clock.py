@@ -119,3 +119,26 @@ def test_a_running_clock_stops_at_the_last_instant(monkeypatch: pytest.MonkeyPat
     for bad in (0.0, -1.0, MAX_SPEED * 2, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="at most 86400"):
             clock.set_speed(bad)
+
+
+@pytest.mark.parametrize("speed", [1.0, 60.0, 0.37])
+def test_a_running_clock_reads_its_anchor_plus_the_elapsed_time_to_the_microsecond(
+        monkeypatch: pytest.MonkeyPatch, speed: float) -> None:
+    """A reading is the anchor plus `timedelta(seconds=elapsed)` exactly: rounded to
+    the microsecond half to even, as timedelta rounds, for fractions between
+    microseconds and exactly halfway. Near the wall clock's 1.7e9 s a float steps by
+    2**-22 s, so those steps are exact, and some of them times 1e6 end in .5."""
+    wall = _Wall()
+    monkeypatch.setattr("mockcar.domain.world.clock.time.time", wall)
+    clock = Clock()
+    clock.set_speed(speed)
+    anchor, start = clock.now(), wall.now
+    ticks = [k * 2.0**-22 for k in range(1 << 16)]
+    halves = [t for t in ticks if (t * speed * 1e6) % 1 == 0.5]
+    assert halves or speed == 0.37
+    steps = [*halves[:200], *ticks[::97], 1.0000005, 3599.9999995, 86_400.0000015,
+             31_536_000.123456789]
+    for step in steps:
+        wall.now = start + step
+        elapsed = (wall.now - start) * speed
+        assert clock.now() == anchor + timedelta(seconds=elapsed), step
