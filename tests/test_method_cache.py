@@ -11,13 +11,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.stub_serve import REPLACE_SERVE
+
 ROOT = Path(__file__).resolve().parent.parent
 TAG = sys.implementation.cache_tag
 
 # `mockcar serve` with the server stubbed: what the start compiled, and whether
 # `dataclasses` is itself again when the server runs.
 START = """
-import dataclasses, importlib.machinery, json, sys, typing
+import dataclasses, json, sys, typing
 from mockcar import cli, method_cache
 seen = {}
 def serve(settings, world, sock=None, **kwargs):
@@ -26,19 +28,7 @@ def serve(settings, world, sock=None, **kwargs):
                 patched="exec" in vars(dataclasses) or "compile" in vars(typing))
     if sock is not None:
         sock.close()
-class StubServe:  # mockcar.server as the command imports it, its `serve` replaced
-    def find_spec(self, name, path=None, target=None):
-        if name != "mockcar.server":
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        run = spec.loader.exec_module
-        def exec_module(module):
-            run(module)
-            module.serve = serve
-        spec.loader.exec_module = exec_module
-        return spec
-sys.meta_path.insert(0, StubServe())
-code = cli.main(["serve", "--quiet", "--port", "0"])
+""" + REPLACE_SERVE + """code = cli.main(["serve", "--quiet", "--port", "0"])
 print(json.dumps({**seen, "code": code}))
 """
 

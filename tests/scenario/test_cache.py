@@ -22,12 +22,13 @@ from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.world import World
 from mockcar.scenario import Scenario, build_world, cache, load_scenario
 from mockcar.settings import bundled_scenarios
+from tests.support.stub_serve import REPLACE_SERVE
 
 ROOT = Path(__file__).resolve().parents[2]
 
 # `mockcar serve` with its server replaced: what the start imported and built.
 START = """
-import importlib.machinery, json, sys
+import json, sys
 from mockcar import cli
 seen = {}
 def serve(settings, world, sock=None, **kwargs):
@@ -36,19 +37,7 @@ def serve(settings, world, sock=None, **kwargs):
                 vehicles=sorted((v.vin, v.state.odometer_km) for v in world.vehicles.values()))
     if sock is not None:
         sock.close()
-class StubServe:
-    def find_spec(self, name, path=None, target=None):
-        if name != "mockcar.server":
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        run = spec.loader.exec_module
-        def exec_module(module):
-            run(module)
-            module.serve = serve
-        spec.loader.exec_module = exec_module
-        return spec
-sys.meta_path.insert(0, StubServe())
-code = cli.main(["serve", "--quiet", "--port", "0", *sys.argv[1:]])
+""" + REPLACE_SERVE + """code = cli.main(["serve", "--quiet", "--port", "0", *sys.argv[1:]])
 print(json.dumps({**seen, "code": code}))
 """
 
