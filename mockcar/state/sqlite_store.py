@@ -22,7 +22,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -155,43 +156,43 @@ class SQLiteStore:
                                      f"JSON ({error})") from None
                 upserts.append((change.tenant, change.section, change.key, text))
         db = self._db
-        try:
+        with self._rolled_back_on_failure():
             db.execute("BEGIN IMMEDIATE")
-            try:
-                if deletes:
-                    db.executemany(
-                        "DELETE FROM records WHERE tenant = ? AND section = ? AND key = ?",
-                        deletes)
-                if upserts:
-                    db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
-                                   upserts)
-                if meta:
-                    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                                   list(meta.items()))
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as error:
-            raise StoreError(describe(self.path, error)) from None
+            if deletes:
+                db.executemany(
+                    "DELETE FROM records WHERE tenant = ? AND section = ? AND key = ?",
+                    deletes)
+            if upserts:
+                db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
+                               upserts)
+            if meta:
+                db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                               list(meta.items()))
         self._staged_meta = meta
 
     def finish(self) -> None:
         """Commit what `stage` began: when this returns it survives the process being
         killed; StoreError (rolled back, nothing written) when it cannot be."""
-        db = self._db
         meta, self._staged_meta = self._staged_meta, None
+        with self._rolled_back_on_failure():
+            self._db.execute("COMMIT")
+        if meta:
+            self._meta.update(meta)
+
+    @contextmanager
+    def _rolled_back_on_failure(self) -> Iterator[None]:
+        """Any failure rolls the open transaction back (nothing written); SQLite's own
+        become StoreError naming the file."""
+        db = self._db
         try:
             try:
-                db.execute("COMMIT")
+                yield
             except BaseException:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
         except sqlite3.Error as error:
             raise StoreError(describe(self.path, error)) from None
-        if meta:
-            self._meta.update(meta)
 
     def checkpoint_separately(self) -> Callable[[], None]:
         """Turn SQLite's automatic checkpoints off (which would run inside a commit and
