@@ -13,13 +13,26 @@ from starlette.testclient import TestClient
 
 from mockcar.domain.timelines.route import distance_km
 from mockcar.domain.vehicles.vehicle import Location, Vehicle
+from mockcar.domain.world.clock import Clock
+from mockcar.domain.world.latency import Sleep
 from mockcar.domain.world.world import World
+from mockcar.scenario import load_world
+from mockcar.settings import default_scenario
 from tests.support.timelines import timeline_of
 from tests.web.v2.conftest import START, Grant
 
 F150 = "14a03569-d26b-4496-92e5-dfe8cb1855fe"
 MODEL_Y = "5bc8fbbc-bde5-4099-8164-d8399f767c45"
 BALLARD, DOWNTOWN = Location(47.6687, -122.3847), Location(47.6062, -122.3321)
+
+
+@pytest.fixture
+def world() -> World:
+    """The default scenario at START, its asleep cars woken at once: a read of the F-150
+    asleep in Ballard would otherwise wait the scenario's 12 s of real time."""
+    world = load_world(default_scenario(), clock=Clock(frozen_at=START))
+    world.latency.sleep = Sleep(wake_ms=0)
+    return world
 
 
 def base(vehicle_id: str) -> str:
