@@ -1,5 +1,5 @@
 """The server half of `make bench`: mockcar and a bare Starlette app with one route serving
-the same odometer JSON on one uvicorn (same settings as `mockcar serve`: uvloop, httptools,
+the same odometer JSON on one uvicorn (same settings as `mockcar serve`: uvloop, httptools, its cyclic collector settings,
 one worker; `/bare/...` goes to the bare app, the rest to mockcar), with the state the
 rows need made in-process before it listens:
 
@@ -18,6 +18,7 @@ It prints one JSON line (ids, tokens, file names) and serves until terminated.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import secrets
 from pathlib import Path
@@ -30,6 +31,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from mockcar.app import create_app
+from mockcar.cli import YOUNG_GENERATION
 from mockcar.domain.connect import flow
 from mockcar.domain.connect.authorization import AuthorizationRequest
 from mockcar.domain.world import application_tokens
@@ -93,6 +95,11 @@ def main() -> None:
         "redirect_uri": application.redirect_uris[0], "vehicle_id": vehicle_id,
         "access_token": access, "application_token": app_token, "user_id": owner.id,
     }), flush=True)
+    # The cyclic collector as `mockcar serve` leaves it once started (mockcar.cli): the
+    # start's objects in the oldest generation, young collections every 50,000 objects.
+    gc.freeze()
+    gc.unfreeze()
+    gc.set_threshold(YOUNG_GENERATION, *gc.get_threshold()[1:])
     uvicorn.run(app, host="127.0.0.1", port=args.port, loop="uvloop", http="httptools",
                 log_level="warning", access_log=False, lifespan="on")
 
