@@ -1,7 +1,7 @@
 """The server half of `make bench`: mockcar and a bare Starlette app with one route serving
-the same odometer JSON on one uvicorn (same settings as `mockcar serve`: uvloop, httptools, its cyclic collector settings,
-one worker; `/bare/...` goes to the bare app, the rest to mockcar), with the state the
-rows need made in-process before it listens:
+the same odometer JSON on one uvicorn (same settings as `mockcar serve`: uvloop,
+httptools, one worker, its cyclic collector settings; `/bare/...` goes to the bare app,
+the rest to mockcar), with the state the rows need made in-process before it listens:
 
 * `/starlette/...`: a second mockcar app over the same World without the fast read path
   (mockcar.web.fast_reads), so the reads are measured both ways in one run;
