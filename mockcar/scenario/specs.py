@@ -1,10 +1,11 @@
-"""What the parts of a validated scenario do, without pydantic: the rules the schema's
-models (mockcar.scenario.schema) call, and `Kept`, the plain stand-in a start whose
-scenario was validated before builds its World from (mockcar.scenario.cache).
+"""What the parts of a validated scenario do, without pydantic: the behaviour the
+schema's models (mockcar.scenario.schema) inherit (`VehicleRules`, `TimelineRules`,
+`WebhookRules`, `FaultRules`), and `Kept`, the plain stand-in a start whose scenario was
+validated before builds its World from (mockcar.scenario.cache).
 
-A `Kept` has the fields of the model it stands for as attributes, and the same few
-methods (through the same functions here), so building a World reads it as it reads
-the model: a start that takes its scenario from the cache imports no pydantic.
+A `Kept` has the fields of the model it stands for as attributes and inherits the same
+behaviour, so building a World reads it as it reads the model: a start that takes its
+scenario from the cache imports no pydantic.
 """
 
 from __future__ import annotations
@@ -18,41 +19,63 @@ PROFILES = ("commute", "road_trip", "overnight_charge", "parked")
 CHARGING_PROFILES = frozenset({"overnight_charge"})  # profiles that need a plug-in battery
 
 
-def fault_error(spec: Any) -> tuple[str, str | None]:
-    """A fault rule's (type, code), upper-case; `type: A.B` carries its code."""
-    kind, code = spec.type.upper(), spec.code.upper() if spec.code else None
-    if code is None:
-        for separator in (".", ":"):
-            if separator in kind:
-                kind, code = kind.split(separator, 1)
-                break
-    return kind, code
+# The behaviour of the schema's models beyond their fields, in one place: each model
+# (mockcar.scenario.schema) and its stand-in below inherit it. Written against `Any`:
+# the fields are the model's.
 
 
-def needs_battery(vehicle: Any) -> bool:
-    """Whether a vehicle spec gives a field that only makes sense with a plug-in battery."""
-    return (vehicle.battery is not None or vehicle.plugged_in is not None
-            or vehicle.charging is not None or vehicle.charge_limit is not None
-            or (vehicle.timeline is not None and timeline_charges(vehicle.timeline)))
+class FaultRules:
+    def error(self) -> tuple[str, str | None]:
+        """A fault rule's (type, code), upper-case; `type: A.B` carries its code."""
+        spec: Any = self
+        kind, code = spec.type.upper(), spec.code.upper() if spec.code else None
+        if code is None:
+            for separator in (".", ":"):
+                if separator in kind:
+                    kind, code = kind.split(separator, 1)
+                    break
+        return kind, code
 
 
-def timeline_repeats(timeline: Any) -> bool:
-    return bool(timeline.repeat) if timeline.repeat is not None else timeline.profile is not None
+class VehicleRules:
+    @property
+    def needs_battery(self) -> bool:
+        """Whether a given field only makes sense with a plug-in battery."""
+        vehicle: Any = self
+        return (vehicle.battery is not None or vehicle.plugged_in is not None
+                or vehicle.charging is not None or vehicle.charge_limit is not None
+                or (vehicle.timeline is not None and vehicle.timeline.charges))
+
+    @property
+    def needs_fuel(self) -> bool:
+        vehicle: Any = self
+        return vehicle.fuel is not None
 
 
-def timeline_charges(timeline: Any) -> bool:
-    """Whether a timeline plugs the vehicle in: it then needs a plug-in battery."""
-    if timeline.profile is not None:
-        return timeline.profile in CHARGING_PROFILES
-    return any(s.kind == "charging" for s in timeline.segments or ())
+class TimelineRules:
+    @property
+    def repeats(self) -> bool:
+        timeline: Any = self
+        return (bool(timeline.repeat) if timeline.repeat is not None
+                else timeline.profile is not None)
+
+    @property
+    def charges(self) -> bool:
+        """Whether it plugs the vehicle in: it then needs a plug-in battery."""
+        timeline: Any = self
+        if timeline.profile is not None:
+            return timeline.profile in CHARGING_PROFILES
+        return any(s.kind == "charging" for s in timeline.segments or ())
 
 
-def webhook_of(spec: Any) -> Webhook:
-    """A scenario webhook as the World holds it; its trigger is "on_change" or a
-    schedule."""
-    every = None if isinstance(spec.trigger, str) else spec.trigger.schedule.every
-    return Webhook(spec.id, spec.name, spec.url, tuple(spec.signals),
-                   Trigger(every_seconds=every), spec.version, spec.error_url)
+class WebhookRules:
+    def webhook(self) -> Webhook:
+        """A scenario webhook as the World holds it; its trigger is "on_change" or a
+        schedule."""
+        spec: Any = self
+        every = None if isinstance(spec.trigger, str) else spec.trigger.schedule.every
+        return Webhook(spec.id, spec.name, spec.url, tuple(spec.signals),
+                       Trigger(every_seconds=every), spec.version, spec.error_url)
 
 
 class Kept:
@@ -78,42 +101,20 @@ class Kept:
         return f"{self._model}({', '.join(f'{k}={v!r}' for k, v in self)})"
 
 
-class KeptVehicle(Kept):
+class KeptVehicle(Kept, VehicleRules):
     _model = "VehicleSpec"
 
-    @property
-    def needs_battery(self) -> bool:
-        return needs_battery(self)
 
-    @property
-    def needs_fuel(self) -> bool:
-        return getattr(self, "fuel", None) is not None
-
-
-class KeptTimeline(Kept):
+class KeptTimeline(Kept, TimelineRules):
     _model = "TimelineSpec"
 
-    @property
-    def repeats(self) -> bool:
-        return timeline_repeats(self)
 
-    @property
-    def charges(self) -> bool:
-        return timeline_charges(self)
-
-
-class KeptWebhook(Kept):
+class KeptWebhook(Kept, WebhookRules):
     _model = "WebhookSpec"
 
-    def webhook(self) -> Webhook:
-        return webhook_of(self)
 
-
-class KeptFault(Kept):
+class KeptFault(Kept, FaultRules):
     _model = "FaultSpec"
-
-    def error(self) -> tuple[str, str | None]:
-        return fault_error(self)
 
 
 # The stand-ins with behaviour, by the model's name; every other model is a plain `Kept`.

@@ -22,7 +22,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from mockcar.scenario import specs
+from mockcar.scenario.specs import FaultRules
 
 _CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 METHODS = ("GET", "POST", "PUT", "DELETE")
@@ -51,7 +51,7 @@ def _method(value: str) -> str:
 Moment = Annotated[str, BeforeValidator(_moment_text)]
 
 
-class FaultSpec(BaseModel):
+class FaultSpec(BaseModel, FaultRules):
     model_config = _CONFIG
     type: Annotated[str, Field(min_length=1)]
     code: str | None = None
@@ -66,7 +66,3 @@ class FaultSpec(BaseModel):
     retry_after: Annotated[int, Field(ge=0)] | None = None
     start: Moment | None = None
     end: Moment | None = None
-
-    def error(self) -> tuple[str, str | None]:
-        """(type, code), upper-case; `type: A.B` carries its code."""
-        return specs.fault_error(self)

@@ -92,7 +92,7 @@ from mockcar.scenario.schema.latency import (
 )
 from mockcar.scenario.schema.timeline import TimelineSpec
 from mockcar.scenario.schema.webhooks import WebhookSpec
-from mockcar.scenario.specs import needs_battery
+from mockcar.scenario.specs import VehicleRules
 
 SUPPORTED_VERSION = 1
 MIN_YEAR, MAX_YEAR = 1990, 2027
@@ -217,7 +217,7 @@ class SimulatorSpec(BaseModel):
     application: NonBlank | None = None
 
 
-class VehicleSpec(BaseModel):
+class VehicleSpec(BaseModel, VehicleRules):
     model_config = _CONFIG
     id: Annotated[str, AfterValidator(_uuid)] | None = None
     make: Annotated[str, AfterValidator(_make)] | None = None
@@ -238,15 +238,6 @@ class VehicleSpec(BaseModel):
     latency: LatencySpec | None = None
     timeline: TimelineSpec | None = None
     simulator: SimulatorSpec | None = None
-
-    @property
-    def needs_battery(self) -> bool:
-        """Whether a given field only makes sense with a plug-in battery."""
-        return needs_battery(self)
-
-    @property
-    def needs_fuel(self) -> bool:
-        return self.fuel is not None
 
 
 class OwnerSpec(BaseModel):

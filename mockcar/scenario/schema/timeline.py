@@ -46,7 +46,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from mockcar.domain.timelines.route import Route
 from mockcar.domain.vehicles.vehicle import Location
 from mockcar.scenario.errors import Loc
-from mockcar.scenario.specs import CHARGING_PROFILES, PROFILES, timeline_charges, timeline_repeats
+from mockcar.scenario.specs import CHARGING_PROFILES, PROFILES, TimelineRules
 
 _CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
@@ -193,7 +193,7 @@ class SegmentSpec(BaseModel):
     location: Point | None = None
 
 
-class TimelineSpec(BaseModel):
+class TimelineSpec(BaseModel, TimelineRules):
     model_config = _CONFIG
     profile: Annotated[str, AfterValidator(_profile),
                        WithJsonSchema({"enum": list(PROFILES)})] | None = None
@@ -201,15 +201,6 @@ class TimelineSpec(BaseModel):
     start: Moment | None = None
     repeat: bool | None = None
     efficiency: Efficiency | None = None
-
-    @property
-    def repeats(self) -> bool:
-        return timeline_repeats(self)
-
-    @property
-    def charges(self) -> bool:
-        """Whether it plugs the vehicle in: it then needs a plug-in battery."""
-        return timeline_charges(self)
 
 
 # Which model a key below a vehicle's `timeline` belongs to (for "did you mean").

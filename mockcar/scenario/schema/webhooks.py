@@ -44,8 +44,8 @@ from pydantic import (
 )
 
 from mockcar.domain.webhooks.receiver_url import receiver_url
-from mockcar.domain.webhooks.webhook import V3, Webhook, carried_problem, seconds
-from mockcar.scenario.specs import webhook_of
+from mockcar.domain.webhooks.webhook import V3, carried_problem, seconds
+from mockcar.scenario.specs import WebhookRules
 
 _CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
@@ -74,7 +74,7 @@ class Schedule(BaseModel):
     schedule: Every
 
 
-class WebhookSpec(BaseModel):
+class WebhookSpec(BaseModel, WebhookRules):
     model_config = _CONFIG
     id: Annotated[str, AfterValidator(_webhook_id)]
     name: Annotated[str, AfterValidator(_name)]
@@ -98,6 +98,3 @@ class WebhookSpec(BaseModel):
         if len(set(value)) != len(value):
             raise ValueError("lists an entry twice")
         return value
-
-    def webhook(self) -> Webhook:
-        return webhook_of(self)
