@@ -24,10 +24,8 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
-from typing import Any
 
-from starlette.types import ASGIApp, Message
-
+from benchmarks.in_process import get
 from mockcar.app import create_app
 from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.scopes import PERMISSIONS
@@ -88,39 +86,18 @@ def tokens(world: World, count: int = 200) -> list[tuple[str, bytes]]:
     return made
 
 
-async def get(app: ASGIApp, path: str, authorization: bytes) -> int:
-    scope: dict[str, Any] = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "root_path": "", "headers": [(b"host", b"bench"), (b"authorization", authorization)],
-        "client": ("127.0.0.1", 1), "server": ("bench", 80),
-    }
-    status = 0
-
-    async def receive() -> Message:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: Message) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-
-    await app(scope, receive, send)
-    return status
-
-
 async def reads(world: World, requests: int) -> tuple[list[float], list[float]]:
     app = create_app(Settings(), world)
     pairs = tokens(world)
     first, steady = [], []
     for vehicle_id, authorization in pairs:  # the first read makes the vehicle
         started = time.perf_counter()
-        assert await get(app, f"/v2.0/vehicles/{vehicle_id}/odometer", authorization) == 200
+        assert await get(app, f"/v2.0/vehicles/{vehicle_id}/odometer", (b"authorization", authorization)) == 200
         first.append((time.perf_counter() - started) * 1e6)
     for round_ in range(requests):
         vehicle_id, authorization = pairs[round_ % len(pairs)]
         started = time.perf_counter()
-        status = await get(app, f"/v2.0/vehicles/{vehicle_id}/odometer", authorization)
+        status = await get(app, f"/v2.0/vehicles/{vehicle_id}/odometer", (b"authorization", authorization))
         steady.append((time.perf_counter() - started) * 1e6)
         assert status == 200
     return first, steady

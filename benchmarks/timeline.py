@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from benchmarks.fleet import get
+from benchmarks.in_process import get
 from mockcar.app import create_app
 from mockcar.domain.world.clock import Clock
 from mockcar.domain.world.scopes import PERMISSIONS
@@ -61,7 +61,7 @@ async def http_us(world: World, vehicle_id: str, requests: int) -> float:
     took = []
     for _ in range(requests):
         started = time.perf_counter()
-        assert await get(app, path, header) == 200
+        assert await get(app, path, (b"authorization", header)) == 200
         took.append((time.perf_counter() - started) * 1e6)
     return statistics.median(took)
 

@@ -15,10 +15,10 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
-from starlette.types import ASGIApp, Message
+from starlette.types import ASGIApp
 
+from benchmarks.in_process import get
 from mockcar.app import create_app
 from mockcar.scenario import load_world
 from mockcar.settings import Settings
@@ -41,29 +41,6 @@ QUERIES = (
     "/vehicles?q=mercedes+2022",
     "/vehicles?make=TESLA&powertrain=BEV&page=5",
 )
-
-
-async def get(app: ASGIApp, target: str) -> int:
-    path, _, query = target.partition("?")
-    scope: dict[str, Any] = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": path, "raw_path": path.encode(),
-        "query_string": query.encode(), "root_path": "",
-        "headers": [(b"host", b"localhost")], "client": ("127.0.0.1", 1),
-        "server": ("localhost", 80),
-    }
-    status = 0
-
-    async def receive() -> Message:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: Message) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-
-    await app(scope, receive, send)
-    return status
 
 
 async def measure(app: ASGIApp, target: str, rounds: int) -> tuple[float, list[float]]:
