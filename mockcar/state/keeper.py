@@ -205,7 +205,7 @@ class StateKeeper:
             log.exception("mockcar: reading the Worlds' records failed")
             batch.done.set_exception(error)
             return
-        if not changes:
+        if not changes:  # no transaction: nothing to remember as written
             self._acknowledge(batch)
             batch.done.set_result(None)
             return
@@ -221,7 +221,7 @@ class StateKeeper:
             try:
                 self.staged.stage(changes)
             except StoreError as error:
-                batch.done.set_exception(error)
+                self._settle(batch, changes, error)
                 return
             write = self.staged.finish
         else:
@@ -232,18 +232,16 @@ class StateKeeper:
         written.add_done_callback(lambda ended: self._written(batch, changes, ended))
 
     def _write_here(self, batch: _Batch, changes: list[Change]) -> None:
+        """The batch written on the loop: a transaction that waits for no disk."""
         try:
             self.store.apply(changes)
         except StoreError as error:
-            batch.done.set_exception(error)
-            return
+            self._settle(batch, changes, error)
         except Exception as error:  # its requests must get an answer, and the log why
             log.exception("mockcar: writing the state file failed")
-            batch.done.set_exception(error)
-            return
-        self.ledger.remember(changes)
-        self._acknowledge(batch)
-        batch.done.set_result(None)
+            self._settle(batch, changes, error)
+        else:
+            self._settle(batch, changes, None)
 
     def _checkpoint_and_apply(self, changes: list[Change]) -> None:
         """On the writer thread: the log copied into the file, then the batch."""
@@ -258,14 +256,20 @@ class StateKeeper:
                  ended: asyncio.Future[None]) -> None:
         self._writing = False
         error = ended.exception() if not ended.cancelled() else StoreError("write cancelled")
+        self._settle(batch, changes, error)
+        if self._next is not None:
+            self._flush()
+
+    def _settle(self, batch: _Batch, changes: list[Change],
+                error: BaseException | None) -> None:
+        """A batch's write ended: its changes remembered as written and its requests
+        answered, or (`error`) nothing remembered and the error theirs."""
         if error is None:
             self.ledger.remember(changes)
             self._acknowledge(batch)
             batch.done.set_result(None)
         else:
             batch.done.set_exception(error)
-        if self._next is not None:
-            self._flush()
 
     def _acknowledge(self, batch: _Batch) -> None:
         for key, world, mark in batch.read:
