@@ -12,7 +12,9 @@
   at 127.0.0.1 (DNS rebinding) sends its own name as Host and gets 421;
 * with `Settings.control_token` set, every /_mockcar request needs
   `Authorization: Bearer <token>` (401), or Basic credentials with the token as their
-  password (what a browser sends once the dashboard asked for them); so do the Postman
+  password (what a browser sends once the dashboard asked for them), but for an
+  application's own routes (/_mockcar/applications/{client_id}/...), which an application
+  registered at run time opens with its own credentials; so do the Postman
   downloads under /postman/ (the environment holds the demo application's secret and
   management token), whose 401 asks a browser for Basic credentials in the dashboard's
   realm, so one sign-in opens both;
@@ -147,6 +149,13 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
+def _own_world(path: str) -> bool:
+    """Whether `path` is one application's part of the control API
+    (/_mockcar/applications/{client_id}/...), which a run-time application's own
+    credentials open on a shared server too (mockcar.web.control.routes checks them)."""
+    return path.startswith(REGISTER + "/") and path[len(REGISTER) + 1:].split("/", 1)[0] != ""
+
+
 def _is_json(content_type: bytes) -> bool:
     kind = content_type.split(b";", 1)[0].strip().lower()
     return kind == b"application/json" or kind.endswith(b"+json")
@@ -262,7 +271,7 @@ class Guard:
             return None
         if path != CONTROL and not path.startswith(CONTROL + "/"):
             return None
-        if self.token is not None and not carries_token:
+        if self.token is not None and not carries_token and not _own_world(path):
             return 401, ("This mockcar is shared: every /_mockcar request needs "
                          "'Authorization: Bearer <token>' with the token it was started "
                          "with (MOCKCAR_CONTROL_TOKEN).")

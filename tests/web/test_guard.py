@@ -229,8 +229,10 @@ def test_a_control_token_guards_every_control_route_and_the_dashboard() -> None:
         scoped = f"/_mockcar/applications/{application['client_id']}/state"
         # The control token stands for the application's own credentials ...
         assert http.get(scoped, headers=token).status_code == 200
-        # ... which alone no longer open the control API.
-        assert http.get(scoped, headers=management(application)).status_code == 401
+        # ... which open that application's own World and nothing else.
+        assert http.get(scoped, headers=management(application)).status_code == 200
+        assert http.get("/_mockcar/state", headers=management(application)).status_code == 401
+        assert http.get(scoped).status_code == 401
         # The Smartcar hosts do not ask for it; the dashboard asks a browser for it.
         assert http.get("/v2.0/vehicles").json()["type"] == "AUTHENTICATION"
         page = http.get("/")
@@ -243,6 +245,39 @@ def test_a_control_token_guards_every_control_route_and_the_dashboard() -> None:
         mistyped = {"Authorization": basic_auth.encode("anyone", "s3cre")}
         assert http.get("/", headers=mistyped).status_code == 401
         assert http.get("/_mockcar/health", headers=mistyped).status_code == 401
+
+
+def test_on_a_shared_server_only_a_run_time_application_opens_its_world_itself() -> None:
+    with client_for(Settings(control_token="s3cret")) as http:
+        token = {"Authorization": "Bearer s3cret"}
+        # Registering is the server's: the token only.
+        assert http.post("/_mockcar/applications", json={}).status_code == 401
+        first, second = registered(http, **token), registered(http, **token)
+        own = f"/_mockcar/applications/{first['client_id']}"
+        basic = {"Authorization": basic_auth.encode(first["client_id"], first["client_secret"])}
+        for headers in (management(first), basic):
+            assert http.post(own + "/clock/advance", json={"seconds": 60},
+                             headers=headers).status_code == 200
+        assert http.get(own + "/clock", headers=management(second)).status_code == 401
+        assert http.get(own + "/clock", headers=basic_auth_wrong(first)).status_code == 401
+        # The guard's other checks still hold for the application's own routes.
+        crossed = http.post(own + "/clock/advance", json={"seconds": 60},
+                            headers={**management(first), "Origin": "https://evil.example"})
+        assert crossed.status_code == 403
+        # A scenario application shares the scenario's World, which is the token's.
+        demo = http.get("/_mockcar/state", headers=token).json()["applications"][0]
+        scenario_app = http.app.state.world.application(demo["client_id"])  # type: ignore[attr-defined]
+        shared = f"/_mockcar/applications/{scenario_app.client_id}/clock"
+        refused = http.get(shared, headers={
+            "Authorization": f"Bearer {scenario_app.management_token}"})
+        assert "MOCKCAR_CONTROL_TOKEN" in control_shape(refused, 401)
+        assert http.get(shared, headers=token).status_code == 200
+        # An unknown application is not told apart from a refused one without the token.
+        assert http.get("/_mockcar/applications/nobody/clock").status_code == 401
+
+
+def basic_auth_wrong(application: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": basic_auth.encode(application["client_id"], "wrong")}
 
 
 # -- sizes ----------------------------------------------------------------------------------

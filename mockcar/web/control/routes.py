@@ -14,7 +14,9 @@ served API and its OpenAPI description (`openapi()`) are one list:
 Everything under `/applications/{client_id}/` authenticates as that application — its
 management token as `Authorization: Bearer <token>`, or HTTP Basic `client_id:secret` —
 so test runs sharing a server cannot touch each other's Worlds. The rest is open: mockcar
-is a local tool. Mutations are POST; bodies are JSON objects in and out; errors use the
+is a local tool. A server started with a control token (mockcar.web.guard) wants it
+everywhere but in a run-time application's own World, where it stands for the
+application's credentials. Mutations are POST; bodies are JSON objects in and out; errors use the
 shape in mockcar.web.control.operations.
 """
 
@@ -59,6 +61,13 @@ CATCH_ALL = PREFIX + "/{rest:path}"  # any other path: a 404 in the control API'
 AUTH_HOW_TO = (
     "Authenticate as the application: 'Authorization: Bearer <management token>', or HTTP "
     "Basic with its client id and secret (POST /_mockcar/applications returns both)."
+)
+
+SHARED_HOW_TO = (
+    "This mockcar is shared: the scenario's applications share its World, which opens "
+    "with 'Authorization: Bearer <token>', the token it was started with "
+    "(MOCKCAR_CONTROL_TOKEN); an application registered at run time opens its own with "
+    "its credentials."
 )
 
 Served = tuple[Operation, bool]  # the operation, and whether under /applications/{id}
@@ -112,13 +121,20 @@ def _aim(context: Context, scoped: bool) -> None:
     client_id = context.request.path_params["client_id"]
     tenant = tenants.get(client_id)
     application = tenant.application if tenant else scenario.application(client_id)
+    # The server's control token (mockcar.web.guard) stands for every application's. On a
+    # server started with one, an application's own credentials open only a World of its
+    # own: a scenario's application shares the scenario's World, which is the token's.
+    token_given = bool(context.request.scope.get("state", {}).get("control_token"))
+    if (not token_given and tenant is None
+            and context.request.app.state.settings.control_token is not None):
+        raise ControlError(401, "unauthorized", SHARED_HOW_TO,
+                           headers={"WWW-Authenticate": 'Bearer realm="mockcar"'})
     if application is None:
         raise not_found(f"No application {client_id!r} on this server; register one with "
                         "POST /_mockcar/applications.")
-    # The server's control token (mockcar.web.guard) stands for every application's.
-    if not context.request.scope.get("state", {}).get("control_token") and not _authenticated(
-            context.request, application.client_id, application.client_secret,
-            application.management_token):
+    if not token_given and not _authenticated(context.request, application.client_id,
+                                              application.client_secret,
+                                              application.management_token):
         raise ControlError(401, "unauthorized", AUTH_HOW_TO,
                            headers={"WWW-Authenticate": 'Bearer realm="mockcar"'})
     context.application, context.tenant = application, tenant
