@@ -57,6 +57,32 @@ def test_token_responses_and_codes_are_redacted(client: TestClient, register: Re
     assert not [secret for secret in secrets if secret in dumped]
 
 
+def test_responses_keep_error_codes_batch_statuses_and_signal_codes(
+    client: TestClient, register: Register
+) -> None:
+    app = register()
+    answer = connect(client, app)
+    vehicle = answer["vehicles"][0]
+    added = client.post(app.path("/faults"), headers=app.auth, json={
+        "type": "CONNECTED_SERVICES_ACCOUNT", "code": "SUBSCRIPTION", "endpoint": "/odometer",
+        "times": 1})
+    assert added.status_code == 201, added.text
+    failed = client.get(f"/v2.0/vehicles/{vehicle}/odometer", headers=bearer(answer))
+    batch = client.post(f"/v2.0/vehicles/{vehicle}/batch", headers=bearer(answer),
+                        json={"requests": [{"path": "/odometer"}]})
+    signals = client.get(f"/v3/vehicles/{vehicle}/signals", headers=bearer(answer))
+    first = signals.json()["data"][0]["attributes"]["code"]
+    signal = client.get(f"/v3/vehicles/{vehicle}/signals/{first}", headers=bearer(answer))
+    # A JSON request body's "code" stays a secret: it is where a client would put one.
+    client.post("/oauth/token", headers=app.basic, json={"code": "not-shown"})
+    assert (failed.status_code, batch.status_code, signal.status_code) == (400, 200, 200)
+    error, v2_batch, _, v3, token = _entries(client, app)[-5:]
+    assert error["response"]["body"]["code"] == "SUBSCRIPTION"
+    assert v2_batch["response"]["body"]["responses"][0]["code"] == 200
+    assert v3["response"]["body"]["attributes"]["code"] == first
+    assert token["body"] == {"code": redaction.REDACTED}
+
+
 def test_a_location_loses_its_code_and_a_cookie_its_value() -> None:
     shown = redaction.response_headers([
         ("Location", "https://app.example/exchange?code=abc123&state=xyz"),

@@ -109,7 +109,7 @@ class Entry:
             "response": {
                 "headers": redaction.response_headers(self._response_header_pairs()),
                 "body": redaction.body(self.response_body, self.response_content_type,
-                                       truncated=self.response_truncated),
+                                       truncated=self.response_truncated, response=True),
             },
         }
 

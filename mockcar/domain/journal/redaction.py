@@ -9,11 +9,17 @@ A key is sensitive when its lower-cased name is one of `SENSITIVE_KEYS` or conta
 of `SENSITIVE_PARTS`; JSON bodies are walked at any depth, form bodies and query strings
 key by key. A body that is neither JSON nor a form is not shown at all: mockcar cannot
 know where a secret sits in it.
+
+A response body is the exception for `code`: no response of Smartcar's API carries an
+authorization code (it comes back in Connect's redirect, a Location header redacted like a
+query), while `code` is what an error names (`{"type": "VEHICLE_STATE", "code":
+"ASLEEP"}`, https://smartcar.com/docs/errors/api-errors), a batch part's HTTP status and a
+v3 signal's id; hiding those would hide what the requests monitor is read for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -26,6 +32,7 @@ SENSITIVE_KEYS = frozenset({
     "sc-signature", "client_assertion",
 })
 SENSITIVE_PARTS = ("secret", "token", "password", "passwd")
+_SHOWN_IN_RESPONSES = frozenset({"code"})
 
 # Connect step pages live under /oauth/authorize/<session>/…: the session id is a
 # capability to finish someone's consent, so dumps do not show it either.
@@ -35,6 +42,10 @@ _CONNECT_STEPS = "/oauth/authorize/"
 def sensitive(key: str) -> bool:
     folded = key.lower()
     return folded in SENSITIVE_KEYS or any(part in folded for part in SENSITIVE_PARTS)
+
+
+def sensitive_in_response(key: str) -> bool:
+    return key.lower() not in _SHOWN_IN_RESPONSES and sensitive(key)
 
 
 def query(raw: str) -> str:
@@ -83,9 +94,12 @@ def url(raw: str) -> str:
     return urlunsplit(parts._replace(path=path(parts.path), query=query(parts.query)))
 
 
-def body(raw: bytes, content_type: str | None, *, truncated: bool = False) -> Any:
-    """A request body as JSON can show it: parsed JSON or form fields with sensitive
-    values replaced, None when empty, otherwise a note saying what was left out."""
+def body(raw: bytes, content_type: str | None, *, truncated: bool = False,
+         response: bool = False) -> Any:
+    """A request's (or with `response`, a response's) body as JSON can show it: parsed
+    JSON or form fields with sensitive values replaced, None when empty, otherwise a note
+    saying what was left out."""
+    secret = sensitive_in_response if response else sensitive
     if not raw:
         return None
     kind = (content_type or "").split(";")[0].strip().lower()
@@ -93,7 +107,7 @@ def body(raw: bytes, content_type: str | None, *, truncated: bool = False) -> An
         return f"<{len(raw)}+ bytes of {kind or 'unknown type'}, too long to show>"
     if kind == "application/json" or kind.endswith("+json"):
         try:
-            return value(jsontext.loads(raw))
+            return value(jsontext.loads(raw), secret)
         except (ValueError, UnicodeDecodeError):
             return f"<{len(raw)} bytes, not valid JSON, not shown>"
     if kind == "application/x-www-form-urlencoded":
@@ -101,19 +115,20 @@ def body(raw: bytes, content_type: str | None, *, truncated: bool = False) -> An
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return f"<{len(raw)} bytes, not UTF-8, not shown>"
-        return {k: REDACTED if sensitive(k) else v for k, v in parse_qsl(text, True)}
+        return {k: REDACTED if secret(k) else v for k, v in parse_qsl(text, True)}
     return f"<{len(raw)} bytes of {kind or 'unknown type'}, not shown>"
 
 
-def value(data: Any) -> Any:
-    """JSON data with the value of every sensitive key replaced, at any depth."""
+def value(data: Any, secret: Callable[[str], bool] = sensitive) -> Any:
+    """JSON data with the value of every `secret` key replaced, at any depth."""
     if isinstance(data, dict):
         return {
-            k: REDACTED if isinstance(k, str) and sensitive(k) and v is not None else value(v)
+            k: REDACTED if isinstance(k, str) and secret(k) and v is not None
+            else value(v, secret)
             for k, v in data.items()
         }
     if isinstance(data, list):
-        return [value(item) for item in data]
+        return [value(item, secret) for item in data]
     return data
 
 
