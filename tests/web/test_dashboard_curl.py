@@ -106,3 +106,14 @@ def test_path_words_match_anywhere_and_patterns_stay_patterns() -> None:
     assert path_filter("/v2.0/vehicles/{id}/odometer") == "/v2.0/vehicles/{id}/odometer"
     assert path_filter("*/odometer") == "*/odometer"
     assert path_filter("  ") == ""
+
+
+def test_a_repeated_form_field_is_shown_and_replayed_with_every_value() -> None:
+    body = b"permission=read_odometer&permission=read_battery&client_secret=s&x="
+    entry = recorded("POST", "/oauth/token", body=body, headers=[
+        (b"content-type", b"application/x-www-form-urlencoded")])
+    shown = wire.entry(entry)["body"]
+    assert shown == {"permission": ["read_odometer", "read_battery"],
+                     "client_secret": "[REDACTED]", "x": ""}
+    words = argv(curl(entry, wire.entry(entry), ORIGIN), CLIENT_SECRET="s")
+    assert words[-1] == body.decode()

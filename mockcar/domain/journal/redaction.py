@@ -115,7 +115,14 @@ def body(raw: bytes, content_type: str | None, *, truncated: bool = False,
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return f"<{len(raw)} bytes, not UTF-8, not shown>"
-        return {k: REDACTED if secret(k) else v for k, v in parse_qsl(text, True)}
+        fields: dict[str, Any] = {}
+        for k, v in parse_qsl(text, True):
+            shown = REDACTED if secret(k) else v
+            # A repeated field (Connect's permission and vehicle boxes) keeps every value.
+            held = fields.get(k)
+            fields[k] = shown if k not in fields else (
+                [*held, shown] if isinstance(held, list) else [held, shown])
+        return fields
     return f"<{len(raw)} bytes of {kind or 'unknown type'}, not shown>"
 
 

@@ -283,7 +283,7 @@ def curl(raw: Entry, entry: dict[str, Any], origin: str) -> Curl:
 
         kind = (raw.content_type or "").split(";")[0].strip().lower()
         if kind == "application/x-www-form-urlencoded":
-            text = urlencode(list(swap(body).items()))
+            text = urlencode(list(swap(body).items()), doseq=True)
             parts = _redacted_parts(text, _MARKER, names, quoted=False)
         else:
             text = json.dumps(swap(body), separators=(",", ":"), ensure_ascii=False)
