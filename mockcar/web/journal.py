@@ -28,12 +28,15 @@ _HINT_HEADER = HINT_HEADER.encode()
 
 CONTROL_PREFIX = "/_mockcar"
 _NOT_RECORDED = (CONTROL_PREFIX, *dashboard.PREFIXES)
+# What a browser fetches for mockcar's pages (the icon; the document /docs draws): a
+# person reading, which would otherwise fill the unclaimed journal as they browse.
+_PAGE_FILES = frozenset({"/", "/favicon.svg", "/openapi.json"})
 
 
 def _not_recorded(path: str) -> bool:
     """The control API, and the dashboard's pages and files (one prefix test for the
     Vehicle API's paths)."""
-    return path == "/" or (path.startswith(_NOT_RECORDED) and (
+    return path in _PAGE_FILES or (path.startswith(_NOT_RECORDED) and (
         path.startswith(CONTROL_PREFIX) or dashboard.is_dashboard(path)))
 _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 

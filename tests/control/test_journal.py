@@ -100,6 +100,9 @@ def test_journals_are_per_tenant_scenario_and_unclaimed(
     client.get("/v2.0/user", headers={"Authorization": "Bearer stranger"})
     demo = next(iter(world.applications.values()))
     client.get("/oauth/authorize", params={"response_type": "code", "client_id": demo.client_id})
+    # A browser on mockcar's pages, not an application: its icon and /docs' document.
+    assert client.get("/favicon.svg").status_code == 200
+    assert client.get("/openapi.json").status_code == 200
     assert len(_journal(client, mine)["entries"]) == 1
     assert len(_journal(client, theirs)["entries"]) == 2
     scenario = client.get("/_mockcar/journal").json()["entries"]
