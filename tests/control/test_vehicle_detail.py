@@ -47,7 +47,7 @@ def test_readings_are_what_was_set_by_hand_and_what_the_api_answers(
     assert read["battery"]["percent_remaining"] == 0.42
     assert read["battery"]["range_km"] > 0 and read["fuel"] is None
     assert read["charge"] == {"is_plugged_in": False, "state": "NOT_CHARGING",
-                              "charge_limit": 0.9, "power_kw": 0.0}
+                              "charge_limit": 0.9, "power_kw": 0.0, "port_open": False}
     assert read["security"]["is_locked"] is False
     assert {"type": "backLeft", "status": "OPEN"} in read["security"]["windows"]
     assert read["tire_pressures_kpa"]["front_left"] == 180

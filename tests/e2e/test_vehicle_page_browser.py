@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 import smartcar
 from playwright.sync_api import Page, expect
 
+from mockcar.domain.world.clock import Clock
+from mockcar.scenario import load_world
+from mockcar.settings import Settings, default_scenario
 from mockcar.testing import MockcarServer
 from mockcar.testing.sdk import smartcar_sdk_pointed_at
 from tests.e2e.dashboard_support import (
@@ -34,13 +38,18 @@ ROSA = "rosa@example.com"
 DEMO_CLIENT = "d3e0a9b1-0000-4000-8000-000000000001"
 DEMO_TOKEN = "demo-management-token"
 DEMO_WEBHOOK = "5d2a2f6e-3b1c-4c8e-9a47-1f0b8e6d2c11"
+# The commuting car's day starts at midnight UTC of the day its World is built: a World
+# built at a fixed instant and frozen there puts it at the same stage whatever the time
+# of day the tests run (01:30 in San Francisco).
+FROZEN_AT = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[MockcarServer]:
-    with MockcarServer() as running, smartcar_sdk_pointed_at(running.url):
+    world = load_world(default_scenario(), clock=Clock(frozen_at=FROZEN_AT))
+    with MockcarServer(Settings(), world) as running, smartcar_sdk_pointed_at(running.url):
         # Frozen: nothing moves unless a test moves it.
-        httpx.post(running.url + "/_mockcar/clock/freeze", json={}).raise_for_status()
+        assert httpx.get(running.url + "/_mockcar/clock").json()["frozen"] is True
         yield running
 
 
@@ -244,3 +253,125 @@ def test_the_page_subscribes_a_connected_car_to_a_webhook_and_back(
     unsubscribe.click()
     expect(page.get_by_role("button", name="Subscribe to Demo battery webhook")).to_be_visible()
     assert COMMUTER not in httpx.get(webhook, headers=auth).json()["subscribers"]
+
+
+def test_motion_and_sleep_set_on_the_page_are_what_the_api_reads(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    vehicle = sdk_vehicle(server)
+    readings = f"{server.url}/_mockcar/vehicles/{COMMUTER}/readings"
+    open_page(page, server)
+    motion = page.locator("form", has=page.get_by_role("button", name="Set motion"))
+    motion.get_by_label("Driving", exact=True).select_option("true")
+    motion.get_by_label("Speed (km/h)").fill("50")
+    motion.get_by_label("Heading (° from north)").fill("90")
+    motion.get_by_role("button", name="Set motion").click()
+    expect(page.locator('[data-r="motion"]')).to_have_text("Driving at 50 km/h")
+    expect(page.locator('[data-r="heading"]')).to_have_text("90°")
+    with pytest.raises(smartcar.exception.SmartcarException) as refused:
+        vehicle.unlock()  # a moving car refuses it
+    assert refused.value.code == "IN_MOTION"
+    motion.get_by_label("Driving", exact=True).select_option("false")
+    motion.get_by_role("button", name="Set motion").click()
+    expect(page.locator('[data-r="motion"]')).to_have_text("Parked")
+    read = httpx.get(readings).json()
+    assert (read["moving"], read["speed_kmh"], read["heading"]) == (False, 0.0, 90.0)
+
+    sleep = page.locator("form", has=page.get_by_role("button", name="Set sleep"))
+    sleep.get_by_label("Asleep").select_option("true")
+    sleep.get_by_role("button", name="Set sleep").click()
+    expect(page.locator('[data-r="motion"]')).to_have_text("Parked · asleep")
+    assert httpx.get(readings).json()["asleep"] is True
+    sleep.get_by_label("Asleep").select_option("false")
+    sleep.get_by_role("button", name="Set sleep").click()
+    expect(page.locator('[data-r="motion"]')).to_have_text("Parked")
+    assert httpx.get(readings).json()["asleep"] is False
+
+
+def test_a_teslas_virtual_key_and_charge_port_set_on_the_page_are_what_the_sdk_sees(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    vehicle = sdk_vehicle(server)
+    state = f"{server.url}/_mockcar/vehicles/{COMMUTER}/state"
+    # Unplugged, so the port reads open only when held open.
+    httpx.post(state, json={"plugged_in": False, "charge_port_open": False,
+                            "moving": False}).raise_for_status()
+    open_page(page, server)
+    key = page.locator("form", has=page.get_by_role("button", name="Set virtual key"))
+    key.get_by_label("Smartcar virtual key").select_option("false")
+    key.get_by_role("button", name="Set virtual key").click()
+    expect(page.locator('[data-r="virtual_key"]')).to_have_text("Not paired")
+    with pytest.raises(smartcar.exception.SmartcarException) as refused:
+        vehicle.lock()
+    assert refused.value.code == "VIRTUAL_KEY_REQUIRED"
+    key.get_by_label("Smartcar virtual key").select_option("true")
+    key.get_by_role("button", name="Set virtual key").click()
+    expect(page.locator('[data-r="virtual_key"]')).to_have_text("Paired")
+    vehicle.lock()
+
+    charging = page.locator("form", has=page.get_by_role("button", name="Set charging"))
+    charging.get_by_label("Charge port door").select_option("true")
+    charging.get_by_role("button", name="Set charging").click()
+    expect(page.locator('[data-r="charge.port"]')).to_have_text("port open")
+    assert [p["status"] for p in vehicle.lock_status().charging_port] == ["OPEN"]
+    charging.get_by_label("Charge port door").select_option("false")
+    charging.get_by_role("button", name="Set charging").click()
+    expect(page.locator('[data-r="charge.port"]')).to_have_text("port closed")
+    assert [p["status"] for p in vehicle.lock_status().charging_port] == ["CLOSED"]
+
+
+def test_forms_follow_the_car_until_someone_edits_them(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    vehicle = sdk_vehicle(server)
+    state = f"{server.url}/_mockcar/vehicles/{COMMUTER}/state"
+    open_page(page, server)
+    # An app (or the clock) changes the car: the untouched odometer form shows it, so
+    # pressing its button does not set the old value back.
+    httpx.post(state, json={"odometer_km": 20000}).raise_for_status()
+    odometer = page.get_by_label("Odometer (km)")
+    expect(odometer).to_have_value("20000")
+    page.get_by_role("button", name="Set odometer").click()
+    expect(page.locator('[data-r="odometer"]')).to_contain_text("20,000 km")
+    assert vehicle.odometer().distance == 20000
+    # A form being edited keeps what was typed while the car changes under it.
+    battery = page.get_by_label("Battery level (%)")
+    battery.fill("55")
+    httpx.post(state, json={"battery_level": 0.3}).raise_for_status()
+    expect(page.locator('[data-r="battery.percent"]')).to_have_text("30 %")
+    expect(battery).to_have_value("55")
+    page.get_by_role("button", name="Set battery").click()
+    expect(page.locator('[data-r="battery.percent"]')).to_have_text("55 %")
+    assert vehicle.battery().percent_remaining == 0.55
+
+
+def test_an_emptied_field_is_refused_by_its_form_and_nothing_is_sent(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    open_page(page, server)
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.post_data or "")
+            if r.method == "POST" and r.url.endswith("/state") else None)
+    odometer = page.get_by_label("Odometer (km)")
+    odometer.fill("")
+    page.get_by_role("button", name="Set odometer").click()
+    assert odometer.evaluate("field => field.validity.valueMissing") is True
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/state")):
+        page.get_by_role("button", name="Lock", exact=True).click()
+    assert sent == ['{"locked":true}']
+
+
+def test_a_fault_for_its_make_names_the_make_after_the_page_refreshes(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    open_page(page, server)
+    rule = httpx.post(server.url + "/_mockcar/faults", json={
+        "type": "VEHICLE_STATE", "code": "ASLEEP", "make": "tesla",
+        "endpoint": "/tesla/compass"}).json()
+    try:
+        item = page.locator("[data-faults] li", has_text="/tesla/compass")
+        # Shown by the lists' poll (every 6 s), drawn by the page's script.
+        expect(item).to_contain_text("every Tesla", timeout=15_000)
+        expect(item).not_to_contain_text("TESLA")
+    finally:
+        httpx.post(f"{server.url}/_mockcar/faults/{rule['id']}/delete", json={})

@@ -97,3 +97,25 @@ def test_an_applications_world_shows_its_own_vehicle(client: TestClient) -> None
     page = client.get(f"/applications/{registered['client_id']}/vehicles/{car}", headers=auth)
     assert page.status_code == 200
     assert f'data-vehicle-control="{base}/vehicles/{car}"' in page.text
+
+
+def test_a_teslas_own_endpoints_and_virtual_key_show_on_its_page_only(
+        client: TestClient) -> None:
+    client.post(f"/_mockcar/vehicles/{COMMUTER}/state",
+                json={"virtual_key_paired": False, "charge_port_open": True})
+    read = client.get(f"/_mockcar/vehicles/{COMMUTER}/readings").json()
+    assert read["virtual_key_paired"] is False and read["charge"]["port_open"] is True
+    html = client.get(f"/vehicles/{COMMUTER}").text
+    assert re.search(r'GET /tesla/compass</td><td data-label="Feature">Tesla only<', html)
+    assert re.search(r'data-r="virtual_key">Not paired<', html)
+    assert re.search(r'data-r="charge.port">port open<', html)
+    assert re.search(r'<option value="true" selected>Held open<', html)
+    for field in ("set-moving", "set-speed", "set-heading", "set-asleep", "set-port",
+                  "set-virtual-key"):
+        assert f'id="{field}"' in html, field
+
+    ford = client.get(f"/_mockcar/vehicles/{F150}/readings").json()
+    assert ford["virtual_key_paired"] is None and ford["charge"] is None
+    html = client.get(f"/vehicles/{F150}").text
+    assert 'id="set-virtual-key"' not in html and 'data-r="virtual_key"' not in html
+    assert "Tesla only" not in html and 'id="set-moving"' in html

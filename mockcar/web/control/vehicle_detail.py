@@ -92,7 +92,7 @@ def readings_of(vehicle: Vehicle, now: datetime) -> dict[str, Any]:
             "amount_liters": fuel.amount_liters},
         "charge": None if charge is None else {
             "is_plugged_in": charge.is_plugged_in, "state": charge.state.value,
-            "charge_limit": state.charge_limit,
+            "charge_limit": state.charge_limit, "port_open": state.charge_port_open,
             "power_kw": round(charging.power_kw(v), 1) if v.is_charging() else 0.0},
         "security": {
             "is_locked": security.is_locked, "doors": _openings(security.doors),
@@ -102,6 +102,7 @@ def readings_of(vehicle: Vehicle, now: datetime) -> dict[str, Any]:
         "tire_pressures_kpa": {"front_left": tires.front_left, "front_right": tires.front_right,
                                "back_left": tires.back_left, "back_right": tires.back_right},
         "oil_life": _or_none(lambda: readings.engine_oil_life(v)),
+        "virtual_key_paired": state.virtual_key_paired if v.make == "TESLA" else None,
     }
 
 
@@ -333,6 +334,8 @@ READINGS = s.obj(
         "percent_remaining": s.NUMBER, "range_km": s.NUMBER, "amount_liters": s.NUMBER}},
     charge={"type": ["object", "null"], "properties": {
         "is_plugged_in": s.BOOLEAN, "charge_limit": s.NUMBER, "power_kw": s.NUMBER,
+        "port_open": s.BOOLEAN | {"description": "the charge port door held open by hand "
+                                  "(a plugged-in car's port also reads open)"},
         "state": {"enum": ["CHARGING", "FULLY_CHARGED", "NOT_CHARGING"]}}},
     security=s.obj(("is_locked", "doors", "windows", "storage"), is_locked=s.BOOLEAN,
                    doors=_OPENINGS, windows=_OPENINGS, sunroof=_OPENINGS,
@@ -341,6 +344,9 @@ READINGS = s.obj(
                              front_left=s.NUMBER, front_right=s.NUMBER, back_left=s.NUMBER,
                              back_right=s.NUMBER),
     oil_life=_N,
+    virtual_key_paired={"type": ["boolean", "null"],
+                        "description": "Tesla: Smartcar's virtual key is paired (commands "
+                        "need it); null for other makes"},
 )
 READINGS["description"] = ("What the Vehicle API answers now, metric, levels 0–1; null "
                            "where the vehicle has no such part.")

@@ -81,6 +81,9 @@ def texts(read: dict[str, Any], imperial: bool) -> dict[str, str]:
         shown["charge.plug"] = "Plugged in" if charge["is_plugged_in"] else "Unplugged"
         shown["charge.power"] = f"{charge['power_kw']:.1f} kW"
         shown["charge.limit"] = percent(charge["charge_limit"])
+        port = read["security"]["charging_port"]
+        shown["charge.port"] = "port " + ("open" if port and port[0]["status"] == "OPEN"
+                                          else "closed")
     shown["odometer"] = distance(read["odometer_km"], imperial)
     where = read["location"]
     shown["position"] = f"{where['latitude']:.5f}, {where['longitude']:.5f}"
@@ -98,6 +101,8 @@ def texts(read: dict[str, Any], imperial: bool) -> dict[str, str]:
         low = " (low)" if kpa < LOW_TIRE_KPA else ""
         shown["tires." + key] = pressure(kpa, imperial) + low
     shown["oil"] = "–" if read["oil_life"] is None else percent(read["oil_life"])
+    if read["virtual_key_paired"] is not None:
+        shown["virtual_key"] = "Paired" if read["virtual_key_paired"] else "Not paired"
     shown["data_at"] = read["data_at"][:19].replace("T", " ") + " UTC"
     return shown
 

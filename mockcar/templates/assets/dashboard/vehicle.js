@@ -45,6 +45,8 @@
       t["charge.plug"] = r.charge.is_plugged_in ? "Plugged in" : "Unplugged";
       t["charge.power"] = r.charge.power_kw.toFixed(1) + " kW";
       t["charge.limit"] = percent(r.charge.charge_limit);
+      const port = r.security.charging_port || [];
+      t["charge.port"] = "port " + (port.length && port[0].status === "OPEN" ? "open" : "closed");
     }
     t.odometer = distance(r.odometer_km);
     t.position = r.location.latitude.toFixed(5) + ", " + r.location.longitude.toFixed(5);
@@ -58,6 +60,9 @@
       t["tires." + key] = pressure(kpa) + (kpa < lowTire ? " (low)" : "");
     }
     t.oil = r.oil_life === null ? "–" : percent(r.oil_life);
+    if (r.virtual_key_paired !== null && r.virtual_key_paired !== undefined) {
+      t.virtual_key = r.virtual_key_paired ? "Paired" : "Not paired";
+    }
     t.data_at = r.data_at.slice(0, 19).replace("T", " ") + " UTC";
     return t;
   }
@@ -79,6 +84,7 @@
       lock.classList.toggle("badge--ok", r.security.is_locked);
       lock.classList.toggle("badge--warn", !r.security.is_locked);
     }
+    followReadings(r);
     for (const svg of root.querySelectorAll("[data-map]")) {
       const marker = svg.querySelector("[data-marker]");
       const scale = Number(svg.dataset.scale);
@@ -277,7 +283,8 @@
       const li = document.createElement("li");
       const code = Object.assign(document.createElement("span"),
         { className: "mono", textContent: f.type + (f.code ? ":" + f.code : "") });
-      const who = f.vehicle_id ? "this vehicle" : f.make ? "every " + f.make : "every vehicle";
+      const who = f.vehicle_id ? "this vehicle"
+        : f.make ? "every " + (root.dataset.makeName || f.make) : "every vehicle";
       li.append(code, " " + (f.method || "any method") + " " + (f.endpoint || "any endpoint") +
         " · " + who + (f.times ? " · " + f.times + " time(s)" : "") + " · hits " + f.hits + " · ",
         badge(f.active ? "Active" : "Used up", f.active ? "error" : "plain"));
@@ -358,6 +365,54 @@
       } else body[name] = value;
     }
     return body;
+  }
+
+  // What each signal field shows for a reading, as the page renders it: levels in %,
+  // a list of the open ones for a checkbox group, the four pressures in order.
+  const tenth = (v) => String(Math.round(v * 10) / 10);
+  const openOnes = (list) => list.filter((o) => o.status === "OPEN").map((o) => o.type);
+  function fieldValues(r) {
+    const tires = r.tire_pressures_kpa;
+    const values = {
+      odometer_km: String(r.odometer_km), "location.latitude": String(r.location.latitude),
+      "location.longitude": String(r.location.longitude), moving: String(r.moving),
+      speed_kmh: tenth(r.speed_kmh), heading: r.heading === null ? "" : tenth(r.heading),
+      asleep: String(r.asleep), doors_open: openOnes(r.security.doors),
+      windows_open: openOnes(r.security.windows), storage_open: openOnes(r.security.storage),
+      tire_pressures_kpa: [tires.front_left, tires.front_right, tires.back_left, tires.back_right].map(String),
+    };
+    if (r.battery) values.battery_level = tenth(r.battery.percent_remaining * 100);
+    if (r.charge) {
+      values.charge_limit = tenth(r.charge.charge_limit * 100);
+      values.plugged_in = String(r.charge.is_plugged_in);
+      values.charging = String(r.charge.state === "CHARGING");
+      values.charge_port_open = String(r.charge.port_open);
+    }
+    if (r.fuel) values.fuel_level = tenth(r.fuel.percent_remaining * 100);
+    if (r.oil_life !== null) values.oil_life = tenth(r.oil_life * 100);
+    if (r.virtual_key_paired !== null && r.virtual_key_paired !== undefined) {
+      values.virtual_key_paired = String(r.virtual_key_paired);
+    }
+    return values;
+  }
+
+  // A form nobody is editing shows the values the vehicle has now (the clock, a
+  // timeline or an app change them); one being edited keeps what was typed.
+  function followReadings(r) {
+    const values = fieldValues(r);
+    for (const form of root.querySelectorAll("[data-signal-form]")) {
+      const fields = [...form.elements].filter((f) => f.name && f.dataset.convert);
+      if (form.contains(document.activeElement) || fields.some(edited)) continue;
+      let tire = 0;
+      for (const field of fields) {
+        const value = field.dataset.convert === "pressures"
+          ? values.tire_pressures_kpa[tire++] : values[field.name];
+        if (value === undefined) continue;
+        if (field.type === "checkbox") field.checked = value.includes(field.value);
+        else field.value = value;
+      }
+      remember(form);
+    }
   }
 
   async function setState(body, source, said) {
