@@ -199,3 +199,58 @@ def test_requests_no_application_claimed_have_their_own_live_list(
     expect(page.locator(".notice")).to_contain_text("access token is unknown")
     assert "a-token-nobody-issued" not in page.content()
     assert "${ACCESS_TOKEN}" in page.locator("#curl").inner_text()
+
+
+def test_pause_holds_new_rows_and_clear_empties_every_open_monitor(
+    server: MockcarServer, connected: dict[str, Any], browser_page: Page
+) -> None:
+    page = browser_page
+    vehicle = smartcar.Vehicle(connected["vehicles"][0], connected["access_token"])
+    vehicle.odometer()
+    live(page, server)
+    kept = page.locator("[data-monitor-kept]")
+    before = int(kept.inner_text())
+    pause = page.get_by_role("button", name="Pause")
+    pause.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Resume")).to_have_attribute("aria-pressed", "true")
+    shown = page.locator(ROWS).count()
+    vehicle.vin()
+    vehicle.location()
+    expect(page.locator("[data-monitor-live]")).to_have_text("Paused · 2 new", timeout=2000)
+    expect(kept).to_have_text(str(before + 2))
+    assert page.locator(ROWS).count() == shown
+    with page.expect_navigation():  # resuming shows what arrived meanwhile
+        page.get_by_role("button", name="Resume").click()
+    expect(page.locator(ROWS).first).to_contain_text("/location")
+
+    other = page.context.new_page()
+    other.goto(f"{server.url}/requests")
+    expect(other.locator("[data-monitor-live]")).to_have_text("Live")
+    expect(page.locator("[data-monitor-live]")).to_have_text("Live")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Clear journal").click()
+    for monitor in (page, other):
+        expect(monitor.locator(ROWS)).to_have_count(0)
+        expect(monitor.locator("[data-monitor-empty]")).to_be_visible()
+        expect(monitor.locator("[data-monitor-kept]")).to_have_text("0")
+    other.close()
+    assert httpx.get(f"{server.url}/_mockcar/journal/count").json()["count"] == 0
+
+
+def test_an_error_answer_shows_smartcar_s_type_and_code(
+    server: MockcarServer, connected: dict[str, Any], browser_page: Page
+) -> None:
+    page = browser_page
+    vehicle = smartcar.Vehicle(connected["vehicles"][0], connected["access_token"])
+    added = httpx.post(f"{server.url}/_mockcar/faults", json={
+        "type": "VEHICLE_STATE", "code": "ASLEEP", "endpoint": "/odometer", "times": 1},
+        timeout=10)
+    assert added.status_code == 201, added.text
+    with pytest.raises(smartcar.exception.SmartcarException) as raised:
+        vehicle.odometer()
+    live(page, server, "?path=odometer&status=409")
+    page.locator(f"{ROWS} [data-label=Path] a").first.click()
+    response = json.loads(page.locator("[data-response-body]").inner_text())
+    assert (response["type"], response["code"]) == ("VEHICLE_STATE", "ASLEEP")
+    assert raised.value.code == response["code"]

@@ -12,6 +12,13 @@
   const live = document.querySelector("[data-monitor-live]");
   const dropped = document.querySelector("[data-monitor-dropped]");
   const pause = document.querySelector("[data-monitor-pause]");
+  // How many the journal keeps: counted on here unless the page is filtered (the stream
+  // then carries only the matching entries); a clear empties it either way.
+  const kept = document.querySelector("[data-monitor-kept]");
+
+  function setKept(count) {
+    kept.textContent = String(Math.min(count, Number(kept.dataset.capacity) || count));
+  }
   const page = table.dataset.requestPage;
   const suffix = table.dataset.requestSuffix || "";
   const limit = Number(table.dataset.limit) || 200;
@@ -86,11 +93,13 @@
 
   function onEvent(event) {
     if (event.event === "request") {
-      if (paused) { missed += 1; setLive("Paused · " + missed + " new", "warn"); return; }
       if (rows.querySelector('tr[data-seq="' + event.data.seq + '"]')) return;
+      if (kept.hasAttribute("data-counting")) setKept(Number(kept.textContent) + 1);
+      if (paused) { missed += 1; setLive("Paused · " + missed + " new", "warn"); return; }
       draw(event.data);
     } else if (event.event === "cleared") {
       rows.replaceChildren();
+      setKept(0);
       wrap.hidden = true;
       empty.hidden = false;
       mockcar.announce("The journal was cleared");
