@@ -13,6 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
+from mockcar.domain.webhooks.deliveries import Attempt
 from mockcar.domain.world.clock import Clock
 from mockcar.scenario import load_world
 from mockcar.settings import Settings, default_scenario
@@ -119,3 +120,21 @@ def test_a_teslas_own_endpoints_and_virtual_key_show_on_its_page_only(
     html = client.get(f"/vehicles/{F150}").text
     assert 'id="set-virtual-key"' not in html and 'data-r="virtual_key"' not in html
     assert "Tesla only" not in html and 'id="set-moving"' in html
+
+
+def test_a_delivery_shows_why_it_failed_and_times_read_to_the_second() -> None:
+    world = load_world(default_scenario(),
+                       clock=Clock(frozen_at=datetime(2026, 11, 23, 9, 30, tzinfo=UTC)))
+    hook = next(iter(world.applications.values())).webhooks[0]
+    sent = datetime(2026, 11, 23, 9, 29, 5, 250000, tzinfo=UTC)
+    world.deliveries.record(Attempt(
+        world.deliveries.next_seq(), "event-1", "delivery-1", "VEHICLE_STATE", hook.id,
+        COMMUTER, 1, "http://127.0.0.1:9/hook", "failed", status=500,
+        detail="the receiver answered 500", sent_at=sent))
+    with TestClient(create_app(Settings(), world), base_url="http://localhost") as client:
+        html = client.get(f"/vehicles/{COMMUTER}").text
+        answer = client.get(f"/_mockcar/vehicles/{COMMUTER}/webhooks").json()
+    assert answer["deliveries"][0]["detail"] == "the receiver answered 500"
+    assert re.search(r'failed <span class="small muted delivery__detail">the receiver '
+                     r'answered 500</span>', html)
+    assert '<time datetime="2026-11-23T09:29:05.250Z">2026-11-23 09:29:05 UTC</time>' in html

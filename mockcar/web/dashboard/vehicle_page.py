@@ -60,6 +60,11 @@ def pressure(kpa: float, imperial: bool) -> str:
     return f"{text} · {kpa / KPA_PER_PSI:.1f} psi" if imperial else text
 
 
+def moment(iso: str) -> str:
+    """A control API time (ISO 8601, UTC) as the page shows it: to the second, "UTC"."""
+    return iso[:19].replace("T", " ") + " UTC"
+
+
 def _opened(openings: list[dict[str, str]]) -> str:
     found = [NAMES.get(o["type"], o["type"]) for o in openings if o["status"] == "OPEN"]
     return "Open: " + ", ".join(found) if found else "All closed"
@@ -103,7 +108,7 @@ def texts(read: dict[str, Any], imperial: bool) -> dict[str, str]:
     shown["oil"] = "–" if read["oil_life"] is None else percent(read["oil_life"])
     if read["virtual_key_paired"] is not None:
         shown["virtual_key"] = "Paired" if read["virtual_key_paired"] else "Not paired"
-    shown["data_at"] = read["data_at"][:19].replace("T", " ") + " UTC"
+    shown["data_at"] = moment(read["data_at"])
     return shown
 
 
@@ -166,6 +171,6 @@ async def vehicle_page(request: Request) -> Response:
         "webhooks": detail.webhooks_of(world, vehicle, DELIVERIES_SHOWN),
         "faults": _faults(world, vehicle),
         "maps": vehicle_map.maps(vehicle.region.value, car, routes, stops),
-        "doors": DOORS, "names": NAMES, "low_tire_kpa": LOW_TIRE_KPA,
+        "doors": DOORS, "names": NAMES, "low_tire_kpa": LOW_TIRE_KPA, "moment": moment,
         "control": shown.control(f"/vehicles/{vehicle.id}"),
     }, title=title, active="vehicles", page_view=shown)

@@ -21,6 +21,7 @@
     NOT_CHARGING: "Not charging" };
   const KINDS = { parked: "Parked", driving: "Driving", charging: "Charging", asleep: "Asleep" };
 
+  const moment = (iso) => iso.slice(0, 19).replace("T", " ") + " UTC";
   const whole = (v) => Math.round(v).toLocaleString("en-US");
   const percent = (f) => Math.round(f * 100) + " %";
   const distance = (km) => whole(km) + " km" + (imperial ? " · " + whole(km / KM_PER_MILE) + " mi" : "");
@@ -63,7 +64,7 @@
     if (r.virtual_key_paired !== null && r.virtual_key_paired !== undefined) {
       t.virtual_key = r.virtual_key_paired ? "Paired" : "Not paired";
     }
-    t.data_at = r.data_at.slice(0, 19).replace("T", " ") + " UTC";
+    t.data_at = moment(r.data_at);
     return t;
   }
 
@@ -146,6 +147,12 @@
     return td;
   }
 
+  function timeCell(label, iso) {
+    const td = cell(label, iso ? "" : "–", "small");
+    if (iso) td.append(Object.assign(document.createElement("time"), { dateTime: iso, textContent: moment(iso) }));
+    return td;
+  }
+
   function table(headings, rows) {
     const wrap = document.createElement("div");
     wrap.className = "table-wrap";
@@ -205,7 +212,7 @@
       action.append(button, error);
       tr.append(cell("Application", name), cell("Owner", c.owner || c.user_id),
         cell("Mode", c.mode), cell("Permissions", c.permissions.join(", "), "small"),
-        cell("Connected", c.connected_at, "small"), action);
+        timeCell("Connected", c.connected_at), action);
       return tr;
     });
     box.replaceChildren(table(["Application", "Owner", "Mode", "Permissions", "Connected", ""], rows));
@@ -263,8 +270,13 @@
     if (answer.deliveries.length) {
       parts.push(table(["Sent", "Event", "Attempt", "Outcome", "Status"], answer.deliveries.map((d) => {
         const tr = document.createElement("tr");
-        tr.append(cell("Sent", d.sent_at || "–", "small"), cell("Event", d.event_type),
-          cell("Attempt", String(d.attempt)), cell("Outcome", d.outcome),
+        const outcome = cell("Outcome", d.outcome);
+        if (d.detail) {
+          outcome.append(" ", Object.assign(document.createElement("span"),
+            { className: "small muted delivery__detail", textContent: d.detail }));
+        }
+        tr.append(timeCell("Sent", d.sent_at), cell("Event", d.event_type),
+          cell("Attempt", String(d.attempt)), outcome,
           cell("Status", d.status === null ? "–" : String(d.status)));
         return tr;
       })));
