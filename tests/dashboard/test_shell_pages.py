@@ -116,6 +116,19 @@ def test_the_vehicles_page_filters_and_pages_on_the_server(fleet: TestClient) ->
     assert "No vehicle matches these filters." in nothing
 
 
+def test_a_page_past_the_last_says_so_and_links_to_the_last(fleet: TestClient) -> None:
+    past = unescape(fleet.get("/vehicles", params={"page": "9", "powertrain": "BEV"}).text)
+    total = len([v for v in fleet.get("/_mockcar/vehicles", params={"limit": "500"})
+                 .json()["vehicles"] if v["powertrain"] == "BEV"])
+    assert 0 < total <= 400
+    pages = -(-total // 50)
+    assert "has no vehicles" not in past and "No vehicle matches" not in past
+    assert f"Page 9 is past the last: {total} vehicles fill {pages} pages" in past
+    assert f'href="/vehicles?powertrain=BEV&page={pages}"' in past
+    assert f"page {pages} of {pages}" in unescape(
+        fleet.get("/vehicles", params={"page": str(pages), "powertrain": "BEV"}).text)
+
+
 def test_a_run_time_applications_world_opens_on_unguarded_loopback(http: TestClient) -> None:
     registered = http.post("/_mockcar/applications", headers={"host": "localhost"},
                            json={"name": "Suite run"}).json()

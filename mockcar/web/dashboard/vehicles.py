@@ -95,6 +95,8 @@ async def vehicles(request: Request) -> Response:
         "page": page, "pages": pages,
         "previous": link(page - 1) if page > 1 else None,
         "next": link(page + 1) if page < pages else None,
+        # A page past the end (an old link, a fleet that shrank): where the last one is.
+        "last_page": link(pages),
         "makes": [(make, make_name(make)) for make in makes],
         "powertrains": POWERTRAINS, "regions": REGIONS, "listing": listing,
     }, title="Vehicles", active="vehicles", page_view=shown)
