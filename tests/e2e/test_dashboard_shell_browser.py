@@ -150,6 +150,95 @@ def test_a_control_api_error_shows_next_to_the_form(server: MockcarServer,
     expect(page.locator("#result")).to_be_hidden()
 
 
+def test_add_vehicle_errors_show_by_the_field_that_caused_them(server: MockcarServer,
+                                                              browser_page: Page) -> None:
+    page = browser_page
+    world = server.world
+    page.goto(server.url + "/vehicles/new")
+    choose_car(page, "Toyota", "RAV4 Prime", "2023")
+    battery = page.get_by_label("Battery level (%)")
+    fuel = page.get_by_label("Fuel level (%)")
+    submit = page.get_by_role("button", name="Add vehicle")
+    before = len(world.vehicles)
+    # A level is typed in percent: 150 is refused by the field, in percent, and nothing
+    # is sent; an emptied level is refused too rather than sent as 0.
+    battery.fill("150")
+    submit.click()
+    expect(page.locator("#battery-error")).to_have_text("Battery level: a percentage from 0 to 100.")
+    expect(battery).to_have_attribute("aria-invalid", "true")
+    expect(battery).to_be_focused()
+    battery.fill("55")
+    fuel.fill("")
+    submit.click()
+    expect(page.locator("#fuel-error")).to_have_text("Fuel level: a percentage from 0 to 100.")
+    expect(page.locator("#battery-error")).to_be_hidden()
+    expect(battery).not_to_have_attribute("aria-invalid", "true")
+    assert len(world.vehicles) == before
+    # What only mockcar can tell (an email it refuses) shows by that field too.
+    fuel.fill("30")
+    page.get_by_label("An owner by email").check()
+    owner = page.get_by_label("Owner's email")
+    owner.fill("not-an-email")
+    submit.click()
+    expect(page.locator("#owner-error")).to_contain_text("must be an email address")
+    expect(owner).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#add-vehicle > .control-error[role=alert]")).to_be_visible()
+    expect(page.locator("#fuel-error")).to_be_hidden()
+    owner.fill("alice@example.com")
+    submit.click()
+    expect(page.get_by_role("heading", name="2023 Toyota RAV4 Prime added")).to_be_visible()
+    assert len(world.vehicles) == before + 1
+    added = world.vehicles[page.inner_text("#result-id")]
+    assert added.state.battery_level == 0.55 and added.state.fuel_level == 0.3
+
+
+def test_the_clock_menu_closes_with_escape_or_a_click_elsewhere(server: MockcarServer,
+                                                                browser_page: Page) -> None:
+    page = browser_page
+    page.goto(server.url + "/vehicles")
+    menu = page.locator(".clock__controls")
+    summary = page.locator(".clock__controls > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Freeze")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".clock__panel")).to_be_visible()
+    page.get_by_role("heading", name="Vehicles", exact=True).click()
+    expect(page.locator(".clock__panel")).to_be_hidden()
+    # A click inside the panel keeps it open.
+    summary.click()
+    page.get_by_text("Advance by").click()
+    expect(page.locator(".clock__panel")).to_be_visible()
+
+
+def test_at_phone_width_every_tab_shows_and_stacked_rows_keep_values_beside_labels(
+        server: MockcarServer, tenant: str, browser_page: Page) -> None:
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    page.goto(server.url + "/")
+    for link in page.get_by_role("navigation", name="Dashboard").get_by_role("link").all():
+        box = link.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (
+            link.inner_text(), box)
+    # alice owns four cars: each line of her Vehicles cell starts at the same place,
+    # beside the column's name, not under it.
+    owners = page.get_by_role("table", name="Owners")
+    alice = owners.get_by_role("row").filter(has_text="alice@example.com")
+    starts = {round((link.bounding_box() or {"x": -1})["x"])
+              for link in alice.get_by_role("link").all()}
+    assert len(starts) == 1 and starts.pop() > 60
+    # A client id breaks rather than running past its card.
+    page.goto(server.url + "/applications")
+    wrap = page.locator(".table-wrap")
+    assert wrap.evaluate("e => e.scrollWidth - e.clientWidth") <= 0
+    expect(page.get_by_text(tenant)).to_be_visible()
+
+
 def test_the_clock_widget_advances_the_world_and_the_page_follows(
         server: MockcarServer, browser_page: Page) -> None:
     page = browser_page

@@ -205,15 +205,32 @@
     mockcar.announce(name + " added");
   }
 
+  /* What the browser can tell before asking mockcar, shown by the field: the first
+     field at fault, or null. A level is a whole percentage the control API takes as a
+     fraction, so "150" is refused here in the unit the person typed. */
+  function fieldFault() {
+    if (identify() === "vin" && vin.value.trim().length !== 17) {
+      return [vin, form.querySelector('[data-error-for="vin"]'), "A VIN has 17 characters."];
+    }
+    for (const [id, name] of [["battery", "Battery level"], ["fuel", "Fuel level"]]) {
+      const input = $(id);
+      const value = Number(input.value);
+      if (!input.disabled && (input.value.trim() === "" || !Number.isFinite(value) || value < 0 || value > 100)) {
+        return [input, $(id + "-error"), name + ": a percentage from 0 to 100."];
+      }
+    }
+    return null;
+  }
+
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
-    if (identify() === "vin" && vin.value.trim().length !== 17) {
-      vin.setAttribute("aria-invalid", "true");
-      mockcar.showError(vin, new mockcar.ControlFailure(400, { message: "A VIN has 17 characters." }));
-      vin.focus();
+    mockcar.clearError(form);
+    const fault = fieldFault();
+    if (fault) {
+      mockcar.fieldError(fault[1], fault[2]);
+      fault[0].focus();
       return;
     }
-    vin.removeAttribute("aria-invalid");
     try {
       show(await mockcar.control("POST", "/vehicles", body(), form));
     } catch (_) { /* shown next to the form by mockcar.control */ }

@@ -15,6 +15,8 @@
  *       reading; jumped is true when the World's time moved other than by running.
  *   mockcar.format.*                              : percent, number, distance, time, ...
  *   mockcar.announce(text)                       : tell screen readers.
+ *   mockcar.fieldError(slot, text)               : text in a [data-error-for] slot, the
+ *       field of its .field marked aria-invalid (mockcar.clearError(form) clears both).
  *
  * Declarative wiring, no script needed on the page:
  *   <button data-copy="text">            copies the text (or data-copy-from="#id")
@@ -84,21 +86,36 @@
     slot.hidden = false;
     if (!slot.id) slot.id = "control-error-" + Math.random().toString(36).slice(2, 9);
     if (source && source.setAttribute && source.tagName !== "FORM") source.setAttribute("aria-describedby", slot.id);
-    // A problem naming a field ("vehicle.vin: ...") shows by that field too, when the
-    // page has a [data-error-for] slot for it.
+    // A problem naming a field ("vehicle.battery.level: ...") shows by that field too,
+    // in the [data-error-for] slot naming the longest end of its path ("battery.level",
+    // else "level"), and the field in the slot's .field is marked invalid.
     const scope = source && source.closest ? source.closest("form, [data-control-scope]") : null;
     for (const problem of failure.problems || []) {
-      const key = problem.split(":")[0].split(".").pop();
-      const near = scope && scope.querySelector('[data-error-for="' + CSS.escape(key) + '"]');
-      if (near) { near.textContent = problem; near.hidden = false; }
+      const path = problem.split(":")[0].trim().split(".");
+      for (let from = 0; scope && from < path.length; from += 1) {
+        const key = path.slice(from).join(".");
+        const near = scope.querySelector('[data-error-for="' + CSS.escape(key) + '"]');
+        if (near) { fieldError(near, problem); break; }
+      }
     }
+  }
+
+  /* Shows `text` in a [data-error-for] slot and marks the field beside it invalid. */
+  function fieldError(slot, text) {
+    slot.textContent = text;
+    slot.hidden = false;
+    const field = slot.closest(".field");
+    const input = field && field.querySelector("input, select, textarea");
+    if (input) input.setAttribute("aria-invalid", "true");
   }
 
   function clearError(source) {
     const slot = source && errorSlot(source);
     if (slot) { slot.hidden = true; slot.textContent = ""; }
     const scope = source && source.closest ? source.closest("form, [data-control-scope]") : null;
-    if (scope) for (const near of scope.querySelectorAll("[data-error-for]")) { near.hidden = true; near.textContent = ""; }
+    if (!scope) return;
+    for (const near of scope.querySelectorAll("[data-error-for]")) { near.hidden = true; near.textContent = ""; }
+    for (const invalid of scope.querySelectorAll('[aria-invalid="true"]')) invalid.removeAttribute("aria-invalid");
   }
 
   async function control(method, path, payload, source) {
@@ -423,6 +440,18 @@
       if (document.visibilityState === "visible") refreshClock().catch(function () {});
     });
     const panel = widget.querySelector(".clock__panel");
+    const menu = widget.querySelector(".clock__controls");
+    // The panel closes as a menu does: Escape (focus back on its button) or a click
+    // elsewhere on the page.
+    menu.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !menu.open) return;
+      event.preventDefault();
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    });
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
     widget.querySelector("[data-clock-toggle]").addEventListener("click", async function (event) {
       const path = clockState && clockState.frozen ? "/clock/unfreeze" : "/clock/freeze";
       try { takeClock(await control("POST", path, {}, event.currentTarget)); announce(clockState.frozen ? "Clock frozen" : "Clock running"); } catch (_) { /* shown */ }
@@ -448,7 +477,7 @@
 
   window.mockcar = {
     control, controlUrl, stream, poll, format, announce, copyText, onClock, clockNow,
-    refreshClock, formJson, showError, clearError, ControlFailure,
+    refreshClock, formJson, showError, clearError, fieldError, ControlFailure,
     page(path) { return !pageBase ? path : (path === "/" ? pageBase : pageBase + path); },
   };
   document.dispatchEvent(new CustomEvent("mockcar:ready"));
