@@ -81,8 +81,11 @@
   function showError(source, failure) {
     const slot = errorSlot(source);
     if (!slot) return;
-    const lines = [failure.message].concat(failure.problems || []);
-    slot.textContent = lines.join(" ");
+    // The problems follow on the page, so the API's pointer to them ("…; see
+    // `problems`.") reads as a colon.
+    const problems = failure.problems || [];
+    const message = problems.length ? failure.message.replace(/[;,.]?\s*see `problems`\.?$/, ":") : failure.message;
+    slot.textContent = [message].concat(problems).join(" ");
     slot.hidden = false;
     if (!slot.id) slot.id = "control-error-" + Math.random().toString(36).slice(2, 9);
     if (source && source.setAttribute && source.tagName !== "FORM") source.setAttribute("aria-describedby", slot.id);
