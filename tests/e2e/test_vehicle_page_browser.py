@@ -375,3 +375,26 @@ def test_a_fault_for_its_make_names_the_make_after_the_page_refreshes(
         expect(item).not_to_contain_text("TESLA")
     finally:
         httpx.post(f"{server.url}/_mockcar/faults/{rule['id']}/delete", json={})
+
+
+def test_a_car_moved_by_hand_out_of_its_close_up_says_so_on_that_map(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    state = f"{server.url}/_mockcar/vehicles/{COMMUTER}/state"
+    home = httpx.get(f"{server.url}/_mockcar/vehicles/{COMMUTER}/readings").json()["location"]
+    open_page(page, server)
+    close_up, region = (page.locator("figure.map", has_text=name)
+                        for name in ("Close-up:", "Region:"))
+    expect(close_up.locator("[data-outside]")).to_be_hidden()
+    location = page.locator("form", has=page.get_by_role("button", name="Move it"))
+    try:
+        location.get_by_label("Latitude").fill("34.05")  # Los Angeles, 550 km south
+        location.get_by_label("Longitude").fill("-118.24")
+        location.get_by_role("button", name="Move it").click()
+        expect(page.locator('[data-r="position"]')).to_have_text("34.05000, -118.24000")
+        expect(close_up.locator("[data-outside]")).to_be_visible()
+        expect(region.locator("[data-outside]")).to_be_hidden()  # still in the US
+        page.reload()
+        expect(page.locator("[data-outside]:visible")).to_have_count(0)
+    finally:
+        httpx.post(state, json={"location": home}).raise_for_status()

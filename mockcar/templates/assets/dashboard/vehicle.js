@@ -93,6 +93,12 @@
       const y = (Number(svg.dataset.north) - r.location.latitude) * scale;
       marker.setAttribute("cx", x.toFixed(1));
       marker.setAttribute("cy", y.toFixed(1));
+      // The frame was drawn around where the car was; moved by hand far enough, it
+      // leaves it, and the page says so rather than showing a map without it.
+      const box = svg.viewBox.baseVal;
+      const outside = x < 0 || y < 0 || x > box.width || y > box.height;
+      const note = svg.parentElement.querySelector("[data-outside]");
+      if (note) note.hidden = !outside;
     }
   }
 
