@@ -88,7 +88,7 @@ def test_rate_limit_in_a_window_sends_retry_after_until_it_closes(
 @pytest.mark.parametrize(("rule", "text"), [
     ({"start": "25:61"}, "neither a time of day"),
     ({"start": "10:00", "end": "2026-11-23T10:00:00Z"}, "both be times of day"),
-    ({"make": ""}, "make must not be empty"),
+    ({"make": ""}, "make: must not be empty"),
     ({"start": 10}, "start: must be a string"),
 ])
 def test_bad_windows_and_makes_are_refused(client: TestClient, register: Register,

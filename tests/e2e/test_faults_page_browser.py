@@ -95,7 +95,7 @@ def test_a_rule_by_make_fires_until_it_is_removed_from_the_page(
     assert httpx.get(f"{server.url}/_mockcar/faults").json()["faults"] == []
 
 
-def test_a_refused_rule_is_explained_next_to_the_form(
+def test_a_refused_rule_is_explained_by_the_field_it_names(
     server: MockcarServer, browser_page: Page
 ) -> None:
     page = browser_page
@@ -103,8 +103,17 @@ def test_a_refused_rule_is_explained_next_to_the_form(
     page.fill("#fault-probability", "150")
     page.fill("#fault-start", "tomorrow-ish")
     page.get_by_role("button", name="Add rule").click()
-    error = page.locator("[data-fault-form] .control-error")
+    error = page.locator("[data-fault-form] .control-error:not([data-error-for])")
     expect(error).to_be_visible()
     expect(error).to_contain_text("probability")
+    # ... and by the field it names, which is marked invalid.
+    expect(page.locator("#fault-probability-error")).to_have_text(
+        "probability: must be above 0 and at most 1")
+    expect(page.locator("#fault-probability")).to_have_attribute("aria-invalid", "true")
     assert page.locator("#fault-probability").input_value() == "150"  # nothing lost
+    page.fill("#fault-probability", "50")
+    page.get_by_role("button", name="Add rule").click()
+    expect(page.locator("#fault-start-error")).to_contain_text("start: 'tomorrow-ish'")
+    expect(page.locator("#fault-probability-error")).to_be_hidden()
+    expect(page.locator("#fault-probability")).not_to_have_attribute("aria-invalid", "true")
     assert httpx.get(f"{server.url}/_mockcar/faults").json()["faults"] == []

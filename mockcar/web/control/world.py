@@ -190,8 +190,21 @@ async def add_fault(ctx: Context) -> dict[str, Any]:
             make=make, start=start, end=end,
         )
     except FaultError as bad:
-        raise invalid(str(bad)) from None
+        raise invalid(*_fault_problem(bad)) from None
     return wire.fault(rule)
+
+
+def _fault_problem(bad: FaultError) -> tuple[str, list[str] | None]:
+    """A refused rule as the control API's message and `problems` ("probability: must
+    be above 0 …"), so a form shows the problem by the field it names."""
+    text = str(bad)
+    if bad.field is None:
+        return text, None
+    for lead in (f"{bad.field}: ", f"{bad.field} "):
+        if text.startswith(lead):
+            text = text[len(lead):]
+            break
+    return "The fault rule has a problem; see `problems`.", [f"{bad.field}: {text}"]
 
 
 async def clear_faults(ctx: Context) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 /* Faults: the add form becomes POST …/faults (the error's "TYPE:CODE" split in two,
    the probability from percent); the control API's answer to a bad rule shows under the
-   form. Removing is a data-action button (dashboard.js). */
+   form, and each problem by the field it names. Removing is a data-action button (dashboard.js). */
 (function () {
   "use strict";
   const form = document.querySelector("[data-fault-form]");
@@ -17,6 +17,7 @@
 
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
+    mockcar.clearError(form);  // a problem fixed since the last try no longer shows
     const [type, code] = error.value.split(":");
     const body = { type: type };
     if (code) body.code = code;
