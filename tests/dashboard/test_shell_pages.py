@@ -171,6 +171,22 @@ def test_with_a_control_token_an_application_opens_with_its_credentials() -> Non
         assert http.get(path + "/vehicles", headers=bearer).status_code == 200
 
 
+def test_a_page_refused_for_want_of_the_token_shows_no_clock() -> None:
+    app = create_app(Settings(control_token="shared-secret"))
+    with TestClient(app, base_url=LOCAL) as http:
+        world = app.state.world
+        for path in ("/", "/vehicles", "/applications/no-such-app"):
+            refused = http.get(path)
+            assert refused.status_code in (401, 404), path
+            # Its every control call would be refused, and the World's time is not
+            # shown to someone without the token.
+            assert "data-clock" not in refused.text and "World clock" not in refused.text
+            assert world.now().isoformat()[:10] not in refused.text, path
+        shared = {"authorization": basic_auth.encode("anyone", "shared-secret")}
+        missing = http.get("/applications/no-such-app", headers=shared)
+        assert missing.status_code == 404 and "data-clock" in missing.text
+
+
 def test_the_dashboard_is_not_in_the_request_journal(http: TestClient) -> None:
     page = http.get("/vehicles").text
     css = re.search(r'href="(/assets/dashboard/dashboard\.css\?v=[0-9a-f]+)"', page)

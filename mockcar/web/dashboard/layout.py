@@ -187,17 +187,20 @@ def origin(request: Request) -> str:
 
 def render(request: Request, template: str, context: Mapping[str, Any] | None = None, *,
            title: str, active: str = "", status: int = 200,
-           headers: Mapping[str, str] | None = None, page_view: View | None = None) -> Response:
+           headers: Mapping[str, str] | None = None, page_view: View | None = None,
+           with_clock: bool = True) -> Response:
     """`template` (which extends dashboard/layout.html) with what the layout needs:
-    `view`, `nav`, `clock`, `origin`, `asset` (a function: asset("vehicle.css") is the
-    URL of templates/assets/dashboard/vehicle.css) and `title`."""
+    `view`, `nav`, `clock` (None without `with_clock`: the header shows no clock),
+    `origin`, `asset` (a function: asset("vehicle.css") is the URL of
+    templates/assets/dashboard/vehicle.css) and `title`."""
     shown = page_view or view(request)
     nav = [{"key": key, "label": label, "href": shown.page(path), "current": key == active}
            for key, label, path in NAV]
     nav.append({"key": DOCS[0], "label": DOCS[1], "href": DOCS[2], "current": active == "docs"})
     values: dict[str, Any] = {
         "view": shown, "nav": nav, "title": title, "origin": origin(request),
-        "clock": clock_body(shown.world.clock), "asset": asset_url, **(context or {}),
+        "clock": clock_body(shown.world.clock) if with_clock else None, "asset": asset_url,
+        **(context or {}),
     }
     response = TEMPLATES.TemplateResponse(request, template, values, status_code=status)
     response.headers.update({**PAGE_HEADERS, **(headers or {})})
@@ -205,12 +208,17 @@ def render(request: Request, template: str, context: Mapping[str, Any] | None = 
 
 
 def error_page(request: Request, error: PageError) -> Response:
-    """The dashboard's own error page (the scenario World's header and clock)."""
+    """The dashboard's own error page: the scenario World's header, and its clock unless
+    the server's control token guards that World and the request lacks it (a clock
+    whose every control call would be refused, for someone who may not see it)."""
     tenants: Tenants = request.app.state.tenants
     fallback = View(request.app.state.world, tenants.scenario_journal)
+    settings: Settings = request.app.state.settings
+    guarded = (settings.control_token is not None
+               and not request.scope.get("state", {}).get("control_token"))
     return render(request, "dashboard/error.html", {"message": error.message},
                   title="Not available", status=error.status, headers=error.headers,
-                  page_view=fallback)
+                  page_view=fallback, with_clock=not guarded)
 
 
 # -- assets ------------------------------------------------------------------------------
