@@ -46,6 +46,7 @@ def test_a_rule_from_the_form_makes_the_sdk_raise_that_error(
     expect(page.locator(".notice")).to_contain_text("No fault rules")
     page.select_option("#fault-error", "CONNECTED_SERVICES_ACCOUNT:SUBSCRIPTION")
     expect(page.locator("[data-fault-description]")).not_to_be_empty()
+    page.select_option("#fault-method", "GET")
     page.fill("#fault-endpoint", "/odometer")
     page.fill("#fault-vehicle", vehicle.vehicle_id)
     page.fill("#fault-times", "1")
@@ -53,6 +54,7 @@ def test_a_rule_from_the_form_makes_the_sdk_raise_that_error(
         page.get_by_role("button", name="Add rule").click()
     row = page.locator("[data-fault-id=fault-1]")
     expect(row).to_contain_text("CONNECTED_SERVICES_ACCOUNT · SUBSCRIPTION")
+    expect(row.locator("[data-label=Matches]")).to_contain_text("GET /odometer")
     expect(row).to_contain_text("1 time (1 left)")
     expect(row.locator("[data-label=State]")).to_have_text("Active")
 
