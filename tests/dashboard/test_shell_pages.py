@@ -112,6 +112,8 @@ def test_the_vehicles_page_filters_and_pages_on_the_server(fleet: TestClient) ->
     level = round(state["vehicles"][0]["state"]["battery_level"] * 100)
     assert f"Battery {level} %" in ada
     assert ("Locked" if state["vehicles"][0]["state"]["locked"] else "Unlocked") in ada
+    # An owner's email may break after its "@", not inside a word.
+    assert '<td data-label="Owner" class="small wrap">ada@<wbr>example.com</td>' in ada
     nothing = unescape(fleet.get("/vehicles", params={"q": "no-such-make"}).text)
     assert "No vehicle matches these filters." in nothing
 

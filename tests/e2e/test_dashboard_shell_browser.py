@@ -8,6 +8,7 @@ request leaves the origin; nothing scrolls sideways at 375 px."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -317,6 +318,25 @@ def test_the_vehicles_state_column_follows_the_world_without_a_reload(
     page.get_by_role("button", name="+1 h").click()
     expect(row.get_by_text("Unlocked", exact=True)).to_be_visible()
     expect(row.get_by_text("Battery 31 %")).to_be_visible()
+
+
+def test_the_vehicle_filters_url_names_only_what_is_set(server: MockcarServer,
+                                                        browser_page: Page) -> None:
+    page = browser_page
+    page.goto(server.url + "/vehicles")
+    page.get_by_role("combobox", name="Make").select_option(label="Ford")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(server.url + "/vehicles?make=FORD")
+    expect(page.get_by_role("link", name="2021 Ford F-150")).to_be_visible()
+    expect(page.get_by_role("link", name="2022 Tesla Model 3")).to_have_count(0)
+    page.go_back()
+    page.wait_for_url(server.url + "/vehicles")
+    search = page.get_by_role("searchbox", name="Search")
+    expect(search).to_be_enabled()
+    search.fill("tesla")
+    search.press("Enter")
+    # (The make chosen before is there again when the browser restores the form.)
+    page.wait_for_url(re.compile(re.escape(server.url) + r"/vehicles\?q=tesla(&make=FORD)?$"))
 
 
 @pytest.mark.parametrize("path", VIEWS)

@@ -3,6 +3,20 @@
    jumps. The badges are the same as the server draws (mockcar/web/dashboard/vehicles.py). */
 (function () {
   "use strict";
+  // The filters' URL names only what is set (/vehicles?make=FORD, not
+  // ?q=&make=FORD&powertrain=&region=): an empty field is left out of the query.
+  const filters = document.querySelector("form.filters");
+  if (filters) {
+    filters.addEventListener("submit", function () {
+      for (const field of filters.elements) {
+        if (field.name && !field.value.trim()) field.disabled = true;
+      }
+      // Back from the next page, the form is whole again.
+      window.addEventListener("pageshow", function () {
+        for (const field of filters.elements) field.disabled = false;
+      }, { once: true });
+    });
+  }
   const table = document.querySelector("[data-vehicle-listing]");
   if (!table || !window.mockcar) return;
   const listing = table.dataset.vehicleListing;
