@@ -138,3 +138,15 @@ def test_a_delivery_shows_why_it_failed_and_times_read_to_the_second() -> None:
     assert re.search(r'failed <span class="small muted delivery__detail">the receiver '
                      r'answered 500</span>', html)
     assert '<time datetime="2026-11-23T09:29:05.250Z">2026-11-23 09:29:05 UTC</time>' in html
+
+
+def test_a_commuters_maps_ring_both_ends_of_its_drives(client: TestClient) -> None:
+    timeline = client.get(f"/_mockcar/vehicles/{COMMUTER}/timeline").json()
+    ends = {tuple(p) for s in timeline["stages"] if s["route"]
+            for p in (s["route"][0], s["route"][-1])}
+    assert len(ends) == 2  # home and work
+    html = client.get(f"/vehicles/{COMMUTER}").text
+    maps = re.findall(r'<svg class="map__svg".*?</svg>', html, re.DOTALL)
+    assert len(maps) == 2  # the region and the close-up
+    for svg in maps:
+        assert svg.count('class="map__stop"') == 2

@@ -145,8 +145,11 @@ def _routes(timeline: dict[str, Any]) -> tuple[list[list[tuple[float, float]]],
                                                 list[tuple[float, float]]]:
     routes = [[(p[0], p[1]) for p in stage["route"]] for stage in timeline["stages"]
               if stage["route"]]
-    stops = [(stage["location"][0], stage["location"][1]) for stage in timeline["stages"]
-             if stage["location"]]
+    # Where it stops: a stage's own place, and each drive's ends (a parked or charging
+    # stage after a drive is where that drive ended, and carries no place of its own).
+    places = [(stage["location"][0], stage["location"][1]) for stage in timeline["stages"]
+              if stage["location"]] + [end for route in routes for end in (route[0], route[-1])]
+    stops = list(dict.fromkeys((round(lat, 5), round(lon, 5)) for lat, lon in places))
     return routes, stops
 
 
