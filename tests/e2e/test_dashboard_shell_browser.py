@@ -220,6 +220,32 @@ def test_the_clock_menu_closes_with_escape_or_a_click_elsewhere(server: MockcarS
     expect(page.locator(".clock__panel")).to_be_visible()
 
 
+def test_the_clock_badge_speaks_only_when_the_clock_changes(server: MockcarServer,
+                                                            browser_page: Page) -> None:
+    page = browser_page
+    page.goto(server.url + "/")
+    badge = page.locator("[data-clock-state]")
+    expect(badge).to_have_attribute("role", "status")
+    page.evaluate("""() => {
+        window.badgeWrites = 0;
+        new MutationObserver(records => { window.badgeWrites += records.length; })
+            .observe(document.querySelector("[data-clock-state]"),
+                     {childList: true, characterData: true, subtree: true});
+    }""")
+    # Readings of an unchanged clock (the widget takes one every few seconds) leave the
+    # live region alone.
+    page.evaluate("async () => { await mockcar.refreshClock(); await mockcar.refreshClock(); }")
+    assert page.evaluate("window.badgeWrites") == 0
+    frozen = httpx.post(server.url + "/_mockcar/clock/freeze", json={})
+    assert frozen.status_code == 200, frozen.text
+    try:
+        page.evaluate("async () => { await mockcar.refreshClock(); await mockcar.refreshClock(); }")
+        expect(badge).to_have_text("Frozen")
+        assert page.evaluate("window.badgeWrites") == 1
+    finally:
+        httpx.post(server.url + "/_mockcar/clock/unfreeze", json={})
+
+
 def test_at_phone_width_every_tab_shows_and_stacked_rows_keep_values_beside_labels(
         server: MockcarServer, tenant: str, browser_page: Page) -> None:
     page = browser_page

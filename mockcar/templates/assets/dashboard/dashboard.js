@@ -406,10 +406,14 @@
     if (!widget || !clockState) return;
     const state = widget.querySelector("[data-clock-state]");
     const speed = clockState.speed !== 1 ? " ×" + format.number(clockState.speed, 2) : "";
-    state.textContent = clockState.frozen ? "Frozen" : "Running" + speed;
+    // The badge is a live region (role=status): written only when it changes, so a
+    // screen reader is not told "Running" at every reading of the clock.
+    const text = clockState.frozen ? "Frozen" : "Running" + speed;
+    if (state.textContent !== text) state.textContent = text;
     state.className = "badge " + (clockState.frozen ? "badge--warn" : "badge--ok");
     const toggle = widget.querySelector("[data-clock-toggle]");
-    toggle.textContent = clockState.frozen ? "Resume" : "Freeze";
+    const action = clockState.frozen ? "Resume" : "Freeze";
+    if (toggle.textContent !== action) toggle.textContent = action;
     for (const radio of widget.querySelectorAll("[data-clock-speed]")) {
       radio.checked = Number(radio.value) === clockState.speed;
     }
