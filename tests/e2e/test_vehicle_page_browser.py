@@ -398,3 +398,20 @@ def test_a_car_moved_by_hand_out_of_its_close_up_says_so_on_that_map(
         expect(page.locator("[data-outside]:visible")).to_have_count(0)
     finally:
         httpx.post(state, json={"location": home}).raise_for_status()
+
+
+def test_the_page_says_so_when_its_vehicle_is_gone(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    registered = httpx.post(server.url + "/_mockcar/applications", json={}).json()
+    client_id = registered["client_id"]
+    auth = {"Authorization": f"Bearer {registered['management_token']}"}
+    base = f"{server.url}/_mockcar/applications/{client_id}"
+    car = httpx.get(base + "/vehicles", headers=auth).json()["vehicles"][0]
+    page.goto(f"{server.url}/applications/{client_id}/vehicles/{car['id']}")
+    notice = page.locator("[data-gone]")
+    expect(page.locator('[data-r="odometer"]')).to_be_visible()
+    expect(notice).to_be_hidden()
+    httpx.post(base + "/delete", headers=auth, json={}).raise_for_status()
+    expect(notice).to_be_visible()  # at the next poll of its readings
+    expect(notice).to_contain_text("no longer in this World")

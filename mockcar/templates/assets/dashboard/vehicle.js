@@ -317,13 +317,24 @@
     list.replaceChildren(...items);
   }
 
+  // Gone (404): the World was reset without it, or its application was deleted; the
+  // page says so instead of showing its last reading as if it were live.
+  function gone(answered404) {
+    const notice = root.querySelector("[data-gone]");
+    if (notice && notice.hidden !== !answered404) notice.hidden = !answered404;
+  }
+
   async function refresh() {
     try {
       const [readings, timeline] = await Promise.all([
         mc.control("GET", base + "/readings"), mc.control("GET", base + "/timeline")]);
+      gone(false);
       showReadings(readings);
       showTimeline(timeline);
-    } catch (_) { /* shown on the next poll; the server may be restarting */ }
+    } catch (failure) {
+      // Otherwise shown on the next poll; the server may be restarting.
+      if (failure && failure.status === 404) gone(true);
+    }
   }
 
   async function refreshLists(force) {
