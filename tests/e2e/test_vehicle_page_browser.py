@@ -361,18 +361,23 @@ def test_an_emptied_field_is_refused_by_its_form_and_nothing_is_sent(
     assert sent == ['{"locked":true}']
 
 
-def test_a_fault_for_its_make_names_the_make_after_the_page_refreshes(
+def test_a_fault_for_its_make_reads_the_same_drawn_by_the_page_or_its_script(
         server: MockcarServer, browser_page: Page) -> None:
     page = browser_page
     open_page(page, server)
     rule = httpx.post(server.url + "/_mockcar/faults", json={
         "type": "VEHICLE_STATE", "code": "ASLEEP", "make": "tesla",
-        "endpoint": "/tesla/compass"}).json()
+        "endpoint": "/tesla/compass", "times": 3, "probability": 0.5}).json()
     try:
         item = page.locator("[data-faults] li", has_text="/tesla/compass")
-        # Shown by the lists' poll (every 6 s), drawn by the page's script.
+        # Shown by the lists' poll (every 6 s), drawn by the page's script, in the
+        # words the page's first render uses.
         expect(item).to_contain_text("every Tesla", timeout=15_000)
         expect(item).not_to_contain_text("TESLA")
+        expect(item).to_contain_text("3 times (3 left); 50 % of matching requests")
+        page.reload()
+        expect(item).to_contain_text(
+            "every Tesla · 3 times (3 left); 50 % of matching requests · hits 0")
     finally:
         httpx.post(f"{server.url}/_mockcar/faults/{rule['id']}/delete", json={})
 

@@ -28,7 +28,7 @@ from mockcar.domain.world.faults import Fault
 from mockcar.domain.world.world import World
 from mockcar.web.control import responses as wire
 from mockcar.web.control import vehicle_detail as detail
-from mockcar.web.dashboard import layout, vehicle_map
+from mockcar.web.dashboard import faults_page, layout, vehicle_map
 
 KM_PER_MILE = 1.609344
 KPA_PER_PSI = 6.894757
@@ -126,11 +126,13 @@ def stage_text(stage: dict[str, Any]) -> str:
 
 
 def _faults(world: World, vehicle: Vehicle) -> list[dict[str, Any]]:
-    """The fault rules that can reach this vehicle: naming it or its make, or any car."""
+    """The fault rules that can reach this vehicle: naming it or its make, or any car;
+    each with how often it fires, in words (`when`), as the Faults page says it."""
     def reaches(rule: Fault) -> bool:
         return (rule.vehicle_id in (None, vehicle.id)
                 and (rule.make is None or rule.make.upper() == vehicle.make.upper()))
-    return [wire.fault(rule) for rule in world.faults if reaches(rule)]
+    shown = [wire.fault(rule) for rule in world.faults if reaches(rule)]
+    return [rule | {"when": faults_page.when(rule)} for rule in shown]
 
 
 def _find(world: World, vehicle_id: str) -> Vehicle:

@@ -290,6 +290,18 @@
     box.replaceChildren(...parts);
   }
 
+  // How often a rule fires, in words: as mockcar/web/dashboard/faults_page.py says it.
+  function when(f) {
+    const parts = [];
+    if (f.times !== null) {
+      const left = Math.max(0, f.times - f.hits);
+      parts.push(f.times + " time" + (f.times !== 1 ? "s" : "") + " (" + left + " left)");
+    }
+    if (f.probability < 1) parts.push(String(Math.round(f.probability * 1000) / 10) + " % of matching requests");
+    if (f.start || f.end) parts.push("from " + (f.start || "any time") + " until " + (f.end || "open"));
+    return parts.length ? parts : ["every matching request"];
+  }
+
   function showFaults(answer) {
     const list = root.querySelector("[data-faults]");
     if (!list) return;
@@ -304,7 +316,7 @@
       const who = f.vehicle_id ? "this vehicle"
         : f.make ? "every " + (root.dataset.makeName || f.make) : "every vehicle";
       li.append(code, " " + (f.method || "any method") + " " + (f.endpoint || "any endpoint") +
-        " · " + who + (f.times ? " · " + f.times + " time(s)" : "") + " · hits " + f.hits + " · ",
+        " · " + who + " · " + when(f).join("; ") + " · hits " + f.hits + " · ",
         badge(f.active ? "Active" : "Used up", f.active ? "error" : "plain"));
       return li;
     });
