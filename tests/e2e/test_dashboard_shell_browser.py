@@ -196,6 +196,27 @@ def test_add_vehicle_errors_show_by_the_field_that_caused_them(server: MockcarSe
     assert added.state.battery_level == 0.55 and added.state.fuel_level == 0.3
 
 
+def test_a_control_error_replaces_the_field_errors_of_the_last_try(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    page.goto(server.url + "/vehicles/new")
+    taken = next(iter(server.world.vehicles.values())).vin
+    # Two failed calls from the form, as its script makes them (mockcar.control with the
+    # form as the source): the first names the owner's email, the second the VIN.
+    page.evaluate("""async (vin) => {
+        const form = document.getElementById("add-vehicle");
+        const car = {make: "TESLA", model: "Model 3", year: 2022, powertrain: "BEV"};
+        await mockcar.control("POST", "/vehicles", {vehicle: car, owner: "nope"}, form)
+            .catch(() => {});
+        await mockcar.control("POST", "/vehicles", {vehicle: {...car, vin: vin}}, form)
+            .catch(() => {});
+    }""", taken)
+    expect(page.locator("#vin-error")).to_contain_text("is taken by another vehicle")
+    expect(page.locator("#owner-error")).to_have_attribute("hidden", "")
+    expect(page.locator("#owner-error")).to_have_text("")
+    expect(page.locator("#owner-email")).not_to_have_attribute("aria-invalid", "true")
+
+
 def test_the_clock_menu_closes_with_escape_or_a_click_elsewhere(server: MockcarServer,
                                                                 browser_page: Page) -> None:
     page = browser_page

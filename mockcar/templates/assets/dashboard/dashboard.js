@@ -79,6 +79,8 @@
   }
 
   function showError(source, failure) {
+    // What the last try said goes first: a field fixed since shows no stale error.
+    clearError(source);
     const slot = errorSlot(source);
     if (!slot) return;
     // The problems follow on the page, so the API's pointer to them ("…; see
