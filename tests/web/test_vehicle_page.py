@@ -134,6 +134,8 @@ def test_a_delivery_shows_why_it_failed_and_times_read_to_the_second() -> None:
     with TestClient(create_app(Settings(), world), base_url="http://localhost") as client:
         html = client.get(f"/vehicles/{COMMUTER}").text
         answer = client.get(f"/_mockcar/vehicles/{COMMUTER}/webhooks").json()
+        none = client.get(f"/_mockcar/vehicles/{COMMUTER}/webhooks?limit=0").json()
+    assert none["deliveries"] == [] and len(answer["deliveries"]) == 1
     assert answer["deliveries"][0]["detail"] == "the receiver answered 500"
     assert re.search(r'failed <span class="small muted delivery__detail">the receiver '
                      r'answered 500</span>', html)

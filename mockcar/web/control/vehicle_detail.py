@@ -270,7 +270,8 @@ def webhooks_of(world: World, vehicle: Vehicle,
                 "trigger": "on_change" if every is None else {"schedule": {"every": every}},
                 "verification": world.deliveries.status(webhook.id).status})
     attempts = world.deliveries.attempts(vehicle_id=vehicle.id)
-    recent = [control_webhooks.attempt(a) for a in reversed(list(attempts)[-limit:])]
+    newest = list(attempts)[-limit:] if limit > 0 else []  # [-0:] would be all of them
+    recent = [control_webhooks.attempt(a) for a in reversed(newest)]
     return {"vehicle_id": vehicle.id, "webhooks": subscribed, "available": available,
             "deliveries": recent}
 
