@@ -173,6 +173,20 @@ def test_with_a_control_token_an_application_opens_with_its_credentials() -> Non
         assert http.get(path + "/vehicles", headers=bearer).status_code == 200
 
 
+def test_start_here_points_the_sdk_at_the_public_url() -> None:
+    # Behind docker or a proxy the application reaches mockcar at --public-url, which the
+    # banner and the Postman environment give too; the browser may be on loopback.
+    public = "http://mockcar.internal:8765"
+    with TestClient(create_app(Settings(public_url=public + "/")), base_url=LOCAL) as http:
+        start = unescape(http.get("/", headers={"host": "localhost:8765"}).text)
+        assert f"export SMARTCAR_API_ORIGIN={public}\n" in start
+        assert f"export SMARTCAR_AUTH_ORIGIN={public}/oauth/token\n" in start
+        assert f"<code>{public}</code>" in start and "localhost:8765" not in start
+    with TestClient(create_app(Settings()), base_url=LOCAL) as http:
+        start = unescape(http.get("/", headers={"host": "localhost:8765"}).text)
+        assert "export SMARTCAR_API_ORIGIN=http://localhost:8765\n" in start
+
+
 def test_a_page_refused_for_want_of_the_token_shows_no_clock() -> None:
     app = create_app(Settings(control_token="shared-secret"))
     with TestClient(app, base_url=LOCAL) as http:

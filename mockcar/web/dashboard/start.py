@@ -14,7 +14,7 @@ from starlette.responses import Response
 from mockcar.domain.world.records import Application
 from mockcar.domain.world.scopes import READ_PERMISSIONS
 from mockcar.domain.world.tenants import Tenants
-from mockcar.settings import sdk_environment
+from mockcar.settings import Settings, sdk_environment
 from mockcar.web.dashboard import layout
 from mockcar.web.docs.postman.collection import COLLECTION_PATH, ENVIRONMENT_PATH
 
@@ -50,9 +50,17 @@ def environment(origin: str) -> dict[str, dict[str, str]]:
     return {"python": python, "node": node}
 
 
+def client_origin(request: Request) -> str:
+    """Where an application reaches this server: the configured public URL (behind
+    docker or a proxy, as the banner and the Postman environment say), else the origin
+    this page was asked on."""
+    settings: Settings = request.app.state.settings
+    return settings.public_url.rstrip("/") if settings.public_url else layout.origin(request)
+
+
 async def start_here(request: Request) -> Response:
     shown = layout.view(request)
-    origin = layout.origin(request)
+    origin = client_origin(request)
     world = shown.world
     if shown.application is not None:
         cards = [application_card(shown.application, None)]
@@ -76,6 +84,7 @@ async def start_here(request: Request) -> Response:
     return layout.render(request, "dashboard/start.html", {
         "applications": cards, "tenants": tenants, "more_tenants": more_tenants,
         "owners": owners, "more_owners": more_owners, "environment": environment(origin),
+        "origin": origin,
         "links": {"docs": "/docs", "openapi": "/openapi.json",
                   "collection": COLLECTION_PATH, "environment": ENVIRONMENT_PATH},
     }, title="Start here", active="start", page_view=shown)
