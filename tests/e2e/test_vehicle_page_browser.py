@@ -19,6 +19,7 @@ import pytest
 import smartcar
 from playwright.sync_api import Page, expect
 
+from mockcar.domain.webhooks.deliveries import Attempt
 from mockcar.domain.world.clock import Clock
 from mockcar.scenario import load_world
 from mockcar.settings import Settings, default_scenario
@@ -420,3 +421,25 @@ def test_the_page_says_so_when_its_vehicle_is_gone(
     httpx.post(base + "/delete", headers=auth, json={}).raise_for_status()
     expect(notice).to_be_visible()  # at the next poll of its readings
     expect(notice).to_contain_text("no longer in this World")
+
+
+def test_subscribing_keeps_the_deliveries_to_the_pages_ten(
+        server: MockcarServer, browser_page: Page) -> None:
+    page = browser_page
+    sdk_vehicle(server)  # the Demo App reaches the car: its webhook is offered
+    log = server.world.deliveries
+    for n in range(12):
+        log.record(Attempt(log.next_seq(), f"event-{n}", f"delivery-{n}", "VEHICLE_STATE",
+                           DEMO_WEBHOOK, COMMUTER, 1, "http://127.0.0.1:9/hook", "failed",
+                           status=500, detail="the receiver answered 500",
+                           sent_at=FROZEN_AT))
+    open_page(page, server)
+    rows = page.locator("[data-webhooks] tbody tr")
+    expect(rows).to_have_count(10)
+    page.get_by_role("button", name="Subscribe to Demo battery webhook").click()
+    unsubscribe = page.get_by_role("button", name="Unsubscribe from Demo battery webhook")
+    expect(unsubscribe).to_be_visible()
+    expect(rows).to_have_count(10)  # drawn from the subscribe's answer, which holds 20
+    unsubscribe.click()
+    expect(page.get_by_role("button", name="Subscribe to Demo battery webhook")).to_be_visible()
+    expect(rows).to_have_count(10)

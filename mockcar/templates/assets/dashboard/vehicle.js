@@ -12,6 +12,7 @@
   const base = root.dataset.vehicleControl;  // /_mockcar[/applications/{id}]/vehicles/{id}
   const imperial = root.dataset.imperial === "true";
   const lowTire = Number(root.dataset.lowTire);
+  const DELIVERIES_SHOWN = 10;  // as the page's first render (vehicle_page.DELIVERIES_SHOWN)
   const KM_PER_MILE = 1.609344;
   const KPA_PER_PSI = 6.894757;
   const NAMES = { frontLeft: "front left", frontRight: "front right", backLeft: "back left",
@@ -273,8 +274,10 @@
     const h3 = document.createElement("h3");
     h3.textContent = "Recent deliveries";
     parts.push(h3);
-    if (answer.deliveries.length) {
-      parts.push(table(["Sent", "Event", "Attempt", "Outcome", "Status"], answer.deliveries.map((d) => {
+    // A subscribe or unsubscribe answers the control API's default number of deliveries.
+    const deliveries = answer.deliveries.slice(0, DELIVERIES_SHOWN);
+    if (deliveries.length) {
+      parts.push(table(["Sent", "Event", "Attempt", "Outcome", "Status"], deliveries.map((d) => {
         const tr = document.createElement("tr");
         const outcome = cell("Outcome", d.outcome);
         if (d.detail) {
@@ -352,7 +355,7 @@
   async function refreshLists(force) {
     try {
       const [connections, webhooks, faults] = await Promise.all([
-        mc.control("GET", base + "/connections"), mc.control("GET", base + "/webhooks?limit=10"),
+        mc.control("GET", base + "/connections"), mc.control("GET", base + "/webhooks?limit=" + DELIVERIES_SHOWN),
         mc.control("GET", "/faults")]);
       showConnections(connections, force === true);
       showWebhooks(webhooks, force === true);
