@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import Page, Request, expect
 
 from mockcar.settings import Settings
 from mockcar.testing import MockcarServer
+from tests.control.helpers import ALICE
 
 # Swagger UI parses and draws a document of ~300 operations: on two cores shared with
 # other work that has taken over 15 s, so these tests wait longer than the default.
@@ -87,3 +89,38 @@ def test_only_swagger_ui_s_own_files_are_served(server: MockcarServer,
     css = browser_page.request.get(server.url + "/docs/assets/swagger-ui.css")
     assert css.status == 200
     assert css.headers["content-type"] == "text/css; charset=utf-8"
+
+
+def test_authorize_with_an_access_token_and_try_an_api_read(
+    server: MockcarServer, docs_page: Page
+) -> None:
+    application = next(iter(server.world.applications.values()))
+    connected = httpx.post(
+        f"{server.url}/_mockcar/applications/{application.client_id}/connect",
+        headers={"Authorization": f"Bearer {application.management_token}"},
+        json={"email": ALICE[0], "exchange": True}, timeout=10).json()
+    page = docs_page
+    page.goto(server.url + "/docs")
+    loaded(page)
+    page.locator(".swagger-ui .auth-wrapper button.authorize").click()
+    dialog = page.locator(".swagger-ui .dialog-ux")
+    # Each scheme says what to give it (Markdown: no placeholder lost as an HTML tag).
+    expect(dialog).to_contain_text("default:<application management token>")
+    scheme = dialog.locator(".auth-container", has_text="accessToken")
+    scheme.locator("input").fill(connected["access_token"])
+    scheme.locator("button.authorize").click()
+    dialog.locator("button.close-modal").click()
+
+    page.locator(".swagger-ui .opblock-tag[data-tag=User]").click()
+    operation = page.locator("#operations-User-get_vehicles")
+    operation.locator(".opblock-summary").first.click()
+    operation.get_by_role("button", name="Try it out").click()
+    operation.locator("tr[data-param-name=version] input").fill("2.0")
+    with page.expect_response(server.url + "/v2.0/vehicles") as answered:
+        operation.get_by_role("button", name="Execute").click()
+    assert answered.value.status == 200
+    assert answered.value.json()["vehicles"] == connected["vehicles"]
+    # The read is the application's, so it is in the requests monitor like an SDK's.
+    page.goto(server.url + "/requests?path=/v2.0/vehicles")
+    expect(page.locator("[data-monitor-rows] tr").first.locator("[data-label=Status]")
+           ).to_have_text("200")

@@ -4,6 +4,7 @@ vehicle endpoint), and strict enough that the response checker catches drift."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -61,6 +62,35 @@ def test_every_vehicle_endpoint_is_an_operation(document: dict[str, Any]) -> Non
         assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
             "$ref": f"#/components/schemas/{RESPONSES[(method, sub_path)]}"}
     assert set(RESPONSES) == set(v2.VEHICLE_ENDPOINTS), "rows for endpoints no longer served"
+
+
+def test_every_operation_is_tagged(document: dict[str, Any]) -> None:
+    """Swagger UI at /docs groups by tag; an untagged operation lands in "default"."""
+    untagged = [f"{method} {path}" for path, item in document["paths"].items()
+                for method, operation in item.items()
+                if isinstance(operation, dict) and not operation.get("tags")]
+    assert untagged == []
+
+
+def test_markdown_descriptions_keep_their_placeholders(document: dict[str, Any]) -> None:
+    """Descriptions are CommonMark (Swagger UI renders them): a bare <placeholder> reads
+    as an HTML tag and disappears, so one is written as code."""
+    found = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str):
+                    if re.search(r"<[A-Za-z][^>]*>", re.sub(r"`[^`]*`", "", value)):
+                        found.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(document)
+    assert found == []
 
 
 def test_operation_ids_are_unique(document: dict[str, Any]) -> None:

@@ -56,8 +56,9 @@ SECURITY_SCHEMES: dict[str, dict[str, str]] = {
                     "description": "client_id:client_secret (token endpoint, "
                     "Compatibility API)."},
     "managementBasic": {"type": "http", "scheme": "basic",
-                        "description": "default:<application management token> "
-                        "(Management API)."},
+                        # Markdown: a bare <…> would be read as an HTML tag and dropped.
+                        "description": "`default:<application management token>` "
+                        "(Management API): username `default`, password the token."},
 }
 
 @cache
@@ -182,6 +183,8 @@ def _not_found(path: str, method: str) -> dict[str, Any]:
     return {
         "operationId": f"not_found_{method.lower()}_{slug}",
         "summary": "Any other address here: not found",
+        # Tagged like its neighbours: an untagged operation is a "default" group of its own.
+        "tags": ["mockcar control" if path.startswith("/_mockcar/") else "mockcar"],
         "parameters": [{"name": name, "in": "path", "required": True,
                         "schema": {"type": "string"}}
                        for name in re.findall(r"\{(\w+)\}", path)],
