@@ -152,3 +152,15 @@ def test_a_commuters_maps_ring_both_ends_of_its_drives(client: TestClient) -> No
     assert len(maps) == 2  # the region and the close-up
     for svg in maps:
         assert svg.count('class="map__stop"') == 2
+
+
+def test_halves_round_up_as_the_pages_script_rounds_them(client: TestClient) -> None:
+    # 12.5 % and 240.5 kPa: Python's round() would say 12 and 240, the page's script
+    # (Math.round) 13 and 241 at its first poll.
+    client.post(f"/_mockcar/vehicles/{COMMUTER}/state", json={
+        "battery_level": 0.125, "tire_pressures_kpa": [240.5, 240, 240, 240],
+        "heading": 90.5}).raise_for_status()
+    html = client.get(f"/vehicles/{COMMUTER}").text
+    assert re.search(r'data-r="battery.percent">13 %<', html)
+    assert re.search(r'data-r="tires.front_left">241 kPa', html)
+    assert re.search(r'data-r="heading">91°<', html)

@@ -15,6 +15,7 @@ in miles and psi (its owner's units). Levels show as percentages.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -42,12 +43,18 @@ KINDS = {"parked": "Parked", "driving": "Driving", "charging": "Charging",
 DELIVERIES_SHOWN = 10
 
 
-def _number(value: float, digits: int = 0) -> str:
-    return f"{value:,.{digits}f}"
+def _whole(value: float) -> int:
+    """Rounded half up, as the page's script (Math.round) rounds: Python's round() and
+    format() round half to even, and a poll would redraw 12.5 % as 13 % after 12 %."""
+    return math.floor(value + 0.5)
+
+
+def _number(value: float) -> str:
+    return f"{_whole(value):,d}"
 
 
 def percent(fraction: float) -> str:
-    return f"{round(fraction * 100):d} %"
+    return f"{_whole(fraction * 100):d} %"
 
 
 def distance(km: float, imperial: bool) -> str:
@@ -93,7 +100,7 @@ def texts(read: dict[str, Any], imperial: bool) -> dict[str, str]:
     where = read["location"]
     shown["position"] = f"{where['latitude']:.5f}, {where['longitude']:.5f}"
     heading = read["heading"]
-    shown["heading"] = "–" if heading is None else f"{round(heading):d}°"
+    shown["heading"] = "–" if heading is None else f"{_whole(heading):d}°"
     speed = read["speed_kmh"]
     shown["motion"] = (f"Driving at {_number(speed)} km/h" if read["moving"] else "Parked") + (
         " · asleep" if read["asleep"] else "")
@@ -116,7 +123,7 @@ def stage_text(stage: dict[str, Any]) -> str:
     """One stage as a line: what, how far or how strong, and when (World time, UTC)."""
     parts = [KINDS.get(stage["kind"], stage["kind"])]
     if stage["kind"] == "driving":
-        parts.append(f"{stage['distance_km']:.1f} km at {round(stage['speed_kmh'] or 0):d} km/h")
+        parts.append(f"{stage['distance_km']:.1f} km at {_whole(stage['speed_kmh'] or 0):d} km/h")
     if stage["kind"] == "charging" and stage["power_kw"]:
         parts.append(f"{stage['power_kw']:g} kW charger")
     start = stage["starts_at"][11:16]
