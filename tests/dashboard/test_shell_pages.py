@@ -138,6 +138,9 @@ def test_a_run_time_applications_world_opens_on_unguarded_loopback(http: TestCli
     start = unescape(http.get("/").text)
     assert "Suite run" in start and registered["client_secret"] in start
     assert f'href="/applications/{client_id}"' in start
+    # Each such link names its application: a list of links does not read "Open its
+    # World" several times over.
+    assert f'href="/applications/{client_id}" aria-label="Open the World of Suite run"' in start
     own = unescape(http.get(f"/applications/{client_id}/vehicles").text)
     assert "Suite run" in own
     # Its links and control calls stay in its World.
