@@ -112,6 +112,13 @@ def test_journals_are_per_tenant_scenario_and_unclaimed(
     assert [e["path"] for e in unclaimed] == ["/v2.0/user"]
     tenants: Tenants = app.state.tenants
     assert tenants.unclaimed_journal.count() == 1
+    # Filtered like a World's journal (and its stream).
+    client.get("/v2.0/vehicles", headers={"Authorization": "Bearer stranger"})
+    filtered = client.get("/_mockcar/journal/unclaimed", params={"path": "*/vehicles"})
+    assert [e["path"] for e in filtered.json()["entries"]] == ["/v2.0/vehicles"]
+    newest = client.get("/_mockcar/journal/unclaimed", params={"limit": 1}).json()
+    assert [e["path"] for e in newest["entries"]] == ["/v2.0/vehicles"]
+    assert client.get("/_mockcar/journal/unclaimed", params={"status": "x"}).status_code == 400
 
 
 def test_connect_pages_and_the_token_endpoint_land_in_the_tenant_journal(
