@@ -312,6 +312,32 @@ def test_a_form_fields_edge_stands_out_from_its_card(server: MockcarServer,
         assert _contrast(edge, card) >= 3, (field, edge, card)
 
 
+def test_a_focused_tab_shows_its_whole_focus_ring(server: MockcarServer,
+                                                   browser_page: Page) -> None:
+    page = browser_page
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        page.goto(server.url + "/vehicles")
+        page.locator(".brand").focus()
+        page.keyboard.press("Tab")  # the Clock menu
+        page.keyboard.press("Tab")
+        tab = page.get_by_role("navigation", name="Dashboard").get_by_role(
+            "link", name="Start here")
+        expect(tab).to_be_focused()
+        # The ring (the link's box grown by outline offset and width) lies inside the
+        # list, which clips whatever is drawn outside it.
+        ring, clip = tab.evaluate("""a => {
+            const style = getComputedStyle(a);
+            const grow = parseFloat(style.outlineOffset) + parseFloat(style.outlineWidth);
+            const box = a.getBoundingClientRect();
+            const list = a.closest('ul').getBoundingClientRect();
+            return [[box.top - grow, box.bottom + grow, box.left - grow, box.right + grow],
+                    [list.top, list.bottom, list.left, list.right]];
+        }""")
+        assert ring[0] >= clip[0] and ring[1] <= clip[1], (viewport, ring, clip)
+        assert ring[2] >= clip[2] and ring[3] <= clip[3], (viewport, ring, clip)
+
+
 def test_at_phone_width_every_tab_shows_and_stacked_rows_keep_values_beside_labels(
         server: MockcarServer, tenant: str, browser_page: Page) -> None:
     page = browser_page
