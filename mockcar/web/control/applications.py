@@ -26,8 +26,6 @@ from mockcar.web.control import responses as wire
 from mockcar.web.control import schemas as s
 from mockcar.web.control.connect import connect
 from mockcar.web.control.operations import Context, ControlError, Operation, Target, invalid
-from mockcar.web.control.world import _JOURNAL_QUERY as JOURNAL_QUERY
-from mockcar.web.control.world import journal_listing
 
 SERVER, APP = Target.SERVER, Target.APPLICATION
 
@@ -145,7 +143,8 @@ async def revoke(ctx: Context) -> dict[str, Any]:
 
 
 async def unclaimed_journal(ctx: Context) -> dict[str, Any]:
-    return journal_listing(ctx.tenants.unclaimed_journal, ctx.request.query_params)
+    journal = ctx.tenants.unclaimed_journal
+    return wire.journal(journal.entries(), journal)
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -158,8 +157,7 @@ OPERATIONS: tuple[Operation, ...] = (
               SERVER, s.REGISTERED, s.REGISTER, status=201),
     Operation("GET", "/journal/unclaimed", unclaimed_journal,
               "Requests no application claimed (unknown tokens and clients)", SERVER,
-              s.JOURNAL, query=(*JOURNAL_QUERY,
-                                ("limit", s.COUNT_NUMBER, "only the newest `limit` entries"))),
+              s.JOURNAL),
     Operation("GET", "", get_application, "The application and its credentials", APP,
               s.REGISTERED),
     Operation("POST", "/delete", delete_application, "Delete a registered application", APP,
