@@ -64,6 +64,16 @@ def bearer_claim(scope: Scope, token: str) -> Claim:
     return found
 
 
+def claim_form_client(scope: Scope, client_id: str) -> None:
+    """A token request that names its application only in the form body (Smartcar takes
+    `client_id` and `client_secret` there as well as in Basic,
+    https://smartcar.com/docs/api-reference/authorization/request-access-token): the
+    application claims it when its headers and query claimed nothing, so it is in that
+    application's journal, not the unclaimed one."""
+    if claim(scope).client_id is None:
+        scope["state"][CLAIM] = _by_client(_tenants(scope), scope["app"].state.world, client_id)
+
+
 def world(request: Request) -> World:
     return claim(request.scope).world
 

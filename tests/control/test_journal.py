@@ -112,6 +112,13 @@ def test_journals_are_per_tenant_scenario_and_unclaimed(
     assert [e["path"] for e in unclaimed] == ["/v2.0/user"]
     tenants: Tenants = app.state.tenants
     assert tenants.unclaimed_journal.count() == 1
+    # Filtered like a World's journal (and its stream).
+    client.get("/v2.0/vehicles", headers={"Authorization": "Bearer stranger"})
+    filtered = client.get("/_mockcar/journal/unclaimed", params={"path": "*/vehicles"})
+    assert [e["path"] for e in filtered.json()["entries"]] == ["/v2.0/vehicles"]
+    newest = client.get("/_mockcar/journal/unclaimed", params={"limit": 1}).json()
+    assert [e["path"] for e in newest["entries"]] == ["/v2.0/vehicles"]
+    assert client.get("/_mockcar/journal/unclaimed", params={"status": "x"}).status_code == 400
 
 
 def test_connect_pages_and_the_token_endpoint_land_in_the_tenant_journal(
@@ -127,10 +134,18 @@ def test_connect_pages_and_the_token_endpoint_land_in_the_tenant_journal(
                        json={"email": "a@example.com"}).json()["code"]
     client.post("/oauth/token", headers=app.basic,
                 data={"grant_type": "authorization_code", "code": code})
-    paths = [e["path"] for e in _journal(client, app)["entries"]]
+    # The v3 application token, the client's credentials in the form body only.
+    issued = client.post("/oauth2/token", data={
+        "grant_type": "client_credentials", "client_id": app.client_id,
+        "client_secret": app.body["client_secret"]})
+    assert issued.status_code == 200, issued.text
+    entries = _journal(client, app)["entries"]
+    paths = [e["path"] for e in entries]
     assert paths[0] == "/oauth/authorize"
     assert paths[1].startswith("/oauth/authorize/[REDACTED]/")
-    assert paths[2] == "/oauth/token"
+    assert paths[2:] == ["/oauth/token", "/oauth2/token"]
+    assert entries[3]["client_id"] == app.client_id
+    assert client.get("/_mockcar/journal/unclaimed").json()["entries"] == []
 
 
 def test_secrets_never_appear_in_a_dump(client: TestClient, register: Register) -> None:

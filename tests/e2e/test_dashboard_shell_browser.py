@@ -273,6 +273,71 @@ def test_the_clock_badge_speaks_only_when_the_clock_changes(server: MockcarServe
         httpx.post(server.url + "/_mockcar/clock/unfreeze", json={})
 
 
+def test_every_radio_of_add_vehicle_is_the_same_size(server: MockcarServer,
+                                                      browser_page: Page) -> None:
+    page = browser_page
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        page.goto(server.url + "/vehicles/new")
+        sizes = page.evaluate("""() => Array.from(
+            document.querySelectorAll('input[type=radio]'), radio => {
+                const box = radio.getBoundingClientRect();
+                return box.width ? Math.round(box.width) + 'x' + Math.round(box.height) : null;
+            }).filter(Boolean)""")
+        assert len(sizes) >= 10 and len(set(sizes)) == 1, sizes
+
+
+def _contrast(first: str, second: str) -> float:
+    """WCAG contrast of two computed colours ("rgb(r, g, b)")."""
+    def luminance(colour: str) -> float:
+        channels = [int(part) / 255 for part in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+                  for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_form_fields_edge_stands_out_from_its_card(server: MockcarServer,
+                                                     browser_page: Page, scheme: str) -> None:
+    page = browser_page
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+    page.goto(server.url + "/vehicles/new")
+    for field in ("#region", "#battery"):
+        edge, card = page.locator(field).evaluate("""e => [
+            getComputedStyle(e).borderTopColor,
+            getComputedStyle(e.closest('.card')).backgroundColor]""")
+        # WCAG 1.4.11: what identifies a control contrasts 3:1 with what is next to it.
+        assert _contrast(edge, card) >= 3, (field, edge, card)
+
+
+def test_a_focused_tab_shows_its_whole_focus_ring(server: MockcarServer,
+                                                   browser_page: Page) -> None:
+    page = browser_page
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        page.goto(server.url + "/vehicles")
+        page.locator(".brand").focus()
+        page.keyboard.press("Tab")  # the Clock menu
+        page.keyboard.press("Tab")
+        tab = page.get_by_role("navigation", name="Dashboard").get_by_role(
+            "link", name="Start here")
+        expect(tab).to_be_focused()
+        # The ring (the link's box grown by outline offset and width) lies inside the
+        # list, which clips whatever is drawn outside it.
+        ring, clip = tab.evaluate("""a => {
+            const style = getComputedStyle(a);
+            const grow = parseFloat(style.outlineOffset) + parseFloat(style.outlineWidth);
+            const box = a.getBoundingClientRect();
+            const list = a.closest('ul').getBoundingClientRect();
+            return [[box.top - grow, box.bottom + grow, box.left - grow, box.right + grow],
+                    [list.top, list.bottom, list.left, list.right]];
+        }""")
+        assert ring[0] >= clip[0] and ring[1] <= clip[1], (viewport, ring, clip)
+        assert ring[2] >= clip[2] and ring[3] <= clip[3], (viewport, ring, clip)
+
+
 def test_at_phone_width_every_tab_shows_and_stacked_rows_keep_values_beside_labels(
         server: MockcarServer, tenant: str, browser_page: Page) -> None:
     page = browser_page

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from mockcar.web import tenancy
 from mockcar.web.auth.servers import authorization_server
 
 if TYPE_CHECKING:
@@ -48,6 +49,9 @@ async def answer(request: Request, server: MockcarAuthorizationServer) -> Respon
         return server.error_response(
             InvalidRequestError(f"The request body could not be read as a form: {echo(detail)}")
         )
+    client_id = form.get("client_id")
+    if isinstance(client_id, str) and client_id:
+        tenancy.claim_form_client(request.scope, client_id)
     # Called synchronously on the event loop, never in a threadpool: checking a code or
     # refresh token and spending it then happen with no other request in between.
     return server.create_token_response(FormSubmission(request, form))

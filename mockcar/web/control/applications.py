@@ -26,6 +26,8 @@ from mockcar.web.control import responses as wire
 from mockcar.web.control import schemas as s
 from mockcar.web.control.connect import connect
 from mockcar.web.control.operations import Context, ControlError, Operation, Target, invalid
+from mockcar.web.control.world import _JOURNAL_QUERY as JOURNAL_QUERY
+from mockcar.web.control.world import journal_listing
 
 SERVER, APP = Target.SERVER, Target.APPLICATION
 
@@ -143,8 +145,7 @@ async def revoke(ctx: Context) -> dict[str, Any]:
 
 
 async def unclaimed_journal(ctx: Context) -> dict[str, Any]:
-    journal = ctx.tenants.unclaimed_journal
-    return wire.journal(journal.entries(), journal)
+    return journal_listing(ctx.tenants.unclaimed_journal, ctx.request.query_params)
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -157,7 +158,8 @@ OPERATIONS: tuple[Operation, ...] = (
               SERVER, s.REGISTERED, s.REGISTER, status=201),
     Operation("GET", "/journal/unclaimed", unclaimed_journal,
               "Requests no application claimed (unknown tokens and clients)", SERVER,
-              s.JOURNAL),
+              s.JOURNAL, query=(*JOURNAL_QUERY,
+                                ("limit", s.COUNT_NUMBER, "only the newest `limit` entries"))),
     Operation("GET", "", get_application, "The application and its credentials", APP,
               s.REGISTERED),
     Operation("POST", "/delete", delete_application, "Delete a registered application", APP,

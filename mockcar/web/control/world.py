@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from mockcar.domain.journal.journal import Match
+from mockcar.domain.journal.journal import Journal, Match
 from mockcar.domain.vehicles import overrides
 from mockcar.domain.vehicles.vehicle import Vehicle
 from mockcar.domain.world import clock, vehicle_listing
@@ -258,11 +258,14 @@ def match(values: Mapping[str, Any]) -> Match:
 
 
 async def get_journal(ctx: Context) -> dict[str, Any]:
-    query = ctx.request.query_params
+    return journal_listing(ctx.target_journal, ctx.request.query_params)
+
+
+def journal_listing(journal: Journal, query: Mapping[str, str]) -> dict[str, Any]:
+    """A journal's entries as `GET …/journal` lists them: filtered, the newest `limit`."""
     limit = query.get("limit")
     if limit is not None and not limit.isdigit():
         raise invalid("limit must be a whole number.", ["limit: must be a whole number"])
-    journal = ctx.target_journal
     found = journal.entries(match(query), int(limit) if limit is not None else None)
     return wire.journal(found, journal)
 
