@@ -6,6 +6,7 @@ got; the control API's refusals show on the webhook's card."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -81,6 +82,22 @@ def test_re_verify_and_a_test_payload_reach_the_receiver_and_the_log(
     verifies = page.locator(".timeline__event", has_text="VERIFY").filter(
         has_text="Dashboard test hook")
     assert verifies.count() >= 2
+    # A screen reader says each event as it reads, not the decorative arrow first.
+    summaries = disclosure_names(page)
+    assert any(name.startswith("delivered VEHICLE_STATE") for name in summaries), summaries
+    assert not [name for name in summaries if name[:1] in "▸▾"]
+
+
+def disclosure_names(page: Page) -> list[str]:
+    """The accessible names of the page's <summary> elements, as Chromium computes them."""
+    session = page.context.new_cdp_session(page)
+    try:
+        tree: dict[str, Any] = session.send("Accessibility.getFullAXTree")
+    finally:
+        session.detach()
+    return [str((node.get("name") or {}).get("value", "")) for node in tree["nodes"]
+            if not node.get("ignored")
+            and node.get("role", {}).get("value") == "DisclosureTriangle"]
 
 
 def test_an_action_the_control_api_refuses_is_shown_on_its_card(
