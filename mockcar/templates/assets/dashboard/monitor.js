@@ -117,7 +117,8 @@
 
   pause.addEventListener("click", function () {
     paused = !paused;
-    pause.setAttribute("aria-pressed", String(paused));
+    // The label says what a press does (Pause / Resume), so no aria-pressed on top:
+    // "Resume, pressed" would read as the opposite.
     pause.textContent = paused ? "Resume" : "Pause";
     if (!paused && missed) { window.location.reload(); return; }
     setLive(paused ? "Paused" : "Live", paused ? "warn" : "ok");
