@@ -31,7 +31,7 @@ from starlette.routing import BaseRoute, Route
 from mockcar.web import page_assets, v2, v3
 from mockcar.web.auth import application_token, token
 from mockcar.web.connect import pages as connect
-from mockcar.web.control import journal_stream
+from mockcar.web.control import journal_stream, world_stream
 from mockcar.web.control import routes as control
 from mockcar.web.dashboard import api_docs
 from mockcar.web.dashboard import routes as dashboard
@@ -54,6 +54,7 @@ HOSTS: tuple[tuple[str, list[BaseRoute]], ...] = (
     ("auth", application_token.routes),
     ("connect", connect.routes),
     ("control", journal_stream.routes),  # before the control API's catch-all 404
+    ("control", world_stream.routes),
     ("control", control.routes),
     ("dashboard", dashboard.routes),
     ("dashboard", api_docs.routes),

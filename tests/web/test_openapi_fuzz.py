@@ -44,12 +44,13 @@ DESTRUCTIVE = {
 # Deleting an application: a third one, so the target's operations keep finding theirs.
 DELETION = "POST /_mockcar/applications/{client_id}/delete"
 CONTROL_CATCH_ALL = r"^/_mockcar/\{rest\}$"
-# The journal's live streams never end by themselves (tests/control/test_journal_stream.py
-# reads them).
+# The journal's and the World's live streams never end by themselves
+# (tests/control/test_journal_stream.py and test_world_stream.py read them).
 EXCLUDED = ("POST /_mockcar/reset", "POST /_mockcar/applications/{client_id}/webhooks",
             "GET /_mockcar/journal/stream",
             "GET /_mockcar/applications/{client_id}/journal/stream",
-            "GET /_mockcar/journal/unclaimed/stream")
+            "GET /_mockcar/journal/unclaimed/stream", "GET /_mockcar/stream",
+            "GET /_mockcar/applications/{client_id}/stream")
 
 
 def _post(client: httpx.Client, path: str, **kwargs: Any) -> dict[str, Any]:

@@ -39,7 +39,7 @@ NAMES = frozenset({
     'control.restore_application_snapshot', 'control.restore_snapshot',
     'control.revoke', 'control.set_clock', 'control.set_clock_speed', 'control.set_policy',
     'control.set_rate_limits', 'control.set_vehicle_state', 'control.take_application_snapshot',
-    'control.stream_journal', 'control.stream_unclaimed_journal',
+    'control.stream_journal', 'control.stream_unclaimed_journal', 'control.stream_world',
     'control.take_snapshot', 'control.test_webhook',
     'control.unclaimed_journal',
     'control.unfreeze_clock',
