@@ -13,6 +13,7 @@ import pytest
 import smartcar
 from playwright.sync_api import Page, expect
 
+from mockcar.domain.connect.brands import make_name
 from mockcar.domain.world.world import Application
 from mockcar.settings import Settings
 from mockcar.testing import MockcarServer
@@ -75,6 +76,9 @@ def test_re_verify_and_a_test_payload_reach_the_receiver_and_the_log(
     event = page.locator(f"[data-event-id='{test.json['eventId']}']")
     expect(event).to_contain_text("VEHICLE_STATE")
     expect(event).to_contain_text("delivered")
+    about = test.json["data"]["vehicle"]  # the vehicle by name, its make as a person reads it
+    expect(event.locator("summary").first).to_contain_text(
+        f"{about['year']} {make_name(about['make'])} {about['model']}")
     event.locator("summary").first.click()
     expect(event.locator("[data-signature]")).to_have_text(test.signature)
     event.locator("details summary", has_text="Payload").click()

@@ -19,7 +19,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mockcar.domain.connect.brands import make_name
 from mockcar.domain.webhooks.deliveries import OUTCOMES
+from mockcar.domain.world.world import World
 from mockcar.web.control import webhooks as control_webhooks
 from mockcar.web.control.operations import APPLICATION_PREFIX, Context
 from mockcar.web.dashboard import layout
@@ -62,6 +64,16 @@ def events(attempts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(reversed(found))[:EVENTS_SHOWN]
 
 
+def vehicle_labels(world: World, vehicle_ids: set[str]) -> dict[str, str]:
+    """"2022 Ford F-150" for each id of the World's vehicles (makes by name)."""
+    labels = {}
+    for vehicle_id in vehicle_ids:
+        if vehicle_id in world.vehicles:
+            vehicle = world.vehicles[vehicle_id]
+            labels[vehicle_id] = f"{vehicle.year} {make_name(vehicle.make)} {vehicle.model}"
+    return labels
+
+
 async def webhooks(request: Request) -> Response:
     shown = layout.view(request)
     world = shown.world
@@ -76,7 +88,7 @@ async def webhooks(request: Request) -> Response:
         context = Context(request, {}, request.app.state.tenants, request.app.state.scenarios,
                           world=world, application=application)
         hooks = world.applications[application.client_id].webhooks
-        cards = []
+        cards: list[dict[str, Any]] = []
         for hook in hooks:
             body = control_webhooks.shown(context, hook)
             word, tone = VERIFICATION.get(body["verification"]["status"], ("Unknown", "warn"))
@@ -84,8 +96,12 @@ async def webhooks(request: Request) -> Response:
         mine = {hook.id for hook in hooks}
         attempts = [control_webhooks.attempt(a) for a in world.deliveries.attempts(
             webhook_id=only_webhook, outcome=outcome) if a.webhook_id in mine]
+        shown_events = events(attempts)
         sections.append({
-            "app": application, "cards": cards, "events": events(attempts),
+            "app": application, "cards": cards, "events": shown_events,
+            "vehicles": vehicle_labels(world, {
+                *(v for card in cards for v in card["hook"]["subscribers"]),
+                *(e["vehicle_id"] for e in shown_events if e["vehicle_id"])}),
             "names": {hook.id: hook.name for hook in hooks},
             "control": APPLICATION_PREFIX.replace("{client_id}", application.client_id),
             "auth": "Bearer " + application.management_token,
