@@ -55,6 +55,9 @@ def test_a_rule_from_the_form_makes_the_sdk_raise_that_error(
     row = page.locator("[data-fault-id=fault-1]")
     expect(row).to_contain_text("CONNECTED_SERVICES_ACCOUNT · SUBSCRIPTION")
     expect(row.locator("[data-label=Matches]")).to_contain_text("GET /odometer")
+    car = server.world.vehicles[vehicle.vehicle_id]
+    expect(row.locator("[data-label=Matches]")).to_contain_text(
+        f"the {car.year} {make_name(car.make)} {car.model}")
     expect(row).to_contain_text("1 time (1 left)")
     expect(row.locator("[data-label=State]")).to_have_text("Active")
 
