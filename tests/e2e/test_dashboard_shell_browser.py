@@ -196,6 +196,26 @@ def test_add_vehicle_errors_show_by_the_field_that_caused_them(server: MockcarSe
     assert added.state.battery_level == 0.55 and added.state.fuel_level == 0.3
 
 
+@pytest.mark.parametrize(("start", "plugged"), [("Parked", False), ("Commute", False),
+                                                ("Charging", True)])
+def test_a_plug_in_car_starts_plugged_in_only_when_asked(
+        server: MockcarServer, browser_page: Page, start: str, plugged: bool) -> None:
+    page = browser_page
+    page.goto(server.url + "/vehicles/new")
+    choose_car(page, "Ford", "Mustang Mach-E", "2022")
+    page.get_by_role("radio", name=re.compile("^" + start + " ")).check()
+    with page.expect_request(lambda r: r.method == "POST"
+                             and r.url.endswith("/_mockcar/vehicles")) as sent:
+        page.get_by_role("button", name="Add vehicle").click()
+    # What the form asks for says so, rather than leaving the cable to chance.
+    asked = (sent.value.post_data_json or {})["vehicle"]
+    assert (asked["plugged_in"], asked["charging"]) == (plugged, plugged)
+    expect(page.locator("#result")).to_be_visible()
+    made = httpx.get(f"{server.url}/_mockcar/vehicles/{page.inner_text('#result-id')}")
+    state = made.json()["state"]
+    assert (state["plugged_in"], state["charging"]) == (plugged, plugged)
+
+
 def test_a_control_error_replaces_the_field_errors_of_the_last_try(
         server: MockcarServer, browser_page: Page) -> None:
     page = browser_page

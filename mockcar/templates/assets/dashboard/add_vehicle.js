@@ -145,10 +145,16 @@
     if (start.value === "charging") {
       vehicle.plugged_in = true;
       vehicle.charging = true;
-    } else if (start.dataset.profile) {
+    } else {
+      // Any other start is unplugged: left out, mockcar draws a plug-in car's cable at
+      // random, and a "Parked" car was found charging.
+      if (kind === "BEV" || kind === "PHEV") {
+        vehicle.plugged_in = false;
+        vehicle.charging = false;
+      }
       // The trip starts now, from the levels chosen here (a profile left to itself
       // starts the day before, finding the car mid-routine).
-      vehicle.timeline = { profile: start.dataset.profile, start: mockcar.clockNow().toISOString() };
+      if (start.dataset.profile) vehicle.timeline = { profile: start.dataset.profile, start: mockcar.clockNow().toISOString() };
     }
     const payload = { vehicle: vehicle };
     if (checked("owner_kind") === "existing") payload.owner = $("owner-email").value.trim();
