@@ -381,6 +381,26 @@ def test_at_phone_width_every_tab_shows_and_stacked_rows_keep_values_beside_labe
     expect(page.get_by_text(tenant)).to_be_visible()
 
 
+def test_a_vin_is_checked_by_its_field_before_it_is_sent(server: MockcarServer,
+                                                         browser_page: Page) -> None:
+    page = browser_page
+    page.goto(server.url + "/vehicles/new")
+    page.get_by_label("VIN", exact=True).check()
+    vin = page.get_by_role("textbox", name="VIN")
+    before = len(server.world.vehicles)
+    for typed, count in (("1FTFW1E5", 8), ("1FTFW1E5OMFA48213", 17), ("1FTFW1E5-MFA48213", 17)):
+        vin.fill(typed)
+        page.get_by_role("button", name="Add vehicle").click()
+        expect(page.locator("#vin-error")).to_have_text(
+            f"A VIN has 17 letters and digits, never I, O or Q ({count} characters given).")
+        expect(vin).to_be_focused()
+    assert len(server.world.vehicles) == before
+    vin.fill("1ftfw1e55mfa40001")
+    page.get_by_role("button", name="Add vehicle").click()
+    expect(page.locator("#result")).to_be_visible()
+    assert server.world.vehicles[page.inner_text("#result-id")].vin == "1FTFW1E55MFA40001"
+
+
 def test_the_clock_widget_advances_the_world_and_the_page_follows(
         server: MockcarServer, browser_page: Page) -> None:
     page = browser_page

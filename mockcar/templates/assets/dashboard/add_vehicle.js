@@ -215,8 +215,10 @@
      field at fault, or null. A level is a whole percentage the control API takes as a
      fraction, so "150" is refused here in the unit the person typed. */
   function fieldFault() {
-    if (identify() === "vin" && vin.value.trim().length !== 17) {
-      return [vin, form.querySelector('[data-error-for="vin"]'), "A VIN has 17 characters."];
+    // ISO 3779: 17 letters and digits, without I, O and Q (read as 1 and 0).
+    if (identify() === "vin" && !/^[A-HJ-NPR-Z0-9]{17}$/i.test(vin.value.trim())) {
+      return [vin, form.querySelector('[data-error-for="vin"]'),
+        "A VIN has 17 letters and digits, never I, O or Q (" + vin.value.trim().length + " characters given)."];
     }
     for (const [id, name] of [["battery", "Battery level"], ["fuel", "Fuel level"]]) {
       const input = $(id);
