@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 import smartcar
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from mockcar.domain.connect.brands import make_name
 from mockcar.domain.world.world import Application
@@ -20,6 +20,7 @@ from mockcar.testing import MockcarServer
 from tests.webhooks.receiver import Receiver
 
 HOOK = "dashboard-hook"
+SHARED_TOKEN = "team-secret"
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +136,32 @@ def test_the_log_filters_by_webhook_and_outcome(
     answer = page.goto(f"{server.url}/webhooks?outcome=lost")
     assert answer is not None and answer.status == 400
     expect(page.locator("main")).to_contain_text("outcome must be one of")
+
+
+def test_on_a_shared_server_the_buttons_use_the_control_token(chromium: Browser) -> None:
+    """A server started with a control token opens its scenario's applications only with
+    that token: the page's calls go with it (as the browser sends it), not with the
+    application's management token."""
+    with MockcarServer(Settings(control_token=SHARED_TOKEN)) as shared:
+        application = next(iter(shared.world.applications.values()))
+        with Receiver(application.management_token) as receiver:
+            made = httpx.post(
+                f"{shared.url}/_mockcar/applications/{application.client_id}/webhooks",
+                headers={"Authorization": f"Bearer {SHARED_TOKEN}"}, json={
+                    "id": HOOK, "name": "Shared hook", "url": receiver.url}, timeout=10)
+            assert made.status_code == 201, made.text
+            receiver.wait_kind("VERIFY")
+            context = chromium.new_context(
+                http_credentials={"username": "me", "password": SHARED_TOKEN})
+            try:
+                page = context.new_page()
+                page.goto(shared.url + "/webhooks")
+                assert application.management_token not in page.content()
+                with page.expect_navigation():
+                    page.locator(f"[data-webhook-id={HOOK}]").get_by_role(
+                        "button", name="Send test payload").click()
+                [test] = receiver.wait_kind("VEHICLE_STATE")
+                event = page.locator(f"[data-event-id='{test.json['eventId']}']")
+                expect(event).to_contain_text("delivered")
+            finally:
+                context.close()

@@ -7,7 +7,8 @@ retries — on a timeline, newest event first.
 What a card shows is the control API's own shape (mockcar.web.control.webhooks); the
 buttons are its `POST …/applications/{client_id}/webhooks/{id}/verify` and `…/test`,
 sent with the application's management token (webhooks.js), which the dashboard's Start
-page already shows for the scenario's applications.
+page already shows for the scenario's applications; on a page opened with the server's
+control token, with that token, as the browser sends it.
 """
 
 from __future__ import annotations
@@ -104,7 +105,10 @@ async def webhooks(request: Request) -> Response:
                 *(e["vehicle_id"] for e in shown_events if e["vehicle_id"])}),
             "names": {hook.id: hook.name for hook in hooks},
             "control": APPLICATION_PREFIX.replace("{client_id}", application.client_id),
-            "auth": "Bearer " + application.management_token,
+            # A page opened with the server's control token lets the browser send that
+            # token again: an Authorization of ours would replace it, and a shared
+            # server opens its scenario's applications only with the control token.
+            "auth": "" if shown.shared else "Bearer " + application.management_token,
             "since": max((a["seq"] for a in attempts), default=0),
         })
     return layout.render(request, "dashboard/webhooks.html", {

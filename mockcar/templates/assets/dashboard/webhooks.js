@@ -6,10 +6,9 @@
   if (!window.mockcar) return;
 
   async function call(section, method, path, body, source) {
-    const init = {
-      method: method, credentials: "same-origin",
-      headers: { Accept: "application/json", Authorization: section.dataset.auth },
-    };
+    const init = { method: method, credentials: "same-origin", headers: { Accept: "application/json" } };
+    // None on a page opened with the control token: the browser sends that itself.
+    if (section.dataset.auth) init.headers.Authorization = section.dataset.auth;
     if (method !== "GET") {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body || {});
