@@ -4,7 +4,7 @@ server-sent events (`GET …/journal/stream`, mockcar.web.control.journal_stream
 same filters; and one request (`/requests/{seq}`) with its redacted request and response
 and a *copy as curl* that replays it.
 
-The journal never keeps a secret in clear, so neither does the curl: a redacted value
+The journal never shows a secret in clear, so neither does the curl: a redacted value
 (the bearer token, a code, a secret in a body) becomes a shell variable the command
 names (`$ACCESS_TOKEN`), listed above it to be set first.
 """
