@@ -18,6 +18,7 @@ import pytest
 import smartcar
 from playwright.sync_api import Page, expect
 
+from mockcar.domain.journal.journal import BODY_LIMIT
 from mockcar.settings import Settings
 from mockcar.testing import MockcarServer
 from mockcar.testing.sdk import smartcar_sdk_pointed_at
@@ -256,3 +257,19 @@ def test_an_error_answer_shows_smartcar_s_type_and_code(
     response = json.loads(page.locator("[data-response-body]").inner_text())
     assert (response["type"], response["code"]) == ("VEHICLE_STATE", "ASLEEP")
     assert raised.value.code == response["code"]
+
+
+def test_a_response_longer_than_the_journal_keeps_says_so(
+    server: MockcarServer, connected: dict[str, Any], browser_page: Page
+) -> None:
+    page = browser_page
+    read = httpx.get(f"{server.url}/v3/vehicles/{connected['vehicles'][0]}/signals",
+                     headers={"Authorization": f"Bearer {connected['access_token']}"},
+                     timeout=10)
+    assert read.status_code == 200 and len(read.content) > BODY_LIMIT
+    live(page, server, "?path=*/signals")
+    page.locator(f"{ROWS} [data-label=Path] a").first.click()
+    expect(page.locator("[data-body-cut]")).to_contain_text(
+        f"first {BODY_LIMIT // 1024} KiB of a body, and this one is longer "
+        f"({read.headers['content-length']} bytes): the curl above reads it again whole")
+    expect(page.locator("[data-response-body]")).to_have_count(0)

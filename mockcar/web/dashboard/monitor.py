@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mockcar.domain.journal.journal import Entry, Journal, Match
+from mockcar.domain.journal.journal import BODY_LIMIT, Entry, Journal, Match
 from mockcar.domain.journal.redaction import REDACTED
 from mockcar.domain.world.tenants import Tenants
 from mockcar.web.control import responses as wire
@@ -156,6 +156,8 @@ async def request_page(request: Request) -> Response:
         "url": origin + entry["path"] + ("?" + entry["query"] if entry["query"] else ""),
         "back": shown.page("/requests") + (f"?journal={UNCLAIMED}" if unclaimed else ""),
         "vehicle_page": shown.page(f"/vehicles/{found.vehicle_id}") if found.vehicle_id else "",
+        "body_limit": BODY_LIMIT // 1024, "response_cut": found.response_truncated,
+        "request_cut": found.body_truncated,
         "application": _application_name(shown, found.client_id),
     }, title=f"{found.method} {entry['path']}", active="requests", page_view=shown)
 
