@@ -118,6 +118,35 @@ def test_the_vehicles_page_filters_and_pages_on_the_server(fleet: TestClient) ->
     assert "No vehicle matches these filters." in nothing
 
 
+EUROPEAN = """\
+version: 1
+applications:
+  - {name: Flotte, client_id: flotte, client_secret: s, redirect_uris: ['http://localhost/cb']}
+owners:
+  - email: eva@example.de
+    password: pw
+    vehicles:
+      - {make: VOLKSWAGEN, model: ID.4, year: 2023, powertrain: BEV, region: EUROPE}
+      - {make: SKODA, model: Enyaq, year: 2023, powertrain: BEV, region: EUROPE}
+  - email: sam@example.com
+    password: pw
+    vehicles:
+      - {make: FORD, model: F-150, year: 2022, powertrain: ICE, region: US}
+"""
+
+
+def test_add_vehicle_starts_in_the_region_of_most_of_the_worlds_vehicles(
+        http: TestClient, tmp_path: Path) -> None:
+    assert '<option value="US" selected>United States</option>' in http.get(
+        "/vehicles/new").text
+    path = tmp_path / "europe.yaml"
+    path.write_text(EUROPEAN, encoding="utf-8")
+    with TestClient(create_app(Settings(scenario=path)), base_url=LOCAL) as europe:
+        form = europe.get("/vehicles/new").text
+    assert '<option value="EUROPE" selected>Europe</option>' in form
+    assert '<option value="US" selected>' not in form
+
+
 def test_a_page_past_the_last_says_so_and_links_to_the_last(fleet: TestClient) -> None:
     past = unescape(fleet.get("/vehicles", params={"page": "9", "powertrain": "BEV"}).text)
     total = len([v for v in fleet.get("/_mockcar/vehicles", params={"limit": "500"})
