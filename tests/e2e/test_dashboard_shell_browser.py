@@ -506,7 +506,8 @@ def test_every_view_is_named_reachable_by_keyboard_and_fits_a_phone(
         page.set_viewport_size(viewport)
         with same_origin_only(page, server.url):
             page.goto(server.url + path)
-            page.wait_for_load_state("networkidle")
+            # Not "networkidle": the page's World stream stays open.
+            expect(page.locator("body[data-live=open]")).to_have_count(1)
             assert unnamed_controls(page) == []
             if viewport is PHONE:
                 assert horizontal_overflow(page) <= 0, path

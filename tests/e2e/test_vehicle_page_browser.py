@@ -181,12 +181,13 @@ def test_controls_are_named_and_reached_by_keyboard_and_stay_on_the_origin(
     with same_origin_only(page, server.url) as requested:
         page.set_viewport_size(PHONE)
         open_page(page, server)
-        page.wait_for_timeout(2500)  # a poll or two of the control API
+        # The World's stream is open: its requests are in `requested` too.
+        expect(page.locator('[data-r="odometer"]')).not_to_have_text("")
         assert horizontal_overflow(page) == 0
         page.set_viewport_size(DESKTOP)
         assert unnamed_controls(page) == []
         stops = tab_stops(page, most=120)
-    assert any(path in url for url in requested for path in ("/readings", "/timeline"))
+    assert any("/_mockcar/stream?vehicle=" in url for url in requested)
     for wanted in ("button#timeline-next|Next stage", "button#lock-button|Lock",
                    "input#set-battery|", "select#set-plug|"):
         assert any(stop.startswith(wanted) for stop in stops), (wanted, stops)
@@ -419,7 +420,7 @@ def test_the_page_says_so_when_its_vehicle_is_gone(
     expect(page.locator('[data-r="odometer"]')).to_be_visible()
     expect(notice).to_be_hidden()
     httpx.post(base + "/delete", headers=auth, json={}).raise_for_status()
-    expect(notice).to_be_visible()  # at the next poll of its readings
+    expect(notice).to_be_visible()  # told by the World's stream
     expect(notice).to_contain_text("no longer in this World")
 
 

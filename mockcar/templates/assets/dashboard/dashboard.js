@@ -9,8 +9,11 @@
  *   mockcar.stream(path, onEvent, options)       -> {close()}: server-sent events from a
  *       control path (fetch, so an application's World sends its credentials), with
  *       reconnection. onEvent({event, data, id}); data is parsed JSON when it parses.
- *   mockcar.poll(fn, ms)                         -> {stop()}: fn() every ms while the page
- *       is visible.
+ *       options.whileVisible: closed while the tab is hidden, reopened (with the
+ *       Last-Event-ID it had) when it shows again.
+ *   mockcar.follow(params, onEvent)              : the page's views follow the World's
+ *       stream (GET …/stream?params, mockcar.web.control.world_stream): onEvent gets its
+ *       events (readings, states, ...). One stream per page, shared with the clock.
  *   mockcar.onClock(fn)                          : fn(clock, jumped) after each clock
  *       reading; jumped is true when the World's time moved other than by running.
  *   mockcar.format.*                              : percent, number, distance, time, ...
@@ -157,18 +160,45 @@
   /* -- server-sent events over fetch ------------------------------------------------- */
 
   function stream(path, onEvent, options) {
-    const opts = Object.assign({ retry: 2000, onOpen: null, onError: null }, options || {});
+    const opts = Object.assign({ retry: 2000, onOpen: null, onError: null, whileVisible: false }, options || {});
     let controller = null;
     let closed = false;
     let lastId = null;
+    let timer = null;
+    let running = 0;  // the connection now reading; 0: none
+    let connections = 0;
+
+    // Browsers allow about six connections per origin, shared by every tab: a hidden
+    // tab's stream is closed, and opened again (from its Last-Event-ID) when it shows.
+    function onVisibility() {
+      if (closed) return;
+      if (document.visibilityState === "hidden") {
+        clearTimeout(timer);
+        running = 0;
+        if (controller) controller.abort();
+      } else if (!running) {
+        clearTimeout(timer);
+        connect();
+      }
+    }
+    if (opts.whileVisible) document.addEventListener("visibilitychange", onVisibility);
 
     async function connect() {
+      if (closed || (opts.whileVisible && document.visibilityState === "hidden")) return;
+      const mine = running = ++connections;
+      let wait = opts.retry;
       controller = new AbortController();
       const extra = { Accept: "text/event-stream" };
       if (lastId) extra["Last-Event-ID"] = lastId;
       try {
         const response = await fetch(controlUrl(path), { headers: headers(extra), signal: controller.signal, credentials: "same-origin" });
-        if (!response.ok || !response.body) throw new Error("stream answered " + response.status);
+        if (!response.ok || !response.body) {
+          const failure = new Error("stream answered " + response.status);
+          failure.status = response.status;
+          // Refused (gone, bad credentials): asked again, but seldom.
+          if (response.status >= 400 && response.status < 500) wait = Math.max(wait, 15000);
+          throw failure;
+        }
         if (opts.onOpen) opts.onOpen();
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = "";
@@ -184,10 +214,12 @@
           }
         }
       } catch (error) {
-        if (closed) return;
+        if (closed || running !== mine) return;  // closed, or hidden meanwhile
         if (opts.onError) opts.onError(error);
       }
-      if (!closed) setTimeout(connect, opts.retry);
+      if (closed || running !== mine) return;
+      running = 0;
+      timer = setTimeout(connect, wait);
     }
 
     function dispatch(block) {
@@ -211,21 +243,14 @@
     }
 
     connect();
-    return { close() { closed = true; if (controller) controller.abort(); } };
-  }
-
-  function poll(fn, ms) {
-    let timer = null;
-    let stopped = false;
-    async function tick() {
-      if (stopped) return;
-      if (document.visibilityState === "visible") {
-        try { await fn(); } catch (_) { /* shown by control() where it matters */ }
-      }
-      timer = setTimeout(tick, ms);
-    }
-    timer = setTimeout(tick, ms);
-    return { stop() { stopped = true; clearTimeout(timer); } };
+    return {
+      close() {
+        closed = true;
+        clearTimeout(timer);
+        document.removeEventListener("visibilitychange", onVisibility);
+        if (controller) controller.abort();
+      },
+    };
   }
 
   /* -- formatting -------------------------------------------------------------------- */
@@ -440,14 +465,56 @@
     takeClock(await control("GET", "/clock"));
   }
 
+  /* -- the World's stream ------------------------------------------------------------ */
+
+  // One stream per page: the clock widget and the page's own views (mockcar.follow)
+  // share it. It sends what each follows at connect, then what changed; the clock only
+  // when it jumps (between, the widget runs it here). After a change made from this page
+  // it is opened anew, so every view shows the outcome at once.
+  const followed = {};
+  const followers = [];
+  let world = null;
+
+  function follow(params, onEvent) {
+    Object.assign(followed, params);
+    followers.push(onEvent);
+    if (world) openWorld();
+  }
+
+  function tell(event) {
+    for (const fn of followers) {
+      try { fn(event); } catch (error) { console.error(error); }
+    }
+  }
+
+  function openWorld() {
+    if (world) world.close();
+    const query = new URLSearchParams(followed).toString();
+    world = stream("/stream" + (query ? "?" + query : ""), function (event) {
+      if (event.event === "clock") takeClock(event.data);
+      tell(event);
+    }, {
+      whileVisible: true,
+      // <body data-live="open">: the page is following the World (tests wait for it).
+      onOpen() { body.dataset.live = "open"; },
+      // Refused at connect: the followers hear it as the stream's "refused" event
+      // (a 404: the vehicle or the application's World is gone).
+      onError(error) {
+        body.dataset.live = "closed";
+        if (error.status) tell({ event: "refused", data: { status: error.status }, id: null });
+      },
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (widget || followers.length) openWorld();
+  });
+  document.addEventListener("mockcar:changed", function () { if (world) openWorld(); });
+
   if (widget) {
     clockState = readClock({ now: widget.dataset.now, frozen: widget.dataset.frozen === "true", speed: widget.dataset.speed });
     drawClock();
     setInterval(drawClock, 1000);
-    poll(refreshClock, 3000);
-    document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "visible") refreshClock().catch(function () {});
-    });
     const panel = widget.querySelector(".clock__panel");
     const menu = widget.querySelector(".clock__controls");
     // The panel closes as a menu does: Escape (focus back on its button) or a click
@@ -485,7 +552,7 @@
   }
 
   window.mockcar = {
-    control, controlUrl, stream, poll, format, announce, copyText, onClock, clockNow,
+    control, controlUrl, stream, follow, format, announce, copyText, onClock, clockNow,
     refreshClock, formJson, showError, clearError, fieldError, ControlFailure,
     page(path) { return !pageBase ? path : (path === "/" ? pageBase : pageBase + path); },
   };

@@ -110,7 +110,10 @@
   }
 
   if (!table.dataset.monitor) { setLive("Not live: fix the filters", "error"); return; }
+  // Closed while the tab is hidden, and resumed after the last entry it had (its
+  // Last-Event-ID, or the URL's since), so no row is lost meanwhile.
   mockcar.stream(table.dataset.monitor, onEvent, {
+    whileVisible: true,
     onOpen: function () { setLive(paused ? "Paused" : "Live", paused ? "warn" : "ok"); },
     onError: function () { setLive("Reconnecting…", "warn"); },
   });

@@ -1,8 +1,10 @@
 /* One vehicle's page: keeps the gauges, map marker, timeline, connections, faults and
- * webhooks live by polling the control API (GET …/vehicles/{id}/readings, /timeline,
- * /connections, /webhooks, /faults), and does every action through it (POST …/state,
- * …/timeline/pause|play|next, …/connections/revoke). Nothing is kept here: each poll
- * redraws from what the server answers. The texts are built as mockcar/web/dashboard/
+ * webhooks live from the World's stream (GET …/stream?vehicle={id}: its readings,
+ * timeline, connections, webhooks and faults events carry what GET …/vehicles/{id}/
+ * readings, /timeline, /connections, /webhooks and GET …/faults answer, sent when they
+ * change), and does every action through the control API (POST …/state,
+ * …/timeline/pause|play|next, …/connections/revoke). Nothing is kept here: each event
+ * redraws from what the server sent. The texts are built as mockcar/web/dashboard/
  * vehicle_page.py builds them for the first render. */
 (function () {
   "use strict";
@@ -193,10 +195,15 @@
     return p;
   }
 
+  // A list is not redrawn under a keyboard user's focus: what came meanwhile is held
+  // and drawn when focus leaves it.
+  const held = {};
+
   function showConnections(answer, force) {
     const box = root.querySelector("[data-connections]");
-    // A poll does not redraw the table under a keyboard user's focus.
-    if (!box || (!force && box.contains(document.activeElement))) return;
+    if (box && !force && box.contains(document.activeElement)) { held.connections = answer; return; }
+    delete held.connections;
+    if (!box) return;
     if (!answer.connections.length) {
       box.replaceChildren(note("No application is connected to this vehicle."));
       return;
@@ -241,7 +248,9 @@
 
   function showWebhooks(answer, force) {
     const box = root.querySelector("[data-webhooks]");
-    if (!box || (!force && box.contains(document.activeElement))) return;
+    if (box && !force && box.contains(document.activeElement)) { held.webhooks = answer; return; }
+    delete held.webhooks;
+    if (!box) return;
     const parts = [];
     if (answer.webhooks.length) {
       const ul = document.createElement("ul");
@@ -339,29 +348,25 @@
     if (notice && notice.hidden !== !answered404) notice.hidden = !answered404;
   }
 
-  async function refresh() {
-    try {
-      const [readings, timeline] = await Promise.all([
-        mc.control("GET", base + "/readings"), mc.control("GET", base + "/timeline")]);
-      gone(false);
-      showReadings(readings);
-      showTimeline(timeline);
-    } catch (failure) {
-      // Otherwise shown on the next poll; the server may be restarting.
-      if (failure && failure.status === 404) gone(true);
-    }
+  function onWorld(event) {
+    const data = event.data;
+    if (event.event === "readings") { gone(false); showReadings(data); }
+    else if (event.event === "timeline") showTimeline(data);
+    else if (event.event === "connections") showConnections(data, false);
+    else if (event.event === "webhooks") showWebhooks(data, false);
+    else if (event.event === "faults") showFaults(data);
+    // The vehicle is gone while the page is open (its World too: an error), or was when
+    // the stream reconnected.
+    else if (event.event === "missing" || (["error", "refused"].includes(event.event) && data.status === 404)) gone(true);
   }
 
-  async function refreshLists(force) {
-    try {
-      const [connections, webhooks, faults] = await Promise.all([
-        mc.control("GET", base + "/connections"), mc.control("GET", base + "/webhooks?limit=" + DELIVERIES_SHOWN),
-        mc.control("GET", "/faults")]);
-      showConnections(connections, force === true);
-      showWebhooks(webhooks, force === true);
-      showFaults(faults);
-    } catch (_) { /* as above */ }
-  }
+  root.addEventListener("focusout", (event) => {
+    for (const [key, selector, show] of [["connections", "[data-connections]", showConnections],
+      ["webhooks", "[data-webhooks]", showWebhooks]]) {
+      const box = root.querySelector(selector);
+      if (held[key] && box && !box.contains(event.relatedTarget)) show(held[key], true);
+    }
+  });
 
   // -- actions -------------------------------------------------------------------------
 
@@ -464,7 +469,6 @@
       await mc.control("POST", base + "/state", body, source);
       if (source.tagName === "FORM") remember(source);
       mc.announce(said);
-      await refresh();
     } catch (_) { /* the error is shown next to the control */ }
   }
 
@@ -487,13 +491,11 @@
       try {
         showTimeline(await mc.control("POST", base + "/timeline/" + act, {}, target));
         mc.announce(act === "play" ? "Timeline playing" : "Timeline paused");
-        await refresh();
       } catch (_) { /* shown next to the button */ }
     } else if (target.hasAttribute("data-timeline-next")) {
       try {
         showTimeline(await mc.control("POST", base + "/timeline/next", {}, target));
         mc.announce("Next stage");
-        await refresh();
       } catch (_) { /* shown next to the button */ }
     } else if (target.dataset.subscribe || target.dataset.unsubscribe) {
       const act = target.dataset.subscribe ? "subscribe" : "unsubscribe";
@@ -511,14 +513,12 @@
       try {
         await mc.control("POST", base + "/connections/revoke", { client_id: target.dataset.revoke }, target);
         mc.announce("Access revoked");
-        await refreshLists(true);
+        // The list is drawn anew from the stream (opened again after a change).
         const heading = document.getElementById("apps-title");
         if (heading) { heading.tabIndex = -1; heading.focus(); }
       } catch (_) { /* shown next to the button */ }
     }
   });
 
-  mc.poll(refresh, 2000);
-  mc.poll(refreshLists, 6000);
-  mc.onClock((clock, jumped) => { if (jumped) { refresh(); refreshLists(); } });
+  mc.follow({ vehicle: root.dataset.vehicle, limit: DELIVERIES_SHOWN }, onWorld);
 })();

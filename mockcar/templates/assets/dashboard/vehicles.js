@@ -1,6 +1,7 @@
-/* Vehicles: keeps each row's one-line state live by reading the control API's listing of
-   the same page (data-vehicle-listing) every few seconds and whenever the World's clock
-   jumps. The badges are the same as the server draws (mockcar/web/dashboard/vehicles.py). */
+/* Vehicles: keeps each row's one-line state live from the World's stream (GET …/stream?
+   vehicles=<the page's ids>: its states event lists them as GET …/vehicles does, sent
+   when one changes). The badges are the same as the server draws
+   (mockcar/web/dashboard/vehicles.py). */
 (function () {
   "use strict";
   // The filters' URL names only what is set (/vehicles?make=FORD, not
@@ -19,7 +20,7 @@
   }
   const table = document.querySelector("[data-vehicle-listing]");
   if (!table || !window.mockcar) return;
-  const listing = table.dataset.vehicleListing;
+  const ids = [...table.querySelectorAll("tr[data-vehicle-id]")].map((row) => row.dataset.vehicleId);
 
   function badge(text, tone) {
     const span = document.createElement("span");
@@ -47,8 +48,7 @@
     return parts;
   }
 
-  async function refresh() {
-    const answer = await mockcar.control("GET", listing, undefined, table);
+  function draw(answer) {
     for (const vehicle of answer.vehicles) {
       const row = table.querySelector('tr[data-vehicle-id="' + CSS.escape(vehicle.id) + '"]');
       if (!row) continue;
@@ -60,7 +60,9 @@
     }
   }
 
-  mockcar.poll(refresh, 5000);
-  mockcar.onClock(function (clock, jumped) { if (jumped) refresh().catch(function () {}); });
-  document.addEventListener("mockcar:changed", function () { refresh().catch(function () {}); });
+  if (ids.length) {
+    mockcar.follow({ vehicles: ids.join(",") }, function (event) {
+      if (event.event === "states") draw(event.data);
+    });
+  }
 })();

@@ -1,6 +1,8 @@
 /* Webhooks: Re-verify and Send test payload call the control API of the card's
-   application (with its management token); the delivery log is watched and the page
-   reloads once the attempts an action caused have arrived. The page keeps no state. */
+   application (with its management token); the delivery log is watched through the
+   World's stream (GET …/stream?deliveries=<seq>: the attempts after seq, sent when new
+   ones come) and the page reloads once the attempts an action caused have arrived. The
+   page keeps no state. */
 (function () {
   "use strict";
   if (!window.mockcar) return;
@@ -33,21 +35,29 @@
     return answer;
   }
 
-  for (const section of document.querySelectorAll("[data-webhook-app]")) {
-    let since = Number(section.dataset.since) || 0;
+  const sections = [...document.querySelectorAll("[data-webhook-app]")];
+  const watchers = [];
+  for (const section of sections) {
+    const since = Number(section.dataset.since) || 0;
+    const mine = new Set([...section.querySelectorAll("[data-webhook-id]")].map((card) => card.dataset.webhookId));
     let expecting = false;  // an action here is waiting for its attempts
+    let arrived = 0;  // attempts since the page was drawn, as the stream last told
+    // After an action: reload when its attempts are in (they may have come already).
+    const expect = () => { expecting = true; if (arrived) window.location.reload(); };
     const notice = section.querySelector("[data-new-deliveries]");
     const noticeText = section.querySelector("[data-new-deliveries-text]");
 
     section.querySelector("[data-reload]").addEventListener("click", function () { window.location.reload(); });
 
-    mockcar.poll(async function () {
-      const found = await call(section, "GET", "/deliveries?since=" + since);
-      if (!found.deliveries.length) return;
+    // The attempts of this application's webhooks since the page was drawn.
+    watchers.push(function (deliveries) {
+      const found = deliveries.filter((a) => mine.has(a.webhook_id) && a.seq > since);
+      arrived = found.length;
+      if (!found.length) return;
       if (expecting) { window.location.reload(); return; }
-      noticeText.textContent = found.deliveries.length + " new delivery attempt" + (found.deliveries.length === 1 ? "" : "s") + ".";
+      noticeText.textContent = found.length + " new delivery attempt" + (found.length === 1 ? "" : "s") + ".";
       notice.hidden = false;
-    }, 1000);
+    });
 
     for (const card of section.querySelectorAll("[data-webhook-id]")) {
       const id = encodeURIComponent(card.dataset.webhookId);
@@ -64,7 +74,7 @@
           badge.className = "badge badge--info";
           result.textContent = "VERIFY challenge sent to " + answer.url + "; waiting for the answer…";
           mockcar.announce("Challenge sent");
-          expecting = true;
+          expect();
         } catch (_) { /* shown on the card */ }
       });
 
@@ -74,9 +84,16 @@
           const answer = await call(section, "POST", "/webhooks/" + id + "/test", body, test);
           result.textContent = "Test payload " + answer.event_id + " (" + answer.event_type + ", vehicle " + answer.vehicle_id + ") queued; waiting for the delivery…";
           mockcar.announce("Test payload queued");
-          expecting = true;
+          expect();
         } catch (_) { /* shown on the card */ }
       });
     }
+  }
+  if (sections.length) {
+    const since = Math.min(...sections.map((section) => Number(section.dataset.since) || 0));
+    mockcar.follow({ deliveries: since }, function (event) {
+      if (event.event !== "deliveries") return;
+      for (const watch of watchers) watch(event.data.deliveries);
+    });
   }
 })();
