@@ -65,6 +65,15 @@ def events(attempts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(reversed(found))[:EVENTS_SHOWN]
 
 
+def every(seconds: float) -> str:
+    """A schedule's period as a person says it: "1 h", "1 day", "90 s"."""
+    for size, unit in ((86_400, "day"), (3_600, "h"), (60, "min")):
+        if seconds >= size and seconds % size == 0:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if unit == 'day' and count != 1 else ''}"
+    return f"{seconds:g} s"
+
+
 def vehicle_labels(world: World, vehicle_ids: set[str]) -> dict[str, str]:
     """"2022 Ford F-150" for each id of the World's vehicles (makes by name)."""
     labels = {}
@@ -93,7 +102,9 @@ async def webhooks(request: Request) -> Response:
         for hook in hooks:
             body = control_webhooks.shown(context, hook)
             word, tone = VERIFICATION.get(body["verification"]["status"], ("Unknown", "warn"))
-            cards.append({"hook": body, "word": word, "tone": tone})
+            schedule = body["trigger"]["schedule"] if body["trigger"] != "on_change" else None
+            cards.append({"hook": body, "word": word, "tone": tone,
+                          "every": every(schedule["every"]) if schedule else None})
         mine = {hook.id for hook in hooks}
         attempts = [control_webhooks.attempt(a) for a in world.deliveries.attempts(
             webhook_id=only_webhook, outcome=outcome) if a.webhook_id in mine]

@@ -1,0 +1,37 @@
+"""The webhooks page over HTTP: what a card says of a webhook."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from mockcar.app import create_app
+from mockcar.settings import Settings
+
+LOCAL = "http://127.0.0.1:8765"
+
+
+@pytest.fixture
+def http() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings()), base_url=LOCAL) as client:
+        yield client
+
+
+@pytest.mark.parametrize(("every", "shown"), [
+    ("1h", "every 1 h"), (86_400, "every 1 day"), (90, "every 90 s"), (5_400, "every 90 min"),
+])
+def test_a_scheduled_webhook_says_its_period_in_words(
+    http: TestClient, every: str | int, shown: str
+) -> None:
+    application = next(iter(http.app.state.world.applications.values()))  # type: ignore[attr-defined]
+    made = http.post(
+        f"/_mockcar/applications/{application.client_id}/webhooks",
+        headers={"Authorization": f"Bearer {application.management_token}"},
+        json={"id": "scheduled", "name": "Scheduled", "trigger": {"schedule": {"every": every}}})
+    assert made.status_code == 201, made.text
+    page = http.get("/webhooks")
+    assert page.status_code == 200
+    card = page.text.split('data-webhook-id="scheduled"', 1)[1].split("</article>", 1)[0]
+    assert f"<dt>Trigger</dt><dd>{shown}</dd>" in card
