@@ -374,6 +374,10 @@ def test_at_phone_width_every_tab_shows_and_stacked_rows_keep_values_beside_labe
     starts = {round((link.bounding_box() or {"x": -1})["x"])
               for link in alice.get_by_role("link").all()}
     assert len(starts) == 1 and starts.pop() > 60
+    # The SDK environment is read whole, wrapped, rather than scrolled sideways.
+    for block in ("#env-python", "#env-node"):
+        assert page.locator(block).evaluate("e => e.scrollWidth - e.clientWidth") <= 0
+    assert f"export SMARTCAR_API_ORIGIN={server.url}\n" in page.inner_text("#env-python")
     # A client id breaks rather than running past its card.
     page.goto(server.url + "/applications")
     wrap = page.locator(".table-wrap")
