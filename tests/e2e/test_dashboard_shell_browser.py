@@ -216,6 +216,26 @@ def test_a_plug_in_car_starts_plugged_in_only_when_asked(
     assert (state["plugged_in"], state["charging"]) == (plugged, plugged)
 
 
+def test_a_car_added_charging_gains_charge_as_the_clock_runs(server: MockcarServer,
+                                                             browser_page: Page) -> None:
+    page = browser_page
+    page.goto(server.url + "/vehicles/new")
+    choose_car(page, "Ford", "Mustang Mach-E", "2022")
+    page.get_by_label("Battery level (%)").fill("40")
+    page.get_by_role("radio", name=re.compile("^Charging ")).check()
+    page.get_by_role("button", name="Add vehicle").click()
+    expect(page.locator("#result-connected")).to_be_visible()
+    vehicle = smartcar.Vehicle(page.inner_text("#result-id"),
+                               page.inner_text("#result-access-token"))
+    assert vehicle.charge().state == "CHARGING"
+    assert vehicle.battery().percent_remaining == 0.4
+    advanced = httpx.post(server.url + "/_mockcar/clock/advance", json={"hours": 1})
+    assert advanced.status_code == 200, advanced.text
+    # An hour on an 11 kW charger: a few tens of percent more, still charging.
+    assert 0.45 < vehicle.battery().percent_remaining < 0.8
+    assert vehicle.charge().state == "CHARGING"
+
+
 def test_a_control_error_replaces_the_field_errors_of_the_last_try(
         server: MockcarServer, browser_page: Page) -> None:
     page = browser_page

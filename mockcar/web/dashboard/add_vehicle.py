@@ -33,7 +33,7 @@ DEFAULT_MAKE, DEFAULT_MODEL = "TESLA", "Model 3"
 # (value, label, what it means, timeline profile or None, plug-in battery needed)
 STARTS: tuple[tuple[str, str, str, str | None, bool], ...] = (
     ("parked", "Parked", "Stays where it is; asleep at night.", "parked", False),
-    ("charging", "Charging", "Plugged in and charging now.", None, True),
+    ("charging", "Charging", "Plugged in, charging from now on.", None, True),
     ("commute", "Commute", "Drives to work and back on weekdays.", "commute", False),
     ("road_trip", "Road trip", "A long drive with stops.", "road_trip", False),
     ("overnight_charge", "Overnight charge", "Plugs in at home every evening.",

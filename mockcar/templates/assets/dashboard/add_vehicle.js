@@ -145,6 +145,12 @@
     if (start.value === "charging") {
       vehicle.plugged_in = true;
       vehicle.charging = true;
+      // Charging from now on, at a home wallbox's power (11 kW; a plug-in hybrid takes
+      // 7.4): the level climbs as the World's clock runs, up to the charge limit.
+      vehicle.timeline = {
+        segments: [{ kind: "charging", power: kind === "BEV" ? 11 : 7.4 }],
+        start: mockcar.clockNow().toISOString(), repeat: false,
+      };
     } else {
       // Any other start is unplugged: left out, mockcar draws a plug-in car's cable at
       // random, and a "Parked" car was found charging.
