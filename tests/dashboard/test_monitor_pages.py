@@ -35,3 +35,11 @@ def test_a_scheduled_webhook_says_its_period_in_words(
     assert page.status_code == 200
     card = page.text.split('data-webhook-id="scheduled"', 1)[1].split("</article>", 1)[0]
     assert f"<dt>Trigger</dt><dd>{shown}</dd>" in card
+
+
+def test_the_faults_form_suggests_v2_and_v3_endpoints(http: TestClient) -> None:
+    page = http.get("/faults")
+    assert page.status_code == 200
+    suggested = page.text.split('<datalist id="fault-endpoints">', 1)[1].split("</datalist>")[0]
+    for endpoint in ("/odometer", "/battery", "/signals", "/signals/*", "/commands/*"):
+        assert f'<option value="{endpoint}">' in suggested

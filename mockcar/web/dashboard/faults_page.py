@@ -35,10 +35,16 @@ def catalogue() -> list[tuple[str, list[dict[str, Any]]]]:
     return sorted(groups.items())
 
 
+# API v3's paths below the vehicle id, as a rule names them (a rule matches v2 and v3
+# requests alike: `/` is a vehicle's attributes in both).
+V3_ENDPOINTS = ("/signals", "/signals/*", "/commands/*", "/charge-schedules/*")
+
+
 def endpoints() -> list[str]:
-    """The endpoints a rule may name: API v2's vehicle paths below the vehicle id."""
+    """The endpoints a rule may name: API v2's and v3's vehicle paths below the vehicle
+    id, and the user-level `/vehicles` and `/user`."""
     paths = {path or "/" for _, path in v2.VEHICLE_ENDPOINTS if "{" not in path}
-    return sorted(paths | {"/vehicles", "/user"})
+    return sorted(paths | {"/vehicles", "/user", *V3_ENDPOINTS})
 
 
 def when(rule: dict[str, Any]) -> list[str]:
