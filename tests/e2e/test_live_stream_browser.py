@@ -58,10 +58,15 @@ class Requests:
 
 
 def opened(page: Page, server: MockcarServer, path: str) -> Requests:
-    """The page at `path`, following the World; what it requests after that."""
+    """The page at `path`, following the World through one stream (its clock widget's
+    and its own views' together); what it requests after that."""
+    made = Requests(page)
     page.goto(server.url + path)
     expect(page.locator("body[data-live=open]")).to_have_count(1)
-    return Requests(page)
+    streams = [url for url in made.urls if url.endswith("/_mockcar/stream")]
+    assert streams == ["GET " + server.url + "/_mockcar/stream"], made.urls
+    made.urls.clear()
+    return made
 
 
 def test_the_vehicle_page_follows_a_script_without_polling(
