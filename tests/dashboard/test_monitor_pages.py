@@ -1,4 +1,5 @@
-"""The webhooks page over HTTP: what a card says of a webhook."""
+"""The monitor's pages over HTTP: what a webhook's card says, what the faults form and
+the requests filter suggest."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
+from mockcar.domain.connect.brands import make_name
 from mockcar.settings import Settings
+from tests.control.helpers import ALICE
 
 LOCAL = "http://127.0.0.1:8765"
 
@@ -43,3 +46,21 @@ def test_the_faults_form_suggests_v2_and_v3_endpoints(http: TestClient) -> None:
     suggested = page.text.split('<datalist id="fault-endpoints">', 1)[1].split("</datalist>")[0]
     for endpoint in ("/odometer", "/battery", "/signals", "/signals/*", "/commands/*"):
         assert f'<option value="{endpoint}">' in suggested
+
+
+def test_the_vehicle_filter_suggests_each_vehicle_seen_by_name(http: TestClient) -> None:
+    world = http.app.state.world  # type: ignore[attr-defined]
+    application = next(iter(world.applications.values()))
+    connected = http.post(
+        f"/_mockcar/applications/{application.client_id}/connect",
+        headers={"Authorization": f"Bearer {application.management_token}"},
+        json={"email": ALICE[0], "exchange": True}).json()
+    vehicle_id = connected["vehicles"][0]
+    read = http.get(f"/v2.0/vehicles/{vehicle_id}/odometer",
+                    headers={"Authorization": f"Bearer {connected['access_token']}"})
+    assert read.status_code == 200
+    vehicle = world.vehicles[vehicle_id]
+    page = http.get("/requests").text
+    suggested = page.split('<datalist id="seen-vehicles">', 1)[1].split("</datalist>")[0]
+    assert (f'<option value="{vehicle_id}" label="{vehicle.year} {make_name(vehicle.make)} '
+            f'{vehicle.model}">') in suggested

@@ -13,11 +13,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mockcar.domain.connect.brands import make_name
-from mockcar.domain.world.world import World
 from mockcar.errors import CATALOG
 from mockcar.web import v2
 from mockcar.web.control import responses as wire
 from mockcar.web.dashboard import layout
+from mockcar.web.dashboard.vehicle_names import vehicle_label
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 VEHICLES_LISTED = 200  # vehicle ids offered in the form's suggestions
@@ -60,15 +60,6 @@ def when(rule: dict[str, Any]) -> list[str]:
     return parts or ["every matching request"]
 
 
-def _label(world: World, vehicle_id: str | None) -> str | None:
-    """"2022 Tesla Model 3" for a vehicle of the World; None for none (a rule may name a
-    vehicle that is not there)."""
-    if vehicle_id is None or vehicle_id not in world.vehicles:
-        return None
-    vehicle = world.vehicles[vehicle_id]
-    return f"{vehicle.year} {make_name(vehicle.make)} {vehicle.model}"
-
-
 async def faults(request: Request) -> Response:
     shown = layout.view(request)
     world = shown.world
@@ -77,12 +68,12 @@ async def faults(request: Request) -> Response:
     listed = [{"rule": rule, "when": when(rule),
                "status": statuses.get(f"{rule['type']}:{rule['code'] or ''}"),
                "make": make_name(rule["make"]) if rule["make"] else None,
-               "vehicle": _label(world, rule["vehicle_id"])} for rule in rules]
+               "vehicle": vehicle_label(world, rule["vehicle_id"])} for rule in rules]
     vehicles: list[tuple[str, str]] = []  # (id, "2022 Tesla Model 3")
     for vehicle_id in world.vehicles:
         if len(vehicles) == VEHICLES_LISTED:
             break
-        vehicles.append((vehicle_id, _label(world, vehicle_id) or vehicle_id))
+        vehicles.append((vehicle_id, vehicle_label(world, vehicle_id) or vehicle_id))
     return layout.render(request, "dashboard/faults.html", {
         "rules": listed, "catalogue": catalogue(), "endpoints": endpoints(),
         "methods": METHODS, "vehicles": vehicles,

@@ -30,6 +30,7 @@ from mockcar.web.control.journal_stream import UNCLAIMED_PATH
 from mockcar.web.control.operations import PREFIX, ControlError
 from mockcar.web.control.world import match
 from mockcar.web.dashboard import layout
+from mockcar.web.dashboard.vehicle_names import vehicle_labels
 
 SHOWN = 200  # rows the list renders (and keeps as new ones arrive)
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -117,10 +118,13 @@ async def requests_page(request: Request) -> Response:
     known = {client for client, _ in applications}
     applications += sorted({(e.client_id, e.client_id) for e in journal.entries()
                             if e.client_id and e.client_id not in known})
-    vehicles = sorted({e.vehicle_id for e in journal.entries() if e.vehicle_id})
+    seen = sorted({e.vehicle_id for e in journal.entries() if e.vehicle_id})[:SHOWN]
+    # Named in the suggestions, so typing "Tesla" finds a Tesla's id.
+    called = vehicle_labels(world, seen)
+    vehicles = [(vehicle_id, called.get(vehicle_id, "")) for vehicle_id in seen]
     return layout.render(request, "dashboard/requests.html", {
         "rows": rows, "filters": filters, "problem": problem, "methods": METHODS,
-        "applications": applications, "vehicles": vehicles[:SHOWN],
+        "applications": applications, "vehicles": vehicles,
         "stream": (PREFIX + UNCLAIMED_PATH if unclaimed else shown.control(STREAM_PATH))
         + "?" + urlencode({**journal_query(filters), "since": journal.last_seq()})
         if found else "",

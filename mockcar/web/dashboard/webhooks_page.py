@@ -20,12 +20,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mockcar.domain.connect.brands import make_name
 from mockcar.domain.webhooks.deliveries import OUTCOMES
-from mockcar.domain.world.world import World
 from mockcar.web.control import webhooks as control_webhooks
 from mockcar.web.control.operations import APPLICATION_PREFIX, Context
 from mockcar.web.dashboard import layout
+from mockcar.web.dashboard.vehicle_names import vehicle_labels
 
 EVENTS_SHOWN = 50  # events (each with its attempts) per application
 QUERY: tuple[tuple[str, str], ...] = (
@@ -72,16 +71,6 @@ def every(seconds: float) -> str:
             count = int(seconds // size)
             return f"{count} {unit}{'s' if unit == 'day' and count != 1 else ''}"
     return f"{seconds:g} s"
-
-
-def vehicle_labels(world: World, vehicle_ids: set[str]) -> dict[str, str]:
-    """"2022 Ford F-150" for each id of the World's vehicles (makes by name)."""
-    labels = {}
-    for vehicle_id in vehicle_ids:
-        if vehicle_id in world.vehicles:
-            vehicle = world.vehicles[vehicle_id]
-            labels[vehicle_id] = f"{vehicle.year} {make_name(vehicle.make)} {vehicle.model}"
-    return labels
 
 
 async def webhooks(request: Request) -> Response:
