@@ -156,7 +156,7 @@ def test_a_commuters_maps_ring_both_ends_of_its_drives(client: TestClient) -> No
 
 def test_halves_round_up_as_the_pages_script_rounds_them(client: TestClient) -> None:
     # 12.5 % and 240.5 kPa: Python's round() would say 12 and 240, the page's script
-    # (Math.round) 13 and 241 at its first poll.
+    # (Math.round) 13 and 241 at the stream's first readings.
     client.post(f"/_mockcar/vehicles/{COMMUTER}/state", json={
         "battery_level": 0.125, "tire_pressures_kpa": [240.5, 240, 240, 240],
         "heading": 90.5}).raise_for_status()

@@ -6,8 +6,10 @@ with their estimated latency, the applications connected to it (with revoke), th
 fault rules that reach it and the webhooks that report it.
 
 The page is rendered here from the same functions the control API answers with
-(mockcar.web.control.vehicle_detail); its script (vehicle.js) polls those routes to keep
-it live and does every action through them, so the page holds no state of its own.
+(mockcar.web.control.vehicle_detail); its script (vehicle.js) keeps it live from the
+World's stream, whose events carry what those routes answer
+(mockcar.web.control.world_stream), and does every action through them, so the page
+holds no state of its own.
 
 Quantities are metric as in the domain; a US vehicle's distances and pressures also show
 in miles and psi (its owner's units). Levels show as percentages.
@@ -45,7 +47,8 @@ DELIVERIES_SHOWN = 10
 
 def _whole(value: float) -> int:
     """Rounded half up, as the page's script (Math.round) rounds: Python's round() and
-    format() round half to even, and a poll would redraw 12.5 % as 13 % after 12 %."""
+    format() round half to even, and the stream's first readings would redraw 12.5 % as
+    13 % after 12 %."""
     return math.floor(value + 0.5)
 
 
