@@ -502,6 +502,32 @@ def test_the_vehicles_state_column_follows_the_world_without_a_reload(
     expect(row.get_by_text("Battery 31 %")).to_be_visible()
 
 
+def test_the_state_column_says_charging_as_the_api_does(server: MockcarServer,
+                                                        browser_page: Page) -> None:
+    page = browser_page
+    made = httpx.post(server.url + "/_mockcar/vehicles", json={"vehicle": {
+        "make": "TESLA", "model": "Model 3", "powertrain": "BEV", "charge_limit": 0.8,
+        "battery": {"level": 0.5}, "plugged_in": True, "charging": True}, "connect": {}})
+    assert made.status_code == 201, made.text
+    car = made.json()
+    vehicle = smartcar.Vehicle(car["id"], car["connection"]["access_token"])
+    page.goto(server.url + "/vehicles?q=" + car["vin"])
+    row = page.locator(f'tr[data-vehicle-id="{car["id"]}"]')
+    assert vehicle.charge().state == "CHARGING"
+    expect(row.get_by_text("Charging", exact=True)).to_be_visible()
+    # At its limit the API reads FULLY_CHARGED, though the car is still set charging:
+    # the list, drawn live by the page's script, says so too.
+    changed = httpx.post(f"{server.url}/_mockcar/vehicles/{car['id']}/state",
+                         json={"battery_level": 0.85})
+    assert changed.status_code == 200, changed.text
+    expect(row.get_by_text("Fully charged", exact=True)).to_be_visible()
+    expect(row.get_by_text("Charging", exact=True)).to_have_count(0)
+    assert vehicle.charge().state == "FULLY_CHARGED"
+    # And as the server draws the page.
+    page.reload()
+    expect(row.get_by_text("Fully charged", exact=True)).to_be_visible()
+
+
 def test_the_vehicle_filters_url_names_only_what_is_set(server: MockcarServer,
                                                         browser_page: Page) -> None:
     page = browser_page

@@ -39,7 +39,12 @@ def state_line(shown: dict[str, Any]) -> list[tuple[str, str]]:
     if fuel is not None:
         tone = "error" if fuel < 0.1 else "warn" if fuel < 0.2 else "ok"
         parts.append((f"Fuel {round(fuel * 100)} %", tone))
-    if state.get("charging"):
+    # As the API's charge state reads it (mockcar.domain.vehicles.vehicle.Vehicle.charge):
+    # plugged in at or above the charge limit is full, whatever the charging flag says.
+    limit = state.get("charge_limit")
+    if state.get("plugged_in") and battery is not None and limit is not None and battery >= limit:
+        parts.append(("Fully charged", "ok"))
+    elif state.get("charging") and state.get("plugged_in"):
         parts.append(("Charging", "info"))
     elif state.get("plugged_in"):
         parts.append(("Plugged in", "plain"))

@@ -40,7 +40,11 @@
     if (fuel !== null && fuel !== undefined) {
       parts.push(["Fuel " + Math.round(fuel * 100) + " %", fuel < 0.1 ? "error" : fuel < 0.2 ? "warn" : "ok"]);
     }
-    if (state.charging) parts.push(["Charging", "info"]);
+    // As the API's charge state reads: plugged in at or above the limit is full.
+    const full = state.plugged_in && battery !== null && battery !== undefined
+      && state.charge_limit !== null && state.charge_limit !== undefined && battery >= state.charge_limit;
+    if (full) parts.push(["Fully charged", "ok"]);
+    else if (state.charging && state.plugged_in) parts.push(["Charging", "info"]);
     else if (state.plugged_in) parts.push(["Plugged in", "plain"]);
     parts.push(state.locked ? ["Locked", "plain"] : ["Unlocked", "warn"]);
     if (state.moving) parts.push([state.speed_kmh ? "Moving " + Math.round(state.speed_kmh) + " km/h" : "Moving", "info"]);
