@@ -1,7 +1,8 @@
 """Vehicles (`/vehicles`): the World's vehicles, filtered, searched and paged on the
 server (mockcar.domain.world.vehicle_listing, the control API's `GET …/vehicles` with the
-same parameters), each with a one-line state the page's script keeps live by reading that
-listing again."""
+same parameters), each with a one-line state the page's script (vehicles.js) keeps live
+from the World's stream (`GET …/stream?vehicles=<the page's ids>`, whose states event lists
+them as that listing does)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ QUERY: tuple[tuple[str, str], ...] = (
 
 def state_line(shown: dict[str, Any]) -> list[tuple[str, str]]:
     """The one-line state as (text, tone) badges: battery or fuel, charging, locked,
-    moving. dashboard.js draws the same from the same listing (`stateLine`)."""
+    moving. vehicles.js draws the same from the same fields (`stateLine`)."""
     state = shown["state"]
     parts: list[tuple[str, str]] = []
     battery, fuel = state.get("battery_level"), state.get("fuel_level")
