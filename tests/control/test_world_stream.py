@@ -15,6 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockcar.app import create_app
+from mockcar.domain.webhooks.deliveries import Attempt
 from mockcar.settings import Settings
 from mockcar.testing import MockcarServer
 from mockcar.web.control.journal_stream import streams_of
@@ -136,6 +137,34 @@ def test_an_unchanged_world_sends_only_keep_alive_comments(
                 break
     # Three looks at the World, and nothing but comments: no event is sent twice.
     assert quiet == [": keep-alive"] * 3
+
+
+def test_a_delivery_attempt_arrives_in_deliveries_and_in_its_vehicle_s_webhooks(
+    server: MockcarServer, http: httpx.Client
+) -> None:
+    first = _vehicles(server)[0]
+    hook = next(hook for application in server.world.applications.values()
+                for hook in application.webhooks)
+    log = server.world.deliveries
+    since = log.next_seq()
+    with http.stream("GET", server.url + STREAM, params={
+            "vehicle": first, "deliveries": since, "limit": 3}) as stream:
+        lines = stream.iter_lines()
+        _opened(lines)
+        at_connect = {e.kind: e.data for e in events(lines, 7, KINDS)}
+        log.record(Attempt(log.next_seq(), "event-1", "delivery-1", "VEHICLE_STATE", hook.id,
+                           first, 1, "http://127.0.0.1:9/hook", "failed", status=500,
+                           detail="the receiver answered 500"))
+        changed: dict[str, Any] = {}
+        while not {"deliveries", "webhooks"} <= set(changed):
+            [found] = events(lines, 1, KINDS)
+            changed[found.kind] = found.data
+    assert at_connect["deliveries"] == {"deliveries": []}
+    [sent] = changed["deliveries"]["deliveries"]
+    assert (sent["event_id"], sent["webhook_id"], sent["status"]) == ("event-1", hook.id, 500)
+    assert sent["seq"] > since
+    assert changed["webhooks"]["deliveries"][0] == sent
+    assert set(changed) == {"deliveries", "webhooks"}  # nothing else changed
 
 
 def test_a_vehicle_gone_from_the_world_is_told_once(
