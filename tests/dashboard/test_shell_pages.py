@@ -147,6 +147,17 @@ def test_add_vehicle_starts_in_the_region_of_most_of_the_worlds_vehicles(
     assert '<option value="US" selected>' not in form
 
 
+def test_start_here_says_when_the_world_has_no_application(tmp_path: Path) -> None:
+    path = tmp_path / "alone.yaml"
+    path.write_text("version: 1\nowners:\n  - email: solo@example.com\n    password: pw\n"
+                    "    vehicles:\n      - {make: FORD, model: F-150, year: 2022, "
+                    "powertrain: ICE}\n", encoding="utf-8")
+    with TestClient(create_app(Settings(scenario=path)), base_url=LOCAL) as alone:
+        start = unescape(alone.get("/").text)
+    assert "This World's scenario names no application" in start
+    assert "Start Connect" not in start and "solo@example.com" in start
+
+
 def test_a_page_past_the_last_says_so_and_links_to_the_last(fleet: TestClient) -> None:
     past = unescape(fleet.get("/vehicles", params={"page": "9", "powertrain": "BEV"}).text)
     total = len([v for v in fleet.get("/_mockcar/vehicles", params={"limit": "500"})
