@@ -68,18 +68,18 @@ RETRY_MS = 1000  # how soon a browser's EventSource reconnects
 MEDIA_TYPE = "text/event-stream; charset=utf-8"
 
 
-class _End:
+class End:
     """Put in a stream's queue when the server shuts down."""
 
 
-_END = _End()
+_END = End()
 
 
 @dataclass(eq=False)
 class Stream:
     """One client's stream: what is waiting for it, and how much did not fit."""
 
-    queue: asyncio.Queue[Entry | None | _End] = field(default_factory=asyncio.Queue)
+    queue: asyncio.Queue[Entry | None | End] = field(default_factory=asyncio.Queue)
     dropped: int = 0
     ended: bool = False
 
@@ -127,7 +127,7 @@ def end_streams(app: Any) -> int:
     return len(ended)
 
 
-def _event(kind: str, data: dict[str, Any], seq: int | None = None) -> bytes:
+def encode_event(kind: str, data: dict[str, Any], seq: int | None = None) -> bytes:
     # JSON without indentation holds no raw newline, so one data: line carries it.
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     head = f"id: {seq}\n" if seq is not None else ""
@@ -144,7 +144,7 @@ def _since(request: Request) -> int | None:
     return int(raw)
 
 
-def _heartbeat(request: Request) -> float:
+def heartbeat_of(request: Request) -> float:
     raw = request.query_params.get("heartbeat")
     if raw is None or raw == "":
         return HEARTBEAT
@@ -208,7 +208,7 @@ async def _events(journal: Journal, found: Match, since: int | None, heartbeat: 
         if since is not None:
             for entry in journal.entries(Match(since=since)):
                 if found(entry):
-                    yield _event("request", wire.entry(entry), entry.seq)
+                    yield encode_event("request", wire.entry(entry), entry.seq)
                 last = entry.seq
         reported = 0
         while not stream.ended:
@@ -218,16 +218,16 @@ async def _events(journal: Journal, found: Match, since: int | None, heartbeat: 
                 yield b": keep-alive\n\n"
                 continue
             if stream.dropped > reported:
-                yield _event("dropped", {"dropped": stream.dropped - reported})
+                yield encode_event("dropped", {"dropped": stream.dropped - reported})
                 reported = stream.dropped
-            if isinstance(item, _End):
+            if isinstance(item, End):
                 break
             if item is None:
-                yield _event("cleared", {})
+                yield encode_event("cleared", {})
             elif item.seq > last:
                 last = item.seq
                 if found(item):
-                    yield _event("request", wire.entry(item), item.seq)
+                    yield encode_event("request", wire.entry(item), item.seq)
     finally:
         stop()
         streams.open.discard(stream)
@@ -249,7 +249,7 @@ def _endpoint(which: str) -> Any:
             aim(context, which == APPLICATION)
         filters = {k: v for k, v in request.query_params.items() if k != "since"}
         found = match(filters)
-        since, heartbeat = _since(request), _heartbeat(request)
+        since, heartbeat = _since(request), heartbeat_of(request)
         streams = streams_of(request.app.state)
         if streams.closing:
             raise ControlError(503, "unavailable", "The server is shutting down.")
@@ -331,4 +331,5 @@ def openapi() -> dict[str, Any]:
     return {"paths": paths}
 
 
-__all__ = ["PATH", "UNCLAIMED_PATH", "end_streams", "openapi", "routes", "stream_journal"]
+__all__ = ["PATH", "UNCLAIMED_PATH", "End", "EventStream", "Stream", "Streams", "encode_event",
+           "end_streams", "heartbeat_of", "openapi", "routes", "stream_journal", "streams_of"]

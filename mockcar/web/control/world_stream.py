@@ -62,14 +62,14 @@ from mockcar.web.control.journal_stream import (
     HEARTBEAT_RANGE,
     MAX_STREAMS,
     RETRY_MS,
+    End,
     EventStream,
     Stream,
     Streams,
-    _End,
+    encode_event,
+    heartbeat_of,
     streams_of,
 )
-from mockcar.web.control.journal_stream import _event as event
-from mockcar.web.control.journal_stream import _heartbeat as heartbeat_of
 from mockcar.web.control.operations import (
     APPLICATION_PREFIX,
     PREFIX,
@@ -231,11 +231,11 @@ async def _events(context: Context, scoped: bool, follow: Follow, heartbeat: flo
                 aim(context, scoped)  # the World may have been replaced (reset, restore)
                 found = await snapshot(context, follow)
             except ControlError as error:
-                yield event("error", error.body())
+                yield encode_event("error", error.body())
                 break
             changed, clock = _changed(found, seen, clock)
             for name, data in changed:
-                yield event(name, data)
+                yield encode_event(name, data)
             quiet = 0.0 if changed else quiet
             try:
                 item = await asyncio.wait_for(stream.queue.get(), TICK)
@@ -245,7 +245,7 @@ async def _events(context: Context, scoped: bool, follow: Follow, heartbeat: flo
                     yield b": keep-alive\n\n"
                     quiet = 0.0
                 continue
-            if isinstance(item, _End):
+            if isinstance(item, End):
                 break
     finally:
         streams.open.discard(stream)
