@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockcar import user_cache
 from mockcar.domain.connect.brands import make_name
+from mockcar.domain.vehicles.vehicle import region_name
 from mockcar.web import page_assets
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ def _make(compiled_in: Path | None = None) -> Jinja2Templates:
         logo=page_assets.LOGO,
     )
     templates.env.filters["make_name"] = make_name
+    templates.env.filters["region_name"] = region_name
     return templates
 
 

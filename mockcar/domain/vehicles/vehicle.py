@@ -63,6 +63,15 @@ class Region(StrEnum):
     EUROPE = "EUROPE"
 
 
+REGION_NAMES: dict[str, str] = {Region.US: "United States", Region.CA: "Canada",
+                                 Region.EUROPE: "Europe"}
+
+
+def region_name(region: str) -> str:
+    """A region as a person reads it: "Europe" for EUROPE; an unknown code as it is."""
+    return REGION_NAMES.get(region, region)
+
+
 class ChargeState(StrEnum):
     CHARGING = "CHARGING"
     FULLY_CHARGED = "FULLY_CHARGED"

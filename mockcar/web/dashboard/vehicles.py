@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mockcar.domain.connect.brands import make_name
+from mockcar.domain.vehicles.vehicle import REGION_NAMES
 from mockcar.domain.world import vehicle_listing
 from mockcar.web.control import responses as wire
 from mockcar.web.dashboard import layout
@@ -20,7 +21,7 @@ from mockcar.web.dashboard import layout
 PAGE_SIZE = 50
 POWERTRAINS = (("BEV", "Electric (BEV)"), ("PHEV", "Plug-in hybrid (PHEV)"),
                ("HEV", "Hybrid (HEV)"), ("ICE", "Combustion (ICE)"))
-REGIONS = (("US", "United States"), ("CA", "Canada"), ("EUROPE", "Europe"))
+REGIONS = tuple(REGION_NAMES.items())
 QUERY: tuple[tuple[str, str], ...] = (
     ("q", "search: a vehicle id, VIN or owner email, or words of make, model, year"),
     ("make", "make id (FORD)"), ("powertrain", "BEV, PHEV, HEV or ICE"),
