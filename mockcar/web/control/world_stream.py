@@ -22,7 +22,8 @@ Query parameters say what to follow; the clock always comes:
     heartbeat=<seconds>      between keep-alive comments (15)
 
 Each event's `data:` is that JSON, built by the same functions as those routes. All are
-sent at connect, then each again only when it changed (checked every `TICK` seconds):
+sent at connect, then each again only when it changed (looked at every `TICK` seconds,
+and at once when the clock jumps):
 `clock` when its time jumped (advanced, set, frozen, resumed or its speed changed), not
 as it runs; `readings` when anything but `at`, the moment it was read, changed. When
 the followed vehicle is gone (the World was reset without it), `missing` carries the
@@ -62,7 +63,6 @@ from mockcar.web.control.journal_stream import (
     HEARTBEAT_RANGE,
     MAX_STREAMS,
     RETRY_MS,
-    End,
     EventStream,
     Stream,
     Streams,
@@ -84,6 +84,7 @@ from mockcar.web.handler import with_operations
 
 PATH = "/stream"
 TICK = 1.0  # seconds between looks at the World
+QUICK = 0.25  # seconds between looks at its clock alone: a jump is sent at once
 MAX_VEHICLES = 50  # ids in `vehicles`: the Vehicles list's page
 JUMP = 1.0  # World seconds the clock may stray from where running puts it
 PARAMETERS = ("vehicle", "vehicles", "deliveries", "limit", "heartbeat")
@@ -217,6 +218,20 @@ def _changed(found: dict[str, Json], seen: dict[str, str],
     return out, clock
 
 
+async def _wait(stream: Stream, world: World) -> bool:
+    """Until the next look at the World: `TICK` seconds, or less when its clock jumps
+    (its line, read every `QUICK` seconds, is a tuple compare). True: the stream was
+    ended (the server shuts down: `Stream.end` marks it)."""
+    line, due = world.clock.line(), time.monotonic() + TICK
+    while (left := due - time.monotonic()) > 0:
+        await asyncio.sleep(min(QUICK, left))
+        if stream.ended:
+            return True
+        if world.clock.line() != line:
+            return False
+    return stream.ended
+
+
 async def _events(context: Context, scoped: bool, follow: Follow, heartbeat: float,
                   streams: Streams) -> AsyncGenerator[bytes, None]:
     stream = Stream()
@@ -225,7 +240,7 @@ async def _events(context: Context, scoped: bool, follow: Follow, heartbeat: flo
         yield f"retry: {RETRY_MS}\n: mockcar World\n\n".encode()
         seen: dict[str, str] = {}
         clock: _ClockSeen | None = None
-        quiet = 0.0
+        spoke = time.monotonic()  # when the last event or comment went
         while not stream.ended:
             try:
                 aim(context, scoped)  # the World may have been replaced (reset, restore)
@@ -236,16 +251,12 @@ async def _events(context: Context, scoped: bool, follow: Follow, heartbeat: flo
             changed, clock = _changed(found, seen, clock)
             for name, data in changed:
                 yield encode_event(name, data)
-            quiet = 0.0 if changed else quiet
-            try:
-                item = await asyncio.wait_for(stream.queue.get(), TICK)
-            except TimeoutError:
-                quiet += TICK
-                if quiet >= heartbeat:
-                    yield b": keep-alive\n\n"
-                    quiet = 0.0
-                continue
-            if isinstance(item, End):
+            if changed:
+                spoke = time.monotonic()
+            elif time.monotonic() - spoke >= heartbeat:
+                yield b": keep-alive\n\n"
+                spoke = time.monotonic()
+            if await _wait(stream, context.target_world):
                 break
     finally:
         streams.open.discard(stream)
@@ -298,8 +309,8 @@ _DESCRIPTION = (
     "(GET …/vehicles/{id}/…) and `faults` (GET …/faults); with `vehicles`, `states` "
     "(`{\"vehicles\": [...]}` as GET …/vehicles lists them); with `deliveries`, "
     "`deliveries` (as GET …/applications/{client_id}/deliveries?since=). Each is sent at "
-    f"connect, then again only when it changed (looked at every {TICK:g} s; `readings` "
-    "apart from `at`). `event: missing` (the control API's 404 body) when the followed "
+    f"connect, then again only when it changed (looked at every {TICK:g} s, and at once "
+    "when the clock jumps; `readings` apart from `at`). `event: missing` (the control API's 404 body) when the followed "
     "vehicle is gone; `event: error` (its error body) when the World is, and the stream "
     "ends. A `: keep-alive` comment after `heartbeat` seconds without an event."
 )
