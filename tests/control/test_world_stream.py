@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -204,6 +205,34 @@ def test_an_application_s_stream_needs_its_credentials(
     assert set(found["clock"]) == {"now", "frozen", "speed"}
     basic = http.get(server.url + path, auth=(app["client_id"], "wrong"))
     assert basic.status_code == 401
+
+
+FLEET = """\
+version: 1
+seed: 5
+applications:
+  - {name: Fleet, client_id: fleet-app, client_secret: s, redirect_uris: ['http://localhost/cb']}
+fleet: {count: 100000, name: rental, vehicles_per_owner: 3}
+"""
+
+
+def test_a_fleet_s_states_are_read_as_the_listing_reads_them_without_growing_the_world(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "fleet.yaml"
+    path.write_text(FLEET, encoding="utf-8")
+    with MockcarServer(Settings(scenario=path)) as fleet, httpx.Client(timeout=10) as http:
+        httpx.post(fleet.url + "/_mockcar/clock/freeze", json={"at": FROZEN_AT})
+        listed = http.get(fleet.url + "/_mockcar/vehicles", params={"offset": 50_000}).json()
+        ids = [vehicle["id"] for vehicle in listed["vehicles"]]
+        assert len(ids) == 50
+        with http.stream("GET", fleet.url + STREAM, params={"vehicles": ",".join(ids)}) as stream:
+            lines = stream.iter_lines()
+            _opened(lines)
+            states = _until(lines, "states")
+        assert states.data["vehicles"] == listed["vehicles"]
+        # Made to be read, not kept: the World does not grow by a page looked at.
+        assert all(fleet.world.vehicles.get_made(vehicle_id) is None for vehicle_id in ids)
 
 
 def test_a_stream_ends_when_its_client_goes_away(server: MockcarServer) -> None:

@@ -52,6 +52,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from mockcar.domain.vehicles.vehicle import Vehicle
+from mockcar.domain.world import vehicle_listing
 from mockcar.domain.world.world import World
 from mockcar.web.control import responses as wire
 from mockcar.web.control import schemas as s
@@ -156,9 +157,11 @@ async def snapshot(context: Context, follow: Follow) -> dict[str, Json]:
             found["webhooks"] = control_vehicle.webhooks_of(world, vehicle, follow.limit)
             found["faults"] = await control_world.list_faults(context)
     if follow.vehicles:
+        # As the listing reads them: a fleet's vehicle is made, not kept (peek).
         found["states"] = {"vehicles": [
             wire.vehicle(vehicle.at(now), world.owner_of(vehicle.id))
-            for wanted in follow.vehicles if (vehicle := world.vehicles.get(wanted))]}
+            for wanted in follow.vehicles
+            if (vehicle := vehicle_listing.peek(world, wanted)) is not None]}
     if follow.deliveries is not None:
         applications = ([context.application] if context.application is not None
                         else list(world.applications.values()))
