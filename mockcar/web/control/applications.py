@@ -26,8 +26,7 @@ from mockcar.web.control import responses as wire
 from mockcar.web.control import schemas as s
 from mockcar.web.control.connect import connect
 from mockcar.web.control.operations import Context, ControlError, Operation, Target, invalid
-from mockcar.web.control.world import _JOURNAL_QUERY as JOURNAL_QUERY
-from mockcar.web.control.world import journal_listing
+from mockcar.web.control.world import JOURNAL_QUERY, journal_listing
 
 SERVER, APP = Target.SERVER, Target.APPLICATION
 

@@ -54,9 +54,8 @@ from mockcar.web.control.operations import (
     ControlError,
     invalid,
 )
-from mockcar.web.control.routes import ALL_METHODS
-from mockcar.web.control.routes import _aim as aim
-from mockcar.web.control.world import _JOURNAL_QUERY, match
+from mockcar.web.control.routes import ALL_METHODS, aim
+from mockcar.web.control.world import JOURNAL_QUERY, match
 from mockcar.web.handler import with_operations
 
 PATH = "/journal/stream"
@@ -291,7 +290,7 @@ def openapi() -> dict[str, Any]:
     """Both stream routes, for the document at /openapi.json to merge."""
     error = {"description": "Error (control API shape)", "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/ControlError"}}}}
-    query = [q for q in _JOURNAL_QUERY if q[0] != "since"] + [
+    query = [q for q in JOURNAL_QUERY if q[0] != "since"] + [
         ("since", s.COUNT_NUMBER,
          "send the kept entries after this seq first (as Last-Event-ID does)"),
         ("heartbeat", {"type": "number", "minimum": HEARTBEAT_RANGE[0],

@@ -103,14 +103,14 @@ def _endpoint(methods: dict[str, Served]) -> Callable[[Request], Awaitable[Respo
         context = Context(request, await read_body(request, operation),
                           request.app.state.tenants, request.app.state.scenarios)
         if operation.target is not Target.SERVER:
-            _aim(context, scoped)
+            aim(context, scoped)
         body = await operation.handler(context)
         return JSONResponse(body, status_code=operation.status)
 
     return with_operations(endpoint, {m: op.name for m, (op, _) in methods.items()})
 
 
-def _aim(context: Context, scoped: bool) -> None:
+def aim(context: Context, scoped: bool) -> None:
     """Point the context at its World: the scenario's, or the application's named in the
     path after checking the caller is that application."""
     tenants: Tenants = context.tenants

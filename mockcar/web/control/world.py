@@ -333,7 +333,7 @@ async def set_rate_limits(ctx: Context) -> dict[str, Any]:
     return limits.settings.describe()
 
 
-_JOURNAL_QUERY = (
+JOURNAL_QUERY = (
     ("method", s.STRING, "HTTP method"),
     ("path", s.STRING, "path pattern: * matches anything, {name} one segment"),
     ("status", s.COUNT_NUMBER, "response status"),
@@ -393,10 +393,10 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("POST", "/faults/{fault_id}/delete", delete_fault, "Remove one fault rule", W,
               s.DELETED, s.EMPTY),
     Operation("GET", "/journal", get_journal, "Recorded requests, oldest first (redacted)", W,
-              s.JOURNAL, query=(*_JOURNAL_QUERY,
+              s.JOURNAL, query=(*JOURNAL_QUERY,
                                 ("limit", s.COUNT_NUMBER, "only the newest `limit` entries"))),
     Operation("GET", "/journal/count", count_journal, "How many recorded requests match", W,
-              s.COUNT, query=_JOURNAL_QUERY),
+              s.COUNT, query=JOURNAL_QUERY),
     Operation("POST", "/journal/verify", verify_journal,
               "Whether N recorded requests match", W, s.VERIFIED, s.VERIFY),
     Operation("POST", "/journal/clear", clear_journal, "Forget recorded requests", W,

@@ -79,8 +79,7 @@ from mockcar.web.control.operations import (
     invalid,
     not_found,
 )
-from mockcar.web.control.routes import ALL_METHODS
-from mockcar.web.control.routes import _aim as aim
+from mockcar.web.control.routes import ALL_METHODS, aim
 from mockcar.web.handler import with_operations
 
 PATH = "/stream"
