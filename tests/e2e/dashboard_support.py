@@ -53,17 +53,27 @@ def horizontal_overflow(page: Page) -> int:
     return width
 
 
-def unnamed_controls(page: Page) -> list[str]:
-    """The controls Chromium's accessibility tree gives no name, as "role (html)"."""
+def accessibility_nodes(page: Page) -> list[dict[str, Any]]:
+    """The nodes of Chromium's accessibility tree of `page`, not ignored ones: what a
+    screen reader is told (each with its "role" and "name")."""
     session = page.context.new_cdp_session(page)
     try:
         tree: dict[str, Any] = session.send("Accessibility.getFullAXTree")
     finally:
         session.detach()
+    return [node for node in tree["nodes"] if not node.get("ignored")]
+
+
+def disclosure_names(page: Page) -> list[str]:
+    """The accessible names of the page's <summary> elements, as Chromium computes them."""
+    return [str((node.get("name") or {}).get("value", "")) for node in accessibility_nodes(page)
+            if node.get("role", {}).get("value") == "DisclosureTriangle"]
+
+
+def unnamed_controls(page: Page) -> list[str]:
+    """The controls Chromium's accessibility tree gives no name, as "role (html)"."""
     found = []
-    for node in tree["nodes"]:
-        if node.get("ignored"):
-            continue
+    for node in accessibility_nodes(page):
         role = node.get("role", {}).get("value")
         name = (node.get("name") or {}).get("value", "")
         if role in CONTROL_ROLES and not str(name).strip():

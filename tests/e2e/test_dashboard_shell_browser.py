@@ -23,6 +23,7 @@ from mockcar.testing.sdk import smartcar_sdk_pointed_at
 from tests.e2e.dashboard_support import (
     DESKTOP,
     PHONE,
+    disclosure_names,
     horizontal_overflow,
     same_origin_only,
     tab_stops,
@@ -264,11 +265,7 @@ def test_the_clock_menu_closes_with_escape_or_a_click_elsewhere(server: MockcarS
     menu = page.locator(".clock__controls")
     summary = page.locator(".clock__controls > summary")
     # Named "Clock" as Chromium tells a screen reader, without its decorative arrow.
-    session = page.context.new_cdp_session(page)
-    tree = session.send("Accessibility.getFullAXTree")
-    session.detach()
-    assert [(node.get("name") or {}).get("value") for node in tree["nodes"]
-            if (node.get("role") or {}).get("value") == "DisclosureTriangle"] == ["Clock"]
+    assert disclosure_names(page) == ["Clock"]
     summary.focus()
     page.keyboard.press("Enter")
     expect(menu).to_have_attribute("open", "")

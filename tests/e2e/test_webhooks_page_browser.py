@@ -6,7 +6,6 @@ got; the control API's refusals show on the webhook's card."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
@@ -17,6 +16,7 @@ from mockcar.domain.connect.brands import make_name
 from mockcar.domain.world.world import Application
 from mockcar.settings import Settings
 from mockcar.testing import MockcarServer
+from tests.e2e.dashboard_support import disclosure_names
 from tests.webhooks.receiver import Receiver
 
 HOOK = "dashboard-hook"
@@ -93,16 +93,6 @@ def test_re_verify_and_a_test_payload_reach_the_receiver_and_the_log(
     assert not [name for name in summaries if name[:1] in "▸▾"]
 
 
-def disclosure_names(page: Page) -> list[str]:
-    """The accessible names of the page's <summary> elements, as Chromium computes them."""
-    session = page.context.new_cdp_session(page)
-    try:
-        tree: dict[str, Any] = session.send("Accessibility.getFullAXTree")
-    finally:
-        session.detach()
-    return [str((node.get("name") or {}).get("value", "")) for node in tree["nodes"]
-            if not node.get("ignored")
-            and node.get("role", {}).get("value") == "DisclosureTriangle"]
 
 
 def test_an_action_the_control_api_refuses_is_shown_on_its_card(
