@@ -286,49 +286,62 @@ _DESCRIPTION = (
 )
 
 
-def openapi() -> dict[str, Any]:
-    """Both stream routes, for the document at /openapi.json to merge."""
+# The `heartbeat` query parameter every stream takes.
+HEARTBEAT_PARAMETER = ("heartbeat", {"type": "number", "minimum": HEARTBEAT_RANGE[0],
+                                     "maximum": HEARTBEAT_RANGE[1]},
+                       f"seconds between keep-alive comments (default {HEARTBEAT:g})")
+
+
+def stream_operation(operation_id: str, summary: str, description: str,
+                     query: list[tuple[str, Any, str]], scoped: bool,
+                     headers: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
+    """The OpenAPI path item of a control route answering server-sent events: `query` as
+    (name, schema, description); `scoped` under /applications/{client_id}/."""
     error = {"description": "Error (control API shape)", "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/ControlError"}}}}
+    parameters: list[dict[str, Any]] = (
+        [{"name": "client_id", "in": "path", "required": True, "schema": s.STRING}]
+        if scoped else [])
+    parameters += [{"name": name, "in": "query", "required": False, "schema": schema,
+                    "description": text} for name, schema, text in query]
+    parameters += headers
+    return {"get": {
+        "operationId": operation_id,
+        "summary": summary,
+        "description": description,
+        "tags": ["mockcar control"],
+        "parameters": parameters,
+        "responses": {
+            "200": {"description": "An event stream that ends when the client "
+                    "disconnects or the server shuts down", "content": {
+                        "text/event-stream": {"schema": {"type": "string"}}}},
+            "default": error,
+        },
+        "security": ([{"mockcarManagementToken": []}, {"mockcarClientBasic": []}]
+                     if scoped else []),
+    }}
+
+
+def openapi() -> dict[str, Any]:
+    """The journal's stream routes, for the document at /openapi.json to merge."""
     query = [q for q in JOURNAL_QUERY if q[0] != "since"] + [
         ("since", s.COUNT_NUMBER,
          "send the kept entries after this seq first (as Last-Event-ID does)"),
-        ("heartbeat", {"type": "number", "minimum": HEARTBEAT_RANGE[0],
-                       "maximum": HEARTBEAT_RANGE[1]},
-         f"seconds between keep-alive comments (default {HEARTBEAT:g})"),
+        HEARTBEAT_PARAMETER,
     ]
-    paths: dict[str, Any] = {}
-    for path, which in ((PREFIX + PATH, SCENARIO), (APPLICATION_PREFIX + PATH, APPLICATION),
-                        (PREFIX + UNCLAIMED_PATH, UNCLAIMED)):
-        scoped = which == APPLICATION
-        parameters: list[dict[str, Any]] = (
-            [{"name": "client_id", "in": "path", "required": True, "schema": s.STRING}]
-            if scoped else [])
-        parameters += [{"name": name, "in": "query", "required": False, "schema": schema,
-                        "description": text} for name, schema, text in query]
-        parameters.append({"name": "Last-Event-ID", "in": "header", "required": False,
-                           "schema": s.STRING, "description": "the last seq received"})
-        paths[path] = {"get": {
-            "operationId": {SCENARIO: "mockcar_stream_journal",
-                            APPLICATION: "mockcar_stream_journal_of_application",
-                            UNCLAIMED: "mockcar_stream_unclaimed_journal"}[which],
-            "summary": ("The requests no application claimed, live, as server-sent events"
-                        if which == UNCLAIMED
-                        else "The request journal live, as server-sent events"),
-            "description": _DESCRIPTION,
-            "tags": ["mockcar control"],
-            "parameters": parameters,
-            "responses": {
-                "200": {"description": "An event stream that ends when the client "
-                        "disconnects or the server shuts down", "content": {
-                            "text/event-stream": {"schema": {"type": "string"}}}},
-                "default": error,
-            },
-            "security": ([{"mockcarManagementToken": []}, {"mockcarClientBasic": []}]
-                         if scoped else []),
-        }}
-    return {"paths": paths}
+    last_event_id = {"name": "Last-Event-ID", "in": "header", "required": False,
+                     "schema": s.STRING, "description": "the last seq received"}
+    return {"paths": {path: stream_operation(
+        {SCENARIO: "mockcar_stream_journal",
+         APPLICATION: "mockcar_stream_journal_of_application",
+         UNCLAIMED: "mockcar_stream_unclaimed_journal"}[which],
+        ("The requests no application claimed, live, as server-sent events"
+         if which == UNCLAIMED else "The request journal live, as server-sent events"),
+        _DESCRIPTION, query, which == APPLICATION, (last_event_id,))
+        for path, which in ((PREFIX + PATH, SCENARIO), (APPLICATION_PREFIX + PATH, APPLICATION),
+                            (PREFIX + UNCLAIMED_PATH, UNCLAIMED))}}
 
 
-__all__ = ["PATH", "UNCLAIMED_PATH", "End", "EventStream", "Stream", "Streams", "encode_event",
-           "end_streams", "heartbeat_of", "openapi", "routes", "stream_journal", "streams_of"]
+__all__ = ["HEARTBEAT_PARAMETER", "PATH", "UNCLAIMED_PATH", "End", "EventStream", "Stream",
+           "Streams", "encode_event", "end_streams", "heartbeat_of", "openapi", "routes",
+           "stream_journal", "stream_operation", "streams_of"]

@@ -60,8 +60,7 @@ from mockcar.web.control import vehicle_detail as control_vehicle
 from mockcar.web.control import webhooks as control_webhooks
 from mockcar.web.control import world as control_world
 from mockcar.web.control.journal_stream import (
-    HEARTBEAT,
-    HEARTBEAT_RANGE,
+    HEARTBEAT_PARAMETER,
     MAX_STREAMS,
     RETRY_MS,
     EventStream,
@@ -69,6 +68,7 @@ from mockcar.web.control.journal_stream import (
     Streams,
     encode_event,
     heartbeat_of,
+    stream_operation,
     streams_of,
 )
 from mockcar.web.control.operations import (
@@ -320,8 +320,6 @@ _DESCRIPTION = (
 
 def openapi() -> dict[str, Any]:
     """Both stream routes, for the document at /openapi.json to merge."""
-    error = {"description": "Error (control API shape)", "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/ControlError"}}}}
     query = [
         ("vehicle", s.STRING, ("a vehicle's id or VIN: its readings, timeline, "
          "connections, webhooks and the faults")),
@@ -330,35 +328,14 @@ def openapi() -> dict[str, Any]:
         ("deliveries", s.COUNT_NUMBER, "a delivery seq: the delivery attempts after it"),
         ("limit", s.COUNT_NUMBER, ("recent deliveries in the `webhooks` event "
          f"({control_vehicle.DELIVERIES_SHOWN})")),
-        ("heartbeat", {"type": "number", "minimum": HEARTBEAT_RANGE[0],
-                       "maximum": HEARTBEAT_RANGE[1]},
-         f"seconds between keep-alive comments (default {HEARTBEAT:g})"),
+        HEARTBEAT_PARAMETER,
     ]
-    paths: dict[str, Any] = {}
-    for path, which in ((PREFIX + PATH, SCENARIO), (APPLICATION_PREFIX + PATH, APPLICATION)):
-        scoped = which == APPLICATION
-        parameters: list[dict[str, Any]] = (
-            [{"name": "client_id", "in": "path", "required": True, "schema": s.STRING}]
-            if scoped else [])
-        parameters += [{"name": name, "in": "query", "required": False, "schema": schema,
-                        "description": text} for name, schema, text in query]
-        paths[path] = {"get": {
-            "operationId": "mockcar_stream_world" + ("_of_application" if scoped else ""),
-            "summary": "The World live (clock, a vehicle, vehicles' states, deliveries), "
-                       "as server-sent events",
-            "description": _DESCRIPTION,
-            "tags": ["mockcar control"],
-            "parameters": parameters,
-            "responses": {
-                "200": {"description": "An event stream that ends when the client "
-                        "disconnects or the server shuts down", "content": {
-                            "text/event-stream": {"schema": {"type": "string"}}}},
-                "default": error,
-            },
-            "security": ([{"mockcarManagementToken": []}, {"mockcarClientBasic": []}]
-                         if scoped else []),
-        }}
-    return {"paths": paths}
+    summary = ("The World live (clock, a vehicle, vehicles' states, deliveries), as "
+               "server-sent events")
+    return {"paths": {path: stream_operation(
+        "mockcar_stream_world" + ("_of_application" if which == APPLICATION else ""),
+        summary, _DESCRIPTION, query, which == APPLICATION)
+        for path, which in ((PREFIX + PATH, SCENARIO), (APPLICATION_PREFIX + PATH, APPLICATION))}}
 
 
 __all__ = ["PATH", "Follow", "follow_of", "openapi", "routes", "snapshot", "stream_world"]
