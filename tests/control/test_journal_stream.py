@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import httpx
 import pytest
@@ -21,40 +18,15 @@ from mockcar.domain.journal.journal import Journal, Match
 from mockcar.settings import Settings
 from mockcar.testing import MockcarServer
 from mockcar.web.control import journal_stream
-from mockcar.web.control.journal_stream import QUEUE_LIMIT, Streams, streams_of
+from mockcar.web.control.journal_stream import QUEUE_LIMIT, Streams
+from tests.support.event_streams import (
+    assert_ends_when_its_client_goes_away,
+    assert_shutdown_ends_it,
+    events,
+    opened,
+)
 
 STREAM = "/_mockcar/journal/stream"
-
-
-@dataclass
-class Event:
-    kind: str
-    data: dict[str, Any]
-    id: str | None = None
-
-
-def events(lines: Iterator[str], wanted: int, kinds: tuple[str, ...] = ("request",),
-           comments: list[str] | None = None) -> list[Event]:
-    """Read the stream until `wanted` events of `kinds` have come."""
-    found: list[Event] = []
-    fields: dict[str, str] = {}
-    for line in lines:
-        if line.startswith(":"):
-            if comments is not None:
-                comments.append(line)
-                if wanted == 0:
-                    return found
-            continue
-        if line:
-            name, _, value = line.partition(":")
-            fields[name] = value.removeprefix(" ")
-            continue
-        if "event" in fields and fields["event"] in kinds:
-            found.append(Event(fields["event"], json.loads(fields["data"]), fields.get("id")))
-            if len(found) == wanted:
-                return found
-        fields = {}
-    raise AssertionError(f"the stream ended after {found}")
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +43,7 @@ def http() -> Iterator[httpx.Client]:
 
 
 def _opened(lines: Iterator[str]) -> None:
-    """The stream's opening: the retry field and a comment."""
-    assert [next(lines) for _ in range(3)] == ["retry: 1000", ": mockcar request journal", ""]
+    opened(lines, "request journal")
 
 
 def test_a_request_arrives_as_it_is_recorded(server: MockcarServer, http: httpx.Client) -> None:
@@ -180,30 +151,11 @@ def test_the_unclaimed_requests_stream_too(server: MockcarServer, http: httpx.Cl
 
 
 def test_a_stream_ends_when_its_client_goes_away(server: MockcarServer) -> None:
-    streams = streams_of(server.app.state)
-    with httpx.Client(timeout=10) as http, http.stream("GET", server.url + STREAM) as stream:
-        lines = stream.iter_lines()  # kept: dropping the iterator closes the connection
-        _opened(lines)
-        assert len(streams.open) == 1
-    deadline = time.monotonic() + 10
-    while streams.open and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not streams.open
+    assert_ends_when_its_client_goes_away(server, STREAM, "request journal")
 
 
 def test_shutdown_ends_open_streams_instead_of_waiting_for_them() -> None:
-    server = MockcarServer(Settings()).start()
-    http = httpx.Client(timeout=10)
-    try:
-        with http.stream("GET", server.url + STREAM) as stream:
-            lines = stream.iter_lines()
-            _opened(lines)
-            server.stop()  # joins uvicorn's thread: it must finish, not wait on us
-            assert not server._thread.is_alive()
-            assert list(lines) == []  # the stream ended cleanly, no error
-    finally:
-        http.close()
-        server.stop()
+    assert_shutdown_ends_it(STREAM, "request journal")
 
 
 def test_bad_requests_get_the_control_api_s_errors() -> None:

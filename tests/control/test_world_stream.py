@@ -6,7 +6,6 @@ control API's errors."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,13 @@ from mockcar.app import create_app
 from mockcar.domain.webhooks.deliveries import Attempt
 from mockcar.settings import Settings
 from mockcar.testing import MockcarServer
-from mockcar.web.control.journal_stream import streams_of
-from tests.control.test_journal_stream import Event, events
+from tests.support.event_streams import (
+    Event,
+    assert_ends_when_its_client_goes_away,
+    assert_shutdown_ends_it,
+    events,
+    opened,
+)
 
 STREAM = "/_mockcar/stream"
 FROZEN_AT = "2026-03-10T09:00:00Z"
@@ -45,7 +49,7 @@ def http() -> Iterator[httpx.Client]:
 
 
 def _opened(lines: Iterator[str]) -> None:
-    assert [next(lines) for _ in range(3)] == ["retry: 1000", ": mockcar World", ""]
+    opened(lines, "World")
 
 
 def _until(lines: Iterator[str], kind: str, seen: list[Event] | None = None) -> Event:
@@ -236,31 +240,11 @@ def test_a_fleet_s_states_are_read_as_the_listing_reads_them_without_growing_the
 
 
 def test_a_stream_ends_when_its_client_goes_away(server: MockcarServer) -> None:
-    streams = streams_of(server.app.state)
-    with httpx.Client(timeout=10) as http, http.stream("GET", server.url + STREAM) as stream:
-        lines = stream.iter_lines()
-        _opened(lines)
-        assert len(streams.open) == 1
-    deadline = time.monotonic() + 10
-    while streams.open and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not streams.open
+    assert_ends_when_its_client_goes_away(server, STREAM, "World")
 
 
 def test_shutdown_ends_open_world_streams() -> None:
-    server = MockcarServer(Settings()).start()
-    http = httpx.Client(timeout=10)
-    try:
-        with http.stream("GET", server.url + STREAM) as stream:
-            lines = stream.iter_lines()
-            _opened(lines)
-            events(lines, 1, KINDS)
-            server.stop()  # joins uvicorn's thread: it must finish, not wait on us
-            assert not server._thread.is_alive()
-            assert list(lines) == []
-    finally:
-        http.close()
-        server.stop()
+    assert_shutdown_ends_it(STREAM, "World", first=KINDS)
 
 
 def test_bad_or_unknown_parameters_get_the_control_api_s_errors() -> None:
