@@ -93,8 +93,6 @@ def test_re_verify_and_a_test_payload_reach_the_receiver_and_the_log(
     assert not [name for name in summaries if name[:1] in "▸▾"]
 
 
-
-
 def test_an_action_the_control_api_refuses_is_shown_on_its_card(
     server: MockcarServer, application: Application, receiver: Receiver, browser_page: Page
 ) -> None:
