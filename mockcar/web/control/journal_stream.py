@@ -101,6 +101,25 @@ class Streams:
     open: set[Stream] = field(default_factory=set)
     closing: bool = False
 
+    def admit(self) -> None:
+        """Refuse a new stream (503) while the server shuts down or `MAX_STREAMS` of
+        either kind (journal, World) are open."""
+        if self.closing:
+            raise ControlError(503, "unavailable", "The server is shutting down.")
+        if len(self.open) >= MAX_STREAMS:
+            raise ControlError(503, "unavailable",
+                               f"{MAX_STREAMS} streams (journal and World) are open, the "
+                               "most mockcar serves at once; close one.",
+                               headers={"Retry-After": "5"})
+
+
+def get_only(request: Request) -> None:
+    """A stream answers GET (and HEAD); any other method the control API's 405."""
+    if request.method not in ("GET", "HEAD"):
+        raise ControlError(405, "method_not_allowed",
+                           f"{request.method} is not allowed here; use GET.",
+                           headers={"Allow": "GET, HEAD"})
+
 
 def streams_of(state: Any) -> Streams:
     found: Streams | None = getattr(state, "journal_streams", None)
@@ -237,10 +256,7 @@ SCENARIO, APPLICATION, UNCLAIMED = "scenario", "application", "unclaimed"
 
 def _endpoint(which: str) -> Any:
     async def stream_journal(request: Request) -> Response:
-        if request.method not in ("GET", "HEAD"):
-            raise ControlError(405, "method_not_allowed",
-                               f"{request.method} is not allowed here; use GET.",
-                               headers={"Allow": "GET, HEAD"})
+        get_only(request)
         context = Context(request, {}, request.app.state.tenants, request.app.state.scenarios)
         if which == UNCLAIMED:
             context.journal = context.tenants.unclaimed_journal
@@ -250,13 +266,7 @@ def _endpoint(which: str) -> Any:
         found = match(filters)
         since, heartbeat = _since(request), heartbeat_of(request)
         streams = streams_of(request.app.state)
-        if streams.closing:
-            raise ControlError(503, "unavailable", "The server is shutting down.")
-        if len(streams.open) >= MAX_STREAMS:
-            raise ControlError(503, "unavailable",
-                               f"{MAX_STREAMS} journal streams are open, the most mockcar "
-                               "serves at once; close one (or read GET …/journal).",
-                               headers={"Retry-After": "5"})
+        streams.admit()
         return EventStream(_events(context.target_journal, found, since, heartbeat, streams))
 
     # Every method reaches it, so a wrong one gets the control API's 405, not the
@@ -343,5 +353,5 @@ def openapi() -> dict[str, Any]:
 
 
 __all__ = ["HEARTBEAT_PARAMETER", "PATH", "UNCLAIMED_PATH", "End", "EventStream", "Stream",
-           "Streams", "encode_event", "end_streams", "heartbeat_of", "openapi", "routes",
-           "stream_journal", "stream_operation", "streams_of"]
+           "Streams", "encode_event", "end_streams", "get_only", "heartbeat_of", "openapi",
+           "routes", "stream_journal", "stream_operation", "streams_of"]

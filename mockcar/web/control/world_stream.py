@@ -61,12 +61,12 @@ from mockcar.web.control import webhooks as control_webhooks
 from mockcar.web.control import world as control_world
 from mockcar.web.control.journal_stream import (
     HEARTBEAT_PARAMETER,
-    MAX_STREAMS,
     RETRY_MS,
     EventStream,
     Stream,
     Streams,
     encode_event,
+    get_only,
     heartbeat_of,
     stream_operation,
     streams_of,
@@ -269,10 +269,7 @@ SCENARIO, APPLICATION = "scenario", "application"
 
 def _endpoint(which: str) -> Any:
     async def stream_world(request: Request) -> Response:
-        if request.method not in ("GET", "HEAD"):
-            raise ControlError(405, "method_not_allowed",
-                               f"{request.method} is not allowed here; use GET.",
-                               headers={"Allow": "GET, HEAD"})
+        get_only(request)
         context = Context(request, {}, request.app.state.tenants, request.app.state.scenarios)
         scoped = which == APPLICATION
         aim(context, scoped)
@@ -281,13 +278,7 @@ def _endpoint(which: str) -> Any:
                                                    follow.vehicle) is None:
             raise _missing(follow.vehicle)
         streams = streams_of(request.app.state)
-        if streams.closing:
-            raise ControlError(503, "unavailable", "The server is shutting down.")
-        if len(streams.open) >= MAX_STREAMS:
-            raise ControlError(503, "unavailable",
-                               f"{MAX_STREAMS} streams (World and journal) are open, the "
-                               "most mockcar serves at once; close one.",
-                               headers={"Retry-After": "5"})
+        streams.admit()
         return EventStream(_events(context, scoped, follow, heartbeat, streams))
 
     # Every method reaches it, so a wrong one gets the control API's 405, not the
