@@ -14,9 +14,13 @@ from starlette.responses import Response
 from mockcar.domain.world.records import Application
 from mockcar.domain.world.scopes import READ_PERMISSIONS
 from mockcar.domain.world.tenants import Tenants
-from mockcar.settings import Settings, sdk_environment
+from mockcar.settings import sdk_environment
 from mockcar.web.dashboard import layout
-from mockcar.web.docs.postman.collection import COLLECTION_PATH, ENVIRONMENT_PATH
+from mockcar.web.docs.postman.collection import (
+    COLLECTION_PATH,
+    ENVIRONMENT_PATH,
+    client_origin,
+)
 
 # A Connect link from this page asks for every read permission plus lock/unlock and
 # charging control.
@@ -48,14 +52,6 @@ def environment(origin: str) -> dict[str, dict[str, str]]:
     python = sdk_environment(origin)
     node = {name: origin if name in NODE_BARE else value for name, value in python.items()}
     return {"python": python, "node": node}
-
-
-def client_origin(request: Request) -> str:
-    """Where an application reaches this server: the configured public URL (behind
-    docker or a proxy, as the banner and the Postman environment say), else the origin
-    this page was asked on."""
-    settings: Settings = request.app.state.settings
-    return settings.public_url.rstrip("/") if settings.public_url else layout.origin(request)
 
 
 async def start_here(request: Request) -> Response:

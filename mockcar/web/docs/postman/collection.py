@@ -207,7 +207,7 @@ def documents(world: World, base_url: str,
             ENVIRONMENT_FILE: environment(application, base_url, control_token)}
 
 
-def _origin(request: Request) -> str:
+def client_origin(request: Request) -> str:
     """The origin a client reaches this server at: the configured public URL, else the
     one this request came in on."""
     public: str | None = request.app.state.settings.public_url
@@ -219,7 +219,7 @@ async def get_collection(request: Request) -> Response:
     # is the scenario's, whoever asks (a registered application has its own client id
     # and secret; override client_id/client_secret in the environment for it).
     world: World = request.app.state.world
-    return JSONResponse(collection(demo_application(world), _origin(request)))
+    return JSONResponse(collection(demo_application(world), client_origin(request)))
 
 
 def presented_control_token(request: Request) -> str | None:
@@ -244,7 +244,7 @@ def presented_control_token(request: Request) -> str | None:
 
 async def get_environment(request: Request) -> Response:
     world: World = request.app.state.world
-    return JSONResponse(environment(demo_application(world), _origin(request),
+    return JSONResponse(environment(demo_application(world), client_origin(request),
                                     presented_control_token(request)))
 
 
