@@ -131,8 +131,7 @@ def view(request: Request) -> View:
     shared = bool(request.scope.get("state", {}).get("control_token"))
     if client_id is None or (tenants.get(client_id) is None
                              and scenario.application(client_id) is not None):
-        settings: Settings = request.app.state.settings
-        if settings.control_token is not None and not shared:
+        if _wants_token(request):
             raise PageError(401, SHARED_SERVER, {"www-authenticate": SHARED_REALM})
         return View(scenario, tenants.scenario_journal, shared=shared)
     tenant = tenants.get(client_id)
@@ -144,6 +143,13 @@ def view(request: Request) -> View:
                         "and secret (or its management token as a bearer token).",
                         {"www-authenticate": f'Basic realm="mockcar {application.client_id}"'})
     return View(tenant.world, tenant.journal, application, shared)
+
+
+def _wants_token(request: Request) -> bool:
+    """The server's control token guards the scenario's World and `request` lacks it."""
+    settings: Settings = request.app.state.settings
+    return (settings.control_token is not None
+            and not request.scope.get("state", {}).get("control_token"))
 
 
 def may_open_any(request: Request) -> bool:
@@ -213,12 +219,9 @@ def error_page(request: Request, error: PageError) -> Response:
     whose every control call would be refused, for someone who may not see it)."""
     tenants: Tenants = request.app.state.tenants
     fallback = View(request.app.state.world, tenants.scenario_journal)
-    settings: Settings = request.app.state.settings
-    guarded = (settings.control_token is not None
-               and not request.scope.get("state", {}).get("control_token"))
     return render(request, "dashboard/error.html", {"message": error.message},
                   title="Not available", status=error.status, headers=error.headers,
-                  page_view=fallback, with_clock=not guarded)
+                  page_view=fallback, with_clock=not _wants_token(request))
 
 
 # -- assets ------------------------------------------------------------------------------
